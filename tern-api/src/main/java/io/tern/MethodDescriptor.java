@@ -1,0 +1,171 @@
+package io.tern;
+
+import static java.util.Objects.requireNonNull;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One remotely callable method of a service interface, described once: its name, parameter
+ * types and their JVM descriptor ({@code Ljava/lang/String;I}), its result type, and whether it
+ * answers asynchronously (returns {@link CompletableFuture} or {@link CompletionStage}).
+ * Obtained from {@link ServiceDescriptor}; never built per call.
+ */
+public final class MethodDescriptor {
+
+    private final Method method;
+    private final String name;
+    private final Class<?>[] parameterTypes;
+    private final List<Class<?>> parameterTypeList;
+    private final String parameterDescriptor;
+    private final boolean async;
+    private final Class<?> resultType;
+    private final Type genericResultType;
+    private final int index;
+
+    MethodDescriptor(Method method, int index) {
+        this.method = method;
+        this.index = index;
+        this.name = method.getName();
+        this.parameterTypes = method.getParameterTypes();
+        this.parameterTypeList = List.of(parameterTypes);
+        this.parameterDescriptor = descriptorOf(parameterTypes);
+        Class<?> returnType = method.getReturnType();
+        this.async = returnType == CompletableFuture.class || returnType == CompletionStage.class;
+        if (async) {
+            Type generic = method.getGenericReturnType();
+            Type argument = generic instanceof ParameterizedType p ? p.getActualTypeArguments()[0] : Object.class;
+            this.genericResultType = argument;
+            this.resultType = rawType(argument);
+        } else {
+            this.resultType = returnType;
+            this.genericResultType = method.getGenericReturnType();
+        }
+    }
+
+    private static Class<?> rawType(Type type) {
+        if (type instanceof Class<?> c) {
+            return c;
+        }
+        if (type instanceof ParameterizedType p) {
+            return rawType(p.getRawType());
+        }
+        return Object.class;
+    }
+
+    /** The JVM descriptor of parameter types, without parentheses: {@code Ljava/lang/String;I}. */
+    public static String descriptorOf(Class<?>... types) {
+        StringBuilder sb = new StringBuilder(types.length * 16);
+        for (Class<?> type : types) {
+            appendDescriptor(sb, requireNonNull(type, "type"));
+        }
+        return sb.toString();
+    }
+
+    /** The JVM descriptor of one type: {@code I}, {@code Ljava/lang/String;}, {@code [J}. */
+    public static String descriptorOf(Class<?> type) {
+        StringBuilder sb = new StringBuilder(24);
+        appendDescriptor(sb, type);
+        return sb.toString();
+    }
+
+    private static void appendDescriptor(StringBuilder sb, Class<?> type) {
+        Class<?> c = type;
+        while (c.isArray()) {
+            sb.append('[');
+            c = c.getComponentType();
+        }
+        if (c.isPrimitive()) {
+            sb.append(primitiveCode(c));
+        } else {
+            sb.append('L').append(c.getName().replace('.', '/')).append(';');
+        }
+    }
+
+    private static char primitiveCode(Class<?> c) {
+        if (c == int.class) {
+            return 'I';
+        } else if (c == long.class) {
+            return 'J';
+        } else if (c == boolean.class) {
+            return 'Z';
+        } else if (c == byte.class) {
+            return 'B';
+        } else if (c == char.class) {
+            return 'C';
+        } else if (c == short.class) {
+            return 'S';
+        } else if (c == float.class) {
+            return 'F';
+        } else if (c == double.class) {
+            return 'D';
+        } else {
+            return 'V';
+        }
+    }
+
+    /** The interface method. */
+    public Method method() {
+        return method;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The parameter types; the array is shared, do not modify it. */
+    Class<?>[] parameterTypeArray() {
+        return parameterTypes;
+    }
+
+    public List<Class<?>> parameterTypes() {
+        return parameterTypeList;
+    }
+
+    public int parameterCount() {
+        return parameterTypes.length;
+    }
+
+    /** The JVM descriptor of the parameter types, as the dubbo protocol sends it. */
+    public String parameterDescriptor() {
+        return parameterDescriptor;
+    }
+
+    /** Whether the method returns {@link CompletableFuture} or {@link CompletionStage}. */
+    public boolean isAsync() {
+        return async;
+    }
+
+    /** The type of the value the call produces: the return type, or {@code T} of an async {@code CompletableFuture<T>}. */
+    public Class<?> resultType() {
+        return resultType;
+    }
+
+    public Type genericResultType() {
+        return genericResultType;
+    }
+
+    /** The position of this method in {@link ServiceDescriptor#methods()}. */
+    public int index() {
+        return index;
+    }
+
+    /** Whether the method declares that it may throw this exception type. */
+    public boolean declares(Class<? extends Throwable> exceptionType) {
+        for (Class<?> declared : method.getExceptionTypes()) {
+            if (declared.isAssignableFrom(exceptionType)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return method.getDeclaringClass().getName() + "." + name + "(" + parameterDescriptor + ")";
+    }
+}
