@@ -165,7 +165,7 @@ public final class Pojos {
         Class<?> raw = rawType(declared);
         if (value == null) {
             if (raw.isPrimitive()) {
-                throw new IllegalArgumentException("null (expected: a " + raw.getName() + ")");
+                throw new IllegalArgumentException("null (expected: a non-null " + raw.getName() + ")");
             }
             return null;
         }

@@ -1,0 +1,154 @@
+package io.tern.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tern.GenericService;
+import io.tern.Invoker;
+import io.tern.RpcException;
+import io.tern.RpcStatus;
+import io.tern.ServiceUrl;
+import io.tern.core.TestServices.Greeter;
+import io.tern.core.TestServices.GreeterException;
+import io.tern.core.TestServices.GreeterImpl;
+import io.tern.core.injvm.InjvmProtocol;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Generic calls to a provider that knows the interface, from a consumer that does not. */
+class GenericInvocationTest {
+
+    private final ServiceUrl url = ServiceUrl.parse("injvm://127.0.0.1/" + Greeter.class.getName());
+    private InjvmProtocol protocol;
+    private GenericService generic;
+
+    @BeforeEach
+    void setUp() {
+        protocol = InjvmProtocol.create();
+        protocol.export(Invokers.of(Greeter.class, new GreeterImpl(), url));
+        Invoker<GenericService> invoker = protocol.refer(GenericService.class, url);
+        generic = Proxies.create(invoker);
+    }
+
+    @AfterEach
+    void tearDown() {
+        protocol.close();
+    }
+
+    private static Map<String, Object> person(String name, int age, String born) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("name", name);
+        map.put("age", age);
+        map.put("born", born);
+        return map;
+    }
+
+    @Test
+    void valuesTravelAsThemselves() {
+        assertThat(generic.$invoke("greet", new String[] {"java.lang.String"}, new Object[] {"generic"}))
+                .isEqualTo("Hello, generic");
+        assertThat(generic.$invoke("length", null, new Object[] {"abc"})).isEqualTo(3);
+    }
+
+    @Test
+    void pojosTravelAsMapsBothWays() {
+        Object result = generic.$invoke("older",
+                new String[] {TestServices.Person.class.getName(), "int"},
+                new Object[] {person("Ada", 36, "1815-12-10"), 1L});
+
+        assertThat(result).isInstanceOfSatisfying(Map.class, map -> {
+            assertThat(map.get("class")).isEqualTo(TestServices.Person.class.getName());
+            assertThat(map.get("name")).isEqualTo("Ada");
+            assertThat(map.get("age")).isEqualTo(37);
+            assertThat(map.get("born")).isEqualTo(java.time.LocalDate.of(1815, 12, 10));
+        });
+    }
+
+    @Test
+    void classEntryChoosesASubtypeOfTheDeclaredType() {
+        Map<String, Object> employee = person("Grace", 40, "1906-12-09");
+        employee.put("class", TestServices.Employee.class.getName());
+        employee.put("company", "Navy");
+
+        assertThat(generic.$invoke("describe", new String[] {TestServices.Person.class.getName()},
+                new Object[] {employee})).isEqualTo("Employee Grace 40 at Navy");
+    }
+
+    @Test
+    void classEntryNamingAnUnrelatedClassIsRefused() {
+        Map<String, Object> hostile = person("x", 1, "2000-01-01");
+        hostile.put("class", "java.lang.ProcessBuilder");
+
+        assertThatThrownBy(() -> generic.$invoke("describe", new String[] {TestServices.Person.class.getName()},
+                new Object[] {hostile}))
+                .isInstanceOfSatisfying(RpcException.class, e -> {
+                    assertThat(e.status()).isEqualTo(RpcStatus.BAD_REQUEST);
+                    assertThat(e.getMessage()).isEqualTo("argument 0 of describe: class: 'java.lang.ProcessBuilder'"
+                            + " (expected: " + TestServices.Person.class.getName() + " or a subtype)");
+                });
+    }
+
+    @Test
+    void collectionsEnumsAndArraysAreConverted() {
+        Object family = generic.$invoke("family", new String[] {"java.lang.String"}, new Object[] {"Lovelace"});
+        assertThat((List<?>) family).hasSize(2).allSatisfy(p -> assertThat(p).isInstanceOf(Map.class));
+        assertThat(((Map<?, ?>) ((List<?>) family).get(1)).get("company")).isEqualTo("House of Lords");
+
+        assertThat(generic.$invoke("color", null, new Object[] {"GREEN"})).isEqualTo("GREEN");
+        assertThat(generic.$invoke("counts", null, new Object[] {new String[] {"a", "b"}}))
+                .isEqualTo(Map.of("words", 2));
+        Object people = generic.$invoke("people", null,
+                new Object[] {List.of(person("A", 1, "2000-01-01"), person("B", 2, "2000-01-02"))});
+        assertThat(people).isInstanceOfSatisfying(Object[].class, array -> assertThat(array).hasSize(2));
+    }
+
+    @Test
+    void overloadsAreChosenByTypeNames() {
+        assertThat(generic.$invoke("describe",
+                new String[] {TestServices.Person.class.getName(), "java.lang.String"},
+                new Object[] {person("Ada", 36, "1815-12-10"), "Dear "})).isEqualTo("Dear Person Ada 36");
+        // Without type names, the argument count alone picks the one-argument overload.
+        assertThat(generic.$invoke("describe", null, new Object[] {person("Ada", 1, "2000-01-01")}))
+                .isEqualTo("Person Ada 1");
+    }
+
+    @Test
+    void serviceExceptionsArriveAsThemselves() {
+        assertThatThrownBy(() -> generic.$invoke("fail", new String[] {"java.lang.String"}, new Object[] {"nope"}))
+                .isInstanceOf(RpcException.class)
+                .cause().isInstanceOf(GreeterException.class).hasMessage("nope");
+    }
+
+    @Test
+    void unknownMethodsAreNamedWithWhatExists() {
+        assertThatThrownBy(() -> generic.$invoke("nope", new String[] {"int"}, new Object[] {1}))
+                .isInstanceOfSatisfying(RpcException.class, e -> {
+                    assertThat(e.status()).isEqualTo(RpcStatus.METHOD_NOT_FOUND);
+                    assertThat(e.getMessage()).startsWith("method: nope(int) with 1 arguments of "
+                            + Greeter.class.getName() + " (expected one of: await(CountDownLatch, CountDownLatch), ");
+                });
+    }
+
+    @Test
+    void badArgumentsNameTheArgumentAndTheExpectedType() {
+        assertThatThrownBy(() -> generic.$invoke("length", null, new Object[] {List.of(1)}))
+                .isInstanceOfSatisfying(RpcException.class, e -> {
+                    assertThat(e.status()).isEqualTo(RpcStatus.BAD_REQUEST);
+                    assertThat(e.getMessage()).startsWith("argument 0 of length: a java.util.")
+                            .endsWith("(expected: java.lang.String)");
+                });
+        assertThatThrownBy(() -> generic.$invoke("older", null, new Object[] {person("A", 1, "2000-01-01"), null}))
+                .isInstanceOfSatisfying(RpcException.class,
+                        e -> assertThat(e.getMessage()).isEqualTo("argument 1 of older: null (expected: a non-null int)"));
+    }
+
+    @Test
+    void asyncGenericCallsComplete() {
+        assertThat(generic.$invokeAsync("greetAsync", null, new Object[] {"async"}).join())
+                .isEqualTo("Hello, async");
+    }
+}
