@@ -61,6 +61,9 @@ public final class LifecycleTracker {
     private static final Set<LifecycleTracker> LISTENING = Collections.newSetFromMap(new WeakHashMap<>());
     private static final ReentrantLock LISTENING_LOCK = new ReentrantLock();
     private static final AtomicBoolean GC_LISTENER_INSTALLED = new AtomicBoolean();
+    /** Where cleared watches of every tracker go; one daemon thread takes them off at once. */
+    private static final ReferenceQueue<Object> COLLECTED = new ReferenceQueue<>();
+    private static final AtomicBoolean REAPER_STARTED = new AtomicBoolean();
 
     private static final LifecycleTracker GLOBAL = new LifecycleTracker(
             TrackerLevel.parse(System.getProperty(LEVEL_PROPERTY, "sampled")),
@@ -70,7 +73,6 @@ public final class LifecycleTracker {
     private final int samplingInterval;
     private final int gcCycles;
     private final Map<ResourceKind, KindCounters> counters = new EnumMap<>(ResourceKind.class);
-    private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
     private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
     private final ReentrantLock scanLock = new ReentrantLock();
     private final ArrayDeque<LeakReport> leaks = new ArrayDeque<>();
@@ -162,16 +164,42 @@ public final class LifecycleTracker {
 
     private void watch(Object resource, Tracked tracked) {
         Throwable destroyed = level == TrackerLevel.PARANOID ? new Throwable("destroyed here") : null;
-        Watch watch = new Watch(resource, queue, tracked, Instant.now(), fullGcCount(), destroyed);
+        Watch watch = new Watch(resource, COLLECTED, tracked, Instant.now(), fullGcCount(), destroyed);
         watches.add(watch);
         counters.get(tracked.kind).watched.increment();
         ensureGcListener(this);
-        // Catch up on what earlier collections freed, without waiting for the next one.
+        startReaper();
         scan(false);
     }
 
+    private void collected(Watch watch) {
+        if (watches.remove(watch)) {
+            counters.get(watch.kind).collected.increment();
+        }
+    }
+
+    private static void startReaper() {
+        if (REAPER_STARTED.compareAndSet(false, true)) {
+            Thread reaper = new Thread(LifecycleTracker::reap, "tern-lifecycle-reaper");
+            reaper.setDaemon(true);
+            reaper.start();
+        }
+    }
+
+    private static void reap() {
+        while (true) {
+            try {
+                Watch watch = (Watch) COLLECTED.remove();
+                watch.tracker.collected(watch);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("lifecycle reaper failed", e);
+            }
+        }
+    }
+
     private void scan(boolean force) {
-        drainCollected();
         long fullGcs = fullGcCount();
         if (!force && lastScannedFullGcs.get() == fullGcs) {
             return;
@@ -185,24 +213,13 @@ public final class LifecycleTracker {
             lastScannedFullGcs.set(fullGcs);
             for (Watch watch : watches) {
                 if (watch.get() == null) {
-                    if (watches.remove(watch)) {
-                        counters.get(watch.kind).collected.increment();
-                    }
+                    collected(watch);
                 } else if (fullGcs - watch.fullGcsAtDestroy >= gcCycles && watches.remove(watch)) {
                     reportLeak(watch, (int) (fullGcs - watch.fullGcsAtDestroy));
                 }
             }
         } finally {
             scanLock.unlock();
-        }
-    }
-
-    private void drainCollected() {
-        for (Object ref; (ref = queue.poll()) != null; ) {
-            Watch watch = (Watch) ref;
-            if (watches.remove(watch)) {
-                counters.get(watch.kind).collected.increment();
-            }
         }
     }
 
@@ -327,6 +344,7 @@ public final class LifecycleTracker {
     }
 
     private static final class Watch extends WeakReference<Object> {
+        final LifecycleTracker tracker;
         final ResourceKind kind;
         final String name;
         final Instant destroyedAt;
@@ -337,6 +355,7 @@ public final class LifecycleTracker {
         Watch(Object resource, ReferenceQueue<Object> queue, Tracked tracked, Instant destroyedAt,
                 long fullGcsAtDestroy, @Nullable Throwable destroyed) {
             super(resource, queue);
+            this.tracker = tracked.tracker;
             this.kind = tracked.kind;
             this.name = tracked.name;
             this.created = tracked.created;
