@@ -75,13 +75,20 @@ public final class InJvmExample {
     }
 
     /**
-     * Runs full collections until every destroyed object is collected or reported, a few times
-     * at most: the report then says what happened to each.
+     * Runs full collections until every destroyed object has been collected or reported, for
+     * ten seconds at most: the report then says what became of each.
      */
     private static LifecycleReport awaitCollection(LifecycleTracker tracker) {
-        for (int i = 0; i < 10 && tracker.pendingWatches() > 0; i++) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (tracker.pendingWatches() > 0 && System.nanoTime() < deadline) {
             System.gc();
             tracker.checkNow();
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         return tracker.report();
     }

@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * collector beans name them — because a young collection leaves unreachable objects of the old
  * generation in place, and a report must mean a real leak. Checks run when such a collection
  * ends (a GC notification) and when {@link #report()} or {@link #checkNow()} is called; nothing
- * runs per call.
+ * runs per call. Collections are counted by one daemon thread, {@code tern-lifecycle-reaper},
+ * shared by all trackers, as the JVM enqueues the cleared references: shortly after a
+ * collection, not at its instant.
  *
  * <p>The level is read from {@code -Dtern.lifecycle.level} ({@code off}, {@code sampled} — the
  * default — or {@code paranoid}) for the {@link #global()} tracker; tests and embedders may build
@@ -158,8 +160,12 @@ public final class LifecycleTracker {
     }
 
     /** The number of destroyed resources watched and neither collected nor reported yet. */
-    public int pendingWatches() {
-        return watches.size();
+    public long pendingWatches() {
+        long pending = 0;
+        for (KindCounters c : counters.values()) {
+            pending += c.watched.sum() - c.collected.sum() - c.leaked.sum();
+        }
+        return pending;
     }
 
     private void watch(Object resource, Tracked tracked) {
@@ -213,8 +219,9 @@ public final class LifecycleTracker {
             lastScannedFullGcs.set(fullGcs);
             for (Watch watch : watches) {
                 if (watch.get() == null) {
-                    collected(watch);
-                } else if (fullGcs - watch.fullGcsAtDestroy >= gcCycles && watches.remove(watch)) {
+                    continue; // collected: the reaper counts it once it is enqueued
+                }
+                if (fullGcs - watch.fullGcsAtDestroy >= gcCycles && watches.remove(watch)) {
                     reportLeak(watch, (int) (fullGcs - watch.fullGcsAtDestroy));
                 }
             }

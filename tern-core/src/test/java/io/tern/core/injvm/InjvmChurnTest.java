@@ -1,6 +1,7 @@
 package io.tern.core.injvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.tern.Exporter;
 import io.tern.Invoker;
@@ -15,6 +16,7 @@ import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
 import io.tern.core.lifecycle.TrackerLevel;
 import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,6 +42,8 @@ class InjvmChurnTest {
 
         assertThat(protocol.exportedCount()).isZero();
         Gc.awaitCleared(refs);
+        refs.clear(); // the weak references themselves are the test's, not Tern's
+        awaitCollectionsCounted();
         long after = Gc.usedHeapAfterGc();
         print("export/unexport", before, after);
 
@@ -76,6 +80,8 @@ class InjvmChurnTest {
 
         assertThat(protocol.referredCount()).isZero();
         Gc.awaitCleared(refs);
+        refs.clear(); // the weak references themselves are the test's, not Tern's
+        awaitCollectionsCounted();
         long after = Gc.usedHeapAfterGc();
         print("refer/destroy", before, after);
 
@@ -101,6 +107,11 @@ class InjvmChurnTest {
             refs.add(new WeakReference<>(greeter));
         }
         return refs;
+    }
+
+    private void awaitCollectionsCounted() {
+        await("the tracker has counted every collection").atMost(Duration.ofSeconds(30))
+                .until(() -> tracker.pendingWatches() == 0);
     }
 
     private static void print(String what, long before, long after) {

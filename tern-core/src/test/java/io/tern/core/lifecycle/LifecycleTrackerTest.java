@@ -90,6 +90,7 @@ class LifecycleTrackerTest {
         for (int i = 0; i < 3; i++) {
             System.gc();
         }
+        await().atMost(Duration.ofSeconds(30)).until(() -> tracker.pendingWatches() == 0);
 
         LifecycleReport.Counts counts = tracker.report().counts(ResourceKind.INVOKER);
         assertThat(counts).isEqualTo(new LifecycleReport.Counts(100, 100, 100, 100, 0));

@@ -1,0 +1,91 @@
+package io.tern.example;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tern.Exporter;
+import io.tern.Invoker;
+import io.tern.ServiceUrl;
+import io.tern.core.Invokers;
+import io.tern.core.Proxies;
+import io.tern.core.injvm.InjvmProtocol;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The README's quick-start sample: this test runs it, and checks the README shows the same code. */
+class QuickStartTest {
+
+    @Test
+    void quickStartRuns() {
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            quickStart();
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8).lines()).containsExactly("Hello, Tern", "Hello, async");
+    }
+
+    private static void quickStart() {
+        // README:start
+        ServiceUrl url = ServiceUrl.parse("injvm://127.0.0.1/io.tern.example.Greeter?version=1.0.0");
+        try (InjvmProtocol protocol = InjvmProtocol.create()) {
+            Exporter<Greeter> exporter = protocol.export(Invokers.of(Greeter.class, new GreeterImpl(), url));
+            Invoker<Greeter> invoker = protocol.refer(Greeter.class, url);
+            Greeter greeter = Proxies.create(invoker);
+
+            System.out.println(greeter.greet("Tern"));                // Hello, Tern
+            System.out.println(greeter.greetAsync("async").join());   // Hello, async
+
+            invoker.close();   // destroyed: new calls fail fast, the protocol forgets it
+            exporter.close();  // unexported: the protocol forgets it, calls in flight finish
+        }
+        // README:end
+    }
+
+    @Test
+    void readmeShowsThisCode() throws IOException {
+        String source = Files.readString(Path.of("src/test/java/io/tern/example/QuickStartTest.java"));
+        Matcher marked = Pattern.compile("// README:start\\n(.*?)\\n\\s*// README:end", Pattern.DOTALL).matcher(source);
+        assertThat(marked.find()).isTrue();
+        String sample = dedent(marked.group(1));
+
+        String readme = Files.readString(Path.of("../README.md"));
+        Matcher javaBlock = Pattern.compile("```java\\n(.*?)\\n```", Pattern.DOTALL).matcher(readme);
+        assertThat(javaBlock.find()).as("a java block in README.md").isTrue();
+        assertThat(javaBlock.group(1)).isEqualTo(sample);
+    }
+
+    @Test
+    void readmeQuickStartOpensWithTheTwoCommands() throws IOException {
+        String readme = Files.readString(Path.of("../README.md"));
+        String quickStart = readme.substring(readme.indexOf("## Quick start"));
+        Matcher blocks = Pattern.compile("```(\\w*)\\n(.*?)\\n```", Pattern.DOTALL).matcher(quickStart);
+        List<String> commands = new java.util.ArrayList<>();
+        while (commands.size() < 2 && blocks.find()) {
+            commands.add(blocks.group(2));
+        }
+        assertThat(commands).containsExactly(
+                "mvn -q -DskipTests package && java -jar tern-examples/target/tern-examples.jar",
+                "mvn -q verify");
+        assertThat(Files.readString(Path.of("../.ci/run"))).contains("\n" + commands.get(1) + "\n")
+                .doesNotContain("-DskipTests");
+    }
+
+    private static String dedent(String block) {
+        List<String> lines = block.lines().toList();
+        int indent = lines.stream().filter(l -> !l.isBlank())
+                .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+        return lines.stream().map(l -> l.isBlank() ? "" : l.substring(indent)).collect(Collectors.joining("\n"));
+    }
+}
