@@ -29,17 +29,8 @@ class InFlightCallTest {
             protocol.export(Invokers.of(Greeter.class, new GreeterImpl(), url));
             Invoker<Greeter> invoker = protocol.refer(Greeter.class, url);
             Greeter greeter = Proxies.create(invoker);
-            CountDownLatch entered = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-
-            CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return greeter.await(entered, release);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<String> inFlight = startBlockedCall(greeter, release);
 
             CompletableFuture<Void> closed = invoker.closeAsync();
             assertThat(closed).isNotDone();
@@ -60,17 +51,8 @@ class InFlightCallTest {
         try (InjvmProtocol protocol = InjvmProtocol.create()) {
             Exporter<Greeter> exporter = protocol.export(Invokers.of(Greeter.class, new GreeterImpl(), url));
             Greeter greeter = Proxies.create(protocol.refer(Greeter.class, url));
-            CountDownLatch entered = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-
-            CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return greeter.await(entered, release);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<String> inFlight = startBlockedCall(greeter, release);
 
             CompletableFuture<Void> unexported = exporter.closeAsync();
             assertThat(protocol.exportedCount()).isZero();
@@ -83,6 +65,21 @@ class InFlightCallTest {
             assertThat(inFlight).succeedsWithin(Duration.ofSeconds(10)).isEqualTo("released");
             assertThat(unexported).succeedsWithin(Duration.ofSeconds(10));
         }
+    }
+
+    /** Starts a call that blocks in the service until {@code release} opens; returns once it is running. */
+    private static CompletableFuture<String> startBlockedCall(Greeter greeter, CountDownLatch release)
+            throws InterruptedException {
+        CountDownLatch entered = new CountDownLatch(1);
+        CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> {
+            try {
+                return greeter.await(entered, release);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(entered.await(10, TimeUnit.SECONDS)).as("the call reached the service").isTrue();
+        return inFlight;
     }
 
     @Test

@@ -41,13 +41,7 @@ class InjvmChurnTest {
         List<WeakReference<Object>> refs = exportCycles(protocol, greeter);
 
         assertThat(protocol.exportedCount()).isZero();
-        Gc.awaitCleared(refs);
-        refs.clear(); // the weak references themselves are the test's, not Tern's
-        awaitCollectionsCounted();
-        long after = Gc.usedHeapAfterGc();
-        print("export/unexport", before, after);
-
-        LifecycleReport report = tracker.report();
+        LifecycleReport report = awaitCollectedAndReport(refs, "export/unexport", before);
         assertThat(report.counts(ResourceKind.EXPORTER)).isEqualTo(new LifecycleReport.Counts(CYCLES, CYCLES, CYCLES, CYCLES, 0));
         assertThat(report.counts(ResourceKind.INVOKER).collected()).isEqualTo(CYCLES);
         assertThat(report.totalLeaked()).isZero();
@@ -79,13 +73,7 @@ class InjvmChurnTest {
         List<WeakReference<Object>> refs = referCycles(protocol);
 
         assertThat(protocol.referredCount()).isZero();
-        Gc.awaitCleared(refs);
-        refs.clear(); // the weak references themselves are the test's, not Tern's
-        awaitCollectionsCounted();
-        long after = Gc.usedHeapAfterGc();
-        print("refer/destroy", before, after);
-
-        LifecycleReport report = tracker.report();
+        LifecycleReport report = awaitCollectedAndReport(refs, "refer/destroy", before);
         LifecycleReport.Counts invokers = report.counts(ResourceKind.INVOKER);
         assertThat(invokers.created()).isEqualTo(CYCLES + 1); // plus the exported one, still live
         assertThat(invokers.destroyed()).isEqualTo(CYCLES);
@@ -109,13 +97,18 @@ class InjvmChurnTest {
         return refs;
     }
 
-    private void awaitCollectionsCounted() {
+    /**
+     * Waits until every watched object is collected and the tracker has counted it, prints the
+     * heap figures, and returns the tracker's report.
+     */
+    private LifecycleReport awaitCollectedAndReport(List<WeakReference<Object>> refs, String what, long before) {
+        Gc.awaitCleared(refs);
+        refs.clear(); // the weak references themselves are the test's, not Tern's
         await("the tracker has counted every collection").atMost(Duration.ofSeconds(30))
                 .until(() -> tracker.pendingWatches() == 0);
-    }
-
-    private static void print(String what, long before, long after) {
+        long after = Gc.usedHeapAfterGc();
         System.out.printf("churn: %,d %s cycles on injvm: heap used after GC %,d KiB before, %,d KiB after (%+,d KiB)%n",
                 CYCLES, what, before / 1024, after / 1024, (after - before) / 1024);
+        return tracker.report();
     }
 }
