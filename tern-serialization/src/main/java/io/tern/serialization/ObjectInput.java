@@ -1,0 +1,23 @@
+package io.tern.serialization;
+
+import java.lang.reflect.Type;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads values in one serialization format from a stream. Not thread-safe; one per message.
+ * Every failure is an {@link io.tern.RpcException}: {@link io.tern.RpcStatus#FORBIDDEN} for a
+ * class the {@link ClassPolicy} refuses, {@link io.tern.RpcStatus#SERIALIZATION} for malformed
+ * input. Messages name types, never the values read.
+ */
+public interface ObjectInput {
+
+    @Nullable String readUTF();
+
+    int readInt();
+
+    /** Reads a value of the type the stream names. */
+    @Nullable Object readObject();
+
+    /** Reads a value expected to be of this type ({@code genericType} refines collections' elements). */
+    @Nullable Object readObject(Class<?> type, Type genericType);
+}

@@ -1,0 +1,255 @@
+package io.tern.serialization;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.alibaba.com.caucho.hessian.io.Hessian2Output;
+import io.tern.RpcException;
+import io.tern.RpcStatus;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class Hessian2SerializationTest {
+
+    public interface Shop {
+        Order place(Order order) throws OutOfStock;
+
+        List<Map<String, Item>> catalog();
+    }
+
+    public static final class Order implements Serializable {
+        private static final long serialVersionUID = 1L;
+        String customer;
+        List<Item> items = new ArrayList<>();
+        LocalDateTime at;
+        Status status;
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Order other && Objects.equals(customer, other.customer)
+                    && Objects.equals(items, other.items) && Objects.equals(at, other.at) && status == other.status;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(customer, items, at, status);
+        }
+    }
+
+    public static final class Item implements Serializable {
+        private static final long serialVersionUID = 1L;
+        String name;
+        BigDecimal price;
+        LocalDate since;
+
+        Item() {
+        }
+
+        Item(String name, BigDecimal price, LocalDate since) {
+            this.name = name;
+            this.price = price;
+            this.since = since;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Item other && Objects.equals(name, other.name) && Objects.equals(price, other.price)
+                    && Objects.equals(since, other.since);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, price, since);
+        }
+    }
+
+    public enum Status { NEW, PAID }
+
+    public static final class OutOfStock extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public OutOfStock(String message) {
+            super(message);
+        }
+    }
+
+    public static final class Unrelated implements Serializable {
+        private static final long serialVersionUID = 1L;
+        String secret = "s";
+    }
+
+    private final ClassPolicy policy = ClassPolicy.strict().allowInterface(Shop.class);
+    private final Hessian2Serialization hessian = new Hessian2Serialization(policy);
+
+    private byte[] write(Object... values) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ObjectOutput out = hessian.output(bytes);
+        for (Object value : values) {
+            out.writeObject(value);
+        }
+        out.flush();
+        return bytes.toByteArray();
+    }
+
+    private ObjectInput read(byte[] bytes) {
+        return hessian.input(new ByteArrayInputStream(bytes));
+    }
+
+    @Test
+    void interfaceTypesAndTheirFieldsRoundTrip() throws IOException {
+        Order order = new Order();
+        order.customer = "Zoë 张";
+        order.items.add(new Item("tea", new BigDecimal("3.50"), LocalDate.of(2024, 2, 29)));
+        order.at = LocalDateTime.of(2026, 11, 27, 1, 2, 3);
+        order.status = Status.PAID;
+
+        Object back = read(write(order)).readObject(Order.class, Order.class);
+
+        assertThat(back).isEqualTo(order);
+    }
+
+    @Test
+    void declaredExceptionsRoundTripWithTheirMessage() throws IOException {
+        Object back = read(write(new OutOfStock("no tea"))).readObject(Throwable.class, Throwable.class);
+
+        assertThat(back).isInstanceOf(OutOfStock.class);
+        assertThat(((Throwable) back).getMessage()).isEqualTo("no tea");
+    }
+
+    @Test
+    void commonJdkExceptionsAndValuesAreStandard() throws IOException {
+        ObjectInput in = read(write(new IllegalStateException("bad"), List.of(1, 2), Set.of("a"),
+                Map.of("k", 1L), new int[] {1, 2}, new String[] {"x"}));
+
+        assertThat(in.readObject()).isInstanceOf(IllegalStateException.class);
+        assertThat(in.readObject()).isEqualTo(List.of(1, 2));
+        assertThat(in.readObject()).isEqualTo(Set.of("a"));
+        assertThat(in.readObject()).isEqualTo(Map.of("k", 1L));
+        assertThat(in.readObject()).isEqualTo(new int[] {1, 2});
+        assertThat(in.readObject()).isEqualTo(new String[] {"x"});
+    }
+
+    @Test
+    void reachabilityCoversFieldsGenericArgumentsAndExceptions() {
+        assertThat(policy.isAllowed(Order.class.getName())).isTrue();
+        assertThat(policy.isAllowed(Item.class.getName())).isTrue();
+        assertThat(policy.isAllowed(Status.class.getName())).isTrue();
+        assertThat(policy.isAllowed(OutOfStock.class.getName())).isTrue();
+        assertThat(policy.isAllowed(Unrelated.class.getName())).isFalse();
+        assertThat(policy.isAllowed("java.time.Instant")).isTrue();
+    }
+
+    @Test
+    void aClassOutsideThePolicyIsRefusedNotTurnedIntoAMap() throws IOException {
+        ClassPolicy wide = ClassPolicy.strict().allowClass(Unrelated.class);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ObjectOutput out = new Hessian2Serialization(wide).output(bytes);
+        out.writeObject(new Unrelated());
+        out.flush();
+
+        assertThatThrownBy(() -> read(bytes.toByteArray()).readObject())
+                .isInstanceOfSatisfying(RpcException.class, e -> {
+                    assertThat(e.status()).isEqualTo(RpcStatus.FORBIDDEN);
+                    assertThat(e.getMessage()).isEqualTo("class: " + Unrelated.class.getName() + " is not allowed"
+                            + " (expected: a class reachable from the service interfaces, a standard value type,"
+                            + " or one allowed by configuration)");
+                });
+    }
+
+    @Test
+    void aRefusedClassIsNeverLoadedNorInstantiated() throws IOException {
+        String canary = "io.tern.serialization.Canary";
+        byte[] asObject = rawObject(canary);
+        byte[] asMap = rawTypedMap(canary);
+        byte[] asArray = rawTypedList("[" + canary);
+
+        for (byte[] bytes : List.of(asObject, asMap, asArray)) {
+            assertThatThrownBy(() -> read(bytes).readObject())
+                    .isInstanceOfSatisfying(RpcException.class, e -> {
+                        assertThat(e.status()).isEqualTo(RpcStatus.FORBIDDEN);
+                        assertThat(e.getMessage()).startsWith("class: " + canary + " is not allowed");
+                    });
+        }
+        assertThat(CanaryRecord.initialized).as("static initializer ran").isFalse();
+        assertThat(CanaryRecord.constructed).as("constructor ran").isFalse();
+    }
+
+    @Test
+    void gadgetClassesAreRefusedAsBlockListed() throws IOException {
+        for (String gadget : List.of("com.sun.rowset.JdbcRowSetImpl", "com.rometools.rome.feed.impl.ToStringBean",
+                "org.springframework.aop.support.DefaultBeanFactoryPointcutAdvisor", "java.lang.ProcessBuilder",
+                "org.apache.commons.collections.functors.InvokerTransformer", "javax.naming.InitialContext")) {
+            assertThatThrownBy(() -> read(rawObject(gadget)).readObject())
+                    .isInstanceOfSatisfying(RpcException.class, e -> {
+                        assertThat(e.status()).isEqualTo(RpcStatus.FORBIDDEN);
+                        assertThat(e.getMessage()).isEqualTo("class: " + gadget + " is block-listed (expected: a class"
+                                + " outside the known deserialization gadget families)");
+                    });
+        }
+    }
+
+    @Test
+    void blockListedClassesCannotBeAllowed() {
+        assertThatThrownBy(() -> ClassPolicy.strict().allowClass(javax.naming.InitialContext.class))
+                .hasMessageStartingWith("class: javax.naming.InitialContext is block-listed");
+        assertThatThrownBy(() -> ClassPolicy.strict().allowPackage("com.sun."))
+                .hasMessage("package prefix: 'com.sun.' is block-listed");
+        assertThat(ClassPolicy.strict().allowPackage("com.example.").isAllowed("com.example.Dto")).isTrue();
+    }
+
+    @Test
+    void truncatedInputFailsAsASerializationError() throws IOException {
+        byte[] whole = write(Map.of("key", "value"));
+        byte[] truncated = java.util.Arrays.copyOf(whole, whole.length - 3);
+
+        assertThatThrownBy(() -> read(truncated).readObject())
+                .isInstanceOfSatisfying(RpcException.class,
+                        e -> assertThat(e.status()).isEqualTo(RpcStatus.SERIALIZATION));
+    }
+
+    private static byte[] rawObject(String className) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Hessian2Output out = new Hessian2Output(bytes);
+        int ref = out.writeObjectBegin(className);
+        if (ref == -1) {
+            out.writeClassFieldLength(1);
+            out.writeString("x");
+            out.writeObjectBegin(className);
+        }
+        out.writeInt(1);
+        out.flushBuffer();
+        return bytes.toByteArray();
+    }
+
+    private static byte[] rawTypedMap(String className) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Hessian2Output out = new Hessian2Output(bytes);
+        out.writeMapBegin(className);
+        out.writeString("x");
+        out.writeInt(1);
+        out.writeMapEnd();
+        out.flushBuffer();
+        return bytes.toByteArray();
+    }
+
+    private static byte[] rawTypedList(String type) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Hessian2Output out = new Hessian2Output(bytes);
+        out.writeListBegin(1, type);
+        out.writeObject(new LinkedHashMap<>(Map.of("x", 1)));
+        out.flushBuffer();
+        return bytes.toByteArray();
+    }
+}
