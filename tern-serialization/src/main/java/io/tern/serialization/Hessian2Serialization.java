@@ -9,8 +9,6 @@ import io.tern.RpcStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.Type;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -118,18 +116,10 @@ public final class Hessian2Serialization {
         }
 
         @Override
-        public @Nullable Object readObject(Class<?> type, Type genericType) {
+        public @Nullable Object readObject(Class<?> type) {
             try {
-                if (genericType instanceof ParameterizedType p) {
-                    Type[] args = p.getActualTypeArguments();
-                    Class<?>[] expected = new Class<?>[args.length];
-                    for (int i = 0; i < args.length; i++) {
-                        expected[i] = args[i] instanceof Class<?> c ? c
-                                : args[i] instanceof ParameterizedType pa && pa.getRawType() instanceof Class<?> raw
-                                ? raw : Object.class;
-                    }
-                    return in.readObject(type, expected);
-                }
+                // Hessian values name their own types; element types are not forced on collections,
+                // whose elements may have been written as any subtype.
                 return in.readObject(type);
             } catch (IOException | RuntimeException | StackOverflowError e) {
                 throw failure("a " + type.getName(), e);

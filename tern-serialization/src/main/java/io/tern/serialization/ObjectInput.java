@@ -1,6 +1,5 @@
 package io.tern.serialization;
 
-import java.lang.reflect.Type;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,6 +17,6 @@ public interface ObjectInput {
     /** Reads a value of the type the stream names. */
     @Nullable Object readObject();
 
-    /** Reads a value expected to be of this type ({@code genericType} refines collections' elements). */
-    @Nullable Object readObject(Class<?> type, Type genericType);
+    /** Reads a value expected to be of this type (a primitive type reads its boxed value). */
+    @Nullable Object readObject(Class<?> type);
 }

@@ -1,0 +1,193 @@
+package io.tern.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.util.Timeout;
+import io.netty.util.TimerTask;
+import io.tern.Invocation;
+import io.tern.MethodDescriptor;
+import io.tern.Result;
+import io.tern.RpcException;
+import io.tern.RpcStatus;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One client connection to a provider and the calls pending on it. Owned by its
+ * {@link SharedClient}. Its pending map holds only calls in flight: each leaves it on its
+ * answer, its timeout, a failed write, its cancellation, or the connection's close — which
+ * fails every call still pending at once with {@link RpcStatus#NETWORK}.
+ */
+final class DubboConnection implements DubboFrameDecoder.PendingLookup {
+
+    final Channel channel;
+    private final SharedClient client;
+    private final WriteQueue writes;
+    private final ConcurrentHashMap<Long, PendingCall> pending = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong(ThreadLocalRandom.current().nextLong(1L << 48));
+    private volatile boolean readOnly;
+    private volatile boolean closed;
+
+    DubboConnection(SharedClient client, Channel channel) {
+        this.client = client;
+        this.channel = channel;
+        this.writes = new WriteQueue(channel);
+    }
+
+    boolean isUsable() {
+        return !closed && !readOnly && channel.isActive();
+    }
+
+    boolean isReadOnly() {
+        return readOnly;
+    }
+
+    int pendingCount() {
+        return pending.size();
+    }
+
+    /** Sends a call; two-way calls complete with their answer, one-way calls once written. */
+    CompletableFuture<Result> send(Invocation invocation, @Nullable MethodDescriptor method, String path,
+            String version, Map<String, Object> attachments, long timeoutMillis, boolean oneWay) {
+        long id = ids.incrementAndGet();
+        ByteBuf frame;
+        try {
+            frame = client.codec.encodeRequest(channel.alloc(), id, !oneWay, path, version, invocation, attachments,
+                    client.options.payloadLimit());
+        } catch (RpcException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (oneWay) {
+            CompletableFuture<Result> sent = new CompletableFuture<>();
+            writes.enqueue(frame, f -> {
+                if (f.isSuccess()) {
+                    sent.complete(Result.value(null));
+                } else {
+                    sent.completeExceptionally(writeFailed(invocation, f.cause()));
+                }
+            });
+            return sent;
+        }
+        PendingCall call = new PendingCall(id, method, describe(invocation), timeoutMillis, this);
+        pending.put(id, call);
+        if (closed) {
+            // Closed between the check and the put: the close may have missed this call.
+            fail(call, closedException());
+            frame.release();
+            return call;
+        }
+        call.timeout = client.timer().newTimeout(new TimeoutTask(this, id), timeoutMillis, TimeUnit.MILLISECONDS);
+        writes.enqueue(frame, f -> {
+            if (!f.isSuccess()) {
+                PendingCall failed = pending.remove(id);
+                if (failed != null) {
+                    failed.stopTimer();
+                    failed.completeExceptionally(writeFailed(invocation, f.cause()));
+                }
+            }
+        });
+        return call;
+    }
+
+    private RpcException writeFailed(Invocation invocation, @Nullable Throwable cause) {
+        return new RpcException(RpcStatus.NETWORK, "write to " + client.address + " failed for "
+                + describe(invocation) + ": " + cause, cause);
+    }
+
+    private static String describe(Invocation invocation) {
+        return invocation.serviceKey() + "#" + invocation.methodName();
+    }
+
+    @Override
+    public @Nullable MethodDescriptor expected(long id) {
+        PendingCall call = pending.get(id);
+        return call == null ? null : call.expected;
+    }
+
+    @Override
+    public boolean isPending(long id) {
+        return pending.containsKey(id);
+    }
+
+    void onResponse(DecodedResponse response) {
+        if (response.event) {
+            return; // a heartbeat's answer
+        }
+        PendingCall call = pending.remove(response.id);
+        if (call == null) {
+            return; // timed out or cancelled meanwhile
+        }
+        call.stopTimer();
+        if (response.failure != null) {
+            call.completeExceptionally(response.failure);
+        } else {
+            call.complete(response.result);
+        }
+    }
+
+    void onEvent(@Nullable Object data) {
+        if (Wire.READ_ONLY_EVENT.equals(data)) {
+            readOnly = true;
+        } else if (Wire.WRITABLE_EVENT.equals(data)) {
+            readOnly = false;
+        }
+    }
+
+    void sendHeartbeat() {
+        writes.enqueue(client.codec.encodeHeartbeat(channel.alloc(), ids.incrementAndGet(), true,
+                io.tern.serialization.Hessian2Serialization.ID), null);
+    }
+
+    ByteBuf heartbeatAnswer(io.netty.buffer.ByteBufAllocator alloc, DecodedRequest request) {
+        return client.codec.encodeHeartbeat(alloc, request.id, false, request.serializationId);
+    }
+
+    void forget(PendingCall call) {
+        if (pending.remove(call.id, call)) {
+            call.stopTimer();
+        }
+    }
+
+    private void timedOut(long id) {
+        PendingCall call = pending.remove(id);
+        if (call != null) {
+            call.completeExceptionally(new RpcException(RpcStatus.TIMEOUT, "call " + call.description + " to "
+                    + client.address + ": no answer in " + call.timeoutMillis + " ms (expected: an answer within "
+                    + "the timeout)"));
+        }
+    }
+
+    /** The channel closed: fail every pending call now, not at its timeout. */
+    void onClosed() {
+        closed = true;
+        writes.discard();
+        RpcException closedException = closedException();
+        for (PendingCall call : pending.values()) {
+            fail(call, closedException);
+        }
+    }
+
+    private void fail(PendingCall call, RpcException e) {
+        if (pending.remove(call.id, call)) {
+            call.stopTimer();
+            call.completeExceptionally(e);
+        }
+    }
+
+    private RpcException closedException() {
+        return new RpcException(RpcStatus.NETWORK, "connection to " + client.address + " closed");
+    }
+
+    /** Holds only the call id and the connection's map owner, never the call. */
+    private record TimeoutTask(DubboConnection connection, long id) implements TimerTask {
+        @Override
+        public void run(Timeout timeout) {
+            connection.timedOut(id);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.tern.transport;
+
+import io.tern.Invocation;
+import io.tern.MethodDescriptor;
+import io.tern.Result;
+import io.tern.ServiceDescriptor;
+import io.tern.ServiceKey;
+import io.tern.ServiceUrl;
+import io.tern.core.AbstractInvoker;
+import io.tern.core.lifecycle.LifecycleTracker;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A reference to a service at one provider address over the dubbo protocol. Holds one
+ * reference to the {@link SharedClient} of that address and releases it when closed, after its
+ * calls in flight have ended. Per-method settings ({@code <method>.timeout},
+ * {@code <method>.return=false} for one-way calls) are read from its URL once.
+ */
+final class DubboInvoker<T> extends AbstractInvoker<T> {
+
+    private final DubboProtocol protocol;
+    private final SharedClient client;
+    private final ServiceDescriptor descriptor;
+    private final String path;
+    private final String wireVersion;
+    private final Map<String, Object> baseAttachments;
+    private final long defaultTimeout;
+    private final long[] timeouts;
+    private final boolean[] oneWay;
+
+    DubboInvoker(DubboProtocol protocol, Class<T> type, ServiceUrl url, SharedClient client, ClientOptions options,
+            LifecycleTracker tracker) {
+        super(type, url, tracker);
+        this.protocol = protocol;
+        this.client = client;
+        this.descriptor = ServiceDescriptor.of(type);
+        ServiceKey key = url.serviceKey();
+        this.path = url.path().isEmpty() ? key.interfaceName() : url.path();
+        this.wireVersion = key.wireVersion();
+        this.defaultTimeout = options.timeout().toMillis();
+        List<MethodDescriptor> methods = descriptor.methods();
+        this.timeouts = new long[methods.size()];
+        this.oneWay = new boolean[methods.size()];
+        for (MethodDescriptor md : methods) {
+            timeouts[md.index()] = Options.millisParameter(url, md.name() + ".timeout", options.timeout()).toMillis();
+            oneWay[md.index()] = !url.booleanParameter(md.name() + ".return", true);
+        }
+        Map<String, Object> attachments = new HashMap<>();
+        attachments.put(Wire.PATH, path);
+        attachments.put(Wire.INTERFACE, key.interfaceName());
+        attachments.put(Wire.VERSION, wireVersion);
+        if (!key.group().isEmpty()) {
+            attachments.put(Wire.GROUP, key.group());
+        }
+        String application = url.application();
+        if (!application.isEmpty()) {
+            attachments.put("remote.application", application);
+        }
+        this.baseAttachments = Map.copyOf(attachments);
+    }
+
+    @Override
+    protected CompletableFuture<Result> doInvoke(Invocation invocation) {
+        MethodDescriptor md = invocation.method();
+        boolean own = md != null && md.index() < timeouts.length && descriptor.methods().get(md.index()) == md;
+        long timeout = own ? timeouts[md.index()] : defaultTimeout;
+        boolean isOneWay = own && oneWay[md.index()];
+        Map<String, Object> attachments = new HashMap<>(baseAttachments.size() + invocation.attachments().size() + 2);
+        attachments.putAll(baseAttachments);
+        attachments.putAll(invocation.attachments());
+        attachments.put(Wire.TIMEOUT, Long.toString(timeout));
+        DubboConnection connection = client.connection();
+        if (connection != null) {
+            return connection.send(invocation, md, path, wireVersion, attachments, timeout, isOneWay);
+        }
+        if (!client.options.lazy()) {
+            return CompletableFuture.failedFuture(client.unavailable());
+        }
+        return client.connectionAsync().thenCompose(c -> c.send(invocation, md, path, wireVersion, attachments,
+                timeout, isOneWay));
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return !isDestroyed() && (client.isAvailable() || client.options.lazy());
+    }
+
+    @Override
+    protected void onClose() {
+        protocol.forget(this);
+    }
+
+    @Override
+    protected CompletableFuture<Void> doClose() {
+        return client.release();
+    }
+}

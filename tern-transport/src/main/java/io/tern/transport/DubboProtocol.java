@@ -1,0 +1,253 @@
+package io.tern.transport;
+
+import static java.util.Objects.requireNonNull;
+
+import io.tern.Exporter;
+import io.tern.HostPort;
+import io.tern.Invoker;
+import io.tern.Protocol;
+import io.tern.ServiceUrl;
+import io.tern.core.FilterChain;
+import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.serialization.ClassPolicy;
+import io.tern.serialization.Hessian2Serialization;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Apache Dubbo's {@code dubbo} protocol: Hessian2 over TCP, wire-compatible with Dubbo 3.3.
+ *
+ * <p>Exporting binds a server for the URL's address (port 0 for any free port; the exporter's
+ * URL names the port bound) or joins the server already there; unexporting a port's last service
+ * closes the port gracefully. Referring shares one reference-counted client per provider address
+ * among all references; the last reference's close closes its connections.
+ *
+ * <p>The protocol owns its event loops, timer, servers, clients, exporters and invokers until
+ * they are closed; every one of them leaves the protocol's maps when it closes. Closing the
+ * protocol closes what is still open, then its threads.
+ */
+public final class DubboProtocol implements Protocol {
+
+    /** The protocol's name in URLs. */
+    public static final String NAME = "dubbo";
+
+    private static final Logger log = LoggerFactory.getLogger(DubboProtocol.class);
+
+    private final LifecycleTracker tracker;
+    private final FilterChain providerFilters;
+    private final FilterChain consumerFilters;
+    private final ServerOptions serverDefaults;
+    private final ClientOptions clientDefaults;
+    private final ClassPolicy policy;
+    private final DubboCodec codec;
+    private final TransportResources resources;
+    private final ConcurrentMap<HostPort, DubboServer> servers = new ConcurrentHashMap<>();
+    private final ConcurrentMap<HostPort, SharedClient> clients = new ConcurrentHashMap<>();
+    private final Set<DubboExporter<?>> exporters = ConcurrentHashMap.newKeySet();
+    private final Set<DubboInvoker<?>> invokers = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+
+    DubboProtocol(DubboProtocolBuilder builder) {
+        this.tracker = builder.tracker;
+        this.providerFilters = builder.providerFilters;
+        this.consumerFilters = builder.consumerFilters;
+        this.serverDefaults = builder.serverOptions;
+        this.clientDefaults = builder.clientOptions;
+        this.policy = builder.classPolicy;
+        this.codec = new DubboCodec(new Hessian2Serialization(policy));
+        this.resources = new TransportResources(builder.ioThreads);
+    }
+
+    public static DubboProtocolBuilder builder() {
+        return new DubboProtocolBuilder();
+    }
+
+    public static DubboProtocol create() {
+        return builder().build();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /**
+     * Exports on the URL's host and port ({@code bind.ip} and {@code bind.port} override them).
+     * The returned exporter's {@link Exporter#url()} carries the port bound.
+     */
+    @Override
+    public <T> Exporter<T> export(Invoker<T> invoker) {
+        requireNonNull(invoker, "invoker");
+        checkOpen();
+        ServiceUrl url = invoker.url();
+        if (url.serviceKey().interfaceName().isEmpty()) {
+            throw new IllegalArgumentException("url: " + url + " names no service (expected: a path or an interface"
+                    + " parameter)");
+        }
+        ServerOptions options = serverDefaults.withUrl(url);
+        String host = url.parameter("bind.ip", url.host().isEmpty() ? "0.0.0.0" : url.host());
+        int port = url.intParameter("bind.port", url.port());
+        policy.allowInterface(invoker.type());
+        Invoker<T> filtered = providerFilters.wrap(invoker);
+        while (true) {
+            DubboServer server = port == 0 ? bindAnyPort(host, options)
+                    : servers.computeIfAbsent(new HostPort(host, port),
+                            a -> DubboServer.bind(this, resources, codec, options, host, port, tracker));
+            ServiceUrl exportedUrl = url.toBuilder().address(url.host().isEmpty() ? host : url.host(),
+                    server.address.port()).build();
+            DubboExporter<T> exporter = new DubboExporter<>(this, server, exportedUrl, filtered, tracker);
+            boolean added;
+            try {
+                added = server.export(exporter);
+            } catch (IllegalStateException e) {
+                exporter.discard();
+                throw e;
+            }
+            if (added) {
+                exporters.add(exporter);
+                if (closed.get()) {
+                    exporter.close();
+                    checkOpen();
+                }
+                return exporter;
+            }
+            exporter.discard();
+            server.closeFuture().join(); // the port is closing: wait, then bind it anew
+        }
+    }
+
+    private DubboServer bindAnyPort(String host, ServerOptions options) {
+        DubboServer server = DubboServer.bind(this, resources, codec, options, host, 0, tracker);
+        servers.put(server.address, server);
+        return server;
+    }
+
+    @Override
+    public <T> Invoker<T> refer(Class<T> type, ServiceUrl url) {
+        requireNonNull(type, "type");
+        requireNonNull(url, "url");
+        checkOpen();
+        if (url.port() == 0 || url.host().isEmpty()) {
+            throw new IllegalArgumentException("url: " + url + " (expected: a provider address host:port)");
+        }
+        policy.allowInterface(type);
+        ClientOptions options = clientDefaults.withUrl(url);
+        HostPort address = new HostPort(url.host(), url.port());
+        SharedClient client = acquire(address, options);
+        DubboInvoker<T> invoker = new DubboInvoker<>(this, type, url, client, options, tracker);
+        invokers.add(invoker);
+        if (closed.get()) {
+            invoker.close();
+            checkOpen();
+        }
+        return consumerFilters.wrap(invoker);
+    }
+
+    private SharedClient acquire(HostPort address, ClientOptions options) {
+        boolean[] created = new boolean[1];
+        SharedClient client = clients.compute(address, (a, existing) -> {
+            if (existing != null && existing.tryRetain()) {
+                return existing;
+            }
+            created[0] = true;
+            return new SharedClient(this, resources, codec, a, options, tracker);
+        });
+        if (created[0] && !options.lazy()) {
+            CompletableFuture<Void> attempt = client.connectAll();
+            try {
+                attempt.get(options.connectTimeout().toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                log.debug("first connection to {} not made yet: {}", address, e.toString());
+            }
+        }
+        return client;
+    }
+
+    void forget(DubboServer server) {
+        servers.remove(server.address, server);
+    }
+
+    void forget(SharedClient client) {
+        clients.remove(client.address, client);
+    }
+
+    void forget(DubboInvoker<?> invoker) {
+        invokers.remove(invoker);
+    }
+
+    void forget(DubboExporter<?> exporter) {
+        exporters.remove(exporter);
+    }
+
+    /** Open ports. */
+    public int serverCount() {
+        return servers.size();
+    }
+
+    /** Provider addresses with open shared clients. */
+    public int clientCount() {
+        return clients.size();
+    }
+
+    /** Services exported and not yet unexported. */
+    public int exportedCount() {
+        return exporters.size();
+    }
+
+    /** Invokers referred and not yet closed. */
+    public int referredCount() {
+        return invokers.size();
+    }
+
+    /** Two-way calls waiting for an answer, over all connections. */
+    public int pendingCalls() {
+        return clients.values().stream().mapToInt(SharedClient::pendingCalls).sum();
+    }
+
+    /** The class policy peers' values are read through. */
+    public ClassPolicy classPolicy() {
+        return policy;
+    }
+
+    @Override
+    public CompletableFuture<Void> closeAsync() {
+        if (!closed.compareAndSet(false, true)) {
+            return closeFuture;
+        }
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        invokers.forEach(i -> pending.add(i.closeAsync()));
+        exporters.forEach(e -> pending.add(e.closeAsync()));
+        servers.values().forEach(s -> pending.add(s.closeAsync()));
+        CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]))
+                .whenComplete((a, b) -> {
+                    List<CompletableFuture<Void>> rest = new ArrayList<>();
+                    clients.values().forEach(c -> rest.add(c.close()));
+                    CompletableFuture.allOf(rest.toArray(new CompletableFuture<?>[0]))
+                            .thenCompose(ignored -> resources.close())
+                            .whenComplete((x, y) -> closeFuture.complete(null));
+                });
+        return closeFuture;
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("protocol dubbo is closed (expected: an open protocol)");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DubboProtocol[servers=" + servers.size() + ", clients=" + clients.size() + ", exported="
+                + exporters.size() + ", referred=" + invokers.size() + (closed.get() ? ", closed" : "") + "]";
+    }
+}

@@ -1,0 +1,71 @@
+package io.tern.transport;
+
+import static java.util.Objects.requireNonNull;
+
+import io.tern.Filter;
+import io.tern.core.FilterChain;
+import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.serialization.ClassPolicy;
+import java.util.List;
+
+/** Builds a {@link DubboProtocol}. */
+public final class DubboProtocolBuilder {
+
+    LifecycleTracker tracker = LifecycleTracker.global();
+    FilterChain providerFilters = FilterChain.empty();
+    FilterChain consumerFilters = FilterChain.empty();
+    ServerOptions serverOptions = ServerOptions.DEFAULT;
+    ClientOptions clientOptions = ClientOptions.DEFAULT;
+    ClassPolicy classPolicy = ClassPolicy.strict();
+    int ioThreads = Runtime.getRuntime().availableProcessors();
+
+    DubboProtocolBuilder() {
+    }
+
+    public DubboProtocolBuilder tracker(LifecycleTracker tracker) {
+        this.tracker = requireNonNull(tracker, "tracker");
+        return this;
+    }
+
+    public DubboProtocolBuilder providerFilters(List<? extends Filter> filters) {
+        this.providerFilters = FilterChain.of(filters);
+        return this;
+    }
+
+    public DubboProtocolBuilder consumerFilters(List<? extends Filter> filters) {
+        this.consumerFilters = FilterChain.of(filters);
+        return this;
+    }
+
+    /** Server settings used unless an exported URL's parameters say otherwise. */
+    public DubboProtocolBuilder serverOptions(ServerOptions options) {
+        this.serverOptions = requireNonNull(options, "options");
+        return this;
+    }
+
+    /** Client settings used unless a referred URL's parameters say otherwise. */
+    public DubboProtocolBuilder clientOptions(ClientOptions options) {
+        this.clientOptions = requireNonNull(options, "options");
+        return this;
+    }
+
+    /**
+     * The classes peers may make this protocol instantiate, beyond those reachable from the
+     * exported and referred interfaces, which are added as services are exported and referred.
+     */
+    public DubboProtocolBuilder classPolicy(ClassPolicy policy) {
+        this.classPolicy = requireNonNull(policy, "policy");
+        return this;
+    }
+
+    /** Threads for connections' I/O, shared by servers and clients; the number of processors by default. */
+    public DubboProtocolBuilder ioThreads(int ioThreads) {
+        Options.positive("ioThreads", ioThreads);
+        this.ioThreads = ioThreads;
+        return this;
+    }
+
+    public DubboProtocol build() {
+        return new DubboProtocol(this);
+    }
+}

@@ -1,0 +1,305 @@
+package io.tern.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.tern.HostPort;
+import io.tern.RpcException;
+import io.tern.RpcStatus;
+import io.tern.ServiceDescriptor;
+import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.core.lifecycle.ResourceKind;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One listening port and the services exported on it. Owns its server channel, its accepted
+ * connections and its dispatch executor; does not own the event loops. Closes — gracefully —
+ * when its last service is unexported or its protocol closes: consumers are told it is going
+ * (the read-only event), it stops accepting, calls in flight finish (up to the shutdown
+ * timeout), then its connections close. The protocol forgets it when it closes.
+ */
+final class DubboServer implements DubboCodec.ServiceLookup {
+
+    private static final Logger log = LoggerFactory.getLogger(DubboServer.class);
+
+    final ServerOptions options;
+    final DubboCodec codec;
+    final HostPort address;
+    private final Channel serverChannel;
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final @Nullable ExecutorService executor;
+    private final Map<String, DubboExporter<?>[]> byPath = new ConcurrentHashMap<>();
+    private final ReentrantLock exportLock = new ReentrantLock();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    private final LifecycleTracker.Tracked tracked;
+    private final DubboProtocol protocol;
+    private final TransportResources resources;
+    private volatile boolean closing;
+
+    private DubboServer(DubboProtocol protocol, TransportResources resources, DubboCodec codec, ServerOptions options,
+            Channel serverChannel, @Nullable ExecutorService executor, LifecycleTracker tracker) {
+        this.protocol = protocol;
+        this.resources = resources;
+        this.codec = codec;
+        this.options = options;
+        this.serverChannel = serverChannel;
+        this.executor = executor;
+        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+        this.address = new HostPort(bound.getAddress().getHostAddress(), bound.getPort());
+        this.tracked = tracker.track(ResourceKind.SERVER, address.toString());
+    }
+
+    /**
+     * Binds a server.
+     *
+     * @throws RpcException {@link RpcStatus#NETWORK} naming the address when it cannot bind
+     */
+    static DubboServer bind(DubboProtocol protocol, TransportResources resources, DubboCodec codec,
+            ServerOptions options, String host, int port, LifecycleTracker tracker) {
+        ExecutorService executor = Dispatchers.executor(options, host + ":" + port);
+        DubboServer[] self = new DubboServer[1];
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(resources.acceptGroup, resources.ioGroup)
+                .channel(resources.serverChannelType)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        DubboServer server = self[0];
+                        if (server == null || server.closing) {
+                            ch.close();
+                            return;
+                        }
+                        server.connections.add(ch);
+                        long idleMillis = server.options.heartbeat().toMillis() * 3;
+                        ch.pipeline()
+                                .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
+                                .addLast("decoder", new DubboFrameDecoder(codec, server.options.payloadLimit(), server, null))
+                                .addLast("handler", new ServerConnectionHandler(server, ch));
+                    }
+                });
+        ChannelFuture bindFuture = bootstrap.bind(host, port).awaitUninterruptibly();
+        if (!bindFuture.isSuccess()) {
+            if (executor != null) {
+                executor.shutdownNow();
+            }
+            throw new RpcException(RpcStatus.NETWORK, "bind: " + new HostPort(host, port) + " failed: "
+                    + bindFuture.cause() + " (expected: a free port on a local address)", bindFuture.cause());
+        }
+        DubboServer server = new DubboServer(protocol, resources, codec, options, bindFuture.channel(), executor, tracker);
+        self[0] = server;
+        return server;
+    }
+
+    @Override
+    public @Nullable ServiceDescriptor descriptor(String path) {
+        DubboExporter<?>[] exporters = byPath.get(path);
+        return exporters == null ? null : exporters[0].descriptor;
+    }
+
+    /** The exporter a call addresses; one map lookup and a scan of the few services at that path. */
+    @Nullable DubboExporter<?> find(String path, @Nullable Object group, String version) {
+        DubboExporter<?>[] exporters = byPath.get(path);
+        if (exporters == null) {
+            return null;
+        }
+        String g = group instanceof String s ? s : "";
+        for (DubboExporter<?> exporter : exporters) {
+            if (exporter.key.group().equals(g) && matchesVersion(exporter.key.version(), version)) {
+                return exporter;
+            }
+        }
+        return null;
+    }
+
+    private static boolean matchesVersion(String exported, String requested) {
+        return exported.equals(requested)
+                || exported.isEmpty() && (requested.isEmpty() || io.tern.ServiceKey.NO_VERSION.equals(requested));
+    }
+
+    /** What is exported at a path, for messages. */
+    List<String> exportedAt(String path) {
+        DubboExporter<?>[] exporters = byPath.get(path);
+        return exporters == null ? List.of() : Arrays.stream(exporters).map(e -> e.key.toString()).toList();
+    }
+
+    /**
+     * Adds a service; returns {@code false} when this server is closing (the caller binds anew).
+     *
+     * @throws IllegalStateException if the service key is already exported here
+     */
+    boolean export(DubboExporter<?> exporter) {
+        exportLock.lock();
+        try {
+            if (closing) {
+                return false;
+            }
+            String path = exporter.url().path().isEmpty() ? exporter.key.interfaceName() : exporter.url().path();
+            DubboExporter<?>[] existing = byPath.get(path);
+            if (existing != null) {
+                for (DubboExporter<?> e : existing) {
+                    if (e.key.equals(exporter.key)) {
+                        throw new IllegalStateException("service: " + exporter.key + " is already exported on "
+                                + address + " (expected: unexport it first)");
+                    }
+                }
+            }
+            DubboExporter<?>[] updated = existing == null ? new DubboExporter<?>[] {exporter}
+                    : Arrays.copyOf(existing, existing.length + 1);
+            updated[updated.length - 1] = exporter;
+            byPath.put(path, updated);
+            // A Dubbo consumer may address the service by interface name when the path differs.
+            return true;
+        } finally {
+            exportLock.unlock();
+        }
+    }
+
+    /** Removes a service; the last one's removal closes the server. Returns when that is done. */
+    CompletableFuture<Void> unexport(DubboExporter<?> exporter) {
+        boolean last;
+        exportLock.lock();
+        try {
+            String path = exporter.url().path().isEmpty() ? exporter.key.interfaceName() : exporter.url().path();
+            DubboExporter<?>[] existing = byPath.get(path);
+            if (existing != null) {
+                DubboExporter<?>[] updated = Arrays.stream(existing).filter(e -> e != exporter)
+                        .toArray(DubboExporter<?>[]::new);
+                if (updated.length == 0) {
+                    byPath.remove(path);
+                } else {
+                    byPath.put(path, updated);
+                }
+            }
+            last = byPath.isEmpty() && !closing;
+        } finally {
+            exportLock.unlock();
+        }
+        return last ? closeAsync() : CompletableFuture.completedFuture(null);
+    }
+
+    int exportedCount() {
+        return byPath.values().stream().mapToInt(a -> a.length).sum();
+    }
+
+    int connectionCount() {
+        return connections.size();
+    }
+
+    boolean isClosing() {
+        return closing;
+    }
+
+    /** Runs a decoded call per the dispatch option; returns false if the pool refused it. */
+    boolean dispatch(Runnable call) {
+        if (executor == null) {
+            call.run();
+            return true;
+        }
+        try {
+            executor.execute(call);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    void callStarted() {
+        inFlight.incrementAndGet();
+    }
+
+    void callFinished() {
+        if (inFlight.decrementAndGet() == 0 && closing) {
+            drained.complete(null);
+        }
+    }
+
+    int callsInFlight() {
+        return inFlight.get();
+    }
+
+    CompletableFuture<Void> closeFuture() {
+        return closeFuture;
+    }
+
+    /** Closes gracefully: read-only event, stop accepting, drain, close connections. Idempotent. */
+    CompletableFuture<Void> closeAsync() {
+        exportLock.lock();
+        try {
+            if (closing) {
+                return closeFuture;
+            }
+            closing = true;
+        } finally {
+            exportLock.unlock();
+        }
+        protocol.forget(this);
+        tracked.destroyed(this);
+        for (Channel ch : connections) {
+            ServerConnectionHandler handler = ch.pipeline().get(ServerConnectionHandler.class);
+            if (handler != null) {
+                handler.sendReadOnly();
+            }
+        }
+        serverChannel.close();
+        if (inFlight.get() == 0) {
+            drained.complete(null);
+        }
+        long waitMillis = options.shutdownTimeout().toMillis();
+        io.netty.util.Timeout deadline = resources.timer.newTimeout(t -> drained.complete(null),
+                Math.max(1, waitMillis), TimeUnit.MILLISECONDS);
+        drained.whenComplete((ignored, failure) -> {
+            deadline.cancel();
+            if (inFlight.get() > 0) {
+                log.warn("closing {} with {} calls still running after {} ms", address, inFlight.get(), waitMillis);
+            }
+            List<CompletableFuture<Void>> closes = new ArrayList<>();
+            closes.add(toFuture(serverChannel.closeFuture()));
+            for (Channel ch : connections) {
+                closes.add(toFuture(ch.close()));
+            }
+            CompletableFuture.allOf(closes.toArray(new CompletableFuture<?>[0])).whenComplete((a, b) -> {
+                if (executor != null) {
+                    executor.shutdown();
+                }
+                closeFuture.complete(null);
+            });
+        });
+        return closeFuture;
+    }
+
+    private static CompletableFuture<Void> toFuture(ChannelFuture channelFuture) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        channelFuture.addListener(done -> f.complete(null));
+        return f;
+    }
+
+    @Override
+    public String toString() {
+        return "DubboServer[" + address + ", services=" + exportedCount() + (closing ? ", closing" : "") + "]";
+    }
+}

@@ -1,0 +1,46 @@
+package io.tern.transport;
+
+import io.netty.util.Timeout;
+import io.tern.MethodDescriptor;
+import io.tern.Result;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A two-way call waiting for its answer, in its connection's pending map under its id. Every
+ * way it ends — answer, timeout, write failure, connection closed, cancellation — removes it
+ * from that map.
+ */
+final class PendingCall extends CompletableFuture<Result> {
+
+    final long id;
+    final @Nullable MethodDescriptor expected;
+    final String description;
+    final long timeoutMillis;
+    private final DubboConnection connection;
+    volatile @Nullable Timeout timeout;
+
+    PendingCall(long id, @Nullable MethodDescriptor expected, String description, long timeoutMillis,
+            DubboConnection connection) {
+        this.id = id;
+        this.expected = expected;
+        this.description = description;
+        this.timeoutMillis = timeoutMillis;
+        this.connection = connection;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        connection.forget(this);
+        return cancelled;
+    }
+
+    /** Stops the timeout; called once the call has left the pending map. */
+    void stopTimer() {
+        Timeout t = timeout;
+        if (t != null) {
+            t.cancel();
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.tern.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.tern.Invocation;
+import io.tern.Result;
+import io.tern.RpcException;
+import io.tern.RpcStatus;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one accepted connection: answers heartbeats, runs decoded calls on the exported
+ * services (on the I/O thread or the server's executor, per its dispatch option) and writes
+ * their answers in batches. Every two-way request is answered — with the result, or with an
+ * error status and a message — unless the connection closes first.
+ */
+final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerConnectionHandler.class);
+    private static final AtomicLong EVENT_IDS = new AtomicLong();
+
+    private final DubboServer server;
+    private final Channel channel;
+    private final WriteQueue writes;
+
+    ServerConnectionHandler(DubboServer server, Channel channel) {
+        this.server = server;
+        this.channel = channel;
+        this.writes = new WriteQueue(channel);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof DecodedRequest request)) {
+            // A response on a server connection: a heartbeat's answer, or a stray frame.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (request.event) {
+            if (request.isHeartbeat() && request.twoWay) {
+                writes.enqueue(server.codec.encodeHeartbeat(channel.alloc(), request.id, false,
+                        request.serializationId), null);
+            }
+            return;
+        }
+        if (request.failure != null) {
+            answerFailure(request, request.failure);
+            return;
+        }
+        DubboExporter<?> exporter = server.find(request.path, request.attachments.get(Wire.GROUP), request.version);
+        if (exporter == null) {
+            answerFailure(request, new RpcException(RpcStatus.SERVICE_NOT_FOUND, "service: " + serviceName(request)
+                    + " is not exported on " + server.address + " (expected one of: "
+                    + String.join(", ", server.exportedAt(request.path)) + ")"));
+            return;
+        }
+        if (!server.dispatch(() -> run(exporter, request))) {
+            answerFailure(request, new RpcException(RpcStatus.SERVER_BUSY, "server thread pool exhausted on "
+                    + server.address + ": " + server.options.threads() + " threads busy, " + server.options.queues()
+                    + " queued (expected: a free thread; raise threads or queues)"));
+        }
+    }
+
+    private static String serviceName(DecodedRequest request) {
+        Object group = request.attachments.get(Wire.GROUP);
+        String version = io.tern.ServiceKey.NO_VERSION.equals(request.version) ? "" : request.version;
+        return (group instanceof String g && !g.isEmpty() ? g + "/" : "") + request.path
+                + (version.isEmpty() ? "" : ":" + version);
+    }
+
+    private void run(DubboExporter<?> exporter, DecodedRequest request) {
+        server.callStarted();
+        CompletableFuture<Result> future;
+        try {
+            Invocation invocation = Invocation.of(exporter.key, request.method, request.arguments);
+            invocation.setAttachments(request.attachments);
+            future = exporter.invoker.invoke(invocation);
+        } catch (RuntimeException e) {
+            future = CompletableFuture.failedFuture(e);
+        }
+        future.whenComplete((result, failure) -> {
+            try {
+                if (!request.twoWay) {
+                    return;
+                }
+                if (failure != null) {
+                    answerFailure(request, Result.asRpcException(failure));
+                } else {
+                    writes.enqueue(server.codec.encodeResponse(channel.alloc(), request.id, request.serializationId,
+                            result, Wire.supportsResponseAttachments(request.dubboVersion),
+                            server.options.payloadLimit(), request.methodName), null);
+                }
+            } finally {
+                server.callFinished();
+            }
+        });
+    }
+
+    private void answerFailure(DecodedRequest request, RpcException failure) {
+        if (!request.twoWay) {
+            log.debug("one-way call failed on {}: {}", channel, failure.getMessage());
+            return;
+        }
+        writes.enqueue(server.codec.encodeError(channel.alloc(), request.id, request.serializationId,
+                WireStatus.forFailure(failure.status()), failure.getMessage()), null);
+    }
+
+    /** Tells the consumer this provider is going away: it should send no new calls. */
+    void sendReadOnly() {
+        if (channel.isActive()) {
+            writes.enqueue(server.codec.encodeOneWayEvent(channel.alloc(), EVENT_IDS.incrementAndGet(),
+                    Wire.READ_ONLY_EVENT), null);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            log.debug("closing {}: silent for three heartbeat intervals", channel);
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        writes.discard();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("closing {}: {}", channel, cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,166 @@
+package io.tern.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.tern.EchoService;
+import io.tern.Exporter;
+import io.tern.GenericService;
+import io.tern.Invoker;
+import io.tern.RpcException;
+import io.tern.RpcStatus;
+import io.tern.ServiceUrl;
+import io.tern.core.Invokers;
+import io.tern.core.Proxies;
+import io.tern.transport.EchoServices.Greeter;
+import io.tern.transport.EchoServices.GreeterException;
+import io.tern.transport.EchoServices.GreeterImpl;
+import io.tern.transport.EchoServices.Person;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DubboProtocolTest {
+
+    private DubboProtocol provider;
+    private DubboProtocol consumer;
+    private GreeterImpl implementation;
+    private Exporter<Greeter> exporter;
+    private ServiceUrl url;
+
+    @BeforeEach
+    void setUp() {
+        provider = DubboProtocol.create();
+        consumer = DubboProtocol.create();
+        implementation = new GreeterImpl();
+        ServiceUrl exportUrl = ServiceUrl.parse("dubbo://127.0.0.1:0/" + Greeter.class.getName() + "?version=1.0");
+        exporter = provider.export(Invokers.of(Greeter.class, implementation, exportUrl));
+        url = exporter.url();
+    }
+
+    @AfterEach
+    void tearDown() {
+        consumer.close();
+        provider.close();
+        assertThat(consumer.clientCount()).isZero();
+        assertThat(provider.serverCount()).isZero();
+    }
+
+    private Greeter refer(String parameters) {
+        return Proxies.create(consumer.refer(Greeter.class, ServiceUrl.parse(url.toFullString() + parameters)));
+    }
+
+    @Test
+    void callsTravelBothWays() {
+        Greeter greeter = refer("");
+
+        assertThat(url.port()).isPositive();
+        assertThat(greeter.greet("dubbo")).isEqualTo("Hello, dubbo");
+        assertThat(greeter.greetAsync("async").join()).isEqualTo("Hello, async");
+        Person ada = new Person("Ada 张", 36, LocalDate.of(1815, 12, 10));
+        assertThat(greeter.older(ada)).isEqualTo(new Person("Ada 张", 37, LocalDate.of(1815, 12, 10)));
+        assertThat(greeter.people(100)).hasSize(100).element(99).extracting(Person::age).isEqualTo(99);
+        assertThat(((EchoService) greeter).$echo("ping")).isEqualTo("ping");
+    }
+
+    @Test
+    void exceptionsArriveAsThemselves() {
+        Greeter greeter = refer("");
+
+        assertThatThrownBy(() -> greeter.fail("declared")).isExactlyInstanceOf(GreeterException.class)
+                .hasMessage("declared");
+        assertThatThrownBy(() -> greeter.failUnchecked("unchecked")).isExactlyInstanceOf(IllegalStateException.class)
+                .hasMessage("unchecked");
+    }
+
+    @Test
+    void genericCallsReachTheProvider() {
+        Invoker<GenericService> invoker = consumer.refer(GenericService.class, url);
+        GenericService generic = Proxies.create(invoker);
+
+        Object result = generic.$invoke("older", new String[] {Person.class.getName()},
+                new Object[] {Map.of("name", "Ada", "age", 36, "born", LocalDate.of(1815, 12, 10))});
+        assertThat(result).isInstanceOfSatisfying(Map.class, map -> assertThat(map.get("age")).isEqualTo(37));
+    }
+
+    @Test
+    void timeoutsFailTheCallAndLeaveNothingPending() {
+        Greeter greeter = refer("&timeout=100");
+
+        assertThatThrownBy(() -> greeter.sleep(2_000))
+                .isInstanceOfSatisfying(RpcException.class, e -> {
+                    assertThat(e.status()).isEqualTo(RpcStatus.TIMEOUT);
+                    assertThat(e.getMessage()).contains("no answer in 100 ms");
+                });
+        assertThat(consumer.pendingCalls()).isZero();
+        assertThat(greeter.greet("after")).isEqualTo("Hello, after");
+    }
+
+    @Test
+    void oneWayCallsReturnOnceSent() {
+        Greeter greeter = refer("&notify.return=false");
+
+        greeter.notify("fire and forget");
+        await().atMost(Duration.ofSeconds(10)).until(() -> implementation.notified.contains("fire and forget"));
+        assertThat(consumer.pendingCalls()).isZero();
+    }
+
+    @Test
+    void argumentsOverThePayloadLimitFailCleanlyAndTheConnectionStaysUsable() {
+        Greeter greeter = refer("&payload=100000");
+
+        assertThat(greeter.size(new byte[1 << 20 >> 4])).isEqualTo(65536);
+        assertThatThrownBy(() -> greeter.size(new byte[200_000]))
+                .isInstanceOfSatisfying(RpcException.class, e -> {
+                    assertThat(e.status()).isEqualTo(RpcStatus.LIMIT_EXCEEDED);
+                    assertThat(e.getMessage()).matches("payload: 200\\d{3} bytes \\(expected: <= 100000\\)");
+                });
+        assertThat(greeter.greet("still here")).isEqualTo("Hello, still here");
+    }
+
+    @Test
+    void unknownServiceIsNamed() {
+        ServiceUrl wrongVersion = url.toBuilder().version("9.9").build();
+        Greeter greeter = Proxies.create(consumer.refer(Greeter.class, wrongVersion));
+
+        assertThatThrownBy(() -> greeter.greet("x"))
+                .isInstanceOfSatisfying(RpcException.class, e -> {
+                    assertThat(e.status()).isEqualTo(RpcStatus.SERVICE_NOT_FOUND);
+                    assertThat(e.getMessage()).contains("service: " + Greeter.class.getName() + ":9.9 is not exported");
+                });
+    }
+
+    @Test
+    void unexportingTheLastServiceClosesThePort() {
+        Greeter greeter = refer("");
+        assertThat(greeter.greet("x")).isEqualTo("Hello, x");
+
+        exporter.close();
+
+        assertThat(provider.serverCount()).isZero();
+        assertThat(provider.exportedCount()).isZero();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThatThrownBy(() -> greeter.greet("gone"))
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(RpcStatus.NETWORK)));
+    }
+
+    @Test
+    void referencesShareOneClientThatTheLastCloses() {
+        Invoker<Greeter> first = consumer.refer(Greeter.class, url);
+        Invoker<Greeter> second = consumer.refer(Greeter.class, url);
+        assertThat(consumer.clientCount()).isEqualTo(1);
+        assertThat(Proxies.create(first).greet("1")).isEqualTo("Hello, 1");
+
+        first.close();
+        assertThat(consumer.clientCount()).isEqualTo(1);
+        assertThat(Proxies.create(second).greet("2")).isEqualTo("Hello, 2");
+        second.close();
+        assertThat(consumer.clientCount()).isZero();
+        assertThat(consumer.referredCount()).isZero();
+        assertThat(List.of(first.isDestroyed(), second.isDestroyed())).containsOnly(true);
+    }
+}

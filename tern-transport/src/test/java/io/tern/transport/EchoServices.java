@@ -1,0 +1,153 @@
+package io.tern.transport;
+
+import java.io.Serializable;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** The services the transport tests export. */
+public final class EchoServices {
+
+    private EchoServices() {
+    }
+
+    public interface Greeter {
+        String greet(String name);
+
+        CompletableFuture<String> greetAsync(String name);
+
+        Person older(Person person);
+
+        List<Person> people(int count);
+
+        Map<String, Object> echoAttachments(String key);
+
+        String sleep(long millis) throws InterruptedException;
+
+        void fail(String message) throws GreeterException;
+
+        void failUnchecked(String message);
+
+        int size(byte[] data);
+
+        void notify(String message);
+
+        String await(CountDownLatch entered, CountDownLatch release);
+    }
+
+    public static final class GreeterException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public GreeterException(String message) {
+            super(message);
+        }
+    }
+
+    public static final class Person implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private String name;
+        private int age;
+        private LocalDate born;
+
+        public Person() {
+        }
+
+        public Person(String name, int age, LocalDate born) {
+            this.name = name;
+            this.age = age;
+            this.born = born;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public int age() {
+            return age;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Person p && age == p.age && Objects.equals(name, p.name) && Objects.equals(born, p.born);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, age, born);
+        }
+    }
+
+    public static class GreeterImpl implements Greeter {
+        final List<String> notified = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public String greet(String name) {
+            return "Hello, " + name;
+        }
+
+        @Override
+        public CompletableFuture<String> greetAsync(String name) {
+            return CompletableFuture.supplyAsync(() -> "Hello, " + name);
+        }
+
+        @Override
+        public Person older(Person person) {
+            return new Person(person.name, person.age + 1, person.born);
+        }
+
+        @Override
+        public List<Person> people(int count) {
+            return java.util.stream.IntStream.range(0, count)
+                    .mapToObj(i -> new Person("person " + i, i, LocalDate.of(2000, 1, 1).plusDays(i))).toList();
+        }
+
+        @Override
+        public Map<String, Object> echoAttachments(String key) {
+            return Map.of();
+        }
+
+        @Override
+        public String sleep(long millis) throws InterruptedException {
+            Thread.sleep(millis);
+            return "slept";
+        }
+
+        @Override
+        public void fail(String message) throws GreeterException {
+            throw new GreeterException(message);
+        }
+
+        @Override
+        public void failUnchecked(String message) {
+            throw new IllegalStateException(message);
+        }
+
+        @Override
+        public int size(byte[] data) {
+            return data.length;
+        }
+
+        @Override
+        public void notify(String message) {
+            notified.add(message);
+        }
+
+        @Override
+        public String await(CountDownLatch entered, CountDownLatch release) {
+            return "unused";
+        }
+    }
+
+    static boolean awaitQuietly(CountDownLatch latch) {
+        try {
+            return latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
