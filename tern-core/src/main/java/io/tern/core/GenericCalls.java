@@ -23,7 +23,7 @@ final class GenericCalls {
     }
 
     static CompletableFuture<Result> invoke(ServiceImplInvoker<?> invoker, ServiceDescriptor descriptor,
-            @Nullable Object[] invokeArgs) {
+            @Nullable Object[] invokeArgs, java.util.Map<String, Object> attachments) {
         if (!(invokeArgs[0] instanceof String method)) {
             return badRequest("$invoke method name: a " + typeName(invokeArgs[0]) + " (expected: a String)");
         }
@@ -68,7 +68,7 @@ final class GenericCalls {
                 return badRequest("argument " + i + " of " + method + ": " + e.getMessage());
             }
         }
-        return invoker.call(md, realized).thenApply(result -> result.hasException()
+        return invoker.call(md, realized, attachments).thenApply(result -> result.hasException()
                 ? result : Result.value(Pojos.generalize(result.value())).withAttachments(result.attachments()));
     }
 

@@ -14,6 +14,7 @@ import io.tern.ServiceKey;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -73,11 +74,17 @@ public final class Proxies {
                             + invoker.type().getName() + ")");
                 }
             }
-            CompletableFuture<Result> future = invoker.invoke(Invocation.of(serviceKey, md, args));
+            Invocation invocation = Invocation.of(serviceKey, md, args);
+            Map<String, Object> outgoing = RpcContext.takeOutgoing();
+            if (outgoing != null) {
+                invocation.setAttachments(outgoing);
+            }
+            CompletableFuture<Result> future = invoker.invoke(invocation);
             if (md.isAsync()) {
                 return toValueFuture(future);
             }
             Result result = Result.await(future);
+            RpcContext.setLastResponse(result.attachments());
             Throwable exception = result.exception();
             if (exception == null) {
                 Object value = result.value();

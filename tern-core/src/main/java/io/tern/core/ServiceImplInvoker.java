@@ -11,6 +11,7 @@ import io.tern.ServiceDescriptor;
 import io.tern.ServiceUrl;
 import io.tern.core.lifecycle.LifecycleTracker;
 import java.lang.invoke.MethodHandle;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
@@ -42,7 +43,7 @@ final class ServiceImplInvoker<T> extends AbstractInvoker<T> {
         if (md == null) {
             return special(invocation);
         }
-        return call(md, invocation.arguments());
+        return call(md, invocation.arguments(), invocation.attachments());
     }
 
     /** The service method a call names; by identity when the caller used the same interface. */
@@ -57,15 +58,21 @@ final class ServiceImplInvoker<T> extends AbstractInvoker<T> {
         return descriptor.find(invocation.methodName(), invocation.parameterDescriptor());
     }
 
-    CompletableFuture<Result> call(MethodDescriptor md, @Nullable Object[] arguments) {
+    CompletableFuture<Result> call(MethodDescriptor md, @Nullable Object[] arguments, Map<String, Object> attachments) {
         Object value;
+        RpcContext context = RpcContext.enterCall(attachments);
+        Map<String, Object> answered;
         try {
             value = handles[md.index()].invokeExact((Object) implementation, arguments);
         } catch (Throwable t) {
-            return CompletableFuture.completedFuture(Result.exception(t));
+            answered = RpcContext.exitCall(context);
+            Result failed = Result.exception(t);
+            return CompletableFuture.completedFuture(answered == null ? failed : failed.withAttachments(answered));
         }
+        answered = RpcContext.exitCall(context);
         if (!md.isAsync()) {
-            return CompletableFuture.completedFuture(Result.value(value));
+            Result result = Result.value(value);
+            return CompletableFuture.completedFuture(answered == null ? result : result.withAttachments(answered));
         }
         if (value == null) {
             return CompletableFuture.completedFuture(Result.exception(new NullPointerException(
@@ -86,7 +93,7 @@ final class ServiceImplInvoker<T> extends AbstractInvoker<T> {
             return CompletableFuture.completedFuture(Result.value(args[0]));
         }
         if ((GenericService.INVOKE.equals(name) || GenericService.INVOKE_ASYNC.equals(name)) && args.length == 3) {
-            return GenericCalls.invoke(this, descriptor, args);
+            return GenericCalls.invoke(this, descriptor, args, invocation.attachments());
         }
         return CompletableFuture.failedFuture(new RpcException(RpcStatus.METHOD_NOT_FOUND,
                 "method: " + name + "(" + String.join(", ", invocation.parameterTypeNames()) + ") of "

@@ -53,6 +53,7 @@ public final class DubboProtocol implements Protocol {
     private final Set<DubboExporter<?>> exporters = ConcurrentHashMap.newKeySet();
     private final Set<DubboInvoker<?>> invokers = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong connectionsOpened = new java.util.concurrent.atomic.AtomicLong();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
     DubboProtocol(DubboProtocolBuilder builder) {
@@ -212,6 +213,20 @@ public final class DubboProtocol implements Protocol {
     /** Two-way calls waiting for an answer, over all connections. */
     public int pendingCalls() {
         return clients.values().stream().mapToInt(SharedClient::pendingCalls).sum();
+    }
+
+    /** Connections this protocol's clients have made so far, reconnections included. */
+    public long connectionsOpened() {
+        return connectionsOpened.get();
+    }
+
+    /** Connections open now on this protocol's servers. */
+    public int acceptedConnections() {
+        return servers.values().stream().mapToInt(DubboServer::connectionCount).sum();
+    }
+
+    void connectionOpened() {
+        connectionsOpened.incrementAndGet();
     }
 
     /** The class policy peers' values are read through. */

@@ -189,6 +189,7 @@ final class SharedClient {
                 DubboConnection connection = made[0];
                 lastFailure = null;
                 connections.set(slot, connection);
+                protocol.connectionOpened();
                 future.channel().closeFuture().addListener(c -> onConnectionClosed(slot, connection));
                 if (closed.get()) {
                     future.channel().close();

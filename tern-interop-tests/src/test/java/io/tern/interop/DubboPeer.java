@@ -1,0 +1,100 @@
+package io.tern.interop;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.SocketException;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.dubbo.config.ApplicationConfig;
+import org.apache.dubbo.config.ProtocolConfig;
+import org.apache.dubbo.config.ReferenceConfig;
+import org.apache.dubbo.config.RegistryConfig;
+import org.apache.dubbo.config.ServiceConfig;
+import org.apache.dubbo.config.bootstrap.DubboBootstrap;
+
+/**
+ * One Apache Dubbo 3.3.5 instance for a test class: providers bound to 127.0.0.1, or consumers
+ * with direct URLs. Closing stops it.
+ */
+final class DubboPeer implements AutoCloseable {
+
+    static {
+        // Dubbo registers and binds the machine's first non-loopback address unless every other
+        // interface is ignored; tests talk to loopback only.
+        System.setProperty("dubbo.network.interface.ignored", nonLoopbackInterfaces());
+        System.setProperty("dubbo.service.shutdown.wait", "200");
+        System.setProperty("dubbo.application.logger", "slf4j");
+    }
+
+    private final DubboBootstrap bootstrap;
+
+    private DubboPeer(DubboBootstrap bootstrap) {
+        this.bootstrap = bootstrap;
+    }
+
+    static DubboPeer provider(String name, int port, List<ServiceConfig<?>> services, int heartbeatMillis) {
+        ProtocolConfig protocol = new ProtocolConfig("dubbo", port);
+        protocol.setHost("127.0.0.1");
+        protocol.setHeartbeat(heartbeatMillis);
+        DubboBootstrap bootstrap = DubboBootstrap.newInstance()
+                .application(application(name))
+                .registry(new RegistryConfig(RegistryConfig.NO_AVAILABLE))
+                .protocol(protocol);
+        services.forEach(bootstrap::service);
+        bootstrap.start();
+        return new DubboPeer(bootstrap);
+    }
+
+    static DubboPeer consumer(String name, List<ReferenceConfig<?>> references) {
+        DubboBootstrap bootstrap = DubboBootstrap.newInstance()
+                .application(application(name))
+                .registry(new RegistryConfig(RegistryConfig.NO_AVAILABLE));
+        references.forEach(bootstrap::reference);
+        bootstrap.start();
+        return new DubboPeer(bootstrap);
+    }
+
+    private static ApplicationConfig application(String name) {
+        ApplicationConfig application = new ApplicationConfig(name);
+        application.setQosEnable(false);
+        return application;
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String nonLoopbackInterfaces() {
+        try {
+            return Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                    .filter(i -> {
+                        try {
+                            return !i.isLoopback();
+                        } catch (SocketException e) {
+                            return true;
+                        }
+                    })
+                    .map(NetworkInterface::getName)
+                    .collect(Collectors.joining(","));
+        } catch (SocketException e) {
+            return "";
+        }
+    }
+
+    /** The module references are made in, for {@code ReferenceConfig.setScopeModel}. */
+    org.apache.dubbo.rpc.model.ModuleModel module() {
+        return bootstrap.getApplicationModel().getDefaultModule();
+    }
+
+    @Override
+    public void close() {
+        bootstrap.destroy();
+    }
+}
