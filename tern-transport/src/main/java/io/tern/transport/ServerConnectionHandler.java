@@ -50,7 +50,9 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (request.failure != null) {
-            answerFailure(request, request.failure);
+            // A request that could not be read is the caller's error, whatever went wrong reading it.
+            answer(request, request.failure.status() == RpcStatus.SERVICE_NOT_FOUND ? WireStatus.SERVICE_NOT_FOUND
+                    : WireStatus.BAD_REQUEST, request.failure.getMessage());
             return;
         }
         DubboExporter<?> exporter = server.find(request.path, request.attachments.get(Wire.GROUP), request.version);
@@ -103,12 +105,16 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void answerFailure(DecodedRequest request, RpcException failure) {
+        answer(request, WireStatus.forFailure(failure.status()), failure.getMessage());
+    }
+
+    private void answer(DecodedRequest request, WireStatus status, String message) {
         if (!request.twoWay) {
-            log.debug("one-way call failed on {}: {}", channel, failure.getMessage());
+            log.debug("one-way call failed on {}: {}", channel, message);
             return;
         }
-        writes.enqueue(server.codec.encodeError(channel.alloc(), request.id, request.serializationId,
-                WireStatus.forFailure(failure.status()), failure.getMessage()), null);
+        writes.enqueue(server.codec.encodeError(channel.alloc(), request.id, request.serializationId, status, message),
+                null);
     }
 
     /** Tells the consumer this provider is going away: it should send no new calls. */
