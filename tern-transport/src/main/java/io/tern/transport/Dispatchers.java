@@ -21,12 +21,15 @@ final class Dispatchers {
         return switch (options.dispatch()) {
             case DIRECT -> null;
             case POOL -> {
-                BlockingQueue<Runnable> queue = options.queues() == 0 ? new SynchronousQueue<>()
-                        : new ArrayBlockingQueue<>(options.queues());
-                ThreadPoolExecutor pool = new ThreadPoolExecutor(options.threads(), options.threads(), 60,
-                        TimeUnit.SECONDS, queue, new DefaultThreadFactory("tern-server-" + name, true),
+                // Without a queue, idle threads take new calls before a thread is added (up to the
+                // bound); with one, every thread is started before calls wait in it.
+                boolean queued = options.queues() > 0;
+                BlockingQueue<Runnable> queue = queued ? new ArrayBlockingQueue<>(options.queues())
+                        : new SynchronousQueue<>();
+                ThreadPoolExecutor pool = new ThreadPoolExecutor(queued ? options.threads() : 0, options.threads(),
+                        60, TimeUnit.SECONDS, queue, new DefaultThreadFactory("tern-server-" + name, true),
                         new ThreadPoolExecutor.AbortPolicy());
-                pool.allowCoreThreadTimeOut(true);
+                pool.allowCoreThreadTimeOut(queued);
                 yield pool;
             }
             case VIRTUAL -> virtualThreads();
