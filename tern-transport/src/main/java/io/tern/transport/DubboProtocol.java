@@ -109,7 +109,7 @@ public final class DubboProtocol implements Protocol {
             try {
                 added = server.export(exporter);
             } catch (IllegalStateException e) {
-                exporter.discard();
+                exporter.retire();
                 throw e;
             }
             if (added) {
@@ -120,7 +120,7 @@ public final class DubboProtocol implements Protocol {
                 }
                 return exporter;
             }
-            exporter.discard();
+            exporter.retire();
             server.closeFuture().join(); // the port is closing: wait, then bind it anew
         }
     }

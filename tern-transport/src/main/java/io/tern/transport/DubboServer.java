@@ -129,7 +129,7 @@ final class DubboServer implements DubboCodec.ServiceLookup {
         }
         String g = group instanceof String s ? s : "";
         for (DubboExporter<?> exporter : exporters) {
-            if (exporter.key.group().equals(g) && matchesVersion(exporter.key.version(), version)) {
+            if (exporter.key().group().equals(g) && matchesVersion(exporter.key().version(), version)) {
                 return exporter;
             }
         }
@@ -144,7 +144,7 @@ final class DubboServer implements DubboCodec.ServiceLookup {
     /** What is exported at a path, for messages. */
     List<String> exportedAt(String path) {
         DubboExporter<?>[] exporters = byPath.get(path);
-        return exporters == null ? List.of() : Arrays.stream(exporters).map(e -> e.key.toString()).toList();
+        return exporters == null ? List.of() : Arrays.stream(exporters).map(e -> e.key().toString()).toList();
     }
 
     /**
@@ -158,12 +158,12 @@ final class DubboServer implements DubboCodec.ServiceLookup {
             if (closing) {
                 return false;
             }
-            String path = exporter.url().path().isEmpty() ? exporter.key.interfaceName() : exporter.url().path();
+            String path = exporter.url().path().isEmpty() ? exporter.key().interfaceName() : exporter.url().path();
             DubboExporter<?>[] existing = byPath.get(path);
             if (existing != null) {
                 for (DubboExporter<?> e : existing) {
-                    if (e.key.equals(exporter.key)) {
-                        throw new IllegalStateException("service: " + exporter.key + " is already exported on "
+                    if (e.key().equals(exporter.key())) {
+                        throw new IllegalStateException("service: " + exporter.key() + " is already exported on "
                                 + address + " (expected: unexport it first)");
                     }
                 }
@@ -184,7 +184,7 @@ final class DubboServer implements DubboCodec.ServiceLookup {
         boolean last;
         exportLock.lock();
         try {
-            String path = exporter.url().path().isEmpty() ? exporter.key.interfaceName() : exporter.url().path();
+            String path = exporter.url().path().isEmpty() ? exporter.key().interfaceName() : exporter.url().path();
             DubboExporter<?>[] existing = byPath.get(path);
             if (existing != null) {
                 DubboExporter<?>[] updated = Arrays.stream(existing).filter(e -> e != exporter)

@@ -80,9 +80,9 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
         server.callStarted();
         CompletableFuture<Result> future;
         try {
-            Invocation invocation = Invocation.of(exporter.key, request.method, request.arguments);
+            Invocation invocation = Invocation.of(exporter.key(), request.method, request.arguments);
             invocation.setAttachments(request.attachments);
-            future = exporter.invoker.invoke(invocation);
+            future = exporter.invoker().invoke(invocation);
         } catch (RuntimeException e) {
             future = CompletableFuture.failedFuture(e);
         }

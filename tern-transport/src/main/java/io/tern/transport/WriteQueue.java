@@ -46,15 +46,7 @@ final class WriteQueue {
             for (Item item; (item = queue.poll()) != null; ) {
                 wrote = true;
                 if (!channel.isActive()) {
-                    ReferenceCountUtil.release(item.frame);
-                    if (item.listener != null) {
-                        try {
-                            item.listener.operationComplete(channel.newFailedFuture(
-                                    new java.nio.channels.ClosedChannelException()));
-                        } catch (Exception ignored) {
-                            // listeners complete futures; they do not throw
-                        }
-                    }
+                    dropClosed(item);
                     continue;
                 }
                 if (item.listener == null) {
@@ -76,14 +68,18 @@ final class WriteQueue {
     /** Releases frames still queued; called when the channel is gone. */
     void discard() {
         for (Item item; (item = queue.poll()) != null; ) {
-            ReferenceCountUtil.release(item.frame);
-            if (item.listener != null) {
-                try {
-                    item.listener.operationComplete(channel.newFailedFuture(
-                            new java.nio.channels.ClosedChannelException()));
-                } catch (Exception ignored) {
-                    // listeners complete futures; they do not throw
-                }
+            dropClosed(item);
+        }
+    }
+
+    /** Releases a frame that can no longer be written and tells its listener why. */
+    private void dropClosed(Item item) {
+        ReferenceCountUtil.release(item.frame);
+        if (item.listener != null) {
+            try {
+                item.listener.operationComplete(channel.newFailedFuture(new java.nio.channels.ClosedChannelException()));
+            } catch (Exception ignored) {
+                // listeners complete futures; they do not throw
             }
         }
     }

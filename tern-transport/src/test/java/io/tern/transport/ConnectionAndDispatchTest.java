@@ -64,14 +64,8 @@ class ConnectionAndDispatchTest {
 
     @Test
     void directDispatchRunsCallsOnTheIoThread() {
-        AtomicReference<String> thread = new AtomicReference<>();
-        GreeterImpl recording = new GreeterImpl() {
-            @Override
-            public String greet(String name) {
-                thread.set(Thread.currentThread().getName());
-                return super.greet(name);
-            }
-        };
+        EchoServices.ThreadRecordingGreeter recording = new EchoServices.ThreadRecordingGreeter();
+        AtomicReference<String> thread = recording.thread;
         try (DubboProtocol provider = DubboProtocol.create(); DubboProtocol consumer = DubboProtocol.create()) {
             ServiceUrl url = provider.export(Invokers.of(Greeter.class, recording,
                     ServiceUrl.parse("dubbo://127.0.0.1:0/" + PATH + "?dispatch=direct"))).url();
@@ -82,14 +76,8 @@ class ConnectionAndDispatchTest {
 
     @Test
     void poolDispatchRunsCallsOnTheServerPool() {
-        AtomicReference<String> thread = new AtomicReference<>();
-        GreeterImpl recording = new GreeterImpl() {
-            @Override
-            public String greet(String name) {
-                thread.set(Thread.currentThread().getName());
-                return super.greet(name);
-            }
-        };
+        EchoServices.ThreadRecordingGreeter recording = new EchoServices.ThreadRecordingGreeter();
+        AtomicReference<String> thread = recording.thread;
         try (DubboProtocol provider = DubboProtocol.create(); DubboProtocol consumer = DubboProtocol.create()) {
             ServiceUrl url = provider.export(Invokers.of(Greeter.class, recording,
                     ServiceUrl.parse("dubbo://127.0.0.1:0/" + PATH))).url();

@@ -142,6 +142,30 @@ public final class EchoServices {
         }
     }
 
+    /** A greeter whose {@code sleep} blocks until released; {@code entered} opens when a call is inside. */
+    static class BlockingGreeter extends GreeterImpl {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public String sleep(long millis) {
+            entered.countDown();
+            awaitQuietly(release);
+            return "released";
+        }
+    }
+
+    /** A greeter that records the name of the thread its last {@code greet} ran on. */
+    static class ThreadRecordingGreeter extends GreeterImpl {
+        final java.util.concurrent.atomic.AtomicReference<String> thread = new java.util.concurrent.atomic.AtomicReference<>();
+
+        @Override
+        public String greet(String name) {
+            thread.set(Thread.currentThread().getName());
+            return super.greet(name);
+        }
+    }
+
     static boolean awaitQuietly(CountDownLatch latch) {
         try {
             return latch.await(30, TimeUnit.SECONDS);

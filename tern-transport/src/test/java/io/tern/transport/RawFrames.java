@@ -41,12 +41,7 @@ final class RawFrames {
     static byte[] callBody(String path, String version, String method, String descriptor, Map<String, Object> attachments,
             Object... args) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Hessian2Output out = new Hessian2Output(bytes);
-        out.writeString("2.0.2");
-        out.writeString(path);
-        out.writeString(version);
-        out.writeString(method);
-        out.writeString(descriptor);
+        Hessian2Output out = callHeader(bytes, path, version, method, descriptor);
         for (Object arg : args) {
             out.writeObject(arg);
         }
@@ -59,12 +54,7 @@ final class RawFrames {
     static byte[] callBodyWithObjectOf(String path, String version, String method, String descriptor,
             String className) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Hessian2Output out = new Hessian2Output(bytes);
-        out.writeString("2.0.2");
-        out.writeString(path);
-        out.writeString(version);
-        out.writeString(method);
-        out.writeString(descriptor);
+        Hessian2Output out = callHeader(bytes, path, version, method, descriptor);
         int ref = out.writeObjectBegin(className);
         if (ref == -1) {
             out.writeClassFieldLength(1);
@@ -75,6 +65,17 @@ final class RawFrames {
         out.writeObject(Map.of());
         out.flushBuffer();
         return bytes.toByteArray();
+    }
+
+    private static Hessian2Output callHeader(ByteArrayOutputStream bytes, String path, String version, String method,
+            String descriptor) throws IOException {
+        Hessian2Output out = new Hessian2Output(bytes);
+        out.writeString("2.0.2");
+        out.writeString(path);
+        out.writeString(version);
+        out.writeString(method);
+        out.writeString(descriptor);
+        return out;
     }
 
     static Socket connect(int port) throws IOException {

@@ -16,6 +16,7 @@ import io.tern.core.lifecycle.LifecycleReport;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
 import io.tern.core.lifecycle.TrackerLevel;
+import io.tern.transport.EchoServices.BlockingGreeter;
 import io.tern.transport.EchoServices.Greeter;
 import io.tern.transport.EchoServices.GreeterImpl;
 import java.io.BufferedReader;
@@ -160,16 +161,9 @@ class TransportLifecycleTest {
 
     @Test
     void anExhaustedPoolAnswersServerBusy() throws Exception {
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        GreeterImpl blocking = new GreeterImpl() {
-            @Override
-            public String sleep(long millis) {
-                entered.countDown();
-                EchoServices.awaitQuietly(release);
-                return "released";
-            }
-        };
+        BlockingGreeter blocking = new BlockingGreeter();
+        CountDownLatch entered = blocking.entered;
+        CountDownLatch release = blocking.release;
         try (DubboProtocol provider = DubboProtocol.builder()
                 .serverOptions(ServerOptions.DEFAULT.withThreads(1, 0)).build();
                 DubboProtocol consumer = DubboProtocol.create()) {
@@ -199,16 +193,9 @@ class TransportLifecycleTest {
 
     @Test
     void gracefulShutdownTellsConsumersAndLetsCallsInFlightFinish() throws Exception {
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        GreeterImpl blocking = new GreeterImpl() {
-            @Override
-            public String sleep(long millis) {
-                entered.countDown();
-                EchoServices.awaitQuietly(release);
-                return "finished";
-            }
-        };
+        BlockingGreeter blocking = new BlockingGreeter();
+        CountDownLatch entered = blocking.entered;
+        CountDownLatch release = blocking.release;
         try (DubboProtocol provider = DubboProtocol.create(); DubboProtocol consumer = DubboProtocol.create()) {
             Exporter<Greeter> exporter = provider.export(Invokers.of(Greeter.class, blocking,
                     ServiceUrl.parse("dubbo://127.0.0.1:0/" + Greeter.class.getName() + "?timeout=30000")));
@@ -231,7 +218,7 @@ class TransportLifecycleTest {
                     .as("no longer accepting").isInstanceOf(ConnectException.class);
             assertThat(unexported).isNotDone();
             release.countDown();
-            assertThat(inFlight).succeedsWithin(Duration.ofSeconds(10)).isEqualTo("finished");
+            assertThat(inFlight).succeedsWithin(Duration.ofSeconds(10)).isEqualTo("released");
             assertThat(unexported).succeedsWithin(Duration.ofSeconds(10));
             assertThat(provider.serverCount()).isZero();
         }

@@ -73,7 +73,7 @@ public final class InjvmProtocol implements Protocol {
         InjvmExporter<T> exporter = new InjvmExporter<>(this, key, providerFilters.wrap(invoker), tracker);
         InjvmExporter<?> existing = exporters.putIfAbsent(key, exporter);
         if (existing != null) {
-            exporter.discard();
+            exporter.retire();
             throw new IllegalStateException("service: " + key + " is already exported on injvm"
                     + " (expected: unexport it first)");
         }
