@@ -53,6 +53,27 @@ abstract class InteropCases {
     /** The size of argument the limit refuses, in bytes. */
     abstract int overLimitBytes();
 
+    /**
+     * Grows when the connection between the two sides is replaced: connections opened by a Tern
+     * consumer, or connections open on a Tern provider.
+     */
+    abstract long connectionsMetric();
+
+    /** The shortened heartbeat interval both sides use. */
+    abstract Duration heartbeat();
+
+    @Test
+    void anIdleConnectionSurvivesSeveralHeartbeatIntervals() {
+        assertThat(service().echo("warm")).isEqualTo("warm");
+        long connections = connectionsMetric();
+        assertThat(connections).isPositive();
+
+        // Ten heartbeat intervals with no calls; a peer closes connections silent for three.
+        await().during(heartbeat().multipliedBy(10)).atMost(heartbeat().multipliedBy(20))
+                .until(() -> connectionsMetric() == connections);
+        assertThat(service().echo("still connected")).isEqualTo("still connected");
+    }
+
     @Test
     void primitivesAndBoxedValues() {
         InteropService s = service();
