@@ -103,7 +103,13 @@ public final class Proxies {
         }
 
         private static CompletableFuture<@Nullable Object> toValueFuture(CompletableFuture<Result> future) {
-            CompletableFuture<@Nullable Object> values = new CompletableFuture<>();
+            CompletableFuture<@Nullable Object> values = new CompletableFuture<>() {
+                @Override
+                public boolean cancel(boolean mayInterruptIfRunning) {
+                    future.cancel(mayInterruptIfRunning); // lets the transport forget the call
+                    return super.cancel(mayInterruptIfRunning);
+                }
+            };
             future.whenComplete((result, failure) -> {
                 if (failure != null) {
                     values.completeExceptionally(Result.asRpcException(failure));

@@ -7,7 +7,10 @@ import static org.awaitility.Awaitility.await;
 import io.tern.EchoService;
 import io.tern.Exporter;
 import io.tern.GenericService;
+import io.tern.Invocation;
 import io.tern.Invoker;
+import io.tern.Result;
+import io.tern.ServiceDescriptor;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.ServiceUrl;
@@ -21,6 +24,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +103,23 @@ class DubboProtocolTest {
                 });
         assertThat(consumer.pendingCalls()).isZero();
         assertThat(greeter.greet("after")).isEqualTo("Hello, after");
+    }
+
+    @Test
+    void aCancelledCallLeavesNothingPending() {
+        Greeter greeter = refer("&timeout=60000");
+        CompletableFuture<String> call = greeter.greetAsync("never mind");
+        Invoker<Greeter> invoker = consumer.refer(Greeter.class, url.toBuilder().timeout(Duration.ofMinutes(1)).build());
+        CompletableFuture<Result> sleeping = invoker.invoke(Invocation.of(url.serviceKey(),
+                ServiceDescriptor.of(Greeter.class).find("sleep", "J"), new Object[] {2_000L}));
+        assertThat(consumer.pendingCalls()).isPositive();
+
+        sleeping.cancel(true);
+        call.cancel(true);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.pendingCalls() == 0);
+        assertThat(sleeping).isCancelled();
+        invoker.close();
     }
 
     @Test
