@@ -1,0 +1,322 @@
+package io.tern.cluster;
+
+import io.tern.Invocation;
+import io.tern.Invoker;
+import io.tern.Result;
+import io.tern.RpcException;
+import io.tern.RpcStatus;
+import io.tern.core.AbstractInvoker;
+import io.tern.core.lifecycle.LifecycleTracker;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One invoker over a {@link Directory}: routes each call, skips unavailable providers, picks one
+ * with the load balancer, and applies the {@link ClusterStrategy}. Owns its directory (closing
+ * closes it), its statistics and balancer state (pruned whenever the directory changes, so they
+ * never outgrow the live providers), and for failback its retry queue and thread.
+ *
+ * <p>A provider destroyed between the snapshot and the call (a notification raced the call) is
+ * not a failure: the call is sent to another, without counting a retry.
+ */
+final class ClusterInvoker<T> extends AbstractInvoker<T> {
+
+    private static final Logger log = LoggerFactory.getLogger(ClusterInvoker.class);
+
+    private final Directory<T> directory;
+    private final RouterChain routers;
+    private final ClusterConfig config;
+    private final InvokerStats stats = new InvokerStats();
+    private final Map<String, LoadBalancer> balancers = new ConcurrentHashMap<>();
+    private final RandomGenerator random;
+    private final LongSupplier clock;
+    private final Directory.Subscription subscription;
+    private final @Nullable FailbackQueue<T> failback;
+    private volatile @Nullable Invoker<T> sticky;
+
+    ClusterInvoker(Directory<T> directory, RouterChain routers, ClusterConfig config, RandomGenerator random,
+            LongSupplier clock, LifecycleTracker tracker) {
+        super(directory.type(), directory.consumerUrl(), tracker);
+        this.directory = directory;
+        this.routers = routers;
+        this.config = config;
+        this.random = random;
+        this.clock = clock;
+        this.failback = config.strategy() == ClusterStrategy.FAILBACK ? new FailbackQueue<>(this, config) : null;
+        this.subscription = directory.onChange(this::providersChanged);
+    }
+
+    private void providersChanged(List<Invoker<T>> live) {
+        stats.retain(live);
+        balancers.values().forEach(b -> b.retain(live));
+        Invoker<T> s = sticky;
+        if (s != null && !live.contains(s)) {
+            sticky = null;
+        }
+    }
+
+    InvokerStats stats() {
+        return stats;
+    }
+
+    /** State kept by the balancers, over all of them; for lifecycle tests. */
+    int balancerStateSize() {
+        return balancers.values().stream().mapToInt(LoadBalancer::stateSize).sum();
+    }
+
+    int failbackQueueSize() {
+        return failback == null ? 0 : failback.size();
+    }
+
+    Directory<T> directory() {
+        return directory;
+    }
+
+    @Override
+    public boolean isAvailable() {
+        if (isDestroyed()) {
+            return false;
+        }
+        for (Invoker<T> invoker : directory.invokers()) {
+            if (invoker.isAvailable()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    protected CompletableFuture<Result> doInvoke(Invocation invocation) {
+        return switch (config.strategy()) {
+            case FAILOVER -> withRetries(invocation, config.retries(invocation.methodName()));
+            case FAILFAST -> withRetries(invocation, 0);
+            case FAILSAFE -> withRetries(invocation, 0).handle((result, failure) -> {
+                if (failure == null) {
+                    return result;
+                }
+                log.warn("failsafe: ignoring a failed call {}: {}", describe(invocation),
+                        Result.asRpcException(failure).getMessage());
+                return Result.value(null);
+            });
+            case FAILBACK -> withRetries(invocation, 0).handle((result, failure) -> {
+                if (failure == null) {
+                    return result;
+                }
+                failback.add(invocation, Result.asRpcException(failure));
+                return Result.value(null);
+            });
+            case FORKING -> forking(invocation);
+            case BROADCAST -> broadcast(invocation);
+            case AVAILABLE -> available(invocation);
+        };
+    }
+
+    // ---- selection ----
+
+    List<Invoker<T>> route(Invocation invocation) {
+        return routers.route(directory.invokers(), directory.consumerUrl(), invocation);
+    }
+
+    private LoadBalancer balancer(String method) {
+        String name = config.loadBalancer(method);
+        LoadBalancer lb = balancers.get(name);
+        return lb != null ? lb : balancers.computeIfAbsent(name, n -> LoadBalancers.create(n, stats, random, clock));
+    }
+
+    /** A provider for the call, not in {@code excluded}, or {@code null} when none is usable. */
+    @Nullable Invoker<T> select(List<Invoker<T>> routed, Invocation invocation, Set<Invoker<T>> excluded) {
+        List<Invoker<T>> usable = routed;
+        for (int i = 0; i < routed.size(); i++) {
+            Invoker<T> invoker = routed.get(i);
+            if (excluded.contains(invoker) || !invoker.isAvailable()) {
+                usable = new ArrayList<>(routed.size());
+                for (Invoker<T> candidate : routed) {
+                    if (!excluded.contains(candidate) && candidate.isAvailable()) {
+                        usable.add(candidate);
+                    }
+                }
+                break;
+            }
+        }
+        if (usable.isEmpty()) {
+            return null;
+        }
+        if (config.sticky()) {
+            Invoker<T> s = sticky;
+            if (s != null && usable.contains(s)) {
+                return s;
+            }
+        }
+        Invoker<T> chosen = balancer(invocation.methodName()).select(usable, invocation);
+        if (config.sticky()) {
+            sticky = chosen;
+        }
+        return chosen;
+    }
+
+    /** Why no provider could take the call: how many exist and why each was passed over. */
+    RpcException noProvider(Invocation invocation, List<Invoker<T>> routed, Set<Invoker<T>> excluded,
+            @Nullable RpcException lastFailure) {
+        List<Invoker<T>> all = directory.invokers();
+        StringJoiner reasons = new StringJoiner("; ");
+        for (Invoker<T> invoker : all) {
+            String why = invoker.isDestroyed() ? "destroyed"
+                    : !routed.contains(invoker) ? "routed out"
+                    : excluded.contains(invoker) ? "failed this call"
+                    : !invoker.isAvailable() ? "unavailable" : null;
+            if (why != null) {
+                reasons.add(invoker.url().address() + " " + why);
+            }
+        }
+        String message = "no provider available for " + describe(invocation) + ": " + all.size() + " providers, "
+                + routed.size() + " after routing" + (all.isEmpty() ? "" : " (" + reasons + ")")
+                + (lastFailure == null ? "" : "; last failure: " + lastFailure.getMessage());
+        return new RpcException(lastFailure != null ? lastFailure.status() : RpcStatus.NO_PROVIDER, message, lastFailure);
+    }
+
+    private String describe(Invocation invocation) {
+        return url().serviceKey() + "#" + invocation.methodName();
+    }
+
+    CompletableFuture<Result> attempt(Invoker<T> invoker, Invocation invocation) {
+        InvokerStats.Stats s = stats.of(invoker);
+        s.start();
+        long start = System.nanoTime();
+        CompletableFuture<Result> future;
+        try {
+            future = invoker.invoke(invocation);
+        } catch (RuntimeException e) {
+            future = CompletableFuture.failedFuture(e);
+        }
+        return future.whenComplete((result, failure) -> s.end(System.nanoTime() - start, failure != null));
+    }
+
+    private static boolean retryable(RpcException e) {
+        return e.status() == RpcStatus.NETWORK || e.status() == RpcStatus.TIMEOUT;
+    }
+
+    // ---- strategies ----
+
+    /** Failover with {@code retries} more attempts on other providers after network failures and timeouts. */
+    private CompletableFuture<Result> withRetries(Invocation invocation, int retries) {
+        CompletableFuture<Result> result = new CompletableFuture<>();
+        step(invocation, retries, new HashSet<>(), null, result);
+        return result;
+    }
+
+    private void step(Invocation invocation, int retriesLeft, Set<Invoker<T>> excluded,
+            @Nullable RpcException lastFailure, CompletableFuture<Result> result) {
+        List<Invoker<T>> routed = route(invocation);
+        Invoker<T> chosen = select(routed, invocation, excluded);
+        if (chosen == null) {
+            result.completeExceptionally(noProvider(invocation, routed, excluded, lastFailure));
+            return;
+        }
+        attempt(chosen, invocation).whenComplete((value, failure) -> {
+            if (failure == null) {
+                result.complete(value);
+                return;
+            }
+            RpcException e = Result.asRpcException(failure);
+            if (e.status() == RpcStatus.DESTROYED) {
+                excluded.add(chosen); // raced a notification: not the provider's failure
+                step(invocation, retriesLeft, excluded, lastFailure, result);
+            } else if (retryable(e) && retriesLeft > 0) {
+                excluded.add(chosen);
+                step(invocation, retriesLeft - 1, excluded, e, result);
+            } else {
+                result.completeExceptionally(e);
+            }
+        });
+    }
+
+    private CompletableFuture<Result> forking(Invocation invocation) {
+        List<Invoker<T>> routed = route(invocation);
+        Set<Invoker<T>> chosen = new HashSet<>();
+        List<Invoker<T>> targets = new ArrayList<>();
+        for (int i = 0; i < config.forks(); i++) {
+            Invoker<T> next = select(routed, invocation, chosen);
+            if (next == null) {
+                break;
+            }
+            chosen.add(next);
+            targets.add(next);
+        }
+        if (targets.isEmpty()) {
+            return CompletableFuture.failedFuture(noProvider(invocation, routed, Set.of(), null));
+        }
+        CompletableFuture<Result> result = new CompletableFuture<>();
+        AtomicInteger failures = new AtomicInteger();
+        List<CompletableFuture<Result>> calls = new ArrayList<>(targets.size());
+        for (Invoker<T> target : targets) {
+            calls.add(attempt(target, invocation));
+        }
+        for (CompletableFuture<Result> call : calls) {
+            call.whenComplete((value, failure) -> {
+                if (failure == null) {
+                    if (result.complete(value)) {
+                        calls.forEach(other -> other.cancel(false));
+                    }
+                } else if (failures.incrementAndGet() == calls.size()) {
+                    result.completeExceptionally(Result.asRpcException(failure));
+                }
+            });
+        }
+        return result;
+    }
+
+    private CompletableFuture<Result> broadcast(Invocation invocation) {
+        List<Invoker<T>> routed = route(invocation);
+        List<Invoker<T>> usable = routed.stream().filter(Invoker::isAvailable).toList();
+        if (usable.isEmpty()) {
+            return CompletableFuture.failedFuture(noProvider(invocation, routed, Set.of(), null));
+        }
+        List<CompletableFuture<Result>> calls = usable.stream().map(i -> attempt(i, invocation)).toList();
+        return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0])).handle((ignored, failure) -> {
+            for (CompletableFuture<Result> call : calls) {
+                if (call.isCompletedExceptionally()) {
+                    throw Result.asRpcException(call.handle((r, e) -> e).join());
+                }
+            }
+            return calls.get(calls.size() - 1).join();
+        });
+    }
+
+    private CompletableFuture<Result> available(Invocation invocation) {
+        List<Invoker<T>> routed = route(invocation);
+        for (Invoker<T> invoker : routed) {
+            if (invoker.isAvailable()) {
+                return attempt(invoker, invocation);
+            }
+        }
+        return CompletableFuture.failedFuture(noProvider(invocation, routed, Set.of(), null));
+    }
+
+    @Override
+    protected void onClose() {
+        subscription.close();
+        if (failback != null) {
+            failback.close();
+        }
+    }
+
+    @Override
+    protected CompletableFuture<Void> doClose() {
+        stats.clear();
+        balancers.clear();
+        sticky = null;
+        return directory.closeAsync();
+    }
+}

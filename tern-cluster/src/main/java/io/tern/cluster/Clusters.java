@@ -1,0 +1,54 @@
+package io.tern.cluster;
+
+import static java.util.Objects.requireNonNull;
+
+import io.tern.Invoker;
+import io.tern.core.lifecycle.LifecycleTracker;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
+
+/** Joins a directory's providers into one invoker. */
+public final class Clusters {
+
+    private Clusters() {
+    }
+
+    /**
+     * One invoker over a directory, configured by the directory's consumer URL (see
+     * {@link ClusterConfig#from}) with a tag router and these routers. The invoker owns the
+     * directory: closing it closes the directory and its invokers.
+     */
+    public static <T> Invoker<T> join(Directory<T> directory, List<? extends Router> routers) {
+        requireNonNull(directory, "directory");
+        ClusterConfig config = ClusterConfig.from(directory.consumerUrl(), ClusterConfig.DEFAULT);
+        List<Router> all = new java.util.ArrayList<>(routers);
+        all.add(TagRouter.create());
+        return join(directory, RouterChain.of(all), config, null, LifecycleTracker.global());
+    }
+
+    /**
+     * One invoker over a directory, fully specified.
+     *
+     * @param random the randomness of load balancing; {@code null} for {@link ThreadLocalRandom}
+     */
+    public static <T> Invoker<T> join(Directory<T> directory, RouterChain routers, ClusterConfig config,
+            RandomGenerator random, LifecycleTracker tracker) {
+        requireNonNull(directory, "directory");
+        requireNonNull(routers, "routers");
+        requireNonNull(config, "config");
+        requireNonNull(tracker, "tracker");
+        RandomGenerator source = random != null ? random : new RandomGenerator() {
+            @Override
+            public long nextLong() {
+                return ThreadLocalRandom.current().nextLong();
+            }
+
+            @Override
+            public int nextInt(int bound) {
+                return ThreadLocalRandom.current().nextInt(bound);
+            }
+        };
+        return new ClusterInvoker<>(directory, routers, config, source, System::currentTimeMillis, tracker);
+    }
+}

@@ -1,0 +1,38 @@
+package io.tern.cluster;
+
+import io.tern.AsyncCloseable;
+import io.tern.Invoker;
+import io.tern.ServiceUrl;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The providers of one service as invokers. The list is an immutable snapshot, replaced whole
+ * when the providers change, so a caller that read it sees a consistent list. A directory owns
+ * its invokers: it closes those it drops, and all of them when it is closed.
+ *
+ * @param <T> the service interface
+ */
+public interface Directory<T> extends AsyncCloseable {
+
+    Class<T> type();
+
+    /** The consumer's URL: its parameters configure routing and load balancing. */
+    ServiceUrl consumerUrl();
+
+    /** The current invokers; never {@code null}, possibly empty. */
+    List<Invoker<T>> invokers();
+
+    /**
+     * Calls {@code listener} with each new snapshot, until the returned handle is closed or the
+     * directory is. The listener must not block.
+     */
+    Subscription onChange(Consumer<List<Invoker<T>>> listener);
+
+    /** A registration that can be cancelled. */
+    @FunctionalInterface
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

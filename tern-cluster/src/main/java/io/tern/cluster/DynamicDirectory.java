@@ -1,0 +1,201 @@
+package io.tern.cluster;
+
+import static java.util.Objects.requireNonNull;
+
+import io.tern.Invoker;
+import io.tern.ServiceUrl;
+import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.core.lifecycle.ResourceKind;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Invokers kept in step with provider-list notifications (a registry's output). Each notification
+ * carries the full list: unchanged providers keep their invokers, new ones get invokers from the
+ * factory, and dropped ones leave the snapshot at once and are closed — new calls go elsewhere,
+ * calls in flight finish, and closing stops waiting after the grace period. An empty
+ * notification keeps the last list (a registry hiccup must not empty a consumer) unless it is an
+ * explicit {@code empty://} URL.
+ *
+ * <p>Owns the invokers it made; closing the directory closes them all and drops its listeners.
+ *
+ * @param <T> the service interface
+ */
+public final class DynamicDirectory<T> implements Directory<T> {
+
+    private static final Logger log = LoggerFactory.getLogger(DynamicDirectory.class);
+
+    private record Snapshot<T>(List<Invoker<T>> invokers, Map<ServiceUrl, Invoker<T>> byUrl) {
+    }
+
+    private final Class<T> type;
+    private final ServiceUrl consumerUrl;
+    private final Function<ServiceUrl, Invoker<T>> factory;
+    private final Duration grace;
+    private final ListenerSet<List<Invoker<T>>> listeners = new ListenerSet<>();
+    private final ReentrantLock notifyLock = new ReentrantLock();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    private final LifecycleTracker.Tracked tracked;
+    private volatile Snapshot<T> snapshot = new Snapshot<>(List.of(), Map.of());
+
+    private DynamicDirectory(Class<T> type, ServiceUrl consumerUrl, Function<ServiceUrl, Invoker<T>> factory,
+            Duration grace, LifecycleTracker tracker) {
+        this.type = type;
+        this.consumerUrl = consumerUrl;
+        this.factory = factory;
+        this.grace = grace;
+        this.tracked = tracker.track(ResourceKind.DIRECTORY, consumerUrl.serviceKey().toString());
+    }
+
+    /**
+     * A directory that makes an invoker for each provider URL with {@code factory} (typically
+     * {@code url -> protocol.refer(type, url)}), and gives removed invokers {@code grace} to finish
+     * their calls.
+     */
+    public static <T> DynamicDirectory<T> create(Class<T> type, ServiceUrl consumerUrl,
+            Function<ServiceUrl, Invoker<T>> factory, Duration grace, LifecycleTracker tracker) {
+        requireNonNull(type, "type");
+        requireNonNull(consumerUrl, "consumerUrl");
+        requireNonNull(factory, "factory");
+        requireNonNull(grace, "grace");
+        requireNonNull(tracker, "tracker");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace: " + grace + " (expected: >= 0)");
+        }
+        return new DynamicDirectory<>(type, consumerUrl, factory, grace, tracker);
+    }
+
+    public static <T> DynamicDirectory<T> create(Class<T> type, ServiceUrl consumerUrl,
+            Function<ServiceUrl, Invoker<T>> factory) {
+        return create(type, consumerUrl, factory, Duration.ofSeconds(10), LifecycleTracker.global());
+    }
+
+    @Override
+    public Class<T> type() {
+        return type;
+    }
+
+    @Override
+    public ServiceUrl consumerUrl() {
+        return consumerUrl;
+    }
+
+    @Override
+    public List<Invoker<T>> invokers() {
+        return snapshot.invokers();
+    }
+
+    @Override
+    public Subscription onChange(Consumer<List<Invoker<T>>> listener) {
+        return listeners.add(requireNonNull(listener, "listener"));
+    }
+
+    /** Listeners registered now; for tests. */
+    int listenerCount() {
+        return listeners.size();
+    }
+
+    /**
+     * Replaces the provider list. Notifications are applied one at a time, in the order they
+     * arrive; calls read whichever snapshot is current and never wait for one.
+     */
+    public void notify(List<ServiceUrl> providers) {
+        requireNonNull(providers, "providers");
+        notifyLock.lock();
+        try {
+            if (closed.get()) {
+                return;
+            }
+            boolean explicitEmpty = !providers.isEmpty() && providers.stream().allMatch(ServiceUrl::isEmptyProtocol);
+            if (providers.isEmpty()) {
+                log.warn("empty provider list for {} ignored: keeping {} providers (send empty:// to clear)",
+                        consumerUrl.serviceKey(), snapshot.invokers().size());
+                return;
+            }
+            Snapshot<T> old = snapshot;
+            Map<ServiceUrl, Invoker<T>> next = new LinkedHashMap<>();
+            if (!explicitEmpty) {
+                for (ServiceUrl url : providers) {
+                    if (url.isEmptyProtocol() || next.containsKey(url)) {
+                        continue;
+                    }
+                    Invoker<T> existing = old.byUrl().get(url);
+                    if (existing != null && !existing.isDestroyed()) {
+                        next.put(url, existing);
+                        continue;
+                    }
+                    try {
+                        next.put(url, factory.apply(url));
+                    } catch (RuntimeException e) {
+                        log.warn("cannot refer provider {} of {}: {}", url.address(), consumerUrl.serviceKey(),
+                                e.getMessage());
+                    }
+                }
+            }
+            List<Invoker<T>> removed = new ArrayList<>();
+            for (Map.Entry<ServiceUrl, Invoker<T>> e : old.byUrl().entrySet()) {
+                if (next.get(e.getKey()) != e.getValue()) {
+                    removed.add(e.getValue());
+                }
+            }
+            snapshot = new Snapshot<>(List.copyOf(next.values()), Map.copyOf(next));
+            listeners.fire(snapshot.invokers());
+            removed.forEach(this::retire);
+        } finally {
+            notifyLock.unlock();
+        }
+    }
+
+    /** Closes a dropped invoker: no new calls now; calls in flight get the grace period. */
+    private CompletableFuture<Void> retire(Invoker<T> invoker) {
+        CompletableFuture<Void> closing = invoker.closeAsync();
+        return closing.orTimeout(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS).exceptionally(e -> {
+            if (e instanceof TimeoutException) {
+                log.warn("provider {} of {} still had calls after {}; no longer waiting for them",
+                        invoker.url().address(), consumerUrl.serviceKey(), grace);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> closeAsync() {
+        if (!closed.compareAndSet(false, true)) {
+            return closeFuture;
+        }
+        tracked.destroyed(this);
+        notifyLock.lock();
+        List<Invoker<T>> all;
+        try {
+            all = snapshot.invokers();
+            snapshot = new Snapshot<>(List.of(), Map.of());
+            listeners.clear();
+        } finally {
+            notifyLock.unlock();
+        }
+        CompletableFuture.allOf(all.stream().map(this::retire).toArray(CompletableFuture<?>[]::new))
+                .whenComplete((a, b) -> closeFuture.complete(null));
+        return closeFuture;
+    }
+
+    @Override
+    public String toString() {
+        Map<String, Boolean> providers = new HashMap<>();
+        snapshot.invokers().forEach(i -> providers.put(i.url().address(), i.isAvailable()));
+        return "DynamicDirectory[" + consumerUrl.serviceKey() + ", providers=" + providers + "]";
+    }
+}

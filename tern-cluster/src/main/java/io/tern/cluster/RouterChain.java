@@ -1,0 +1,48 @@
+package io.tern.cluster;
+
+import io.tern.Invocation;
+import io.tern.Invoker;
+import io.tern.ServiceUrl;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** Routers applied in order of priority, each to what the previous left. Immutable. */
+public final class RouterChain {
+
+    private static final RouterChain EMPTY = new RouterChain(List.of());
+
+    private final List<Router> routers;
+
+    private RouterChain(List<Router> routers) {
+        this.routers = routers;
+    }
+
+    public static RouterChain of(List<? extends Router> routers) {
+        if (routers.isEmpty()) {
+            return EMPTY;
+        }
+        List<Router> sorted = new ArrayList<>(routers);
+        sorted.sort(Comparator.comparingInt(Router::priority));
+        return new RouterChain(List.copyOf(sorted));
+    }
+
+    public static RouterChain empty() {
+        return EMPTY;
+    }
+
+    public List<Router> routers() {
+        return routers;
+    }
+
+    public <T> List<Invoker<T>> route(List<Invoker<T>> invokers, ServiceUrl consumerUrl, Invocation invocation) {
+        List<Invoker<T>> current = invokers;
+        for (Router router : routers) {
+            current = router.route(current, consumerUrl, invocation);
+            if (current.isEmpty()) {
+                break;
+            }
+        }
+        return current;
+    }
+}
