@@ -200,7 +200,9 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
         } catch (RuntimeException e) {
             future = CompletableFuture.failedFuture(e);
         }
-        return future.whenComplete((result, failure) -> s.end(System.nanoTime() - start, failure != null));
+        // The caller gets the invoker's own future, so cancelling it cancels the call.
+        future.whenComplete((result, failure) -> s.end(System.nanoTime() - start, failure != null));
+        return future;
     }
 
     private static boolean retryable(RpcException e) {

@@ -6,6 +6,7 @@ import io.tern.Invoker;
 import io.tern.ServiceUrl;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -15,6 +16,8 @@ import java.util.function.Consumer;
  * @param <T> the service interface
  */
 public final class StaticDirectory<T> implements Directory<T> {
+
+    private static final java.time.Duration GRACE = java.time.Duration.ofSeconds(10);
 
     private final Class<T> type;
     private final ServiceUrl consumerUrl;
@@ -59,7 +62,10 @@ public final class StaticDirectory<T> implements Directory<T> {
     @Override
     public CompletableFuture<Void> closeAsync() {
         if (closed.compareAndSet(false, true)) {
-            CompletableFuture.allOf(invokers.stream().map(Invoker::closeAsync).toArray(CompletableFuture<?>[]::new))
+            // Calls in flight get a grace period to finish; closing does not wait for them longer.
+            CompletableFuture.allOf(invokers.stream()
+                            .map(i -> i.closeAsync().completeOnTimeout(null, GRACE.toMillis(), TimeUnit.MILLISECONDS))
+                            .toArray(CompletableFuture<?>[]::new))
                     .whenComplete((a, b) -> closeFuture.complete(null));
         }
         return closeFuture;
