@@ -17,7 +17,6 @@ final class FakeInvoker extends AbstractInvoker<FakeInvoker.Service> {
     }
 
     final AtomicInteger calls = new AtomicInteger();
-    final AtomicInteger callsAfterDestroy = new AtomicInteger();
     private volatile Function<Invocation, CompletableFuture<Result>> behaviour;
     private volatile boolean available = true;
 
@@ -56,9 +55,6 @@ final class FakeInvoker extends AbstractInvoker<FakeInvoker.Service> {
     @Override
     protected CompletableFuture<Result> doInvoke(Invocation invocation) {
         calls.incrementAndGet();
-        if (isDestroyed()) {
-            callsAfterDestroy.incrementAndGet();
-        }
         return behaviour.apply(invocation);
     }
 

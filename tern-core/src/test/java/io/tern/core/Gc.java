@@ -23,14 +23,15 @@ public final class Gc {
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> {
                     System.gc();
-                    return refs.stream().allMatch(r -> r.get() == null);
+                    // refersTo, not get(): reading a referent keeps it alive through a concurrent cycle.
+                    return refs.stream().allMatch(r -> r.refersTo(null));
                 });
     }
 
     /** How many of these references are still set after a full collection. */
     public static long reachable(Collection<? extends WeakReference<?>> refs) {
         System.gc();
-        return refs.stream().filter(r -> r.get() != null).count();
+        return refs.stream().filter(r -> !r.refersTo(null)).count();
     }
 
     /** Heap in use after a full collection, in bytes. */

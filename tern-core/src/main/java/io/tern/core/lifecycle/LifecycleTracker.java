@@ -218,7 +218,9 @@ public final class LifecycleTracker {
         try {
             lastScannedFullGcs.set(fullGcs);
             for (Watch watch : watches) {
-                if (watch.get() == null) {
+                // refersTo, not get(): reading the referent during a concurrent marking cycle
+                // would keep it alive for that cycle.
+                if (watch.refersTo(null)) {
                     continue; // collected: the reaper counts it once it is enqueued
                 }
                 if (fullGcs - watch.fullGcsAtDestroy >= gcCycles && watches.remove(watch)) {
