@@ -1,0 +1,43 @@
+package io.tern.registry;
+
+import io.tern.AsyncCloseable;
+import io.tern.ServiceUrl;
+import java.util.List;
+
+/**
+ * Where providers announce themselves and consumers find them. A registry owns what it
+ * registered and the subscriptions made through it: closing it unregisters the one and cancels
+ * the other.
+ */
+public interface Registry extends AsyncCloseable {
+
+    /** The registry's own URL. */
+    ServiceUrl url();
+
+    /** Announces a provider ({@code side=provider}) or a consumer ({@code side=consumer}). */
+    void register(ServiceUrl url);
+
+    void unregister(ServiceUrl url);
+
+    /**
+     * Delivers the full provider list of the service {@code consumerUrl} names now and after every
+     * change, until the subscription is closed. An empty list arrives as one {@code empty://} URL.
+     */
+    Subscription subscribe(ServiceUrl consumerUrl, NotifyListener listener);
+
+    /** The providers of the service {@code consumerUrl} names, now. */
+    List<ServiceUrl> lookup(ServiceUrl consumerUrl);
+
+    /** Receives provider lists. Must not block. */
+    @FunctionalInterface
+    interface NotifyListener {
+        void notify(List<ServiceUrl> providers);
+    }
+
+    /** A subscription; closing it stops notifications and releases what watched for them. */
+    @FunctionalInterface
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

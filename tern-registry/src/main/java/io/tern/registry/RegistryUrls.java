@@ -1,0 +1,124 @@
+package io.tern.registry;
+
+import io.tern.ServiceDescriptor;
+import io.tern.ServiceUrl;
+import io.tern.ServiceUrlBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** The URLs registries carry, with the parameters Apache Dubbo's registered URLs carry. */
+public final class RegistryUrls {
+
+    /** The protocol version Tern registers, as Dubbo's {@code dubbo} parameter. */
+    public static final String DUBBO_VERSION = "2.0.2";
+    /** What Tern registers as {@code release}. */
+    public static final String RELEASE = "tern-0.1.0";
+
+    private static final Set<String> IDENTITY = Set.of("interface", "group", "version", "side", "category",
+            "methods", "dubbo", "release", "timestamp", "pid", "anyhost", "deprecated", "dynamic", "generic",
+            "prefer.serialization", "register-mode", "application");
+
+    private RegistryUrls() {
+    }
+
+    /** A provider URL as Dubbo registers one, for an exported service URL. */
+    public static ServiceUrl provider(ServiceUrl exported, Class<?> type, String application) {
+        ServiceUrlBuilder b = exported.toBuilder()
+                .parameter("anyhost", false)
+                .parameter("application", application)
+                .parameter("deprecated", false)
+                .parameter("dubbo", DUBBO_VERSION)
+                .parameter("dynamic", true)
+                .parameter("generic", false)
+                .parameter("interface", type.getName())
+                .parameter("methods", String.join(",", ServiceDescriptor.of(type).methodNames()))
+                .parameter("prefer.serialization", "hessian2")
+                .parameter("release", RELEASE)
+                .parameter("side", "provider")
+                .parameter("timestamp", System.currentTimeMillis());
+        if (exported.path().isEmpty()) {
+            b.path(type.getName());
+        }
+        return b.build();
+    }
+
+    /** A consumer URL as Dubbo registers one. */
+    public static ServiceUrl consumer(String host, Class<?> type, String application, String group, String version) {
+        ServiceUrlBuilder b = ServiceUrl.builder("consumer").address(host, 0).path(type.getName())
+                .parameter("application", application)
+                .parameter("category", "consumers")
+                .parameter("check", false)
+                .parameter("dubbo", DUBBO_VERSION)
+                .parameter("interface", type.getName())
+                .parameter("methods", String.join(",", ServiceDescriptor.of(type).methodNames()))
+                .parameter("release", RELEASE)
+                .parameter("side", "consumer")
+                .parameter("timestamp", System.currentTimeMillis());
+        if (!group.isEmpty()) {
+            b.group(group);
+        }
+        if (!version.isEmpty()) {
+            b.version(version);
+        }
+        return b.build();
+    }
+
+    /**
+     * Whether a provider serves what a consumer asks for: the same interface, group and version
+     * ({@code *} matches any; a consumer's comma list of groups matches any of them), and not
+     * disabled.
+     */
+    public static boolean matches(ServiceUrl consumer, ServiceUrl provider) {
+        if (provider.isEmptyProtocol() || !consumer.interfaceName().equals(provider.interfaceName())) {
+            return false;
+        }
+        if (!provider.booleanParameter("enabled", true)) {
+            return false;
+        }
+        String wantedGroup = consumer.parameter("group", "");
+        if (!"*".equals(wantedGroup)) {
+            boolean any = false;
+            for (String g : wantedGroup.split(",", -1)) {
+                any |= g.trim().equals(provider.group());
+            }
+            if (!any) {
+                return false;
+            }
+        }
+        String wantedVersion = consumer.parameter("version", "");
+        return "*".equals(wantedVersion) || consumer.version().equals(provider.version());
+    }
+
+    /**
+     * A provider URL with the consumer's settings over it (timeouts, retries, connections, ...);
+     * the provider's identity (interface, group, version, methods) is kept.
+     */
+    public static ServiceUrl merge(ServiceUrl provider, ServiceUrl consumer) {
+        ServiceUrlBuilder b = provider.toBuilder();
+        consumer.parameters().forEach((key, value) -> {
+            if (!IDENTITY.contains(key)) {
+                b.parameter(key, value);
+            }
+        });
+        return b.build();
+    }
+
+    /** The empty marker for a service with no providers, as Dubbo sends it. */
+    public static ServiceUrl empty(ServiceUrl consumer) {
+        return ServiceUrl.builder("empty").address(consumer.host().isEmpty() ? "0.0.0.0" : consumer.host(), 0)
+                .path(consumer.interfaceName()).parameter("category", "providers")
+                .parameter("interface", consumer.interfaceName()).build();
+    }
+
+    /** The providers among {@code urls} that match {@code consumer}, or the empty marker. */
+    public static List<ServiceUrl> matching(ServiceUrl consumer, Iterable<ServiceUrl> urls) {
+        List<ServiceUrl> matched = new ArrayList<>();
+        for (ServiceUrl url : urls) {
+            if (matches(consumer, url)) {
+                matched.add(url);
+            }
+        }
+        return matched.isEmpty() ? List.of(empty(consumer)) : List.copyOf(matched);
+    }
+}

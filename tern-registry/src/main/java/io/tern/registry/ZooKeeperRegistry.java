@@ -1,0 +1,328 @@
+package io.tern.registry;
+
+import static java.util.Objects.requireNonNull;
+
+import io.tern.HostPort;
+import io.tern.RpcException;
+import io.tern.RpcStatus;
+import io.tern.ServiceUrl;
+import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.core.lifecycle.ResourceKind;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A registry on ZooKeeper, through Apache Curator, in exactly the layout Apache Dubbo uses for
+ * interface-level discovery: {@code /dubbo/{interface}/providers/{URL-encoded URL}} as ephemeral
+ * nodes (and {@code consumers/}), so Tern and Dubbo find each other.
+ *
+ * <p>Registry URL: {@code zookeeper://host:port?backup=h2:p2,h3:p3}, with {@code group} (the root
+ * node, {@code dubbo} by default), {@code session} (session timeout, ms), {@code timeout}
+ * (connection timeout, ms), and {@code user:password@} for digest authentication.
+ *
+ * <p>After a session expiry it registers its URLs again and watches anew. While ZooKeeper is
+ * unreachable nothing is notified, so consumers keep their last providers. Owns its Curator
+ * client, registrations and watchers; closing removes its nodes and watchers and closes the client.
+ */
+public final class ZooKeeperRegistry implements Registry {
+
+    private static final Logger log = LoggerFactory.getLogger(ZooKeeperRegistry.class);
+
+    private final ServiceUrl url;
+    private final String root;
+    private final CuratorFramework client;
+    private final Set<ServiceUrl> registered = ConcurrentHashMap.newKeySet();
+    private final Set<ZkSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final LifecycleTracker.Tracked tracked;
+
+    private ZooKeeperRegistry(ServiceUrl url, CuratorFramework client, String root, LifecycleTracker tracker) {
+        this.url = url;
+        this.client = client;
+        this.root = root;
+        this.tracked = tracker.track(ResourceKind.REGISTRY, url.toString());
+    }
+
+    /**
+     * Connects, waiting up to the connection timeout for the first session.
+     *
+     * @throws RpcException {@link RpcStatus#NETWORK} naming the addresses when ZooKeeper cannot be reached
+     */
+    public static ZooKeeperRegistry connect(ServiceUrl registryUrl) {
+        return connect(registryUrl, LifecycleTracker.global());
+    }
+
+    public static ZooKeeperRegistry connect(ServiceUrl registryUrl, LifecycleTracker tracker) {
+        requireNonNull(registryUrl, "registryUrl");
+        String addresses = registryUrl.allAddresses().stream().map(HostPort::toString).collect(Collectors.joining(","));
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("registry: " + registryUrl + " (expected: zookeeper://host:port)");
+        }
+        int session = registryUrl.intParameter("session", 60_000);
+        int timeout = registryUrl.intParameter("timeout", 30_000);
+        String group = registryUrl.parameter("group", "dubbo");
+        String root = "/" + (group.startsWith("/") ? group.substring(1) : group);
+        CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
+                .connectString(addresses)
+                .sessionTimeoutMs(session)
+                .connectionTimeoutMs(timeout)
+                .retryPolicy(new ExponentialBackoffRetry(200, 10, 5_000));
+        if (registryUrl.username() != null) {
+            String auth = registryUrl.username() + ":" + (registryUrl.password() == null ? "" : registryUrl.password());
+            builder.authorization("digest", auth.getBytes(StandardCharsets.UTF_8));
+        }
+        CuratorFramework client = builder.build();
+        client.start();
+        try {
+            if (!client.blockUntilConnected(timeout, TimeUnit.MILLISECONDS)) {
+                client.close();
+                throw new RpcException(RpcStatus.NETWORK, "registry: cannot reach ZooKeeper at " + addresses
+                        + " within " + timeout + " ms (expected: a running ZooKeeper)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            client.close();
+            throw new RpcException(RpcStatus.NETWORK, "registry: interrupted connecting to " + addresses, e);
+        }
+        ZooKeeperRegistry registry = new ZooKeeperRegistry(registryUrl, client, root, tracker);
+        client.getConnectionStateListenable().addListener((c, state) -> registry.stateChanged(state));
+        return registry;
+    }
+
+    @Override
+    public ServiceUrl url() {
+        return url;
+    }
+
+    /** The path of a URL's node: {@code /dubbo/{interface}/{category}/{encoded URL}}. */
+    String path(ServiceUrl url) {
+        return categoryPath(url.interfaceName(), category(url)) + "/" + url.toEncodedString();
+    }
+
+    String categoryPath(String interfaceName, String category) {
+        return root + "/" + interfaceName + "/" + category;
+    }
+
+    private static String category(ServiceUrl url) {
+        String category = url.category();
+        if (!category.isEmpty()) {
+            return category;
+        }
+        return "consumer".equals(url.side()) || "consumer".equals(url.protocol()) ? "consumers" : "providers";
+    }
+
+    @Override
+    public void register(ServiceUrl url) {
+        requireNonNull(url, "url");
+        checkOpen();
+        registered.add(url);
+        create(url);
+    }
+
+    private void create(ServiceUrl url) {
+        String path = path(url);
+        try {
+            try {
+                client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path);
+            } catch (KeeperException.NodeExistsException e) {
+                // Left by an earlier session of ours that has not expired yet: take it over.
+                client.delete().quietly().forPath(path);
+                client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path);
+            }
+        } catch (Exception e) {
+            throw new RpcException(RpcStatus.NETWORK, "registry: cannot register " + url.address() + " for "
+                    + url.serviceKey() + " at " + this.url.address() + ": " + e, e);
+        }
+    }
+
+    @Override
+    public void unregister(ServiceUrl url) {
+        requireNonNull(url, "url");
+        registered.remove(url);
+        try {
+            client.delete().quietly().forPath(path(url));
+        } catch (Exception e) {
+            log.warn("registry: cannot unregister {} for {}: {}", url.address(), url.serviceKey(), e.toString());
+        }
+    }
+
+    @Override
+    public Subscription subscribe(ServiceUrl consumerUrl, NotifyListener listener) {
+        requireNonNull(consumerUrl, "consumerUrl");
+        requireNonNull(listener, "listener");
+        checkOpen();
+        ZkSubscription subscription = new ZkSubscription(consumerUrl, listener,
+                categoryPath(consumerUrl.interfaceName(), "providers"));
+        subscriptions.add(subscription);
+        subscription.refresh();
+        return subscription;
+    }
+
+    @Override
+    public List<ServiceUrl> lookup(ServiceUrl consumerUrl) {
+        try {
+            return RegistryUrls.matching(consumerUrl, decode(client.getChildren()
+                    .forPath(categoryPath(consumerUrl.interfaceName(), "providers"))));
+        } catch (KeeperException.NoNodeException e) {
+            return RegistryUrls.matching(consumerUrl, List.of());
+        } catch (Exception e) {
+            throw new RpcException(RpcStatus.NETWORK, "registry: cannot look up " + consumerUrl.serviceKey() + ": " + e, e);
+        }
+    }
+
+    private static List<ServiceUrl> decode(List<String> children) {
+        List<ServiceUrl> urls = new ArrayList<>(children.size());
+        for (String child : children) {
+            try {
+                urls.add(ServiceUrl.parseEncoded(child));
+            } catch (IllegalArgumentException e) {
+                log.warn("registry: skipping a node that is not a URL: {}", e.getMessage());
+            }
+        }
+        return urls;
+    }
+
+    /** Services with providers under the root; for {@code tern ls}. */
+    public List<String> services() {
+        try {
+            return client.getChildren().forPath(root);
+        } catch (KeeperException.NoNodeException e) {
+            return List.of();
+        } catch (Exception e) {
+            throw new RpcException(RpcStatus.NETWORK, "registry: cannot list services: " + e, e);
+        }
+    }
+
+    /** The URLs registered under a service's category ({@code providers}, {@code consumers}). */
+    public List<ServiceUrl> registered(String interfaceName, String category) {
+        try {
+            return decode(client.getChildren().forPath(categoryPath(interfaceName, category)));
+        } catch (KeeperException.NoNodeException e) {
+            return List.of();
+        } catch (Exception e) {
+            throw new RpcException(RpcStatus.NETWORK, "registry: cannot list " + category + " of " + interfaceName
+                    + ": " + e, e);
+        }
+    }
+
+    private void stateChanged(ConnectionState state) {
+        if (state == ConnectionState.RECONNECTED && !closed.get()) {
+            // The session may have expired meanwhile, taking our ephemeral nodes and watches.
+            for (ServiceUrl url : registered) {
+                try {
+                    if (client.checkExists().forPath(path(url)) == null) {
+                        create(url);
+                        log.info("registry: registered {} again after reconnecting", url.serviceKey());
+                    }
+                } catch (Exception e) {
+                    log.warn("registry: cannot register {} again: {}", url.serviceKey(), e.toString());
+                }
+            }
+            subscriptions.forEach(ZkSubscription::refresh);
+        }
+    }
+
+    /** Registrations and subscriptions now; for lifecycle tests. */
+    public int size() {
+        return registered.size() + subscriptions.size();
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("registry " + url.address() + " is closed (expected: an open registry)");
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> closeAsync() {
+        if (closed.compareAndSet(false, true)) {
+            tracked.destroyed(this);
+            new ArrayList<>(subscriptions).forEach(ZkSubscription::close);
+            for (ServiceUrl url : new ArrayList<>(registered)) {
+                unregister(url);
+            }
+            client.close();
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * One consumer's watch on a service's providers. ZooKeeper watches fire once; each firing
+     * reads the children again and sets a new watch, until the subscription is closed, which also
+     * removes the watch from the client.
+     */
+    private final class ZkSubscription implements Subscription, Watcher {
+        private final ServiceUrl consumer;
+        private final NotifyListener listener;
+        private final String path;
+        private final AtomicBoolean active = new AtomicBoolean(true);
+
+        ZkSubscription(ServiceUrl consumer, NotifyListener listener, String path) {
+            this.consumer = consumer;
+            this.listener = listener;
+            this.path = path;
+        }
+
+        void refresh() {
+            if (!active.get()) {
+                return;
+            }
+            List<String> children;
+            try {
+                try {
+                    children = client.getChildren().usingWatcher(this).forPath(path);
+                } catch (KeeperException.NoNodeException e) {
+                    client.create().creatingParentsIfNeeded().forPath(path);
+                    children = client.getChildren().usingWatcher(this).forPath(path);
+                }
+            } catch (KeeperException.NodeExistsException e) {
+                refresh();
+                return;
+            } catch (Exception e) {
+                // Unreachable: keep the last list; the reconnection refreshes.
+                log.warn("registry: cannot read providers of {}: {}", consumer.serviceKey(), e.toString());
+                return;
+            }
+            if (active.get()) {
+                listener.notify(RegistryUrls.matching(consumer, decode(children)));
+            }
+        }
+
+        @Override
+        public void process(WatchedEvent event) {
+            if (event.getType() == Event.EventType.NodeChildrenChanged || event.getType() == Event.EventType.NodeCreated
+                    || event.getType() == Event.EventType.NodeDeleted) {
+                refresh();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (active.compareAndSet(true, false)) {
+                subscriptions.remove(this);
+                try {
+                    client.watchers().remove(this).ofType(WatcherType.Any).quietly().forPath(path);
+                } catch (Exception e) {
+                    log.debug("registry: removing the watch on {}: {}", path, e.toString());
+                }
+            }
+        }
+    }
+}
