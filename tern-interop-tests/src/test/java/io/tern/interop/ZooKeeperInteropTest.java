@@ -1,0 +1,130 @@
+package io.tern.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tern.Exporter;
+import io.tern.Invoker;
+import io.tern.ServiceUrl;
+import io.tern.cluster.Clusters;
+import io.tern.cluster.DynamicDirectory;
+import io.tern.core.Invokers;
+import io.tern.core.Proxies;
+import io.tern.core.RpcContext;
+import io.tern.registry.Registry;
+import io.tern.registry.RegistryUrls;
+import io.tern.registry.ZooKeeperRegistry;
+import io.tern.transport.ClientOptions;
+import io.tern.transport.DubboProtocol;
+import java.time.Duration;
+import java.util.List;
+import org.apache.curator.test.TestingServer;
+import org.apache.dubbo.config.ApplicationConfig;
+import org.apache.dubbo.config.ProtocolConfig;
+import org.apache.dubbo.config.ReferenceConfig;
+import org.apache.dubbo.config.RegistryConfig;
+import org.apache.dubbo.config.ServiceConfig;
+import org.apache.dubbo.config.bootstrap.DubboBootstrap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tern and Apache Dubbo 3.3.5 finding each other through a real ZooKeeper, interface-level: a
+ * Dubbo consumer calls a Tern provider it found there, and a Tern consumer calls a Dubbo provider.
+ * One Dubbo instance plays both of its roles.
+ */
+class ZooKeeperInteropTest {
+
+    private static TestingServer zookeeper;
+    private static DubboProtocol tern;
+    private static ZooKeeperRegistry registry;
+    private static DubboBootstrap dubbo;
+    private static ServiceUrl ternProvider;
+
+    @BeforeAll
+    static void start() throws Exception {
+        zookeeper = new TestingServer(true);
+        String address = "zookeeper://" + zookeeper.getConnectString();
+
+        tern = DubboProtocol.builder().clientOptions(ClientOptions.DEFAULT.withTimeout(Duration.ofSeconds(10))).build();
+        registry = ZooKeeperRegistry.connect(ServiceUrl.parse(address + "?timeout=10000"));
+        Exporter<InteropService> exported = tern.export(Invokers.of(InteropService.class,
+                new InteropServiceImpl("tern-2.0.0", key -> RpcContext.requestAttachments().get(key),
+                        RpcContext::setResponseAttachment),
+                ServiceUrl.parse("dubbo://127.0.0.1:0/" + InteropService.class.getName() + "?version=2.0.0")));
+        ternProvider = RegistryUrls.provider(exported.url(), InteropService.class, "tern-provider");
+        registry.register(ternProvider);
+
+        System.setProperty("dubbo.application.migration.step", "FORCE_INTERFACE");
+        ApplicationConfig application = new ApplicationConfig("dubbo-peer");
+        application.setQosEnable(false);
+        application.setRegisterMode("interface");
+        application.setMetadataType("local");
+        RegistryConfig dubboRegistry = new RegistryConfig(address);
+        dubboRegistry.setUseAsMetadataCenter(false);
+        dubboRegistry.setUseAsConfigCenter(false);
+        ProtocolConfig protocol = new ProtocolConfig("dubbo", DubboPeer.freePort());
+        protocol.setHost("127.0.0.1");
+        ServiceConfig<InteropService> service = new ServiceConfig<>();
+        service.setInterface(InteropService.class);
+        service.setRef(new InteropServiceImpl("dubbo-1.0.0", key -> null, (key, value) -> { }));
+        service.setVersion("1.0.0");
+        dubbo = DubboBootstrap.newInstance().application(application).registry(dubboRegistry).protocol(protocol)
+                .service(service);
+        dubbo.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        dubbo.destroy();
+        registry.close();
+        tern.close();
+        zookeeper.close();
+    }
+
+    @Test
+    void aDubboConsumerFindsAndCallsATernProvider() {
+        ReferenceConfig<InteropService> reference = new ReferenceConfig<>();
+        reference.setScopeModel(dubbo.getApplicationModel().getDefaultModule());
+        reference.setInterface(InteropService.class);
+        reference.setVersion("2.0.0");
+        reference.setRetries(0);
+        reference.setTimeout(10_000);
+        reference.setCheck(false);
+        InteropService service = reference.get();
+
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "tern-2.0.0".equals(service.identify()));
+        assertThat(service.echo("through ZooKeeper")).isEqualTo("through ZooKeeper");
+        assertThat(service.orders(3)).hasSize(3);
+        reference.destroy();
+    }
+
+    @Test
+    void aTernConsumerFindsAndCallsADubboProvider() {
+        ServiceUrl consumer = RegistryUrls.consumer("127.0.0.1", InteropService.class, "tern-consumer", "", "1.0.0");
+        DynamicDirectory<InteropService> directory = DynamicDirectory.create(InteropService.class, consumer,
+                url -> tern.refer(InteropService.class, RegistryUrls.merge(url, consumer)));
+        Registry.Subscription subscription = registry.subscribe(consumer, directory::notify);
+        Invoker<InteropService> cluster = Clusters.join(directory, List.of());
+        InteropService service = Proxies.create(cluster);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !directory.invokers().isEmpty());
+        ServiceUrl found = directory.invokers().get(0).url();
+        assertThat(found.parameter("side")).isEqualTo("provider");
+        assertThat(found.parameter("release")).isEqualTo("3.3.5");
+        assertThat(service.identify()).isEqualTo("dubbo-1.0.0");
+        assertThat(service.orders(3)).hasSize(3);
+
+        subscription.close();
+        cluster.close();
+    }
+
+    @Test
+    void eachSideReadsTheNodesTheOtherWrites() {
+        ServiceUrl dubboConsumerView = RegistryUrls.consumer("127.0.0.1", InteropService.class, "x", "", "2.0.0");
+        assertThat(registry.lookup(dubboConsumerView)).containsExactly(ternProvider);
+        assertThat(registry.registered(InteropService.class.getName(), "providers"))
+                .anySatisfy(url -> assertThat(url.parameter("release")).isEqualTo("3.3.5"));
+    }
+}
