@@ -1,0 +1,107 @@
+package io.tern.bootstrap;
+
+import static java.util.Objects.requireNonNull;
+
+import io.tern.ServiceUrl;
+import io.tern.registry.Registries;
+import io.tern.registry.Registry;
+import io.tern.transport.DubboProtocol;
+import io.tern.transport.ServerOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/** Declares a provider application; {@link #start()} binds, exports and registers. */
+public final class TernServerBuilder {
+
+    record ServiceSpec<T>(Class<T> type, T implementation, ServiceOptions options) {
+    }
+
+    String application = "tern-application";
+    String host = "127.0.0.1";
+    @Nullable String registerHost;
+    int port;
+    @Nullable ServiceUrl registryUrl;
+    @Nullable Registry registry;
+    ServerOptions serverOptions = ServerOptions.DEFAULT;
+    final List<ServiceSpec<?>> services = new ArrayList<>();
+
+    TernServerBuilder() {
+    }
+
+    public TernServerBuilder application(String application) {
+        this.application = requireNonNull(application, "application");
+        return this;
+    }
+
+    /** The address to bind, and to register unless {@link #registerHost} says otherwise; 127.0.0.1 by default. */
+    public TernServerBuilder host(String host) {
+        this.host = requireNonNull(host, "host");
+        return this;
+    }
+
+    /** The address consumers are told to call, when it differs from the bound one. */
+    public TernServerBuilder registerHost(String registerHost) {
+        this.registerHost = requireNonNull(registerHost, "registerHost");
+        return this;
+    }
+
+    /** The port; 0 (the default) for any free one. */
+    public TernServerBuilder port(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
+        }
+        this.port = port;
+        return this;
+    }
+
+    /** A registry the server connects to, and closes when it closes. */
+    public TernServerBuilder registry(String url) {
+        this.registryUrl = ServiceUrl.parse(requireNonNull(url, "url"));
+        this.registry = null;
+        return this;
+    }
+
+    /** A registry the server uses but does not own. */
+    public TernServerBuilder registry(Registry registry) {
+        this.registry = requireNonNull(registry, "registry");
+        this.registryUrl = null;
+        return this;
+    }
+
+    public TernServerBuilder serverOptions(ServerOptions options) {
+        this.serverOptions = requireNonNull(options, "options");
+        return this;
+    }
+
+    public <T> TernServerBuilder service(Class<T> type, T implementation) {
+        return service(type, implementation, options -> { });
+    }
+
+    public <T> TernServerBuilder service(Class<T> type, T implementation, Consumer<ServiceOptions> configure) {
+        requireNonNull(type, "type");
+        requireNonNull(implementation, "implementation");
+        ServiceOptions options = new ServiceOptions();
+        configure.accept(options);
+        services.add(new ServiceSpec<>(type, implementation, options));
+        return this;
+    }
+
+    /**
+     * Binds, exports every service, and registers each once its port is bound. On failure,
+     * whatever was started is closed again.
+     */
+    public TernServer start() {
+        Registry owned = registryUrl != null ? Registries.connect(registryUrl) : null;
+        DubboProtocol protocol = DubboProtocol.builder().serverOptions(serverOptions).build();
+        TernServer server = new TernServer(protocol, registry != null ? registry : owned, owned != null);
+        try {
+            server.start(this);
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+}
