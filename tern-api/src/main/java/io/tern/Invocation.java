@@ -141,15 +141,6 @@ public final class Invocation {
         return map == null ? Map.of() : Collections.unmodifiableMap(map);
     }
 
-    /** An invocation of another method of the same service with these attachments copied; for generic calls. */
-    public Invocation withMethod(MethodDescriptor other, @Nullable Object @Nullable [] args) {
-        Invocation copy = of(serviceKey, other, args);
-        if (attachments != null) {
-            copy.attachments = new HashMap<>(attachments);
-        }
-        return copy;
-    }
-
     @Override
     public String toString() {
         return "Invocation[" + serviceKey + "#" + methodName + "(" + parameterDescriptor + ")"

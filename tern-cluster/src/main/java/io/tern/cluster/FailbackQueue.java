@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +36,6 @@ final class FailbackQueue<T> {
     private final ClusterConfig config;
     private final ArrayDeque<Task> tasks = new ArrayDeque<>();
     private final ReentrantLock lock = new ReentrantLock();
-    private final AtomicLong dropped = new AtomicLong();
     private ScheduledExecutorService executor;
     private boolean closed;
 
@@ -54,7 +52,6 @@ final class FailbackQueue<T> {
             }
             if (tasks.size() >= config.failbackTasks()) {
                 tasks.pollFirst();
-                dropped.incrementAndGet();
             }
             tasks.addLast(new Task(invocation));
             if (executor == null) {
@@ -105,8 +102,6 @@ final class FailbackQueue<T> {
         try {
             if (!closed && tasks.size() < config.failbackTasks()) {
                 tasks.addLast(task);
-            } else {
-                dropped.incrementAndGet();
             }
         } finally {
             lock.unlock();
@@ -120,10 +115,6 @@ final class FailbackQueue<T> {
         } finally {
             lock.unlock();
         }
-    }
-
-    long dropped() {
-        return dropped.get();
     }
 
     void close() {

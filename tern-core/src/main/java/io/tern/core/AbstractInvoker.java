@@ -184,11 +184,6 @@ public abstract class AbstractInvoker<T> implements Invoker<T> {
         });
     }
 
-    /** Calls in flight now; for tests and diagnostics. */
-    protected final int callsInFlight() {
-        return state & ~CLOSED;
-    }
-
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[" + url.serviceKey() + (isDestroyed() ? ", destroyed" : "") + "]";

@@ -1,6 +1,5 @@
 package io.tern.core;
 
-import io.tern.EchoService;
 import io.tern.GenericService;
 import io.tern.Invocation;
 import io.tern.MethodDescriptor;
@@ -107,8 +106,4 @@ final class ServiceImplInvoker<T> extends AbstractInvoker<T> {
                 .collect(Collectors.joining(", "));
     }
 
-    /** Whether {@code type} is the echo interface, which every provider answers. */
-    static boolean isEcho(Class<?> type) {
-        return type == EchoService.class;
-    }
 }

@@ -40,11 +40,11 @@ public record ClientOptions(Duration timeout, int connections, boolean lazy, Dur
     public ClientOptions withUrl(ServiceUrl url) {
         return new ClientOptions(
                 url.timeout().orElse(timeout),
-                Options.intParameter(url, "connections", connections),
+                url.intParameter("connections", connections),
                 url.booleanParameter("lazy", lazy),
                 Options.millisParameter(url, "connect.timeout", connectTimeout),
                 Options.millisParameter(url, "heartbeat", heartbeat),
-                Options.intParameter(url, "payload", payloadLimit),
+                url.intParameter("payload", payloadLimit),
                 reconnectMax);
     }
 

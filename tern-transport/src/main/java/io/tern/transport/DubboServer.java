@@ -210,10 +210,6 @@ final class DubboServer implements DubboCodec.ServiceLookup {
         return connections.size();
     }
 
-    boolean isClosing() {
-        return closing;
-    }
-
     /** Runs a decoded call per the dispatch option; returns false if the pool refused it. */
     boolean dispatch(Runnable call) {
         if (executor == null) {
@@ -236,10 +232,6 @@ final class DubboServer implements DubboCodec.ServiceLookup {
         if (inFlight.decrementAndGet() == 0 && closing) {
             drained.complete(null);
         }
-    }
-
-    int callsInFlight() {
-        return inFlight.get();
     }
 
     CompletableFuture<Void> closeFuture() {

@@ -33,10 +33,6 @@ final class Options {
         }
     }
 
-    static int intParameter(ServiceUrl url, String key, int defaultValue) {
-        return url.intParameter(key, defaultValue);
-    }
-
     static Duration millisParameter(ServiceUrl url, String key, Duration defaultValue) {
         String value = url.parameter(key);
         if (value == null || value.isEmpty()) {

@@ -38,9 +38,9 @@ public record ServerOptions(Dispatch dispatch, int threads, int queues, int payl
         String dispatchName = url.parameter("dispatch", url.parameter("dispatcher", ""));
         return new ServerOptions(
                 dispatchName.isEmpty() ? dispatch : Dispatch.parse(dispatchName),
-                Options.intParameter(url, "threads", threads),
-                Options.intParameter(url, "queues", queues),
-                Options.intParameter(url, "payload", payloadLimit),
+                url.intParameter("threads", threads),
+                url.intParameter("queues", queues),
+                url.intParameter("payload", payloadLimit),
                 Options.millisParameter(url, "heartbeat", heartbeat),
                 Options.millisParameter(url, "shutdown.timeout", shutdownTimeout));
     }

@@ -94,10 +94,6 @@ final class SharedClient {
         return CompletableFuture.completedFuture(null);
     }
 
-    int referenceCount() {
-        return references.get();
-    }
-
     /** A usable connection, round-robin, or {@code null} when none is. */
     @Nullable DubboConnection connection() {
         int n = connections.length();
