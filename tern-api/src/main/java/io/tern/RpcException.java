@@ -30,9 +30,12 @@ public final class RpcException extends RuntimeException {
         return status;
     }
 
-    /** Whether a retry on another provider could succeed (network failures and timeouts). */
+    /**
+     * Whether the call may be sent again to another provider: only after a network failure or a
+     * timeout, never after the service answered.
+     */
     public boolean isRetryable() {
-        return status == RpcStatus.NETWORK || status == RpcStatus.TIMEOUT || status == RpcStatus.SERVER_BUSY;
+        return status == RpcStatus.NETWORK || status == RpcStatus.TIMEOUT;
     }
 
     @Override

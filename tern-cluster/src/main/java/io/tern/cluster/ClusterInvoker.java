@@ -205,10 +205,6 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
         return future;
     }
 
-    private static boolean retryable(RpcException e) {
-        return e.status() == RpcStatus.NETWORK || e.status() == RpcStatus.TIMEOUT;
-    }
-
     // ---- strategies ----
 
     /** Failover with {@code retries} more attempts on other providers after network failures and timeouts. */
@@ -235,7 +231,7 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
             if (e.status() == RpcStatus.DESTROYED) {
                 excluded.add(chosen); // raced a notification: not the provider's failure
                 step(invocation, retriesLeft, excluded, lastFailure, result);
-            } else if (retryable(e) && retriesLeft > 0) {
+            } else if (e.isRetryable() && retriesLeft > 0) {
                 excluded.add(chosen);
                 step(invocation, retriesLeft - 1, excluded, e, result);
             } else {
