@@ -13,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -162,14 +160,7 @@ public final class DynamicDirectory<T> implements Directory<T> {
 
     /** Closes a dropped invoker: no new calls now; calls in flight get the grace period. */
     private CompletableFuture<Void> retire(Invoker<T> invoker) {
-        CompletableFuture<Void> closing = invoker.closeAsync();
-        return closing.orTimeout(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS).exceptionally(e -> {
-            if (e instanceof TimeoutException) {
-                log.warn("provider {} of {} still had calls after {}; no longer waiting for them",
-                        invoker.url().address(), consumerUrl.serviceKey(), grace);
-            }
-            return null;
-        });
+        return GracefulClose.close(invoker, grace, consumerUrl.serviceKey());
     }
 
     @Override

@@ -6,7 +6,6 @@ import io.tern.Invoker;
 import io.tern.ServiceUrl;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -64,7 +63,7 @@ public final class StaticDirectory<T> implements Directory<T> {
         if (closed.compareAndSet(false, true)) {
             // Calls in flight get a grace period to finish; closing does not wait for them longer.
             CompletableFuture.allOf(invokers.stream()
-                            .map(i -> i.closeAsync().completeOnTimeout(null, GRACE.toMillis(), TimeUnit.MILLISECONDS))
+                            .map(i -> GracefulClose.close(i, GRACE, consumerUrl.serviceKey()))
                             .toArray(CompletableFuture<?>[]::new))
                     .whenComplete((a, b) -> closeFuture.complete(null));
         }

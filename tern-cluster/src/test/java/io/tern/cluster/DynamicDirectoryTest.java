@@ -79,6 +79,29 @@ class DynamicDirectoryTest {
     }
 
     @Test
+    void theGracePeriodBoundsTheWaitWithoutTouchingTheInvokersOwnClose() {
+        CompletableFuture<Result> hung = new CompletableFuture<>();
+        DynamicDirectory<FakeInvoker.Service> directory = DynamicDirectory.create(FakeInvoker.Service.class, CONSUMER,
+                url -> {
+                    FakeInvoker invoker = new FakeInvoker(url, i -> hung, tracker);
+                    made.add(invoker);
+                    return invoker;
+                }, Duration.ofMillis(50), tracker);
+        directory.notify(List.of(provider(1)));
+        FakeInvoker invoker = made.get(0);
+        CompletableFuture<Result> inFlight = invoker.invoke(FakeInvoker.invocation("x"));
+
+        CompletableFuture<Void> closed = directory.closeAsync();
+        assertThat(closed).succeedsWithin(Duration.ofSeconds(10)); // stopped waiting after the grace period
+        assertThat(invoker.isDestroyed()).isTrue();
+        assertThat(invoker.closeAsync()).as("the invoker's own close still waits for its call").isNotDone();
+
+        hung.complete(Result.value("late"));
+        assertThat(inFlight).isCompletedWithValueMatching(r -> "late".equals(r.value()));
+        assertThat(invoker.closeAsync()).succeedsWithin(Duration.ofSeconds(10));
+    }
+
+    @Test
     void listenersHearEveryChangeAndLeaveWithTheirSubscription() {
         try (DynamicDirectory<FakeInvoker.Service> directory = directory()) {
             AtomicInteger heard = new AtomicInteger();
