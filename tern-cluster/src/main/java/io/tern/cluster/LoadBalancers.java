@@ -79,19 +79,27 @@ public final class LoadBalancers {
         }
     }
 
-    /** Picks by weight among invokers, uniformly when all weigh the same. */
+    /** Picks by weight among invokers, uniformly when all weigh nothing. */
     static <T> Invoker<T> weightedPick(List<Invoker<T>> candidates, int[] weights, int total, RandomGenerator random) {
+        return candidates.get(weightedIndex(weights, candidates.size(), total, random));
+    }
+
+    /**
+     * An index below {@code count}, each chosen with probability {@code weights[i] / total};
+     * uniformly when {@code total} is 0.
+     */
+    static int weightedIndex(int[] weights, int count, int total, RandomGenerator random) {
         if (total <= 0) {
-            return candidates.get(random.nextInt(candidates.size()));
+            return random.nextInt(count);
         }
         int offset = random.nextInt(total);
-        for (int i = 0; i < candidates.size(); i++) {
+        for (int i = 0; i < count; i++) {
             offset -= weights[i];
             if (offset < 0) {
-                return candidates.get(i);
+                return i;
             }
         }
-        return candidates.get(candidates.size() - 1);
+        return count - 1;
     }
 
     /** Weighted random, weights ramped by warm-up. */
@@ -246,24 +254,13 @@ public final class LoadBalancers {
                 total += weight;
             }
         }
-        if (count == 1) {
-            return invokers.get(ties[0]);
-        }
-        if (total > 0) {
-            int offset = random.nextInt(total);
-            for (int k = 0; k < count; k++) {
-                offset -= weights[k];
-                if (offset < 0) {
-                    return invokers.get(ties[k]);
-                }
-            }
-        }
-        return invokers.get(ties[random.nextInt(count)]);
+        return invokers.get(count == 1 ? ties[0] : ties[weightedIndex(weights, count, total, random)]);
     }
 
     /**
      * Adaptive power of two choices: two distinct invokers at random, the one with the lower load
-     * (average response time times calls in flight plus one, failures weighing double) wins.
+     * (average response time times calls in flight plus one, raised by up to double by the failure
+     * rate) wins.
      */
     static final class PowerOfTwoChoices implements LoadBalancer {
         private final InvokerStats stats;
