@@ -34,6 +34,11 @@ final class DubboExporter<T> extends AbstractExporter<T> {
         return url;
     }
 
+    /** The path calls name this service by: the URL's path, else its interface. */
+    String path() {
+        return url.path().isEmpty() ? key().interfaceName() : url.path();
+    }
+
     @Override
     protected CompletableFuture<Void> onUnexport() {
         protocol.forget(this);

@@ -158,7 +158,7 @@ final class DubboServer implements DubboCodec.ServiceLookup {
             if (closing) {
                 return false;
             }
-            String path = exporter.url().path().isEmpty() ? exporter.key().interfaceName() : exporter.url().path();
+            String path = exporter.path();
             DubboExporter<?>[] existing = byPath.get(path);
             if (existing != null) {
                 for (DubboExporter<?> e : existing) {
@@ -172,7 +172,6 @@ final class DubboServer implements DubboCodec.ServiceLookup {
                     : Arrays.copyOf(existing, existing.length + 1);
             updated[updated.length - 1] = exporter;
             byPath.put(path, updated);
-            // A Dubbo consumer may address the service by interface name when the path differs.
             return true;
         } finally {
             exportLock.unlock();
@@ -184,7 +183,7 @@ final class DubboServer implements DubboCodec.ServiceLookup {
         boolean last;
         exportLock.lock();
         try {
-            String path = exporter.url().path().isEmpty() ? exporter.key().interfaceName() : exporter.url().path();
+            String path = exporter.path();
             DubboExporter<?>[] existing = byPath.get(path);
             if (existing != null) {
                 DubboExporter<?>[] updated = Arrays.stream(existing).filter(e -> e != exporter)
