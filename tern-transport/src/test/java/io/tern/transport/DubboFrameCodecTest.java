@@ -18,7 +18,7 @@ import io.tern.serialization.ClassPolicy;
 import io.tern.serialization.Hessian2Serialization;
 import io.tern.transport.EchoServices.Greeter;
 import io.tern.transport.EchoServices.GreeterException;
-import io.tern.transport.EchoServices.Person;
+import io.tern.core.TestServices.Person;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;

@@ -19,7 +19,7 @@ import io.tern.core.Proxies;
 import io.tern.transport.EchoServices.Greeter;
 import io.tern.transport.EchoServices.GreeterException;
 import io.tern.transport.EchoServices.GreeterImpl;
-import io.tern.transport.EchoServices.Person;
+import io.tern.core.TestServices.Person;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;

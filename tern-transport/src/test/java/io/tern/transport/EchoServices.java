@@ -1,10 +1,9 @@
 package io.tern.transport;
 
-import java.io.Serializable;
+import io.tern.core.TestServices.Person;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -47,40 +46,6 @@ public final class EchoServices {
         }
     }
 
-    public static final class Person implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private String name;
-        private int age;
-        private LocalDate born;
-
-        public Person() {
-        }
-
-        public Person(String name, int age, LocalDate born) {
-            this.name = name;
-            this.age = age;
-            this.born = born;
-        }
-
-        public String name() {
-            return name;
-        }
-
-        public int age() {
-            return age;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Person p && age == p.age && Objects.equals(name, p.name) && Objects.equals(born, p.born);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(name, age, born);
-        }
-    }
-
     public static class GreeterImpl implements Greeter {
         final List<String> notified = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -96,7 +61,7 @@ public final class EchoServices {
 
         @Override
         public Person older(Person person) {
-            return new Person(person.name, person.age + 1, person.born);
+            return new Person(person.name(), person.age() + 1, person.born());
         }
 
         @Override
