@@ -33,8 +33,10 @@ public final class Registries {
     private static Registry embedded(ServiceUrl url) {
         EmbeddedZooKeeper server = EmbeddedZooKeeper.start(url.port());
         try {
+            // A fresh server on each start: a cache of its providers would only ever be stale.
             ZooKeeperRegistry registry = ZooKeeperRegistry.connect(url.toBuilder().protocol("zookeeper")
-                    .address("127.0.0.1", server.port()).build(), LifecycleTracker.global());
+                    .address("127.0.0.1", server.port()).parameter("file-cache", false).build(),
+                    LifecycleTracker.global());
             return new EmbeddedRegistry(registry, server);
         } catch (RuntimeException e) {
             server.close();

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -25,6 +26,8 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +41,14 @@ import org.slf4j.LoggerFactory;
  * (connection timeout, ms), and {@code user:password@} for digest authentication.
  *
  * <p>After a session expiry it registers its URLs again and watches anew. While ZooKeeper is
- * unreachable nothing is notified, so consumers keep their last providers. Owns its Curator
- * client, registrations and watchers; closing removes its nodes and watchers and closes the client.
+ * unreachable nothing is notified, so consumers keep their last providers. Every provider list it
+ * reads is also saved to a local cache file ({@code file}, see {@link RegistryCache}; off with
+ * {@code file-cache=false}): when ZooKeeper cannot be reached at start and that file holds
+ * providers (or {@code check=false}), the registry starts disconnected, subscriptions are served
+ * from the file, registrations wait, and all of it catches up once ZooKeeper answers.
+ *
+ * <p>Owns its Curator client, registrations and watchers; closing removes its nodes and watchers
+ * and closes the client.
  */
 public final class ZooKeeperRegistry implements Registry {
 
@@ -49,21 +58,29 @@ public final class ZooKeeperRegistry implements Registry {
     private final String root;
     private final CuratorFramework client;
     private final Set<ServiceUrl> registered = ConcurrentHashMap.newKeySet();
+    /** Unregistered while ZooKeeper was unreachable: deleted when it answers. */
+    private final Set<ServiceUrl> unregistering = ConcurrentHashMap.newKeySet();
     private final Set<ZkSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final @Nullable RegistryCache cache;
     private final LifecycleTracker.Tracked tracked;
 
-    private ZooKeeperRegistry(ServiceUrl url, CuratorFramework client, String root, LifecycleTracker tracker) {
+    private ZooKeeperRegistry(ServiceUrl url, CuratorFramework client, String root, @Nullable RegistryCache cache,
+            LifecycleTracker tracker) {
         this.url = url;
         this.client = client;
         this.root = root;
+        this.cache = cache;
         this.tracked = tracker.track(ResourceKind.REGISTRY, url.toString());
     }
 
     /**
-     * Connects, waiting up to the connection timeout for the first session.
+     * Connects, waiting up to the connection timeout for the first session. When none comes, the
+     * registry starts disconnected if its cache file holds providers or the URL says
+     * {@code check=false}, and keeps trying in the background.
      *
-     * @throws RpcException {@link RpcStatus#NETWORK} naming the addresses when ZooKeeper cannot be reached
+     * @throws RpcException {@link RpcStatus#NETWORK} naming the addresses when ZooKeeper cannot be
+     *     reached and there is nothing to start from
      */
     public static ZooKeeperRegistry connect(ServiceUrl registryUrl) {
         return connect(registryUrl, LifecycleTracker.global());
@@ -89,21 +106,31 @@ public final class ZooKeeperRegistry implements Registry {
             builder.authorization("digest", auth.getBytes(StandardCharsets.UTF_8));
         }
         CuratorFramework client = builder.build();
+        RegistryCache cache = RegistryCache.forUrl(registryUrl);
+        ZooKeeperRegistry registry = new ZooKeeperRegistry(registryUrl, client, root, cache, tracker);
+        client.getConnectionStateListenable().addListener((c, state) -> registry.stateChanged(state));
         client.start();
         try {
             if (!client.blockUntilConnected(timeout, TimeUnit.MILLISECONDS)) {
-                client.close();
-                throw new RpcException(RpcStatus.NETWORK, "registry: cannot reach ZooKeeper at " + addresses
-                        + " within " + timeout + " ms (expected: a running ZooKeeper)");
+                boolean cached = cache != null && cache.hasEntries();
+                if (!cached && registryUrl.booleanParameter("check", true)) {
+                    registry.close();
+                    throw new RpcException(RpcStatus.NETWORK, "registry: cannot reach ZooKeeper at " + addresses
+                            + " within " + timeout + " ms (expected: a running ZooKeeper, or check=false)");
+                }
+                log.warn("registry: cannot reach ZooKeeper at {} within {} ms; starting {}, catching up when it"
+                        + " answers", addresses, timeout, cached ? "from the cache " + cache.file() : "empty");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            client.close();
+            registry.close();
             throw new RpcException(RpcStatus.NETWORK, "registry: interrupted connecting to " + addresses, e);
         }
-        ZooKeeperRegistry registry = new ZooKeeperRegistry(registryUrl, client, root, tracker);
-        client.getConnectionStateListenable().addListener((c, state) -> registry.stateChanged(state));
         return registry;
+    }
+
+    private boolean connected() {
+        return client.getZookeeperClient().isConnected();
     }
 
     @Override
@@ -128,12 +155,28 @@ public final class ZooKeeperRegistry implements Registry {
         return "consumer".equals(url.side()) || "consumer".equals(url.protocol()) ? "consumers" : "providers";
     }
 
+    /**
+     * Creates the URL's node; while ZooKeeper is unreachable the URL is kept and registered once it
+     * answers.
+     *
+     * @throws RpcException {@link RpcStatus#NETWORK} when ZooKeeper answers but refuses the node
+     */
     @Override
     public void register(ServiceUrl url) {
         requireNonNull(url, "url");
         checkOpen();
         registered.add(url);
-        create(url);
+        if (!connected()) {
+            log.warn("registry: ZooKeeper at {} is unreachable; {} is registered when it answers", this.url.address(),
+                    url.serviceKey());
+            return;
+        }
+        try {
+            create(url);
+        } catch (RpcException e) {
+            registered.remove(url);
+            throw e;
+        }
     }
 
     private void create(ServiceUrl url) {
@@ -152,14 +195,25 @@ public final class ZooKeeperRegistry implements Registry {
         }
     }
 
+    /** Deletes the URL's node; while ZooKeeper is unreachable, once it answers. */
     @Override
     public void unregister(ServiceUrl url) {
         requireNonNull(url, "url");
         registered.remove(url);
+        if (!connected()) {
+            unregistering.add(url);
+            return;
+        }
+        delete(url);
+    }
+
+    private void delete(ServiceUrl url) {
         try {
             client.delete().quietly().forPath(path(url));
+            unregistering.remove(url);
         } catch (Exception e) {
-            log.warn("registry: cannot unregister {} for {}: {}", url.address(), url.serviceKey(), e.toString());
+            unregistering.add(url);
+            log.warn("registry: cannot unregister {} for {} yet: {}", url.address(), url.serviceKey(), e.toString());
         }
     }
 
@@ -223,11 +277,19 @@ public final class ZooKeeperRegistry implements Registry {
     }
 
     private void stateChanged(ConnectionState state) {
-        if (state == ConnectionState.RECONNECTED && !closed.get()) {
-            // The session may have expired meanwhile, taking our ephemeral nodes and watches.
+        if ((state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED) && !closed.get()) {
+            // The session may have expired meanwhile, taking our ephemeral nodes and watches; a
+            // node can also outlive its session for a while, owned by the old one, and vanish later.
+            for (ServiceUrl url : List.copyOf(unregistering)) {
+                if (!registered.contains(url)) {
+                    delete(url);
+                }
+            }
             for (ServiceUrl url : registered) {
                 try {
-                    if (client.checkExists().forPath(path(url)) == null) {
+                    Stat stat = client.checkExists().forPath(path(url));
+                    long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+                    if (stat == null || stat.getEphemeralOwner() != session) {
                         create(url);
                         log.info("registry: registered {} again after reconnecting", url.serviceKey());
                     }
@@ -239,9 +301,9 @@ public final class ZooKeeperRegistry implements Registry {
         }
     }
 
-    /** Registrations and subscriptions now; for lifecycle tests. */
+    /** Registrations, pending unregistrations and subscriptions now; for lifecycle tests. */
     public int size() {
-        return registered.size() + subscriptions.size();
+        return registered.size() + unregistering.size() + subscriptions.size();
     }
 
     private void checkOpen() {
@@ -255,9 +317,11 @@ public final class ZooKeeperRegistry implements Registry {
         if (closed.compareAndSet(false, true)) {
             tracked.destroyed(this);
             new ArrayList<>(subscriptions).forEach(ZkSubscription::close);
-            for (ServiceUrl url : new ArrayList<>(registered)) {
-                unregister(url);
-            }
+            if (connected()) {
+                registered.forEach(this::delete);
+            } // else the nodes go when the session does
+            registered.clear();
+            unregistering.clear();
             client.close();
         }
         return CompletableFuture.completedFuture(null);
@@ -273,6 +337,8 @@ public final class ZooKeeperRegistry implements Registry {
         private final NotifyListener listener;
         private final String path;
         private final AtomicBoolean active = new AtomicBoolean(true);
+        private final ReentrantLock refreshLock = new ReentrantLock();
+        private volatile boolean notified;
 
         ZkSubscription(ServiceUrl consumer, NotifyListener listener, String path) {
             this.consumer = consumer;
@@ -281,7 +347,22 @@ public final class ZooKeeperRegistry implements Registry {
         }
 
         void refresh() {
+            // The watch thread and the reconnection both refresh: one at a time, so an older list
+            // never follows a newer one.
+            refreshLock.lock();
+            try {
+                read();
+            } finally {
+                refreshLock.unlock();
+            }
+        }
+
+        private void read() {
             if (!active.get()) {
+                return;
+            }
+            if (!connected()) {
+                fromCache(); // the reconnection refreshes
                 return;
             }
             List<String> children;
@@ -293,15 +374,37 @@ public final class ZooKeeperRegistry implements Registry {
                     children = client.getChildren().usingWatcher(this).forPath(path);
                 }
             } catch (KeeperException.NodeExistsException e) {
-                refresh();
+                read();
                 return;
             } catch (Exception e) {
                 // Unreachable: keep the last list; the reconnection refreshes.
                 log.warn("registry: cannot read providers of {}: {}", consumer.serviceKey(), e.toString());
+                fromCache();
                 return;
             }
+            if (cache != null) {
+                cache.save(consumer.interfaceName(), children);
+            }
+            deliver(RegistryUrls.matching(consumer, decode(children)));
+        }
+
+        /** A subscriber that has heard nothing yet starts from the cache file, if it has providers. */
+        private void fromCache() {
+            if (notified || cache == null) {
+                return;
+            }
+            List<ServiceUrl> cached = RegistryUrls.matching(consumer, cache.providers(consumer.interfaceName()));
+            if (!cached.get(0).isEmptyProtocol()) {
+                log.warn("registry: serving {} providers of {} from the cache {} until ZooKeeper answers",
+                        cached.size(), consumer.serviceKey(), cache.file());
+                deliver(cached);
+            }
+        }
+
+        private void deliver(List<ServiceUrl> providers) {
             if (active.get()) {
-                listener.notify(RegistryUrls.matching(consumer, decode(children)));
+                notified = true;
+                listener.notify(providers);
             }
         }
 

@@ -147,7 +147,19 @@ class ZooKeeperRegistryTest {
                 .isInstanceOfSatisfying(RpcException.class, e -> {
                     assertThat(e.status()).isEqualTo(RpcStatus.NETWORK);
                     assertThat(e.getMessage()).isEqualTo("registry: cannot reach ZooKeeper at 127.0.0.1:1 within 500 ms"
-                            + " (expected: a running ZooKeeper)");
+                            + " (expected: a running ZooKeeper, or check=false)");
                 });
+    }
+
+    @Test
+    void withCheckFalseAnUnreachableZooKeeperStartsAnEmptyRegistry() {
+        List<List<ServiceUrl>> seen = new CopyOnWriteArrayList<>();
+        try (ZooKeeperRegistry registry = ZooKeeperRegistry.connect(
+                ServiceUrl.parse("zookeeper://127.0.0.1:1?timeout=300&check=false&file-cache=false"))) {
+            registry.register(provider(20041, "5.0")); // kept until ZooKeeper answers
+            registry.subscribe(consumer("5.0"), seen::add);
+            assertThat(seen).as("nothing known, nothing notified").isEmpty();
+            assertThat(registry.size()).isEqualTo(2);
+        }
     }
 }
