@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The lifecycle every Tern exporter shares. An exporter owns the invoker it exports: closing
- * (unexporting) runs {@link #onUnexport()} at once — the protocol forgets the service — then
- * closes the invoker, whose calls in flight complete; the close future completes when both are
- * done. Close is idempotent and thread-safe. Registers with a {@link LifecycleTracker}.
+ * (unexporting) runs {@link #onUnexport()} at once — the protocol stops routing new calls to the
+ * service, or drains them first — and when that is done closes the invoker, whose calls in flight
+ * complete; the close future completes after both. Close is idempotent and thread-safe. Registers with a {@link LifecycleTracker}.
  *
  * @param <T> the service interface
  */
@@ -51,8 +51,8 @@ public abstract class AbstractExporter<T> implements Exporter<T> {
     public final CompletableFuture<Void> closeAsync() {
         if (closed.compareAndSet(false, true)) {
             tracked.destroyed(this);
-            CompletableFuture<Void> unexported = onUnexport();
-            invoker.closeAsync().thenCombine(unexported, (a, b) -> null)
+            onUnexport().handle((ignored, failure) -> null)
+                    .thenCompose(ignored -> invoker.closeAsync())
                     .whenComplete((ignored, failure) -> closeFuture.complete(null));
         }
         return closeFuture;
@@ -60,7 +60,8 @@ public abstract class AbstractExporter<T> implements Exporter<T> {
 
     /**
      * Called once when unexporting starts: remove the service from the protocol's containers.
-     * The returned future completes when what the service held there is released.
+     * The returned future completes when what the service held there is released; the invoker
+     * keeps serving until then.
      */
     protected abstract CompletableFuture<Void> onUnexport();
 

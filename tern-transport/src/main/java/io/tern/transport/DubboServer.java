@@ -178,27 +178,45 @@ final class DubboServer implements DubboCodec.ServiceLookup {
         }
     }
 
-    /** Removes a service; the last one's removal closes the server. Returns when that is done. */
+    /**
+     * Removes a service. Another service's port stays open and stops routing to it at once; the
+     * last service's removal closes the server gracefully, the service answering calls until the
+     * connections have drained (consumers told by the read-only event). Returns when that is done.
+     */
     CompletableFuture<Void> unexport(DubboExporter<?> exporter) {
-        boolean last;
         exportLock.lock();
         try {
-            String path = exporter.path();
-            DubboExporter<?>[] existing = byPath.get(path);
-            if (existing != null) {
-                DubboExporter<?>[] updated = Arrays.stream(existing).filter(e -> e != exporter)
-                        .toArray(DubboExporter<?>[]::new);
-                if (updated.length == 0) {
-                    byPath.remove(path);
-                } else {
-                    byPath.put(path, updated);
-                }
+            DubboExporter<?>[] existing = byPath.get(exporter.path());
+            boolean last = existing != null && byPath.size() == 1 && existing.length == 1 && !closing;
+            if (!last) {
+                remove(exporter);
+                return CompletableFuture.completedFuture(null);
             }
-            last = byPath.isEmpty() && !closing;
         } finally {
             exportLock.unlock();
         }
-        return last ? closeAsync() : CompletableFuture.completedFuture(null);
+        return closeAsync().whenComplete((ignored, failure) -> {
+            exportLock.lock();
+            try {
+                remove(exporter);
+            } finally {
+                exportLock.unlock();
+            }
+        });
+    }
+
+    private void remove(DubboExporter<?> exporter) {
+        String path = exporter.path();
+        DubboExporter<?>[] existing = byPath.get(path);
+        if (existing != null) {
+            DubboExporter<?>[] updated = Arrays.stream(existing).filter(e -> e != exporter)
+                    .toArray(DubboExporter<?>[]::new);
+            if (updated.length == 0) {
+                byPath.remove(path);
+            } else {
+                byPath.put(path, updated);
+            }
+        }
     }
 
     int exportedCount() {
@@ -261,13 +279,13 @@ final class DubboServer implements DubboCodec.ServiceLookup {
             drained.complete(null);
         }
         long waitMillis = options.shutdownTimeout().toMillis();
-        io.netty.util.Timeout deadline = resources.timer.newTimeout(t -> drained.complete(null),
-                Math.max(1, waitMillis), TimeUnit.MILLISECONDS);
-        drained.whenComplete((ignored, failure) -> {
-            deadline.cancel();
-            if (inFlight.get() > 0) {
+        io.netty.util.Timeout deadline = resources.timer.newTimeout(t -> {
+            if (drained.complete(null)) {
                 log.warn("closing {} with {} calls still running after {} ms", address, inFlight.get(), waitMillis);
             }
+        }, Math.max(1, waitMillis), TimeUnit.MILLISECONDS);
+        drained.whenComplete((ignored, failure) -> {
+            deadline.cancel();
             List<CompletableFuture<Void>> closes = new ArrayList<>();
             closes.add(toFuture(serverChannel.closeFuture()));
             for (Channel ch : connections) {
