@@ -420,8 +420,15 @@ public final class ZooKeeperRegistry implements Registry {
         public void close() {
             if (active.compareAndSet(true, false)) {
                 subscriptions.remove(this);
+                // Removing one watcher leaves the server's watch in place (it serves every watcher
+                // of this session on the path); the last subscription on a path removes them all.
+                boolean last = subscriptions.stream().noneMatch(other -> other.path.equals(path));
                 try {
-                    client.watchers().remove(this).ofType(WatcherType.Any).quietly().forPath(path);
+                    if (last) {
+                        client.watchers().removeAll().ofType(WatcherType.Children).quietly().forPath(path);
+                    } else {
+                        client.watchers().remove(this).ofType(WatcherType.Children).quietly().forPath(path);
+                    }
                 } catch (Exception e) {
                     log.debug("registry: removing the watch on {}: {}", path, e.toString());
                 }
