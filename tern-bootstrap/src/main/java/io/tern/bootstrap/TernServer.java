@@ -8,9 +8,12 @@ import io.tern.core.Invokers;
 import io.tern.registry.Registry;
 import io.tern.registry.RegistryUrls;
 import io.tern.transport.DubboProtocol;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -18,9 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running provider application. Owns its protocol, its exporters and registrations, and its
- * registry when it made it. Closing is graceful and in reverse order: unregister first (so
- * consumers stop choosing it), then unexport (consumers are told, calls in flight finish), then
- * the protocol, then the registry.
+ * registry when it made it. Closing is graceful and in reverse order: unregister first, and keep
+ * serving for the unregister delay while consumers hear of it; then unexport (connected consumers
+ * are told by the read-only event, calls in flight finish); then the protocol, then the registry.
  */
 public final class TernServer implements AsyncCloseable {
 
@@ -32,14 +35,16 @@ public final class TernServer implements AsyncCloseable {
     private final DubboProtocol protocol;
     private final @Nullable Registry registry;
     private final boolean ownsRegistry;
+    private final Duration unregisterDelay;
     private final List<Exported> exported = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
-    TernServer(DubboProtocol protocol, @Nullable Registry registry, boolean ownsRegistry) {
+    TernServer(DubboProtocol protocol, @Nullable Registry registry, boolean ownsRegistry, Duration unregisterDelay) {
         this.protocol = protocol;
         this.registry = registry;
         this.ownsRegistry = ownsRegistry;
+        this.unregisterDelay = unregisterDelay;
     }
 
     void start(TernServerBuilder b) {
@@ -93,9 +98,11 @@ public final class TernServer implements AsyncCloseable {
         }
         List<Exported> reversed = new ArrayList<>(exported);
         java.util.Collections.reverse(reversed);
+        boolean unregistered = false;
         if (registry != null) {
             for (Exported e : reversed) {
                 if (e.registered() != null) {
+                    unregistered = true;
                     try {
                         registry.unregister(e.registered());
                     } catch (RuntimeException ex) {
@@ -104,7 +111,12 @@ public final class TernServer implements AsyncCloseable {
                 }
             }
         }
-        CompletableFuture.allOf(reversed.stream().map(e -> e.exporter().closeAsync()).toArray(CompletableFuture<?>[]::new))
+        Executor afterDelay = unregistered && unregisterDelay.toNanos() > 0
+                ? CompletableFuture.delayedExecutor(unregisterDelay.toNanos(), TimeUnit.NANOSECONDS)
+                : Runnable::run;
+        CompletableFuture.supplyAsync(() -> CompletableFuture.allOf(reversed.stream()
+                        .map(e -> e.exporter().closeAsync()).toArray(CompletableFuture<?>[]::new)), afterDelay)
+                .thenCompose(unexported -> unexported)
                 .thenCompose(ignored -> protocol.closeAsync())
                 .thenCompose(ignored -> ownsRegistry && registry != null ? registry.closeAsync()
                         : CompletableFuture.completedFuture(null))

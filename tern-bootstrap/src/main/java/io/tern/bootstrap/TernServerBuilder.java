@@ -7,6 +7,7 @@ import io.tern.registry.Registries;
 import io.tern.registry.Registry;
 import io.tern.transport.DubboProtocol;
 import io.tern.transport.ServerOptions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -25,6 +26,7 @@ public final class TernServerBuilder {
     @Nullable ServiceUrl registryUrl;
     @Nullable Registry registry;
     ServerOptions serverOptions = ServerOptions.DEFAULT;
+    Duration unregisterDelay = Duration.ofSeconds(1);
     final List<ServiceSpec<?>> services = new ArrayList<>();
 
     TernServerBuilder() {
@@ -70,6 +72,19 @@ public final class TernServerBuilder {
         return this;
     }
 
+    /**
+     * How long a closing server keeps serving after it unregistered, so that consumers hear of it
+     * before it stops answering; one second by default. Only servers with a registry wait.
+     */
+    public TernServerBuilder unregisterDelay(Duration delay) {
+        requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("unregisterDelay: " + delay + " (expected: >= 0)");
+        }
+        this.unregisterDelay = delay;
+        return this;
+    }
+
     public TernServerBuilder serverOptions(ServerOptions options) {
         this.serverOptions = requireNonNull(options, "options");
         return this;
@@ -95,7 +110,8 @@ public final class TernServerBuilder {
     public TernServer start() {
         Registry owned = registryUrl != null ? Registries.connect(registryUrl) : null;
         DubboProtocol protocol = DubboProtocol.builder().serverOptions(serverOptions).build();
-        TernServer server = new TernServer(protocol, registry != null ? registry : owned, owned != null);
+        TernServer server = new TernServer(protocol, registry != null ? registry : owned, owned != null,
+                unregisterDelay);
         try {
             server.start(this);
             return server;
