@@ -1,5 +1,6 @@
 package io.tern.core;
 
+import io.tern.GenericException;
 import io.tern.MethodDescriptor;
 import io.tern.Result;
 import io.tern.RpcException;
@@ -15,7 +16,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Provider-side generic calls: {@code $invoke(method, parameterTypes, args)} finds the method by
  * name and parameter type names, turns generic arguments (maps for POJOs) into the declared
- * types, calls it, and answers the result in generic form.
+ * types, calls it, and answers the result in generic form: a value as maps, an exception the
+ * method threw as a {@link GenericException}.
  */
 final class GenericCalls {
 
@@ -69,7 +71,8 @@ final class GenericCalls {
             }
         }
         return invoker.call(md, realized, attachments).thenApply(result -> result.hasException()
-                ? result : Result.value(Pojos.generalize(result.value())).withAttachments(result.attachments()));
+                ? Result.exception(GenericException.of(result.exception())).withAttachments(result.attachments())
+                : Result.value(Pojos.generalize(result.value())).withAttachments(result.attachments()));
     }
 
     private static @Nullable MethodDescriptor find(ServiceDescriptor descriptor, String method,

@@ -86,7 +86,8 @@ public final class ClassPolicy {
             "java.util.concurrent.CancellationException", "java.util.concurrent.CompletionException",
             "java.util.concurrent.RejectedExecutionException", "java.io.IOException", "java.io.UncheckedIOException",
             "java.io.FileNotFoundException", "java.io.EOFException", "java.time.DateTimeException",
-            "java.time.format.DateTimeParseException", "io.tern.RpcException", "io.tern.RpcStatus");
+            "java.time.format.DateTimeParseException", "io.tern.RpcException", "io.tern.RpcStatus",
+            "io.tern.GenericException");
 
     /** Packages whose classes are plain values with no behaviour to abuse. */
     private static final List<String> STANDARD_PREFIXES = List.of(
