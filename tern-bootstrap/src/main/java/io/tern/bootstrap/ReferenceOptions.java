@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 public final class ReferenceOptions {
 
     @Nullable String url;
+    @Nullable String service;
     String group = "";
     String version = "";
     @Nullable Duration timeout;
@@ -30,6 +31,15 @@ public final class ReferenceOptions {
     /** A provider address ({@code dubbo://host:port}) to call directly, without the registry. */
     public ReferenceOptions url(String url) {
         this.url = requireNonNull(url, "url");
+        return this;
+    }
+
+    /**
+     * The interface name of the service to call, when the reference type is not that interface:
+     * for {@link io.tern.GenericService} references.
+     */
+    public ReferenceOptions service(String interfaceName) {
+        this.service = requireNonNull(interfaceName, "interfaceName");
         return this;
     }
 

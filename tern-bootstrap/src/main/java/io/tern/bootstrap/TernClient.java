@@ -12,6 +12,7 @@ import io.tern.core.Proxies;
 import io.tern.registry.Registry;
 import io.tern.registry.RegistryUrls;
 import io.tern.transport.DubboProtocol;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class TernClient implements AsyncCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TernClient.class);
+    /** How long a provider that left keeps its calls in flight. */
+    private static final Duration GRACE = Duration.ofSeconds(10);
 
     private final TernClientBuilder config;
     private final DubboProtocol protocol;
@@ -68,7 +71,8 @@ public final class TernClient implements AsyncCloseable {
 
     private <T> Invoker<T> direct(Class<T> type, ReferenceOptions options) {
         ServiceUrl given = ServiceUrl.parse(options.url);
-        ServiceUrlBuilder url = given.toBuilder().path(given.path().isEmpty() ? type.getName() : given.path());
+        String service = options.service != null ? options.service : type.getName();
+        ServiceUrlBuilder url = given.toBuilder().path(given.path().isEmpty() ? service : given.path());
         apply(url, options);
         Invoker<T> invoker = protocol.refer(type, url.build());
         own(invoker);
@@ -80,8 +84,11 @@ public final class TernClient implements AsyncCloseable {
             throw new IllegalStateException("reference to " + type.getName() + ": no registry and no url"
                     + " (expected: Tern.client().registry(...) or options.url(\"dubbo://host:port\"))");
         }
-        ServiceUrlBuilder url = RegistryUrls.consumer(config.host, type, config.application, options.group,
-                options.version).toBuilder();
+        ServiceUrlBuilder url = (options.service != null
+                ? RegistryUrls.genericConsumer(config.host, options.service, config.application, options.group,
+                        options.version)
+                : RegistryUrls.consumer(config.host, type, config.application, options.group, options.version))
+                .toBuilder();
         apply(url, options);
         ServiceUrl consumer = url.build();
         Registry r = registry;
@@ -91,8 +98,8 @@ public final class TernClient implements AsyncCloseable {
             return CompletableFuture.completedFuture(null);
         });
         DynamicDirectory<T> directory = DynamicDirectory.create(type, consumer,
-                provider -> protocol.refer(type, RegistryUrls.merge(provider, consumer)));
-        Invoker<T> cluster = Clusters.join(directory, options.routers);
+                provider -> protocol.refer(type, RegistryUrls.merge(provider, consumer)), GRACE, config.tracker);
+        Invoker<T> cluster = Clusters.join(directory, options.routers, config.tracker);
         own(cluster);
         Registry.Subscription subscription = r.subscribe(consumer, directory::notify);
         own(() -> {

@@ -3,6 +3,7 @@ package io.tern.bootstrap;
 import static java.util.Objects.requireNonNull;
 
 import io.tern.ServiceUrl;
+import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.registry.Registries;
 import io.tern.registry.Registry;
 import io.tern.transport.ClientOptions;
@@ -17,6 +18,7 @@ public final class TernClientBuilder {
     @Nullable ServiceUrl registryUrl;
     @Nullable Registry registry;
     ClientOptions clientOptions = ClientOptions.DEFAULT;
+    LifecycleTracker tracker = LifecycleTracker.global();
 
     TernClientBuilder() {
     }
@@ -51,9 +53,15 @@ public final class TernClientBuilder {
         return this;
     }
 
+    /** The tracker everything this client makes registers with; the global one by default. */
+    public TernClientBuilder tracker(LifecycleTracker tracker) {
+        this.tracker = requireNonNull(tracker, "tracker");
+        return this;
+    }
+
     public TernClient build() {
-        Registry owned = registryUrl != null ? Registries.connect(registryUrl) : null;
-        DubboProtocol protocol = DubboProtocol.builder().clientOptions(clientOptions).build();
+        Registry owned = registryUrl != null ? Registries.connect(registryUrl, tracker) : null;
+        DubboProtocol protocol = DubboProtocol.builder().clientOptions(clientOptions).tracker(tracker).build();
         return new TernClient(this, protocol, registry != null ? registry : owned, owned != null);
     }
 }

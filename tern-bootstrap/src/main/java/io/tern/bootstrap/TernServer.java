@@ -74,7 +74,7 @@ public final class TernServer implements AsyncCloseable {
             url.version(spec.options().version);
         }
         spec.options().parameters.forEach(url::parameter);
-        return protocol.export(Invokers.of(spec.type(), spec.implementation(), url.build()));
+        return protocol.export(Invokers.of(spec.type(), spec.implementation(), url.build(), b.tracker));
     }
 
     /** The port the server listens on; 0 when it exports nothing. */

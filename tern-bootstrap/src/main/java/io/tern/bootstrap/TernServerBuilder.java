@@ -3,6 +3,7 @@ package io.tern.bootstrap;
 import static java.util.Objects.requireNonNull;
 
 import io.tern.ServiceUrl;
+import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.registry.Registries;
 import io.tern.registry.Registry;
 import io.tern.transport.DubboProtocol;
@@ -27,6 +28,7 @@ public final class TernServerBuilder {
     @Nullable Registry registry;
     ServerOptions serverOptions = ServerOptions.DEFAULT;
     Duration unregisterDelay = Duration.ofSeconds(1);
+    LifecycleTracker tracker = LifecycleTracker.global();
     final List<ServiceSpec<?>> services = new ArrayList<>();
 
     TernServerBuilder() {
@@ -85,6 +87,12 @@ public final class TernServerBuilder {
         return this;
     }
 
+    /** The tracker everything this server makes registers with; the global one by default. */
+    public TernServerBuilder tracker(LifecycleTracker tracker) {
+        this.tracker = requireNonNull(tracker, "tracker");
+        return this;
+    }
+
     public TernServerBuilder serverOptions(ServerOptions options) {
         this.serverOptions = requireNonNull(options, "options");
         return this;
@@ -108,8 +116,8 @@ public final class TernServerBuilder {
      * whatever was started is closed again.
      */
     public TernServer start() {
-        Registry owned = registryUrl != null ? Registries.connect(registryUrl) : null;
-        DubboProtocol protocol = DubboProtocol.builder().serverOptions(serverOptions).build();
+        Registry owned = registryUrl != null ? Registries.connect(registryUrl, tracker) : null;
+        DubboProtocol protocol = DubboProtocol.builder().serverOptions(serverOptions).tracker(tracker).build();
         TernServer server = new TernServer(protocol, registry != null ? registry : owned, owned != null,
                 unregisterDelay);
         try {

@@ -20,11 +20,17 @@ public final class Clusters {
      * directory: closing it closes the directory and its invokers.
      */
     public static <T> Invoker<T> join(Directory<T> directory, List<? extends Router> routers) {
+        return join(directory, routers, LifecycleTracker.global());
+    }
+
+    /** As {@link #join(Directory, List)}, registering with {@code tracker}. */
+    public static <T> Invoker<T> join(Directory<T> directory, List<? extends Router> routers,
+            LifecycleTracker tracker) {
         requireNonNull(directory, "directory");
         ClusterConfig config = ClusterConfig.from(directory.consumerUrl(), ClusterConfig.DEFAULT);
         List<Router> all = new java.util.ArrayList<>(routers);
         all.add(TagRouter.create());
-        return join(directory, RouterChain.of(all), config, null, LifecycleTracker.global());
+        return join(directory, RouterChain.of(all), config, null, tracker);
     }
 
     /**

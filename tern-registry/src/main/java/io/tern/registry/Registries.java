@@ -20,23 +20,29 @@ public final class Registries {
      * @throws IllegalArgumentException for another protocol, naming the known ones
      */
     public static Registry connect(ServiceUrl url) {
+        return connect(url, LifecycleTracker.global());
+    }
+
+    /** As {@link #connect(ServiceUrl)}, registering with {@code tracker}. */
+    public static Registry connect(ServiceUrl url, LifecycleTracker tracker) {
         requireNonNull(url, "url");
+        requireNonNull(tracker, "tracker");
         return switch (url.protocol()) {
-            case "zookeeper" -> ZooKeeperRegistry.connect(url);
-            case "embedded" -> embedded(url);
+            case "zookeeper" -> ZooKeeperRegistry.connect(url, tracker);
+            case "embedded" -> embedded(url, tracker);
             case "injvm" -> new InJvmRegistry();
             default -> throw new IllegalArgumentException("registry: '" + url.protocol() + "://' in " + url
                     + " (expected: zookeeper://, embedded:// or injvm://)");
         };
     }
 
-    private static Registry embedded(ServiceUrl url) {
+    private static Registry embedded(ServiceUrl url, LifecycleTracker tracker) {
         EmbeddedZooKeeper server = EmbeddedZooKeeper.start(url.port());
         try {
             // A fresh server on each start: a cache of its providers would only ever be stale.
             ZooKeeperRegistry registry = ZooKeeperRegistry.connect(url.toBuilder().protocol("zookeeper")
                     .address("127.0.0.1", server.port()).parameter("file-cache", false).build(),
-                    LifecycleTracker.global());
+                    tracker);
             return new EmbeddedRegistry(registry, server);
         } catch (RuntimeException e) {
             server.close();

@@ -45,13 +45,25 @@ public final class RegistryUrls {
 
     /** A consumer URL as Dubbo registers one. */
     public static ServiceUrl consumer(String host, Class<?> type, String application, String group, String version) {
-        ServiceUrlBuilder b = ServiceUrl.builder("consumer").address(host, 0).path(type.getName())
+        return consumer(host, type.getName(), application, group, version).toBuilder()
+                .parameter("methods", String.join(",", ServiceDescriptor.of(type).methodNames())).build();
+    }
+
+    /** The URL of a consumer that calls {@code interfaceName} generically, without its interface. */
+    public static ServiceUrl genericConsumer(String host, String interfaceName, String application, String group,
+            String version) {
+        return consumer(host, interfaceName, application, group, version).toBuilder()
+                .parameter("generic", true).build();
+    }
+
+    private static ServiceUrl consumer(String host, String interfaceName, String application, String group,
+            String version) {
+        ServiceUrlBuilder b = ServiceUrl.builder("consumer").address(host, 0).path(interfaceName)
                 .parameter("application", application)
                 .parameter("category", "consumers")
                 .parameter("check", false)
                 .parameter("dubbo", DUBBO_VERSION)
-                .parameter("interface", type.getName())
-                .parameter("methods", String.join(",", ServiceDescriptor.of(type).methodNames()))
+                .parameter("interface", interfaceName)
                 .parameter("release", RELEASE)
                 .parameter("side", "consumer")
                 .parameter("timestamp", System.currentTimeMillis());
