@@ -110,10 +110,11 @@ class QuickStartTest {
             commands.add(blocks.group(2));
         }
         assertThat(commands).containsExactly(
-                "mvn -q -DskipTests package && java -jar tern-examples/target/tern-examples.jar",
+                "mvn -q -DskipTests package && bin/tern demo",
                 "mvn -q verify");
         assertThat(Files.readString(Path.of("../.ci/run"))).contains("\n" + commands.get(1) + "\n")
                 .doesNotContain("-DskipTests");
+        assertThat(Path.of("../bin/tern")).as("the launcher the first command runs").isExecutable();
     }
 
     private static String dedent(String block) {

@@ -1,0 +1,113 @@
+package io.tern.cli;
+
+import io.tern.RpcException;
+import io.tern.RpcStatus;
+import io.tern.core.RpcContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tern call}: one generic call to any dubbo-protocol provider, the result as JSON. */
+@Command(name = "call",
+        description = {"Calls a method of any dubbo-protocol provider (Tern or Apache Dubbo) generically and"
+                + " prints the result as JSON.",
+            "Arguments are JSON: 42, \"text\", [1, 2], {\"id\": 1} (POJOs as objects, with an optional"
+                + " \"class\")."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the call returned", "1:the call failed (error from the provider, unreachable, timeout)",
+            "2:usage error (bad option, URL or JSON)"})
+final class CallCommand implements Callable<Integer> {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Parameters(index = "0", paramLabel = "URL",
+            description = "dubbo://host:port/com.example.Service[?version=..&group=..], or a registry"
+                    + " zookeeper://host:port with --service")
+    String url;
+
+    @Parameters(index = "1", paramLabel = "METHOD", description = "the method to call")
+    String method;
+
+    @Parameters(index = "2..*", paramLabel = "ARG_JSON", description = "the arguments, one JSON value each")
+    List<String> arguments = new ArrayList<>();
+
+    @CommandLine.Mixin
+    CallOptions options = new CallOptions();
+
+    @Option(names = "--attachment", paramLabel = "KEY=VALUE", description = "an attachment sent with the call")
+    Map<String, String> attachments = new LinkedHashMap<>();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Object[] args = Json.arguments(arguments);
+        String[] types = options.types(args.length);
+        try (Target target = Target.open(options.spec(url, 1))) {
+            attachments.forEach(RpcContext::setAttachment);
+            Object result;
+            try {
+                result = target.invoke(method, types, args);
+            } catch (RpcException e) {
+                throw CallOptions.explain(e, types);
+            }
+            spec.commandLine().getOut().println(Json.pretty(result));
+            return 0;
+        }
+    }
+
+    /** The options {@code call} and {@code bench} share. */
+    static final class CallOptions {
+        @Option(names = "--types", split = ",", paramLabel = "T1,T2",
+                description = "the parameter types (java.lang.String, long, com.example.User);"
+                        + " Tern providers find the method by name without them")
+        List<String> types;
+
+        @Option(names = "--service", paramLabel = "INTERFACE",
+                description = "the service to call: needed with a registry URL")
+        String service;
+
+        @Option(names = "--group", description = "the service group") String group;
+
+        @Option(names = "--version", description = "the service version") String version;
+
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s", converter = Durations.class,
+                description = "how long a call may take (500ms, 3s, 1m; default ${DEFAULT-VALUE})")
+        Duration timeout;
+
+        String[] types(int argumentCount) {
+            if (types == null) {
+                return null;
+            }
+            List<String> named = types.stream().map(String::trim).filter(t -> !t.isEmpty()).toList();
+            if (named.size() != argumentCount) {
+                throw new UsageException("--types names " + named.size() + " types for " + argumentCount
+                        + " arguments (expected: one type per argument)");
+            }
+            return named.toArray(String[]::new);
+        }
+
+        Target.Spec spec(String url, int connections) {
+            return new Target.Spec(url, service, group, version, timeout, connections);
+        }
+
+        /** A failure, with the hint to pass {@code --types} when the provider could not find the method. */
+        static RpcException explain(RpcException e, String[] types) {
+            if (types == null && (e.status() == RpcStatus.METHOD_NOT_FOUND || e.status() == RpcStatus.SERVICE_ERROR
+                    || e.status() == RpcStatus.BAD_REQUEST)) {
+                return new RpcException(e.status(), Failures.oneLine(e.getMessage())
+                        + " (expected: --types T1,T2 for providers that need parameter types)", e);
+            }
+            return e;
+        }
+    }
+}

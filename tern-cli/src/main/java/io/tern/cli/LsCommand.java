@@ -1,0 +1,136 @@
+package io.tern.cli;
+
+import io.tern.ServiceUrl;
+import io.tern.registry.ZooKeeperRegistry;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tern ls}: what a ZooKeeper registry in Dubbo's layout holds. */
+@Command(name = "ls",
+        description = "Lists the services in a ZooKeeper registry in Apache Dubbo's layout, with their providers"
+                + " (address, version, group, methods) and consumers; works on a Dubbo estate too.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:listed", "1:the registry cannot be read, or has no such service", "2:usage error"})
+final class LsCommand implements Callable<Integer> {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Parameters(index = "0", paramLabel = "REGISTRY_URL", description = "zookeeper://host:port[?group=dubbo]")
+    String url;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "SERVICE", description = "one service's interface name")
+    String service;
+
+    @Option(names = "--json", description = "print one JSON object instead of text")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ServiceUrl registryUrl;
+        try {
+            registryUrl = ServiceUrl.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("registry URL '" + url + "': " + Target.withoutExpected(e.getMessage())
+                    + " (expected: zookeeper://host:port)", e);
+        }
+        if (!"zookeeper".equals(registryUrl.protocol())) {
+            throw new UsageException("registry URL '" + url + "': protocol '" + registryUrl.protocol()
+                    + "' (expected: zookeeper://host:port)");
+        }
+        ServiceUrl connect = registryUrl.toBuilder().parameter("file-cache", false)
+                .parameter("timeout", registryUrl.intParameter("timeout", 5_000)).build();
+        try (ZooKeeperRegistry registry = ZooKeeperRegistry.connect(connect)) {
+            Map<String, Map<String, List<Map<String, Object>>>> listing = new LinkedHashMap<>();
+            List<String> names = service != null ? List.of(service)
+                    : registry.services().stream().sorted().toList();
+            for (String name : names) {
+                List<Map<String, Object>> providers = describe(registry.registered(name, "providers"), true);
+                List<Map<String, Object>> consumers = describe(registry.registered(name, "consumers"), false);
+                if (!providers.isEmpty() || !consumers.isEmpty()) {
+                    Map<String, List<Map<String, Object>>> entry = new LinkedHashMap<>();
+                    entry.put("providers", providers);
+                    entry.put("consumers", consumers);
+                    listing.put(name, entry);
+                }
+            }
+            if (service != null && listing.isEmpty()) {
+                spec.commandLine().getErr().println("tern ls: no service " + service + " at " + registryUrl.address()
+                        + " (expected one of: " + String.join(", ", registry.services().stream().sorted().toList())
+                        + ")");
+                return TernCli.FAILED;
+            }
+            print(listing);
+            return 0;
+        }
+    }
+
+    private static List<Map<String, Object>> describe(List<ServiceUrl> urls, boolean provider) {
+        List<Map<String, Object>> described = new ArrayList<>();
+        for (ServiceUrl url : urls) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("address", provider ? url.protocol() + "://" + url.address() : url.host());
+            d.put("application", url.parameter("application", ""));
+            d.put("version", url.version());
+            d.put("group", url.group());
+            if (provider) {
+                d.put("methods", url.methods());
+            }
+            d.put("release", url.parameter("release", ""));
+            described.add(d);
+        }
+        described.sort((a, b) -> String.valueOf(a.get("address")).compareTo(String.valueOf(b.get("address"))));
+        return described;
+    }
+
+    private void print(Map<String, Map<String, List<Map<String, Object>>>> listing) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.pretty(listing));
+            return;
+        }
+        if (listing.isEmpty()) {
+            out.println("(no services)");
+        }
+        listing.forEach((name, entry) -> {
+            out.println(name);
+            List<Map<String, Object>> providers = entry.get("providers");
+            out.println("  providers: " + providers.size());
+            for (Map<String, Object> p : providers) {
+                out.println("    " + p.get("address") + "  version=" + dash(p.get("version")) + "  group="
+                        + dash(p.get("group")) + "  application=" + dash(p.get("application")) + "  release="
+                        + dash(p.get("release")) + "  methods=" + String.join(",", asStrings(p.get("methods"))));
+            }
+            List<Map<String, Object>> consumers = entry.get("consumers");
+            out.println("  consumers: " + consumers.size());
+            for (Map<String, Object> c : consumers) {
+                out.println("    " + c.get("address") + "  application=" + dash(c.get("application"))
+                        + "  version=" + dash(c.get("version")) + "  group=" + dash(c.get("group")));
+            }
+        });
+    }
+
+    private static String dash(Object value) {
+        String s = String.valueOf(value);
+        return s.isEmpty() ? "-" : s;
+    }
+
+    private static List<String> asStrings(Object value) {
+        List<String> strings = new ArrayList<>();
+        if (value instanceof List<?> list) {
+            list.forEach(v -> strings.add(String.valueOf(v)));
+        }
+        return strings;
+    }
+}

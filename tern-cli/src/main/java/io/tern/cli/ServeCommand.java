@@ -1,0 +1,70 @@
+package io.tern.cli;
+
+import io.tern.bootstrap.Tern;
+import io.tern.bootstrap.TernServer;
+import io.tern.bootstrap.TernServerBuilder;
+import io.tern.example.UserService;
+import io.tern.example.UserServiceImpl;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tern serve}: the example provider, until interrupted. */
+@Command(name = "serve",
+        description = {"Serves the example io.tern.example.UserService until interrupted; Ctrl-C shuts down"
+                + " gracefully (unregister, read-only event, drain).",
+            "Prints 'listening on dubbo://HOST:PORT' once it accepts calls."})
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(names = "--port", defaultValue = "20880", description = "the port; 0 for any free one (default ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "the address to bind (default ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--registry", paramLabel = "URL",
+            description = "a registry to register with (zookeeper://host:port, embedded://); none: direct calls only")
+    String registry;
+
+    @Option(names = "--application", defaultValue = "tern-serve", description = "the application name (default ${DEFAULT-VALUE})")
+    String application;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (port < 0 || port > 65_535) {
+            throw new UsageException("--port " + port + " (expected: 0-65535)");
+        }
+        TernServerBuilder builder = Tern.server().application(application).host(host).port(port)
+                .service(UserService.class, new UserServiceImpl());
+        if (registry != null) {
+            builder.registry(registry);
+        }
+        TernServer server = builder.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            server.close(); // graceful: unregister, read-only event, drain
+            stopped.countDown();
+        }, "tern-serve-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("listening on dubbo://" + host + ":" + server.port());
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            // Stopped from inside the process (tests): the same graceful close.
+            Runtime.getRuntime().removeShutdownHook(hook);
+            server.close();
+        }
+        return 0;
+    }
+}

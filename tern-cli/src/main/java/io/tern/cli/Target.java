@@ -1,0 +1,114 @@
+package io.tern.cli;
+
+import io.tern.GenericService;
+import io.tern.ServiceUrl;
+import io.tern.bootstrap.Tern;
+import io.tern.bootstrap.TernClient;
+import io.tern.bootstrap.TernClientBuilder;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A service to call generically, from what the user typed: a provider URL
+ * ({@code dubbo://host:port/com.example.Service?version=..&group=..}) or a registry URL
+ * ({@code zookeeper://host:port}) with the service named separately.
+ */
+final class Target implements AutoCloseable {
+
+    final TernClient client;
+    final GenericService service;
+    final String serviceName;
+
+    private Target(TernClient client, GenericService service, String serviceName) {
+        this.client = client;
+        this.service = service;
+        this.serviceName = serviceName;
+    }
+
+    /** Where to call and how; see {@link CallCommand} for the meaning of each. */
+    record Spec(String url, @Nullable String service, @Nullable String group, @Nullable String version,
+            Duration timeout, int connections) {
+    }
+
+    static Target open(Spec spec) {
+        ServiceUrl url;
+        try {
+            url = ServiceUrl.parse(spec.url());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("URL '" + spec.url() + "': " + withoutExpected(e.getMessage())
+                    + " (expected: dubbo://host:port/com.example.Service or zookeeper://host:port)", e);
+        }
+        return switch (url.protocol()) {
+            case "dubbo" -> direct(url, spec);
+            case "zookeeper" -> discovered(url, spec);
+            default -> throw new UsageException("URL '" + spec.url() + "': protocol '" + url.protocol()
+                    + "' (expected: dubbo://host:port/com.example.Service or zookeeper://host:port)");
+        };
+    }
+
+    /** A parse error's own detail, without its generic "(expected: ...)", which the caller replaces. */
+    static String withoutExpected(String message) {
+        int expected = message.lastIndexOf(" (expected:");
+        return expected < 0 ? message : message.substring(0, expected);
+    }
+
+    private static Target direct(ServiceUrl url, Spec spec) {
+        if (url.host().isEmpty() || url.port() <= 0) {
+            throw new UsageException("URL '" + spec.url() + "' has no host and port"
+                    + " (expected: dubbo://host:port/com.example.Service)");
+        }
+        String name = spec.service() != null ? spec.service() : url.path();
+        if (name.isEmpty()) {
+            throw new UsageException("URL '" + spec.url() + "' names no service"
+                    + " (expected: dubbo://host:port/com.example.Service, or --service)");
+        }
+        String address = url.toBuilder().path(name).build().toString();
+        TernClient client = builder().build();
+        return reference(client, name, spec, r -> r.url(address));
+    }
+
+    private static Target discovered(ServiceUrl url, Spec spec) {
+        if (spec.service() == null) {
+            throw new UsageException("registry URL '" + spec.url() + "' needs the service to call"
+                    + " (expected: --service com.example.Service)");
+        }
+        ServiceUrl registry = url.toBuilder().parameter("file-cache", false)
+                .parameter("timeout", url.intParameter("timeout", 5_000)).build();
+        TernClient client = builder().registry(registry.toString()).build();
+        return reference(client, spec.service(), spec, r -> { });
+    }
+
+    private static TernClientBuilder builder() {
+        return Tern.client().application("tern-cli");
+    }
+
+    private static Target reference(TernClient client, String name, Spec spec,
+            java.util.function.Consumer<io.tern.bootstrap.ReferenceOptions> where) {
+        try {
+            GenericService service = client.reference(GenericService.class, r -> {
+                where.accept(r);
+                r.service(name).timeout(spec.timeout()).parameter("connections", Integer.toString(spec.connections()));
+                if (spec.group() != null) {
+                    r.group(spec.group());
+                }
+                if (spec.version() != null) {
+                    r.version(spec.version());
+                }
+            });
+            return new Target(client, service, name);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    /** Calls the method generically; {@code types} may be null for providers that find methods by name. */
+    Object invoke(String method, String @Nullable [] types, Object[] args) {
+        return service.$invoke(method, types, args);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

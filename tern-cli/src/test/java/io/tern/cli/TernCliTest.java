@@ -1,0 +1,322 @@
+package io.tern.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tern.bootstrap.Tern;
+import io.tern.bootstrap.TernServer;
+import io.tern.core.RpcContext;
+import io.tern.example.UserService;
+import io.tern.example.UserServiceImpl;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every subcommand end to end against Tern servers in this process, and every documented failure. */
+class TernCliTest {
+
+    /** A service for what UserService cannot show: attachments and slowness. */
+    public interface Probe {
+        String attachment(String key);
+
+        String sleep(long millis) throws InterruptedException;
+    }
+
+    private static TernServer server;
+    private static String users;
+    private static String probe;
+
+    @BeforeAll
+    static void start() {
+        server = Tern.server().service(UserService.class, new UserServiceImpl())
+                .service(Probe.class, new Probe() {
+                    @Override
+                    public String attachment(String key) {
+                        return String.valueOf(RpcContext.requestAttachments().get(key));
+                    }
+
+                    @Override
+                    public String sleep(long millis) throws InterruptedException {
+                        Thread.sleep(millis);
+                        return "slept";
+                    }
+                }).start();
+        users = "dubbo://127.0.0.1:" + server.port() + "/" + UserService.class.getName();
+        probe = "dubbo://127.0.0.1:" + server.port() + "/" + Probe.class.getName();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static JsonNode json(String text) throws IOException {
+        return Json.MAPPER.readTree(text);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"demo", "serve", "call", "ls", "bench"})
+    void everySubcommandHasHelp(String command) {
+        CliRun run = CliRun.of(command, "--help");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).startsWith("Usage: tern " + command);
+    }
+
+    @Test
+    void noCommandOrAnUnknownOneIsAUsageError() {
+        CliRun none = CliRun.of();
+        assertThat(none.exit()).isEqualTo(2);
+        assertThat(none.err()).isEqualTo("tern: no command given (expected one of: demo, serve, call, ls, bench)\n");
+        CliRun unknown = CliRun.of("fly");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err().lines()).hasSize(1);
+    }
+
+    @Test
+    void demoRunsEverythingAndReportsNoLeak() {
+        CliRun run = CliRun.of("demo");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("sync       getUser(1) -> Zoë Ångström 张伟 1")
+                .contains("async      getUserAsync(2) -> ")
+                .contains("exception  getUser(-1) -> UserNotFoundException: no user -1")
+                .contains("generic    $invoke(listUser, [int], [0]) -> a Page with 15 users")
+                .contains("consumer   noticed: NO_PROVIDER")
+                .contains("lifecycle report (level paranoid)")
+                .contains("nothing leaked");
+    }
+
+    @Test
+    void callPrintsTheResultAsJson() throws IOException {
+        CliRun run = CliRun.of("call", users, "getUser", "3");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        JsonNode user = json(run.out());
+        assertThat(user.get("id").asLong()).isEqualTo(3);
+        assertThat(user.get("name").asText()).isEqualTo("Zoë Ångström 张伟 3");
+        assertThat(user.get("birthday").asText()).isEqualTo("1990-01-04");
+        assertThat(user.get("createTime").asText()).isEqualTo("2024-01-01T09:33:00");
+
+        CliRun typed = CliRun.of("call", users, "listUser", "2", "--types", "int");
+        assertThat(json(typed.out()).get("result")).hasSize(15);
+        assertThat(json(CliRun.of("call", users, "existUser", "\"a@example.com\"").out()).asBoolean()).isTrue();
+    }
+
+    @Test
+    void callSendsAttachments() throws IOException {
+        CliRun run = CliRun.of("call", probe, "attachment", "\"tenant\"", "--attachment", "tenant=blue");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(json(run.out()).asText()).isEqualTo("blue");
+    }
+
+    @Test
+    void callFailuresExitOneWithOneLine() {
+        CliRun thrown = CliRun.of("call", users, "getUser", "-1");
+        assertThat(thrown.exit()).isEqualTo(1);
+        assertThat(thrown.err()).isEqualTo("tern call: io.tern.example.UserNotFoundException: no user -1"
+                + " (ids start at 1)\n");
+
+        CliRun unknown = CliRun.of("call", users, "fetchUser", "1");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.errorLines()).singleElement().asString()
+                .startsWith("tern call: BAD_REQUEST: ").contains("method: fetchUser with 1 arguments")
+                .contains("getUser(long)");
+
+        CliRun timeout = CliRun.of("call", probe, "sleep", "2000", "--timeout", "200ms");
+        assertThat(timeout.exit()).isEqualTo(1);
+        assertThat(timeout.errorLines()).singleElement().asString().startsWith("tern call: TIMEOUT: ");
+
+        int closedPort = closedPort();
+        CliRun unreachable = CliRun.of("call", "dubbo://127.0.0.1:" + closedPort + "/" + UserService.class.getName(),
+                "echo", "\"x\"");
+        assertThat(unreachable.exit()).isEqualTo(1);
+        assertThat(unreachable.errorLines()).singleElement().asString()
+                .startsWith("tern call: NETWORK: ").contains("127.0.0.1:" + closedPort);
+    }
+
+    @Test
+    void badInputIsAUsageErrorSayingWhatWasExpected() {
+        CliRun json = CliRun.of("call", users, "echo", "hello");
+        assertThat(json.exit()).isEqualTo(2);
+        assertThat(json.err()).startsWith("tern call: argument 1 is not JSON: ")
+                .contains("a string needs quotes, e.g. '\"hello\"'").endsWith("(see 'tern call --help')\n");
+        assertThat(json.err().lines()).hasSize(1);
+
+        CliRun url = CliRun.of("call", "dubbo:/nowhere", "echo", "\"x\"");
+        assertThat(url.exit()).isEqualTo(2);
+        assertThat(url.err()).isEqualTo("tern call: URL 'dubbo:/nowhere': protocol: missing in 'dubbo:/nowhere'"
+                + " (expected: dubbo://host:port/com.example.Service or zookeeper://host:port)"
+                + " (see 'tern call --help')\n");
+
+        CliRun noService = CliRun.of("call", "dubbo://127.0.0.1:" + server.port(), "echo", "\"x\"");
+        assertThat(noService.exit()).isEqualTo(2);
+        assertThat(noService.err()).contains("names no service (expected: dubbo://host:port/com.example.Service,"
+                + " or --service)");
+
+        CliRun types = CliRun.of("call", users, "echo", "\"x\"", "--types", "java.lang.String,int");
+        assertThat(types.exit()).isEqualTo(2);
+        assertThat(types.err()).contains("--types names 2 types for 1 arguments (expected: one type per argument)");
+
+        CliRun duration = CliRun.of("call", users, "echo", "\"x\"", "--timeout", "soon");
+        assertThat(duration.exit()).isEqualTo(2);
+        assertThat(duration.err().lines()).singleElement().asString().contains("'soon' is not a duration");
+    }
+
+    @Test
+    void serveListensUntilInterruptedAndLsShowsItInTheRegistry() throws Exception {
+        try (TestingServer zookeeper = new TestingServer(true)) {
+            String registry = "zookeeper://" + zookeeper.getConnectString();
+            SyncOutput out = new SyncOutput();
+            AtomicInteger exit = new AtomicInteger(-1);
+            Thread serving = new Thread(() -> exit.set(TernCli.run(new String[] {"serve", "--port", "0",
+                "--registry", registry + "?file-cache=false", "--application", "cli-test"}, out.stream(),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))));
+            serving.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> out.text().contains("listening on"));
+            Matcher listening = Pattern.compile("^listening on dubbo://127\\.0\\.0\\.1:(\\d+)\n$").matcher(out.text());
+            assertThat(listening.matches()).as(out.text()).isTrue();
+            int port = Integer.parseInt(listening.group(1));
+
+            CliRun direct = CliRun.of("call", "dubbo://127.0.0.1:" + port + "/" + UserService.class.getName(),
+                    "echo", "\"über\"");
+            assertThat(json(direct.out()).asText()).isEqualTo("über");
+            CliRun discovered = CliRun.of("call", registry, "echo", "\"found\"", "--service",
+                    UserService.class.getName());
+            assertThat(discovered.exit()).as(discovered.toString()).isZero();
+            assertThat(json(discovered.out()).asText()).isEqualTo("found");
+
+            CliRun ls = CliRun.of("ls", registry);
+            assertThat(ls.exit()).as(ls.toString()).isZero();
+            assertThat(ls.out()).contains(UserService.class.getName() + "\n  providers: 1\n    dubbo://127.0.0.1:" + port
+                    + "  version=-  group=-  application=cli-test  release=tern-0.1.0"
+                    + "  methods=echo,existUser,getUser,getUserAsync,listUser\n  consumers: 0\n");
+            JsonNode listing = json(CliRun.of("ls", registry, UserService.class.getName(), "--json").out());
+            assertThat(listing.get(UserService.class.getName()).get("providers").get(0).get("address").asText())
+                    .isEqualTo("dubbo://127.0.0.1:" + port);
+
+            CliRun missing = CliRun.of("ls", registry, "com.example.Nothing");
+            assertThat(missing.exit()).isEqualTo(1);
+            assertThat(missing.err()).startsWith("tern ls: no service com.example.Nothing at ");
+
+            serving.interrupt();
+            serving.join(30_000);
+            assertThat(exit.get()).isZero();
+            await().atMost(Duration.ofSeconds(10)).until(() -> CliRun.of("ls", registry).out()
+                    .equals("(no services)\n") || !CliRun.of("ls", registry).out().contains("providers: 1"));
+        }
+    }
+
+    @Test
+    void serveShutsDownGracefullyOnCtrlC() throws Exception {
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), TernCli.class.getName(), "serve", "--port", "0")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line = out.readLine();
+            assertThat(line).startsWith("listening on dubbo://127.0.0.1:");
+            int port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1));
+            String url = "dubbo://127.0.0.1:" + port + "/" + UserService.class.getName();
+            assertThat(json(CliRun.of("call", url, "echo", "\"before\"").out()).asText()).isEqualTo("before");
+
+            Process interrupt = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
+            assertThat(interrupt.waitFor()).isZero();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited after Ctrl-C").isTrue();
+            assertThat(process.exitValue()).as("the JVM's exit status after SIGINT").isEqualTo(130);
+            assertThat(out.readLine()).as("nothing more on stdout").isNull();
+            CliRun after = CliRun.of("call", url, "echo", "\"after\"");
+            assertThat(after.errorLines()).singleElement().asString().startsWith("tern call: NETWORK: ");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void lsFailuresAndUsageErrors() {
+        CliRun unreachable = CliRun.of("ls", "zookeeper://127.0.0.1:" + closedPort() + "?timeout=300");
+        assertThat(unreachable.exit()).isEqualTo(1);
+        assertThat(unreachable.errorLines()).singleElement().asString().startsWith("tern ls: NETWORK: registry: cannot"
+                + " reach ZooKeeper");
+        CliRun wrong = CliRun.of("ls", "dubbo://127.0.0.1:1");
+        assertThat(wrong.exit()).isEqualTo(2);
+        assertThat(wrong.err()).contains("protocol 'dubbo' (expected: zookeeper://host:port)");
+    }
+
+    @Test
+    void benchReportsAJsonSummary() throws IOException {
+        CliRun run = CliRun.of("bench", users, "getUser", "1", "--threads", "2", "--requests", "300", "--warmup",
+                "100ms", "--json");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        JsonNode summary = json(run.out());
+        assertThat(summary.get("requests").asLong()).isEqualTo(300);
+        assertThat(summary.get("errors").asLong()).isZero();
+        assertThat(summary.get("ops_per_sec").asDouble()).isPositive();
+        JsonNode latency = summary.get("latency_us");
+        assertThat(latency.get("p50").asLong()).isPositive();
+        assertThat(latency.get("p90").asLong()).isGreaterThanOrEqualTo(latency.get("p50").asLong());
+        assertThat(latency.get("p99").asLong()).isGreaterThanOrEqualTo(latency.get("p90").asLong());
+        assertThat(latency.get("p999").asLong()).isGreaterThanOrEqualTo(latency.get("p99").asLong());
+        assertThat(latency.get("max").asLong()).isGreaterThanOrEqualTo(latency.get("p999").asLong());
+
+        CliRun text = CliRun.of("bench", users, "echo", "\"ping\"", "--threads", "1", "--duration", "300ms",
+                "--warmup", "100ms");
+        assertThat(text.exit()).as(text.toString()).isZero();
+        assertThat(text.out()).contains("requests").contains("ops/s").contains("p99.9");
+        assertThat(text.err()).as("no progress line when not on a terminal").isEmpty();
+    }
+
+    @Test
+    void benchFailuresAndUsageErrors() {
+        CliRun timeouts = CliRun.of("bench", probe, "sleep", "50", "--threads", "1", "--requests", "2",
+                "--warmup", "1ms", "--timeout", "20ms");
+        assertThat(timeouts.exit()).isEqualTo(1);
+        assertThat(timeouts.errorLines()).singleElement().asString().startsWith("tern bench: TIMEOUT: ");
+
+        CliRun noThreads = CliRun.of("bench", users, "echo", "\"x\"", "--requests", "5");
+        assertThat(noThreads.exit()).isEqualTo(2);
+        assertThat(noThreads.err().lines()).singleElement().asString().contains("--threads");
+        CliRun both = CliRun.of("bench", users, "echo", "\"x\"", "--threads", "1", "--requests", "5",
+                "--duration", "1s");
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err().lines()).hasSize(1);
+    }
+
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Output another thread writes while this one reads it. */
+    private static final class SyncOutput {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+        PrintStream stream() {
+            return stream;
+        }
+
+        String text() {
+            synchronized (bytes) {
+                return bytes.toString(StandardCharsets.UTF_8);
+            }
+        }
+    }
+}
