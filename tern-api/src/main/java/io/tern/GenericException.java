@@ -1,43 +1,46 @@
 package io.tern;
 
-import static java.util.Objects.requireNonNull;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A provider's exception as generic calls carry it: its class name and message, so that a
  * consumer without the provider's classes still learns what went wrong. Providers answer
- * {@link GenericService#$invoke} failures with it, as Apache Dubbo does with its own.
+ * {@link GenericService#$invoke} failures with it, as Apache Dubbo does with its own; on the wire
+ * it is Dubbo's {@code com.alibaba.dubbo.rpc.service.GenericException}, so each side reads the
+ * other's.
  */
 public final class GenericException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String exceptionClass;
-    private final String exceptionMessage;
+    // Not final: deserialization sets them after construction.
+    private String exceptionClass;
+    private String exceptionMessage;
 
-    public GenericException(String exceptionClass, String exceptionMessage) {
-        super(exceptionClass + ": " + exceptionMessage);
-        this.exceptionClass = requireNonNull(exceptionClass, "exceptionClass");
-        this.exceptionMessage = requireNonNull(exceptionMessage, "exceptionMessage");
+    public GenericException(@Nullable String exceptionClass, @Nullable String exceptionMessage) {
+        this.exceptionClass = exceptionClass == null ? "" : exceptionClass;
+        this.exceptionMessage = exceptionMessage == null ? "" : exceptionMessage;
     }
 
-    /**
-     * The generic form of {@code thrown}. It does not keep {@code thrown} as its cause: the
-     * consumer may not have that class, which is the point.
-     */
+    /** The generic form of {@code thrown}; not its cause, whose class the consumer may not have. */
     public static GenericException of(Throwable thrown) {
-        GenericException e = new GenericException(thrown.getClass().getName(),
-                thrown.getMessage() == null ? "" : thrown.getMessage());
+        GenericException e = new GenericException(thrown.getClass().getName(), thrown.getMessage());
         e.setStackTrace(thrown.getStackTrace());
         return e;
     }
 
     /** The provider's exception class name. */
     public String exceptionClass() {
-        return exceptionClass;
+        return exceptionClass == null ? "" : exceptionClass;
     }
 
     /** The provider's exception message. */
     public String exceptionMessage() {
-        return exceptionMessage;
+        return exceptionMessage == null ? "" : exceptionMessage;
+    }
+
+    @Override
+    public String getMessage() {
+        return exceptionClass() + ": " + exceptionMessage();
     }
 }

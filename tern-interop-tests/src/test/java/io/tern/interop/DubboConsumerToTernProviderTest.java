@@ -109,6 +109,13 @@ class DubboConsumerToTernProviderTest extends InteropCases {
     }
 
     @Override
+    List<String> genericFailure(Throwable thrown) {
+        assertThat(thrown).isInstanceOf(org.apache.dubbo.rpc.service.GenericException.class);
+        org.apache.dubbo.rpc.service.GenericException e = (org.apache.dubbo.rpc.service.GenericException) thrown;
+        return List.of(e.getExceptionClass(), e.getExceptionMessage());
+    }
+
+    @Override
     void setAttachment(String key, String value) {
         org.apache.dubbo.rpc.RpcContext.getClientAttachment().setAttachment(key, value);
     }

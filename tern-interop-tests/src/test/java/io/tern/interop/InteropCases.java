@@ -28,6 +28,16 @@ abstract class InteropCases {
     /** A generic call through the consumer side's own generic service. */
     abstract Object genericInvoke(String method, String[] types, Object[] args);
 
+    /** The provider's exception class and message, from what a failed generic call threw. */
+    abstract List<String> genericFailure(Throwable thrown);
+
+    @Test
+    void aGenericCallsFailureNamesTheProvidersExceptionClassAndMessage() {
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+                () -> genericInvoke("failChecked", new String[] {"java.lang.String"}, new Object[] {"declined"}));
+        assertThat(genericFailure(thrown)).containsExactly(InteropException.class.getName(), "declined");
+    }
+
     abstract void setAttachment(String key, String value);
 
     abstract Object responseAttachment(String key);

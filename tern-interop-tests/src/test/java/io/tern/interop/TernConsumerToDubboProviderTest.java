@@ -82,6 +82,13 @@ class TernConsumerToDubboProviderTest extends InteropCases {
     }
 
     @Override
+    List<String> genericFailure(Throwable thrown) {
+        assertThat(thrown).isInstanceOf(io.tern.GenericException.class);
+        io.tern.GenericException e = (io.tern.GenericException) thrown;
+        return List.of(e.exceptionClass(), e.exceptionMessage());
+    }
+
+    @Override
     void setAttachment(String key, String value) {
         RpcContext.setAttachment(key, value);
     }

@@ -16,6 +16,9 @@ import io.tern.registry.RegistryUrls;
 import io.tern.registry.ZooKeeperRegistry;
 import io.tern.transport.ClientOptions;
 import io.tern.transport.DubboProtocol;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.apache.curator.test.TestingServer;
@@ -118,6 +121,70 @@ class ZooKeeperInteropTest {
 
         subscription.close();
         cluster.close();
+    }
+
+    /** The {@code tern} command run in this process: exit code, stdout, stderr. */
+    private record Cli(int exit, String out, String err) {
+        static Cli run(String... args) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            int exit = io.tern.cli.TernCli.run(args, new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                    new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+            return new Cli(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static String dubboProviderUrl() {
+        ServiceUrl provider = registry.registered(InteropService.class.getName(), "providers").stream()
+                .filter(url -> "3.3.5".equals(url.parameter("release"))).findFirst().orElseThrow();
+        return "dubbo://" + provider.address() + "/" + InteropService.class.getName() + "?version=1.0.0";
+    }
+
+    @Test
+    void ternLsListsDubboAndTernProvidersAndConsumers() throws Exception {
+        Cli ls = Cli.run("ls", "zookeeper://" + zookeeper.getConnectString(), InteropService.class.getName(),
+                "--json");
+        assertThat(ls.exit()).as(ls.err()).isZero();
+        JsonNode providers = new ObjectMapper().readTree(ls.out()).get(InteropService.class.getName())
+                .get("providers");
+        assertThat(providers).extracting(p -> p.get("release").asText()).contains("3.3.5", RegistryUrls.RELEASE);
+        assertThat(providers).anySatisfy(p -> {
+            assertThat(p.get("version").asText()).isEqualTo("1.0.0");
+            assertThat(p.get("application").asText()).isEqualTo("dubbo-peer");
+            assertThat(p.get("methods")).extracting(JsonNode::asText).contains("echo", "addInts");
+        });
+    }
+
+    @Test
+    void ternCallReachesADubboProviderDirectlyAndThroughTheRegistry() throws Exception {
+        Cli typed = Cli.run("call", dubboProviderUrl(), "addInts", "2", "3", "--types", "int,int");
+        assertThat(typed.exit()).as(typed.err()).isZero();
+        assertThat(typed.out().trim()).isEqualTo("5");
+
+        Cli discovered = Cli.run("call", "zookeeper://" + zookeeper.getConnectString(), "echo", "\"über ZK\"",
+                "--service", InteropService.class.getName(), "--version", "1.0.0", "--types", "java.lang.String");
+        assertThat(discovered.exit()).as(discovered.err()).isZero();
+        assertThat(discovered.out().trim()).isEqualTo("\"über ZK\"");
+
+        // Dubbo, too, finds a method that is not overloaded by its name when no types are sent.
+        Cli untyped = Cli.run("call", dubboProviderUrl(), "echo", "\"untyped\"");
+        assertThat(untyped.exit()).as(untyped.err()).isZero();
+        assertThat(untyped.out().trim()).isEqualTo("\"untyped\"");
+        Cli thrown = Cli.run("call", dubboProviderUrl(), "failUnchecked", "\"no\"", "--types", "java.lang.String");
+        assertThat(thrown.exit()).isEqualTo(1);
+        assertThat(thrown.err().lines().filter(l -> l.startsWith("tern"))).singleElement().asString()
+                .startsWith("tern call: ").contains("IllegalArgumentException").contains("no");
+    }
+
+    @Test
+    void ternBenchRunsAgainstADubboProvider() throws Exception {
+        Cli bench = Cli.run("bench", dubboProviderUrl(), "echo", "\"ping\"", "--types", "java.lang.String",
+                "--threads", "2", "--requests", "200", "--warmup", "100ms", "--json");
+        assertThat(bench.exit()).as(bench.err()).isZero();
+        JsonNode summary = new ObjectMapper().readTree(bench.out());
+        assertThat(summary.get("requests").asLong()).isEqualTo(200);
+        assertThat(summary.get("errors").asLong()).isZero();
+        assertThat(summary.get("latency_us").get("p99").asLong()).isPositive();
     }
 
     @Test

@@ -1,8 +1,13 @@
 package io.tern.serialization;
 
+import com.alibaba.com.caucho.hessian.io.AbstractHessianOutput;
+import com.alibaba.com.caucho.hessian.io.AbstractSerializer;
 import com.alibaba.com.caucho.hessian.io.Deserializer;
 import com.alibaba.com.caucho.hessian.io.HessianProtocolException;
+import com.alibaba.com.caucho.hessian.io.Serializer;
 import com.alibaba.com.caucho.hessian.io.SerializerFactory;
+import io.tern.GenericException;
+import java.io.IOException;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +22,12 @@ final class PolicySerializerFactory extends SerializerFactory {
     private static final Set<String> BUILT_IN = Set.of(
             "null", "boolean", "byte", "short", "int", "long", "float", "double", "char", "string", "date", "object");
 
+    /** The name Apache Dubbo gives the exception of a generic call on the wire. */
+    static final String DUBBO_GENERIC_EXCEPTION = "com.alibaba.dubbo.rpc.service.GenericException";
+    /** Dubbo's generic exceptions, read as Tern's {@link GenericException}. */
+    private static final Set<String> DUBBO_GENERIC_EXCEPTIONS = Set.of(DUBBO_GENERIC_EXCEPTION,
+            "org.apache.dubbo.rpc.service.GenericException");
+
     private final ClassPolicy policy;
     private final ClassLoader loader;
 
@@ -28,10 +39,56 @@ final class PolicySerializerFactory extends SerializerFactory {
 
     @Override
     public Deserializer getDeserializer(@Nullable String type) throws HessianProtocolException {
+        if (type != null && DUBBO_GENERIC_EXCEPTIONS.contains(type)) {
+            return super.getDeserializer(GenericException.class);
+        }
         if (type != null && !type.isEmpty() && type.charAt(0) != '[' && !BUILT_IN.contains(type)) {
             policy.check(type);
         }
         return super.getDeserializer(type);
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes") // Hessian's signature
+    public Serializer getSerializer(Class cl) throws HessianProtocolException {
+        return cl == GenericException.class ? GenericExceptionSerializer.INSTANCE : super.getSerializer(cl);
+    }
+
+    /**
+     * Writes a {@link GenericException} as Dubbo's {@code com.alibaba.dubbo.rpc.service.GenericException}
+     * with the fields Dubbo reads, in Hessian's object form (or map form for Hessian 1 streams).
+     */
+    private static final class GenericExceptionSerializer extends AbstractSerializer {
+        static final GenericExceptionSerializer INSTANCE = new GenericExceptionSerializer();
+        private static final String[] FIELDS = {"detailMessage", "exceptionClass", "exceptionMessage"};
+
+        @Override
+        public void writeObject(Object obj, AbstractHessianOutput out) throws IOException {
+            if (out.addRef(obj)) {
+                return;
+            }
+            GenericException e = (GenericException) obj;
+            String[] values = {e.getMessage(), e.exceptionClass(), e.exceptionMessage()};
+            int ref = out.writeObjectBegin(DUBBO_GENERIC_EXCEPTION);
+            if (ref < -1) {
+                for (int i = 0; i < FIELDS.length; i++) {
+                    out.writeString(FIELDS[i]);
+                    out.writeString(values[i]);
+                }
+                out.writeMapEnd();
+                return;
+            }
+            if (ref == -1) {
+                out.writeClassFieldLength(FIELDS.length);
+                for (String field : FIELDS) {
+                    out.writeString(field);
+                }
+                out.writeObjectBegin(DUBBO_GENERIC_EXCEPTION);
+            }
+            for (String value : values) {
+                out.writeString(value);
+            }
+        }
     }
 
     @Override
