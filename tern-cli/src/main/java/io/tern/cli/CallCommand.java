@@ -102,8 +102,9 @@ final class CallCommand implements Callable<Integer> {
 
         /** A failure, with the hint to pass {@code --types} when the provider could not find the method. */
         static RpcException explain(RpcException e, String[] types) {
-            if (types == null && (e.status() == RpcStatus.METHOD_NOT_FOUND || e.status() == RpcStatus.SERVICE_ERROR
-                    || e.status() == RpcStatus.BAD_REQUEST)) {
+            boolean saysWhatIsExpected = e.getMessage() != null && e.getMessage().contains("(expected");
+            if (types == null && !saysWhatIsExpected && (e.status() == RpcStatus.METHOD_NOT_FOUND
+                    || e.status() == RpcStatus.SERVICE_ERROR || e.status() == RpcStatus.BAD_REQUEST)) {
                 return new RpcException(e.status(), Failures.oneLine(e.getMessage())
                         + " (expected: --types T1,T2 for providers that need parameter types)", e);
             }
