@@ -1,0 +1,191 @@
+package io.tern.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tern.ServiceUrl;
+import io.tern.core.Proxies;
+import io.tern.example.UserService;
+import io.tern.transport.DubboProtocol;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.apache.dubbo.config.ApplicationConfig;
+import org.apache.dubbo.config.ReferenceConfig;
+import org.apache.dubbo.config.RegistryConfig;
+import org.apache.dubbo.config.bootstrap.DubboBootstrap;
+
+/**
+ * A benchmark consumer in a JVM of its own: {@code threads} callers in a closed loop against one
+ * provider, a warm-up, then a measured window. Prints one JSON object: ops/s and latency
+ * percentiles in microseconds.
+ *
+ * <p>Arguments: kind port workload threads warmupMillis measureMillis requestBytes responseBytes
+ * (the last two for {@code raw} only: the sizes of the Tern call it stands for).
+ */
+public final class BenchClient {
+
+    private static final int WARMUP = 0;
+    private static final int MEASURE = 1;
+    private static final int STOP = 2;
+
+    private static volatile int phase = WARMUP;
+
+    private BenchClient() {
+    }
+
+    /** One caller: makes the {@code i}th call. */
+    private interface Caller {
+        void call(long i) throws Exception;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Kind kind = Kind.valueOf(args[0].toUpperCase(java.util.Locale.ROOT));
+        int port = Integer.parseInt(args[1]);
+        Workload workload = Workload.of(args[2]);
+        int threads = Integer.parseInt(args[3]);
+        long warmup = Long.parseLong(args[4]);
+        long measure = Long.parseLong(args[5]);
+        int requestBytes = Integer.parseInt(args[6]);
+        int responseBytes = Integer.parseInt(args[7]);
+
+        List<AutoCloseable> resources = new ArrayList<>();
+        List<Caller> callers = new ArrayList<>();
+        switch (kind) {
+            case RAW -> {
+                for (int t = 0; t < threads; t++) {
+                    RawCaller raw = new RawCaller(port, requestBytes, responseBytes);
+                    resources.add(raw);
+                    callers.add(raw);
+                }
+            }
+            case TERN -> {
+                DubboProtocol protocol = DubboProtocol.create();
+                resources.add(protocol);
+                UserService users = Proxies.create(protocol.refer(UserService.class, ServiceUrl.parse(
+                        "dubbo://127.0.0.1:" + port + "/" + UserService.class.getName() + "?timeout=10000")));
+                for (int t = 0; t < threads; t++) {
+                    callers.add(i -> workload.call(users, i));
+                }
+            }
+            case DUBBO -> {
+                Loopback.confineDubbo();
+                ApplicationConfig application = new ApplicationConfig("bench-consumer");
+                application.setQosEnable(false);
+                ReferenceConfig<UserService> reference = new ReferenceConfig<>();
+                reference.setInterface(UserService.class);
+                reference.setUrl("dubbo://127.0.0.1:" + port + "?serialization=hessian2");
+                reference.setTimeout(10_000);
+                reference.setRetries(0);
+                reference.setParameters(Map.of("serialization", "hessian2", "prefer.serialization", "hessian2"));
+                DubboBootstrap bootstrap = DubboBootstrap.newInstance().application(application)
+                        .registry(new RegistryConfig(RegistryConfig.NO_AVAILABLE)).reference(reference);
+                bootstrap.start();
+                resources.add(bootstrap::destroy);
+                UserService users = reference.get();
+                for (int t = 0; t < threads; t++) {
+                    callers.add(i -> workload.call(users, i));
+                }
+            }
+        }
+
+        List<Histogram> histograms = new ArrayList<>();
+        LongAdder errors = new LongAdder();
+        List<Thread> running = new ArrayList<>();
+        for (Caller caller : callers) {
+            Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+            histograms.add(histogram);
+            Thread thread = new Thread(() -> loop(caller, histogram, errors), "caller");
+            thread.setDaemon(true);
+            running.add(thread);
+            thread.start();
+        }
+        Thread.sleep(warmup);
+        phase = MEASURE;
+        long start = System.nanoTime();
+        Thread.sleep(measure);
+        phase = STOP;
+        long elapsed = System.nanoTime() - start;
+        for (Thread thread : running) {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        Histogram all = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        histograms.forEach(all::add);
+
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("kind", kind.label());
+        result.put("workload", workload.method);
+        result.put("threads", threads);
+        result.put("calls", all.getTotalCount());
+        result.put("errors", errors.sum());
+        result.put("ops_per_sec", all.getTotalCount() * 1e9 / elapsed);
+        result.put("p50_us", all.getValueAtPercentile(50) / 1000.0);
+        result.put("p99_us", all.getValueAtPercentile(99) / 1000.0);
+        result.put("p999_us", all.getValueAtPercentile(99.9) / 1000.0);
+        System.out.println(new ObjectMapper().writeValueAsString(result));
+        System.out.flush();
+        for (AutoCloseable resource : resources) {
+            resource.close();
+        }
+        System.exit(0);
+    }
+
+    private static void loop(Caller caller, Histogram histogram, LongAdder errors) {
+        long i = 0;
+        while (phase != STOP) {
+            long begin = System.nanoTime();
+            try {
+                caller.call(i++);
+                if (phase == MEASURE) {
+                    histogram.recordValue(Math.min(System.nanoTime() - begin, histogram.getHighestTrackableValue()));
+                }
+            } catch (Exception e) {
+                if (phase == MEASURE) {
+                    errors.increment();
+                }
+            }
+        }
+    }
+
+    /** A raw ping-pong caller with a connection of its own. */
+    private static final class RawCaller implements Caller, AutoCloseable {
+        private final Socket socket;
+        private final DataInputStream in;
+        private final DataOutputStream out;
+        private final byte[] request;
+        private final byte[] response;
+
+        RawCaller(int port, int requestBytes, int responseBytes) throws IOException {
+            socket = new Socket(InetAddress.getLoopbackAddress(), port);
+            socket.setTcpNoDelay(true);
+            in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 65_536));
+            out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 65_536));
+            request = new byte[requestBytes];
+            response = new byte[responseBytes];
+        }
+
+        @Override
+        public void call(long i) throws IOException {
+            out.writeInt(request.length);
+            out.writeInt(response.length);
+            out.write(request);
+            out.flush();
+            int length = in.readInt();
+            in.readFully(response, 0, length);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.tern.bench;
+
+import io.tern.ServiceUrl;
+import io.tern.core.Invokers;
+import io.tern.example.UserService;
+import io.tern.example.UserServiceImpl;
+import io.tern.transport.DubboProtocol;
+import java.io.IOException;
+import org.apache.dubbo.config.ApplicationConfig;
+import org.apache.dubbo.config.ProtocolConfig;
+import org.apache.dubbo.config.RegistryConfig;
+import org.apache.dubbo.config.ServiceConfig;
+import org.apache.dubbo.config.bootstrap.DubboBootstrap;
+
+/**
+ * A benchmark provider in a JVM of its own: {@code raw}, {@code tern} or {@code dubbo}, each with
+ * its defaults. Prints {@code port N} once it accepts, and runs until its standard input closes.
+ */
+public final class BenchServer {
+
+    private BenchServer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Kind kind = Kind.valueOf(args[0].toUpperCase(java.util.Locale.ROOT));
+        AutoCloseable server = switch (kind) {
+            case RAW -> raw();
+            case TERN -> tern();
+            case DUBBO -> dubbo();
+        };
+        try (server) {
+            // Runs until the benchmark closes our standard input (or ends).
+            while (System.in.read() >= 0) {
+                // ignore input
+            }
+        }
+        System.exit(0);
+    }
+
+    private static void ready(int port) {
+        System.out.println("port " + port);
+        System.out.flush();
+    }
+
+    private static AutoCloseable raw() throws IOException {
+        RawServer server = new RawServer();
+        ready(server.port());
+        return server;
+    }
+
+    private static AutoCloseable tern() {
+        DubboProtocol protocol = DubboProtocol.create();
+        int port = protocol.export(Invokers.of(UserService.class, new UserServiceImpl(),
+                ServiceUrl.parse("dubbo://127.0.0.1:0/" + UserService.class.getName()))).url().port();
+        ready(port);
+        return protocol;
+    }
+
+    private static AutoCloseable dubbo() {
+        Loopback.confineDubbo();
+        int port = freePort();
+        ApplicationConfig application = new ApplicationConfig("bench-provider");
+        application.setQosEnable(false);
+        ProtocolConfig protocol = new ProtocolConfig("dubbo", port);
+        protocol.setHost("127.0.0.1");
+        protocol.setSerialization("hessian2");
+        ServiceConfig<UserService> service = new ServiceConfig<>();
+        service.setInterface(UserService.class);
+        service.setRef(new UserServiceImpl());
+        DubboBootstrap bootstrap = DubboBootstrap.newInstance().application(application)
+                .registry(new RegistryConfig(RegistryConfig.NO_AVAILABLE)).protocol(protocol).service(service);
+        bootstrap.start();
+        ready(port);
+        return bootstrap::destroy;
+    }
+
+    static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

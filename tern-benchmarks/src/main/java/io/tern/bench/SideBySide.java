@@ -1,0 +1,198 @@
+package io.tern.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The side-by-side benchmark: in one run on one machine, for each workload and caller-thread
+ * count, a raw TCP ping-pong moving the same bytes (the ceiling), Tern consumer to Tern provider,
+ * and Apache Dubbo 3.3.5 consumer to Dubbo provider, one after the other; client and server in
+ * separate JVMs. Prints a table of ops/s, latency percentiles and the ratios Tern/Dubbo and
+ * Tern/raw ({@code --json} for JSON).
+ *
+ * <p>Options: {@code --threads 1,16,64}, {@code --workloads existUser,getUser,listUser,echo},
+ * {@code --warmup 3} and {@code --measure 5} (seconds), {@code --json}.
+ */
+public final class SideBySide {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+
+    private SideBySide() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<Integer> threadCounts = List.of(1, 16, 64);
+        List<Workload> workloads = List.of(Workload.values());
+        long warmupSeconds = 3;
+        long measureSeconds = 5;
+        boolean json = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--threads" -> threadCounts = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+                case "--workloads" -> workloads = Arrays.stream(args[++i].split(",")).map(Workload::of).toList();
+                case "--warmup" -> warmupSeconds = Long.parseLong(args[++i]);
+                case "--measure" -> measureSeconds = Long.parseLong(args[++i]);
+                case "--json" -> json = true;
+                default -> {
+                    System.err.println("side-by-side: unknown option " + args[i] + " (expected: --threads 1,16,64"
+                            + " --workloads existUser,getUser,listUser,echo --warmup S --measure S --json)");
+                    System.exit(2);
+                }
+            }
+        }
+
+        Map<Workload, WireSizes.Sizes> sizes = WireSizes.measure();
+        System.err.println("wire bytes per call (request/response): " + sizes);
+        Map<Kind, Server> servers = new EnumMap<>(Kind.class);
+        ArrayNode rows = JSON.createArrayNode();
+        try {
+            for (Kind kind : Kind.values()) {
+                servers.put(kind, Server.start(kind));
+            }
+            for (Workload workload : workloads) {
+                for (int threads : threadCounts) {
+                    ObjectNode row = JSON.createObjectNode();
+                    row.put("workload", workload.method);
+                    row.put("threads", threads);
+                    row.put("request_bytes", sizes.get(workload).request());
+                    row.put("response_bytes", sizes.get(workload).response());
+                    for (Kind kind : Kind.values()) {
+                        JsonNode result = runClient(kind, servers.get(kind).port, workload, threads, sizes.get(workload),
+                                warmupSeconds, measureSeconds);
+                        row.set(kind.label(), result);
+                    }
+                    double tern = row.get("tern").get("ops_per_sec").asDouble();
+                    row.put("tern_vs_dubbo", tern / row.get("dubbo").get("ops_per_sec").asDouble());
+                    row.put("tern_vs_raw", tern / row.get("raw").get("ops_per_sec").asDouble());
+                    rows.add(row);
+                    System.err.printf(Locale.ROOT, "%-9s %2d threads: raw %,9.0f  tern %,9.0f  dubbo %,9.0f ops/s%n",
+                            workload.method, threads, row.get("raw").get("ops_per_sec").asDouble(), tern,
+                            row.get("dubbo").get("ops_per_sec").asDouble());
+                }
+            }
+        } finally {
+            for (Server server : servers.values()) {
+                server.close();
+            }
+        }
+        if (json) {
+            ObjectNode all = JSON.createObjectNode();
+            all.put("cpus", Runtime.getRuntime().availableProcessors());
+            all.put("java", System.getProperty("java.version"));
+            all.put("warmup_s", warmupSeconds);
+            all.put("measure_s", measureSeconds);
+            all.set("results", rows);
+            System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(all));
+        } else {
+            System.out.print(table(rows));
+        }
+    }
+
+    static String table(ArrayNode rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| workload | threads | raw ops/s | Tern ops/s | Dubbo ops/s | Tern/Dubbo | Tern/raw"
+                + " | p50 µs raw / Tern / Dubbo | p99 µs raw / Tern / Dubbo | p99.9 µs raw / Tern / Dubbo |\n");
+        sb.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        for (JsonNode row : rows) {
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %,.0f | %,.0f | %.2f | %.2f | %s | %s | %s |%n",
+                    row.get("workload").asText(), row.get("threads").asInt(),
+                    row.get("raw").get("ops_per_sec").asDouble(), row.get("tern").get("ops_per_sec").asDouble(),
+                    row.get("dubbo").get("ops_per_sec").asDouble(), row.get("tern_vs_dubbo").asDouble(),
+                    row.get("tern_vs_raw").asDouble(), latencies(row, "p50_us"), latencies(row, "p99_us"),
+                    latencies(row, "p999_us")));
+        }
+        return sb.toString();
+    }
+
+    private static String latencies(JsonNode row, String field) {
+        return String.format(Locale.ROOT, "%.0f / %.0f / %.0f", row.get("raw").get(field).asDouble(),
+                row.get("tern").get(field).asDouble(), row.get("dubbo").get(field).asDouble());
+    }
+
+    private static List<String> java(String mainClass, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_OPTIONS);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        command.addAll(args);
+        return command;
+    }
+
+    private static JsonNode runClient(Kind kind, int port, Workload workload, int threads, WireSizes.Sizes sizes,
+            long warmupSeconds, long measureSeconds) throws IOException, InterruptedException {
+        // The raw frame's own headers (8 bytes out, 4 back) count toward the same totals.
+        List<String> args = List.of(kind.label(), Integer.toString(port), workload.method, Integer.toString(threads),
+                Long.toString(TimeUnit.SECONDS.toMillis(warmupSeconds)),
+                Long.toString(TimeUnit.SECONDS.toMillis(measureSeconds)),
+                Integer.toString(Math.max(0, sizes.request() - 8)), Integer.toString(Math.max(0, sizes.response() - 4)));
+        Process process = new ProcessBuilder(java(BenchClient.class.getName(), args))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String last = null;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("{")) {
+                    last = line;
+                }
+            }
+        }
+        if (!process.waitFor(warmupSeconds + measureSeconds + 120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        if (last == null) {
+            throw new IllegalStateException(kind.label() + " client for " + workload.method + " with " + threads
+                    + " threads printed no result (exit " + process.exitValue() + ")");
+        }
+        return JSON.readTree(last);
+    }
+
+    /** A provider JVM, stopped by closing its standard input. */
+    private record Server(Process process, int port) implements AutoCloseable {
+        static Server start(Kind kind) throws IOException {
+            Process process = new ProcessBuilder(java(BenchServer.class.getName(), List.of(kind.label())))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("port ")) {
+                // Dubbo may print a banner first
+            }
+            if (line == null) {
+                throw new IllegalStateException(kind.label() + " server ended before listening");
+            }
+            return new Server(process, Integer.parseInt(line.substring("port ".length()).trim()));
+        }
+
+        @Override
+        public void close() throws IOException {
+            process.getOutputStream().close();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+}
