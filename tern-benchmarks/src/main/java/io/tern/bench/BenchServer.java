@@ -15,6 +15,8 @@ import org.apache.dubbo.config.bootstrap.DubboBootstrap;
 /**
  * A benchmark provider in a JVM of its own: {@code raw}, {@code tern} or {@code dubbo}, each with
  * its defaults. Prints {@code port N} once it accepts, and runs until its standard input closes.
+ * {@code -Dbench.tern.parameters=?dispatch=direct} adds URL parameters to Tern's export, for
+ * experiments.
  */
 public final class BenchServer {
 
@@ -51,7 +53,8 @@ public final class BenchServer {
     private static AutoCloseable tern() {
         DubboProtocol protocol = DubboProtocol.create();
         int port = protocol.export(Invokers.of(UserService.class, new UserServiceImpl(),
-                ServiceUrl.parse("dubbo://127.0.0.1:0/" + UserService.class.getName()))).url().port();
+                ServiceUrl.parse("dubbo://127.0.0.1:0/" + UserService.class.getName()
+                        + System.getProperty("bench.tern.parameters", "")))).url().port();
         ready(port);
         return protocol;
     }

@@ -52,23 +52,51 @@ final class DubboCodec {
      */
     ByteBuf encodeRequest(ByteBufAllocator alloc, long id, boolean twoWay, String path, String version,
             Invocation invocation, Map<String, Object> attachments, int payloadLimit) {
+        return encodeRequest(alloc, id, twoWay, path, version, invocation, attachments, Map.of(), null, payloadLimit);
+    }
+
+    /**
+     * Encodes a call whose attachments are {@code base} overridden by {@code call}, and the
+     * {@code timeout} attachment over both when given: written as one map, never built as one.
+     */
+    ByteBuf encodeRequest(ByteBufAllocator alloc, long id, boolean twoWay, String path, String version,
+            Invocation invocation, Map<String, Object> base, Map<String, Object> call, @Nullable String timeout,
+            int payloadLimit) {
         ByteBuf buf = alloc.ioBuffer(256);
         boolean ok = false;
         try {
             int start = buf.writerIndex();
             byte flags = (byte) (Wire.FLAG_REQUEST | Hessian2Serialization.ID | (twoWay ? Wire.FLAG_TWO_WAY : 0));
             writeHeader(buf, flags, (byte) 0, id);
-            ObjectOutput out = hessian.output(new ByteBufOutputStream(buf));
-            out.writeUTF(Wire.DUBBO_VERSION);
-            out.writeUTF(path);
-            out.writeUTF(version);
-            out.writeUTF(invocation.methodName());
-            out.writeUTF(invocation.parameterDescriptor());
-            for (Object argument : invocation.arguments()) {
-                out.writeObject(argument);
+            try (ObjectOutput out = hessian.output(new ByteBufOutputStream(buf))) {
+                out.writeUTF(Wire.DUBBO_VERSION);
+                out.writeUTF(path);
+                out.writeUTF(version);
+                out.writeUTF(invocation.methodName());
+                out.writeUTF(invocation.parameterDescriptor());
+                for (Object argument : invocation.arguments()) {
+                    out.writeObject(argument);
+                }
+                out.writeMapBegin();
+                for (Map.Entry<String, Object> e : base.entrySet()) {
+                    if (!call.containsKey(e.getKey()) && (timeout == null || !Wire.TIMEOUT.equals(e.getKey()))) {
+                        out.writeUTF(e.getKey());
+                        out.writeObject(e.getValue());
+                    }
+                }
+                for (Map.Entry<String, Object> e : call.entrySet()) {
+                    if (timeout == null || !Wire.TIMEOUT.equals(e.getKey())) {
+                        out.writeUTF(e.getKey());
+                        out.writeObject(e.getValue());
+                    }
+                }
+                if (timeout != null) {
+                    out.writeUTF(Wire.TIMEOUT);
+                    out.writeUTF(timeout);
+                }
+                out.writeMapEnd();
+                out.flush();
             }
-            out.writeObject(attachments);
-            out.flush();
             int length = finish(buf, start);
             if (length > payloadLimit) {
                 throw new RpcException(RpcStatus.LIMIT_EXCEEDED, "payload: " + length + " bytes (expected: <= "
@@ -103,8 +131,7 @@ final class DubboCodec {
         ByteBuf buf = alloc.ioBuffer(Wire.HEADER_LENGTH + 8);
         int start = buf.writerIndex();
         writeHeader(buf, flags, status, id);
-        try {
-            ObjectOutput out = hessian.output(new ByteBufOutputStream(buf));
+        try (ObjectOutput out = hessian.output(new ByteBufOutputStream(buf))) {
             out.writeObject(data);
             out.flush();
         } catch (IOException e) {
@@ -125,24 +152,33 @@ final class DubboCodec {
         int start = buf.writerIndex();
         try {
             writeHeader(buf, (byte) (serializationId & Wire.SERIALIZATION_MASK), WireStatus.OK.code, id);
-            ObjectOutput out = hessian.output(new ByteBufOutputStream(buf));
-            Throwable exception = result.exception();
-            Object value = result.value();
-            if (exception != null) {
-                out.writeInt(withAttachments ? Wire.RESPONSE_WITH_EXCEPTION_WITH_ATTACHMENTS : Wire.RESPONSE_WITH_EXCEPTION);
-                out.writeObject(exception);
-            } else if (value == null) {
-                out.writeInt(withAttachments ? Wire.RESPONSE_NULL_VALUE_WITH_ATTACHMENTS : Wire.RESPONSE_NULL_VALUE);
-            } else {
-                out.writeInt(withAttachments ? Wire.RESPONSE_VALUE_WITH_ATTACHMENTS : Wire.RESPONSE_VALUE);
-                out.writeObject(value);
+            try (ObjectOutput out = hessian.output(new ByteBufOutputStream(buf))) {
+                Throwable exception = result.exception();
+                Object value = result.value();
+                if (exception != null) {
+                    out.writeInt(withAttachments ? Wire.RESPONSE_WITH_EXCEPTION_WITH_ATTACHMENTS
+                            : Wire.RESPONSE_WITH_EXCEPTION);
+                    out.writeObject(exception);
+                } else if (value == null) {
+                    out.writeInt(withAttachments ? Wire.RESPONSE_NULL_VALUE_WITH_ATTACHMENTS : Wire.RESPONSE_NULL_VALUE);
+                } else {
+                    out.writeInt(withAttachments ? Wire.RESPONSE_VALUE_WITH_ATTACHMENTS : Wire.RESPONSE_VALUE);
+                    out.writeObject(value);
+                }
+                if (withAttachments) {
+                    out.writeMapBegin();
+                    for (Map.Entry<String, Object> e : result.attachments().entrySet()) {
+                        if (!Wire.DUBBO.equals(e.getKey())) {
+                            out.writeUTF(e.getKey());
+                            out.writeObject(e.getValue());
+                        }
+                    }
+                    out.writeUTF(Wire.DUBBO);
+                    out.writeUTF(Wire.DUBBO_VERSION);
+                    out.writeMapEnd();
+                }
+                out.flush();
             }
-            if (withAttachments) {
-                Map<String, Object> attachments = new HashMap<>(result.attachments());
-                attachments.put(Wire.DUBBO, Wire.DUBBO_VERSION);
-                out.writeObject(attachments);
-            }
-            out.flush();
             int length = finish(buf, start);
             if (length <= payloadLimit) {
                 return buf;
@@ -162,8 +198,7 @@ final class DubboCodec {
         ByteBuf buf = alloc.ioBuffer(64 + message.length());
         int start = buf.writerIndex();
         writeHeader(buf, (byte) (serializationId & Wire.SERIALIZATION_MASK), status.code, id);
-        try {
-            ObjectOutput out = hessian.output(new ByteBufOutputStream(buf));
+        try (ObjectOutput out = hessian.output(new ByteBufOutputStream(buf))) {
             out.writeUTF(message);
             out.flush();
         } catch (IOException e) {
@@ -199,8 +234,7 @@ final class DubboCodec {
                     + " (expected: " + Hessian2Serialization.ID + ", hessian2)");
             return request;
         }
-        ObjectInput in = hessian.input(new ByteBufInputStream(body));
-        try {
+        try (ObjectInput in = hessian.input(new ByteBufInputStream(body))) {
             if (event) {
                 request.eventData = body.isReadable() ? in.readObject() : null;
                 return request;
@@ -264,8 +298,7 @@ final class DubboCodec {
                     + " (expected: " + Hessian2Serialization.ID + ", hessian2)");
             return response;
         }
-        ObjectInput in = hessian.input(new ByteBufInputStream(body));
-        try {
+        try (ObjectInput in = hessian.input(new ByteBufInputStream(body))) {
             if (event) {
                 return response;
             }

@@ -53,12 +53,13 @@ final class DubboConnection implements DubboFrameDecoder.PendingLookup {
 
     /** Sends a call; two-way calls complete with their answer, one-way calls once written. */
     CompletableFuture<Result> send(Invocation invocation, @Nullable MethodDescriptor method, String path,
-            String version, Map<String, Object> attachments, long timeoutMillis, boolean oneWay) {
+            String version, Map<String, Object> baseAttachments, String timeoutText, long timeoutMillis,
+            boolean oneWay) {
         long id = ids.incrementAndGet();
         ByteBuf frame;
         try {
-            frame = client.codec.encodeRequest(channel.alloc(), id, !oneWay, path, version, invocation, attachments,
-                    client.options.payloadLimit());
+            frame = client.codec.encodeRequest(channel.alloc(), id, !oneWay, path, version, invocation,
+                    baseAttachments, invocation.attachments(), timeoutText, client.options.payloadLimit());
         } catch (RpcException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -73,7 +74,7 @@ final class DubboConnection implements DubboFrameDecoder.PendingLookup {
             });
             return sent;
         }
-        PendingCall call = new PendingCall(id, method, describe(invocation), timeoutMillis, this);
+        PendingCall call = new PendingCall(id, method, invocation, timeoutMillis, this);
         pending.put(id, call);
         if (closed) {
             // Closed between the check and the put: the close may have missed this call.
@@ -104,14 +105,8 @@ final class DubboConnection implements DubboFrameDecoder.PendingLookup {
     }
 
     @Override
-    public @Nullable MethodDescriptor expected(long id) {
-        PendingCall call = pending.get(id);
-        return call == null ? null : call.expected;
-    }
-
-    @Override
-    public boolean isPending(long id) {
-        return pending.containsKey(id);
+    public @Nullable PendingCall pending(long id) {
+        return pending.get(id);
     }
 
     void onResponse(DecodedResponse response) {
@@ -156,7 +151,7 @@ final class DubboConnection implements DubboFrameDecoder.PendingLookup {
     private void timedOut(long id) {
         PendingCall call = pending.remove(id);
         if (call != null) {
-            call.completeExceptionally(new RpcException(RpcStatus.TIMEOUT, "call " + call.description + " to "
+            call.completeExceptionally(new RpcException(RpcStatus.TIMEOUT, "call " + call.description() + " to "
                     + client.address + ": no answer in " + call.timeoutMillis + " ms (expected: an answer within "
                     + "the timeout)"));
         }

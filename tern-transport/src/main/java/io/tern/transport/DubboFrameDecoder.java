@@ -24,11 +24,14 @@ final class DubboFrameDecoder extends ByteToMessageDecoder {
 
     /** What a client knows of its calls: the method a pending call expects an answer for. */
     interface PendingLookup {
-        /** The method of a pending call, or {@code null} when no call with that id is pending. */
-        @Nullable MethodDescriptor expected(long id);
+        /** The pending call with this id, or {@code null} when none is. */
+        @Nullable Pending pending(long id);
+    }
 
-        /** Whether a call with this id is pending. */
-        boolean isPending(long id);
+    /** A call waiting for its answer, as the decoder sees it. */
+    interface Pending {
+        /** The method whose result type the answer is read as; {@code null} for any. */
+        @Nullable MethodDescriptor expected();
     }
 
     private final DubboCodec codec;
@@ -106,11 +109,15 @@ final class DubboFrameDecoder extends ByteToMessageDecoder {
         ByteBuf body = in.readSlice(length);
         if (request) {
             out.add(codec.decodeRequest(id, twoWay, event, serializationId, body, services));
-        } else if (event || pending == null || pending.isPending(id)) {
-            MethodDescriptor expected = pending == null ? null : pending.expected(id);
-            out.add(codec.decodeResponse(id, event, status, serializationId, body, expected));
+        } else if (event || pending == null) {
+            out.add(codec.decodeResponse(id, event, status, serializationId, body, null));
         } else {
-            log.debug("dropped a response to call {}, which is no longer pending on {}", id, ctx.channel());
+            Pending call = pending.pending(id); // one lookup for both questions
+            if (call != null) {
+                out.add(codec.decodeResponse(id, false, status, serializationId, body, call.expected()));
+            } else {
+                log.debug("dropped a response to call {}, which is no longer pending on {}", id, ctx.channel());
+            }
         }
     }
 

@@ -28,7 +28,10 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
     private final String wireVersion;
     private final Map<String, Object> baseAttachments;
     private final long defaultTimeout;
+    private final String defaultTimeoutText;
     private final long[] timeouts;
+    /** The timeouts as the {@code timeout} attachment carries them, made once. */
+    private final String[] timeoutTexts;
     private final boolean[] oneWay;
 
     DubboInvoker(DubboProtocol protocol, Class<T> type, ServiceUrl url, SharedClient client, ClientOptions options,
@@ -42,10 +45,13 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
         this.wireVersion = key.wireVersion();
         this.defaultTimeout = options.timeout().toMillis();
         List<MethodDescriptor> methods = descriptor.methods();
+        this.defaultTimeoutText = Long.toString(defaultTimeout);
         this.timeouts = new long[methods.size()];
+        this.timeoutTexts = new String[methods.size()];
         this.oneWay = new boolean[methods.size()];
         for (MethodDescriptor md : methods) {
             timeouts[md.index()] = Options.millisParameter(url, md.name() + ".timeout", options.timeout()).toMillis();
+            timeoutTexts[md.index()] = Long.toString(timeouts[md.index()]);
             oneWay[md.index()] = !url.booleanParameter(md.name() + ".return", true);
         }
         Map<String, Object> attachments = new HashMap<>();
@@ -68,19 +74,16 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
         boolean own = md != null && md.index() < timeouts.length && descriptor.methods().get(md.index()) == md;
         long timeout = own ? timeouts[md.index()] : defaultTimeout;
         boolean isOneWay = own && oneWay[md.index()];
-        Map<String, Object> attachments = new HashMap<>(baseAttachments.size() + invocation.attachments().size() + 2);
-        attachments.putAll(baseAttachments);
-        attachments.putAll(invocation.attachments());
-        attachments.put(Wire.TIMEOUT, Long.toString(timeout));
+        String timeoutText = own ? timeoutTexts[md.index()] : defaultTimeoutText;
         DubboConnection connection = client.connection();
         if (connection != null) {
-            return connection.send(invocation, md, path, wireVersion, attachments, timeout, isOneWay);
+            return connection.send(invocation, md, path, wireVersion, baseAttachments, timeoutText, timeout, isOneWay);
         }
         if (!client.options.lazy()) {
             return CompletableFuture.failedFuture(client.unavailable());
         }
-        return client.connectionAsync().thenCompose(c -> c.send(invocation, md, path, wireVersion, attachments,
-                timeout, isOneWay));
+        return client.connectionAsync().thenCompose(c -> c.send(invocation, md, path, wireVersion, baseAttachments,
+                timeoutText, timeout, isOneWay));
     }
 
     @Override

@@ -1,8 +1,10 @@
 package io.tern.transport;
 
 import io.netty.util.Timeout;
+import io.tern.Invocation;
 import io.tern.MethodDescriptor;
 import io.tern.Result;
+import io.tern.ServiceKey;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -11,22 +13,34 @@ import org.jspecify.annotations.Nullable;
  * way it ends — answer, timeout, write failure, connection closed, cancellation — removes it
  * from that map.
  */
-final class PendingCall extends CompletableFuture<Result> {
+final class PendingCall extends CompletableFuture<Result> implements DubboFrameDecoder.Pending {
 
     final long id;
     final @Nullable MethodDescriptor expected;
-    final String description;
+    private final ServiceKey serviceKey;
+    private final String methodName;
     final long timeoutMillis;
     private final DubboConnection connection;
     volatile @Nullable Timeout timeout;
 
-    PendingCall(long id, @Nullable MethodDescriptor expected, String description, long timeoutMillis,
+    PendingCall(long id, @Nullable MethodDescriptor expected, Invocation invocation, long timeoutMillis,
             DubboConnection connection) {
         this.id = id;
         this.expected = expected;
-        this.description = description;
+        this.serviceKey = invocation.serviceKey();
+        this.methodName = invocation.methodName();
         this.timeoutMillis = timeoutMillis;
         this.connection = connection;
+    }
+
+    @Override
+    public @Nullable MethodDescriptor expected() {
+        return expected;
+    }
+
+    /** {@code service#method}, for messages; built only when one is written. */
+    String description() {
+        return serviceKey + "#" + methodName;
     }
 
     @Override

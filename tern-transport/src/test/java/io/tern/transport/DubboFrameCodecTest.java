@@ -44,23 +44,40 @@ class DubboFrameCodecTest {
     }
 
     private EmbeddedChannel clientSide(@Nullable MethodDescriptor expected) {
-        return new EmbeddedChannel(new DubboFrameDecoder(codec, 1 << 20, null, new DubboFrameDecoder.PendingLookup() {
-            @Override
-            public @Nullable MethodDescriptor expected(long id) {
-                return expected;
-            }
-
-            @Override
-            public boolean isPending(long id) {
-                return true;
-            }
-        }));
+        DubboFrameDecoder.Pending call = () -> expected;
+        return new EmbeddedChannel(new DubboFrameDecoder(codec, 1 << 20, null, id -> call));
     }
 
     private ByteBuf request(long id, boolean twoWay, Object... args) {
         Invocation invocation = Invocation.of(ServiceKey.of(Greeter.class.getName()), GREET, args);
         return codec.encodeRequest(ALLOC, id, twoWay, Greeter.class.getName(), "0.0.0", invocation,
                 Map.of("path", Greeter.class.getName(), "trace", "t-1"), 1 << 20);
+    }
+
+    @Test
+    void attachmentsMergeInOrderAndSharedValuesKeepTheirReferences() {
+        java.util.List<String> shared = new java.util.ArrayList<>(java.util.List.of("x", "y"));
+        Invocation invocation = Invocation.of(ServiceKey.of(Greeter.class.getName()), GREET, new Object[] {"Ada"});
+        Map<String, Object> call = new java.util.LinkedHashMap<>();
+        call.put("trace", "from-the-call");
+        call.put("first", shared);
+        call.put("second", shared); // written as a reference to the first
+        call.put("timeout", "1");
+        for (int i = 0; i < 2; i++) { // twice: the second message reuses the first one's writer and reader
+            ByteBuf frame = codec.encodeRequest(ALLOC, 7 + i, true, Greeter.class.getName(), "0.0.0", invocation,
+                    Map.of("path", Greeter.class.getName(), "trace", "from-the-base", "timeout", "2"), call, "3000",
+                    1 << 20);
+            EmbeddedChannel channel = serverSide(1 << 20);
+            assertThat(channel.writeInbound(frame)).isTrue();
+            DecodedRequest request = channel.readInbound();
+            assertThat(request.failure).isNull();
+            assertThat(request.arguments).containsExactly("Ada");
+            assertThat(request.attachments).containsEntry("path", Greeter.class.getName())
+                    .containsEntry("trace", "from-the-call").containsEntry("timeout", "3000")
+                    .containsEntry("first", shared).containsEntry("second", shared).hasSize(5);
+            assertThat(request.attachments.get("second")).isSameAs(request.attachments.get("first"));
+            channel.finishAndReleaseAll();
+        }
     }
 
     @Test
