@@ -57,7 +57,8 @@ public final class UserServiceImpl implements UserService {
         user.setSex((int) (id % 2));
         user.setBirthday(LocalDate.of(1990, 1, 1).plusDays(id % 10_000));
         user.setEmail("user" + id + "@example.com");
-        user.setMobile("+86 138 0000 " + String.format("%04d", id % 10_000));
+        String digits = Long.toString(10_000 + id % 10_000);
+        user.setMobile("+86 138 0000 " + digits.substring(digits.length() - 4));
         user.setAddress("北京市海淀区中关村大街 " + id + " 号");
         user.setIcon("https://example.com/icons/" + id + ".png");
         user.setPermissions(List.of(1, 2, 3, 5, 8, 13));

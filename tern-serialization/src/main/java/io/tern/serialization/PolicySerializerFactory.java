@@ -42,6 +42,10 @@ final class PolicySerializerFactory extends SerializerFactory {
         if (type != null && DUBBO_GENERIC_EXCEPTIONS.contains(type)) {
             return super.getDeserializer(GenericException.class);
         }
+        Deserializer time = type == null ? null : JavaTimeHandles.deserializer(type);
+        if (time != null) {
+            return time;
+        }
         if (type != null && !type.isEmpty() && type.charAt(0) != '[' && !BUILT_IN.contains(type)) {
             policy.check(type);
         }
@@ -51,7 +55,11 @@ final class PolicySerializerFactory extends SerializerFactory {
     @Override
     @SuppressWarnings("rawtypes") // Hessian's signature
     public Serializer getSerializer(Class cl) throws HessianProtocolException {
-        return cl == GenericException.class ? GenericExceptionSerializer.INSTANCE : super.getSerializer(cl);
+        if (cl == GenericException.class) {
+            return GenericExceptionSerializer.INSTANCE;
+        }
+        Serializer time = JavaTimeHandles.serializer(cl);
+        return time != null ? time : super.getSerializer(cl);
     }
 
     /**

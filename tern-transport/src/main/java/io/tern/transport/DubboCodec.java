@@ -341,6 +341,15 @@ final class DubboCodec {
         if (!(map instanceof Map<?, ?> m)) {
             throw new RpcException(RpcStatus.BAD_REQUEST, "attachments: a " + typeName(map) + " (expected: a map)");
         }
+        boolean clean = m instanceof HashMap<?, ?>;
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            clean &= e.getKey() instanceof String && e.getValue() != null;
+        }
+        if (clean) {
+            @SuppressWarnings("unchecked") // every key checked to be a String just above
+            Map<String, Object> strings = (Map<String, Object>) m;
+            return strings; // the map Hessian just made, used as it is
+        }
         Map<String, Object> attachments = new HashMap<>(m.size() * 2);
         for (Map.Entry<?, ?> e : m.entrySet()) {
             if (e.getKey() instanceof String key && e.getValue() != null) {

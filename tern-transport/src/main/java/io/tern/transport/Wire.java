@@ -42,28 +42,51 @@ final class Wire {
     }
 
     /**
-     * Whether a peer's protocol version carries response attachments (2.0.2 and later, as
-     * Dubbo compares them).
+     * Whether a peer's protocol version carries response attachments, exactly as Apache Dubbo
+     * decides it: from 2.0.2 to 2.0.99, each part read as a number of two decimal places (Dubbo
+     * 2.7 and later all send {@code 2.0.2}).
      */
     static boolean supportsResponseAttachments(String version) {
         if (version == null || version.isEmpty()) {
             return false;
         }
+        if (version.equals(DUBBO_VERSION)) {
+            return true; // what Tern and Dubbo send: no need to parse it on every call
+        }
         int parsed = 0;
         int parts = 0;
-        for (String part : version.split("\\.")) {
+        int i = 0;
+        while (parts < 4) {
+            int start = i;
             int v = 0;
-            for (int i = 0; i < part.length() && Character.isDigit(part.charAt(i)); i++) {
-                v = v * 10 + (part.charAt(i) - '0');
+            for (; i < version.length() && Character.isDigit(version.charAt(i)); i++) {
+                v = v * 10 + (version.charAt(i) - '0');
+                if (v > 9_999) {
+                    return false;
+                }
             }
-            parsed = parsed * 100 + Math.min(v, 99);
-            if (++parts == 3) {
+            if (i == start) {
+                return parts > 0 && isBetween202And2099(pad(parsed, parts));
+            }
+            parsed = parsed * 100 + v;
+            parts++;
+            if (i >= version.length() || version.charAt(i) != '.') {
                 break;
             }
+            i++;
         }
-        while (parts++ < 3) {
-            parsed *= 100;
+        return isBetween202And2099(pad(parsed, parts));
+    }
+
+    private static int pad(int parsed, int parts) {
+        int padded = parsed;
+        for (int p = parts; p < 4; p++) {
+            padded *= 100;
         }
-        return parsed >= 20002;
+        return padded;
+    }
+
+    private static boolean isBetween202And2099(int version) {
+        return version >= 2_00_02_00 && version <= 2_00_99_00;
     }
 }

@@ -1,0 +1,227 @@
+package io.tern.serialization;
+
+import com.alibaba.com.caucho.hessian.io.AbstractDeserializer;
+import com.alibaba.com.caucho.hessian.io.AbstractHessianInput;
+import com.alibaba.com.caucho.hessian.io.AbstractHessianOutput;
+import com.alibaba.com.caucho.hessian.io.AbstractSerializer;
+import com.alibaba.com.caucho.hessian.io.Deserializer;
+import com.alibaba.com.caucho.hessian.io.Serializer;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code LocalDate}, {@code LocalTime} and {@code LocalDateTime} in exactly the form hessian-lite
+ * (and so Apache Dubbo) puts them on the wire — objects of its {@code java8.*Handle} classes —
+ * written and read without reflection. hessian-lite looks up and invokes the {@code java.time}
+ * accessors and factories reflectively for every value, which made them the largest cost of a
+ * call carrying a few dates.
+ */
+final class JavaTimeHandles {
+
+    private static final String PACKAGE = "com.alibaba.com.caucho.hessian.io.java8.";
+    static final String DATE = PACKAGE + "LocalDateHandle";
+    static final String TIME = PACKAGE + "LocalTimeHandle";
+    static final String DATE_TIME = PACKAGE + "LocalDateTimeHandle";
+
+    private static final Serializer DATE_WRITER = new Writer(DATE) {
+        @Override
+        void writeField(String field, Object value, AbstractHessianOutput out) throws IOException {
+            LocalDate date = (LocalDate) value;
+            switch (field) {
+                case "year" -> out.writeInt(date.getYear());
+                case "month" -> out.writeInt(date.getMonthValue());
+                case "day" -> out.writeInt(date.getDayOfMonth());
+                default -> out.writeNull();
+            }
+        }
+    };
+
+    private static final Serializer TIME_WRITER = new Writer(TIME) {
+        @Override
+        void writeField(String field, Object value, AbstractHessianOutput out) throws IOException {
+            LocalTime time = (LocalTime) value;
+            switch (field) {
+                case "hour" -> out.writeInt(time.getHour());
+                case "minute" -> out.writeInt(time.getMinute());
+                case "second" -> out.writeInt(time.getSecond());
+                case "nano" -> out.writeInt(time.getNano());
+                default -> out.writeNull();
+            }
+        }
+    };
+
+    private static final Serializer DATE_TIME_WRITER = new Writer(DATE_TIME) {
+        @Override
+        void writeField(String field, Object value, AbstractHessianOutput out) throws IOException {
+            LocalDateTime dateTime = (LocalDateTime) value;
+            switch (field) {
+                case "date" -> out.writeObject(dateTime.toLocalDate());
+                case "time" -> out.writeObject(dateTime.toLocalTime());
+                default -> out.writeNull();
+            }
+        }
+    };
+
+    private static final Map<String, Deserializer> READERS = Map.of(
+            DATE, new Reader(LocalDate.class) {
+                @Override
+                @Nullable Object make(Map<String, Object> fields) {
+                    return fields.get("year") instanceof Integer y && fields.get("month") instanceof Integer m
+                            && fields.get("day") instanceof Integer d ? LocalDate.of(y, m, d) : null;
+                }
+            },
+            TIME, new Reader(LocalTime.class) {
+                @Override
+                @Nullable Object make(Map<String, Object> fields) {
+                    return fields.get("hour") instanceof Integer h && fields.get("minute") instanceof Integer m
+                            && fields.get("second") instanceof Integer s && fields.get("nano") instanceof Integer n
+                            ? LocalTime.of(h, m, s, n) : null;
+                }
+            },
+            DATE_TIME, new Reader(LocalDateTime.class) {
+                @Override
+                @Nullable Object make(Map<String, Object> fields) {
+                    return fields.get("date") instanceof LocalDate d && fields.get("time") instanceof LocalTime t
+                            ? LocalDateTime.of(d, t) : null;
+                }
+            });
+
+    private JavaTimeHandles() {
+    }
+
+    static @Nullable Serializer serializer(Class<?> type) {
+        if (type == LocalDate.class) {
+            return DATE_WRITER;
+        }
+        if (type == LocalDateTime.class) {
+            return DATE_TIME_WRITER;
+        }
+        return type == LocalTime.class ? TIME_WRITER : null;
+    }
+
+    static @Nullable Deserializer deserializer(String type) {
+        return READERS.get(type);
+    }
+
+    /**
+     * The fields of a hessian-lite handle class in the order its own serializer writes them: it
+     * lists the primitive and {@code java.lang} fields, then the others, and writes that list
+     * reversed.
+     */
+    static String[] fieldOrder(String handleClass) {
+        try {
+            List<String> primitive = new ArrayList<>();
+            List<String> compound = new ArrayList<>();
+            for (Field field : Class.forName(handleClass, false, JavaTimeHandles.class.getClassLoader())
+                    .getDeclaredFields()) {
+                if (Modifier.isStatic(field.getModifiers()) || Modifier.isTransient(field.getModifiers())) {
+                    continue;
+                }
+                Class<?> type = field.getType();
+                boolean simple = type.isPrimitive() || type.getName().startsWith("java.lang.") && type != Object.class;
+                (simple ? primitive : compound).add(field.getName());
+            }
+            primitive.addAll(compound);
+            java.util.Collections.reverse(primitive);
+            return primitive.toArray(String[]::new);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("hessian-lite's " + handleClass + " is missing", e);
+        }
+    }
+
+    /** Writes a value as its handle object, with the field names and order hessian-lite uses. */
+    private abstract static class Writer extends AbstractSerializer {
+        private final String handle;
+        private final String[] fields;
+
+        Writer(String handle) {
+            this.handle = handle;
+            this.fields = fieldOrder(handle);
+        }
+
+        abstract void writeField(String field, Object value, AbstractHessianOutput out) throws IOException;
+
+        @Override
+        public void writeObject(@Nullable Object value, AbstractHessianOutput out) throws IOException {
+            if (value == null) {
+                out.writeNull();
+                return;
+            }
+            // hessian-lite writes a fresh handle object, which takes a reference slot of its own.
+            out.addRef(new Object());
+            int ref = out.writeObjectBegin(handle);
+            if (ref < -1) {
+                for (String field : fields) {
+                    out.writeString(field);
+                    writeField(field, value, out);
+                }
+                out.writeMapEnd();
+                return;
+            }
+            if (ref == -1) {
+                out.writeClassFieldLength(fields.length);
+                for (String field : fields) {
+                    out.writeString(field);
+                }
+                out.writeObjectBegin(handle);
+            }
+            for (String field : fields) {
+                writeField(field, value, out);
+            }
+        }
+    }
+
+    /** Reads a handle object by its field names, in whatever order they come, into the value. */
+    private abstract static class Reader extends AbstractDeserializer {
+        private final Class<?> type;
+
+        Reader(Class<?> type) {
+            this.type = type;
+        }
+
+        abstract @Nullable Object make(Map<String, Object> fields);
+
+        @Override
+        public Class<?> getType() {
+            return type;
+        }
+
+        @Override
+        public Object readObject(AbstractHessianInput in, Object[] fieldNames) throws IOException {
+            int ref = in.addRef(null);
+            Map<String, Object> fields = new java.util.HashMap<>(8);
+            for (Object name : fieldNames) {
+                fields.put(String.valueOf(name), in.readObject());
+            }
+            Object value = make(fields);
+            in.setRef(ref, value);
+            return value;
+        }
+
+        @Override
+        public Object readObject(AbstractHessianInput in, String[] fieldNames) throws IOException {
+            return readObject(in, (Object[]) fieldNames);
+        }
+
+        @Override
+        public Object readMap(AbstractHessianInput in) throws IOException {
+            int ref = in.addRef(null);
+            Map<String, Object> fields = new java.util.HashMap<>(8);
+            while (!in.isEnd()) {
+                fields.put(String.valueOf(in.readObject()), in.readObject());
+            }
+            in.readMapEnd();
+            Object value = make(fields);
+            in.setRef(ref, value);
+            return value;
+        }
+    }
+}
