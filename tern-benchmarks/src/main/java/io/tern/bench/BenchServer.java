@@ -77,7 +77,7 @@ public final class BenchServer {
         return bootstrap::destroy;
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -6,12 +6,12 @@ import java.util.Collections;
 import java.util.stream.Collectors;
 
 /** Keeps Apache Dubbo on 127.0.0.1: it otherwise picks the machine's first other address. */
-final class Loopback {
+public final class Loopback {
 
     private Loopback() {
     }
 
-    static void confineDubbo() {
+    public static void confineDubbo() {
         System.setProperty("dubbo.network.interface.ignored", nonLoopbackInterfaces());
         System.setProperty("dubbo.application.logger", "slf4j");
         System.setProperty("dubbo.service.shutdown.wait", "200");

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * Tern/raw ({@code --json} for JSON).
  *
  * <p>Options: {@code --threads 1,16,64}, {@code --workloads existUser,getUser,listUser,echo},
- * {@code --warmup 3} and {@code --measure 5} (seconds), {@code --json}.
+ * {@code --warmup 5} and {@code --measure 5} (seconds), {@code --json}.
  */
 public final class SideBySide {
 
@@ -39,7 +39,7 @@ public final class SideBySide {
     public static void main(String[] args) throws Exception {
         List<Integer> threadCounts = List.of(1, 16, 64);
         List<Workload> workloads = List.of(Workload.values());
-        long warmupSeconds = 3;
+        long warmupSeconds = 5;
         long measureSeconds = 5;
         boolean json = false;
         for (int i = 0; i < args.length; i++) {
