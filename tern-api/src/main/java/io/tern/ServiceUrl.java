@@ -144,7 +144,8 @@ public final class ServiceUrl {
                 addresses.add(parseAddress(url, address));
             }
         }
-        return new ServiceUrl(protocol, username, password, addresses, path, parameters);
+        // Protocols, paths and parameter names repeat across the URLs of a process: one copy each.
+        return new ServiceUrl(protocol.intern(), username, password, addresses, path.intern(), parameters);
     }
 
     /**
@@ -167,7 +168,7 @@ public final class ServiceUrl {
                 throw new IllegalArgumentException("parameter: '" + pair + "' in '" + url
                         + "' has an empty name (expected: key=value)");
             }
-            into.put(key, value);
+            into.put(key.intern(), value);
         }
     }
 

@@ -56,7 +56,7 @@ public final class DynamicDirectory<T> implements Directory<T> {
         this.consumerUrl = consumerUrl;
         this.factory = factory;
         this.grace = grace;
-        this.tracked = tracker.track(ResourceKind.DIRECTORY, consumerUrl.serviceKey().toString());
+        this.tracked = tracker.track(ResourceKind.DIRECTORY, consumerUrl.serviceKey());
     }
 
     /**

@@ -29,7 +29,7 @@ public abstract class AbstractExporter<T> implements Exporter<T> {
     protected AbstractExporter(ServiceKey key, Invoker<T> invoker, LifecycleTracker tracker) {
         this.key = requireNonNull(key, "key");
         this.invoker = requireNonNull(invoker, "invoker");
-        this.tracked = requireNonNull(tracker, "tracker").track(ResourceKind.EXPORTER, key.toString());
+        this.tracked = requireNonNull(tracker, "tracker").track(ResourceKind.EXPORTER, key);
     }
 
     /** The service key the invoker is exported under. */

@@ -58,7 +58,7 @@ public abstract class AbstractInvoker<T> implements Invoker<T> {
     protected AbstractInvoker(Class<T> type, ServiceUrl url, LifecycleTracker tracker) {
         this.type = requireNonNull(type, "type");
         this.url = requireNonNull(url, "url");
-        this.tracked = requireNonNull(tracker, "tracker").track(ResourceKind.INVOKER, url.serviceKey().toString());
+        this.tracked = requireNonNull(tracker, "tracker").track(ResourceKind.INVOKER, url.serviceKey());
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

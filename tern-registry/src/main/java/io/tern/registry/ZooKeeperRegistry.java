@@ -71,7 +71,7 @@ public final class ZooKeeperRegistry implements Registry {
         this.client = client;
         this.root = root;
         this.cache = cache;
-        this.tracked = tracker.track(ResourceKind.REGISTRY, url.toString());
+        this.tracked = tracker.track(ResourceKind.REGISTRY, url);
     }
 
     /**

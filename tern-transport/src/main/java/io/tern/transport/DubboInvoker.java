@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A reference to a service at one provider address over the dubbo protocol. Holds one
@@ -29,10 +30,12 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
     private final Map<String, Object> baseAttachments;
     private final long defaultTimeout;
     private final String defaultTimeoutText;
-    private final long[] timeouts;
-    /** The timeouts as the {@code timeout} attachment carries them, made once. */
-    private final String[] timeoutTexts;
-    private final boolean[] oneWay;
+    /** Per-method timeouts, or {@code null} when every method has the default. */
+    private final long @Nullable [] timeouts;
+    /** The timeouts as the {@code timeout} attachment carries them, made once; {@code null} with {@link #timeouts}. */
+    private final String @Nullable [] timeoutTexts;
+    /** Which methods are one-way ({@code <method>.return=false}), or {@code null} for none. */
+    private final boolean @Nullable [] oneWay;
 
     DubboInvoker(DubboProtocol protocol, Class<T> type, ServiceUrl url, SharedClient client, ClientOptions options,
             LifecycleTracker tracker) {
@@ -46,14 +49,23 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
         this.defaultTimeout = options.timeout().toMillis();
         List<MethodDescriptor> methods = descriptor.methods();
         this.defaultTimeoutText = Long.toString(defaultTimeout);
-        this.timeouts = new long[methods.size()];
-        this.timeoutTexts = new String[methods.size()];
-        this.oneWay = new boolean[methods.size()];
+        long[] perMethod = new long[methods.size()];
+        String[] texts = new String[methods.size()];
+        boolean[] oneWayMethods = new boolean[methods.size()];
+        boolean anyTimeout = false;
+        boolean anyOneWay = false;
         for (MethodDescriptor md : methods) {
-            timeouts[md.index()] = Options.millisParameter(url, md.name() + ".timeout", options.timeout()).toMillis();
-            timeoutTexts[md.index()] = Long.toString(timeouts[md.index()]);
-            oneWay[md.index()] = !url.booleanParameter(md.name() + ".return", true);
+            long timeout = Options.millisParameter(url, md.name() + ".timeout", options.timeout()).toMillis();
+            perMethod[md.index()] = timeout;
+            texts[md.index()] = timeout == defaultTimeout ? defaultTimeoutText : Long.toString(timeout);
+            anyTimeout |= timeout != defaultTimeout;
+            oneWayMethods[md.index()] = !url.booleanParameter(md.name() + ".return", true);
+            anyOneWay |= oneWayMethods[md.index()];
         }
+        // Most references set nothing per method: they keep no per-method arrays at all.
+        this.timeouts = anyTimeout ? perMethod : null;
+        this.timeoutTexts = anyTimeout ? texts : null;
+        this.oneWay = anyOneWay ? oneWayMethods : null;
         Map<String, Object> attachments = new HashMap<>();
         attachments.put(Wire.PATH, path);
         attachments.put(Wire.INTERFACE, key.interfaceName());
@@ -71,10 +83,13 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
     @Override
     protected CompletableFuture<Result> doInvoke(Invocation invocation) {
         MethodDescriptor md = invocation.method();
-        boolean own = md != null && md.index() < timeouts.length && descriptor.methods().get(md.index()) == md;
-        long timeout = own ? timeouts[md.index()] : defaultTimeout;
-        boolean isOneWay = own && oneWay[md.index()];
-        String timeoutText = own ? timeoutTexts[md.index()] : defaultTimeoutText;
+        boolean own = md != null && md.index() < descriptor.methods().size() && descriptor.methods().get(md.index()) == md;
+        long[] perMethod = timeouts;
+        String[] texts = timeoutTexts;
+        boolean[] oneWayMethods = oneWay;
+        long timeout = own && perMethod != null ? perMethod[md.index()] : defaultTimeout;
+        boolean isOneWay = own && oneWayMethods != null && oneWayMethods[md.index()];
+        String timeoutText = own && texts != null ? texts[md.index()] : defaultTimeoutText;
         DubboConnection connection = client.connection();
         if (connection != null) {
             return connection.send(invocation, md, path, wireVersion, baseAttachments, timeoutText, timeout, isOneWay);

@@ -68,7 +68,7 @@ final class DubboServer implements DubboCodec.ServiceLookup {
         this.executor = executor;
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
         this.address = new HostPort(bound.getAddress().getHostAddress(), bound.getPort());
-        this.tracked = tracker.track(ResourceKind.SERVER, address.toString());
+        this.tracked = tracker.track(ResourceKind.SERVER, address);
     }
 
     /**

@@ -57,7 +57,7 @@ final class SharedClient {
         this.connections = new AtomicReferenceArray<>(options.connections());
         this.connecting = new AtomicReferenceArray<>(options.connections());
         this.reconnects = new AtomicReferenceArray<>(options.connections());
-        this.tracked = tracker.track(ResourceKind.CLIENT, address.toString());
+        this.tracked = tracker.track(ResourceKind.CLIENT, address);
     }
 
     HashedWheelTimer timer() {

@@ -21,6 +21,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -124,9 +125,10 @@ public final class LifecycleTracker {
      * {@link Tracked#destroyed(Object)} when it is destroyed. The handle does not reference the
      * resource.
      *
-     * @param name what the reports call it, such as the service key
+     * @param name what the reports call it, such as the service key; its {@code toString()} is
+     *     taken only when the resource is destroyed and watched, so a live resource costs no string
      */
-    public Tracked track(ResourceKind kind, String name) {
+    public Tracked track(ResourceKind kind, Object name) {
         requireNonNull(kind, "kind");
         requireNonNull(name, "name");
         counters.get(kind).created.increment();
@@ -322,13 +324,16 @@ public final class LifecycleTracker {
      */
     public static final class Tracked {
         private final LifecycleTracker tracker;
+        private static final AtomicIntegerFieldUpdater<Tracked> DESTROYED =
+                AtomicIntegerFieldUpdater.newUpdater(Tracked.class, "destroyed");
+
         private final ResourceKind kind;
-        private final String name;
+        private final Object name;
         private final boolean watched;
         private final @Nullable Throwable created;
-        private final AtomicBoolean destroyed = new AtomicBoolean();
+        private volatile int destroyed;
 
-        private Tracked(LifecycleTracker tracker, ResourceKind kind, String name, boolean watched,
+        private Tracked(LifecycleTracker tracker, ResourceKind kind, Object name, boolean watched,
                 @Nullable Throwable created) {
             this.tracker = tracker;
             this.kind = kind;
@@ -343,7 +348,7 @@ public final class LifecycleTracker {
          */
         public void destroyed(Object resource) {
             requireNonNull(resource, "resource");
-            if (destroyed.compareAndSet(false, true)) {
+            if (DESTROYED.compareAndSet(this, 0, 1)) {
                 tracker.counters.get(kind).destroyed.increment();
                 if (watched) {
                     tracker.watch(resource, this);
@@ -366,7 +371,7 @@ public final class LifecycleTracker {
             super(resource, queue);
             this.tracker = tracked.tracker;
             this.kind = tracked.kind;
-            this.name = tracked.name;
+            this.name = String.valueOf(tracked.name);
             this.created = tracked.created;
             this.destroyedAt = destroyedAt;
             this.fullGcsAtDestroy = fullGcsAtDestroy;
