@@ -73,24 +73,55 @@ final class JavaTimeHandles {
     private static final Map<String, Deserializer> READERS = Map.of(
             DATE, new Reader(LocalDate.class) {
                 @Override
-                @Nullable Object make(Map<String, Object> fields) {
-                    return fields.get("year") instanceof Integer y && fields.get("month") instanceof Integer m
-                            && fields.get("day") instanceof Integer d ? LocalDate.of(y, m, d) : null;
+                @Nullable Object read(FieldSource in, Object[] names) throws IOException {
+                    int year = 0;
+                    int month = 0;
+                    int day = 0;
+                    int seen = 0;
+                    for (Object name : names) {
+                        switch (String.valueOf(name)) {
+                            case "year" -> { year = in.readInt(); seen |= 1; }
+                            case "month" -> { month = in.readInt(); seen |= 2; }
+                            case "day" -> { day = in.readInt(); seen |= 4; }
+                            default -> in.readObject();
+                        }
+                    }
+                    return seen == 7 ? LocalDate.of(year, month, day) : null;
                 }
             },
             TIME, new Reader(LocalTime.class) {
                 @Override
-                @Nullable Object make(Map<String, Object> fields) {
-                    return fields.get("hour") instanceof Integer h && fields.get("minute") instanceof Integer m
-                            && fields.get("second") instanceof Integer s && fields.get("nano") instanceof Integer n
-                            ? LocalTime.of(h, m, s, n) : null;
+                @Nullable Object read(FieldSource in, Object[] names) throws IOException {
+                    int hour = 0;
+                    int minute = 0;
+                    int second = 0;
+                    int nano = 0;
+                    int seen = 0;
+                    for (Object name : names) {
+                        switch (String.valueOf(name)) {
+                            case "hour" -> { hour = in.readInt(); seen |= 1; }
+                            case "minute" -> { minute = in.readInt(); seen |= 2; }
+                            case "second" -> { second = in.readInt(); seen |= 4; }
+                            case "nano" -> { nano = in.readInt(); seen |= 8; }
+                            default -> in.readObject();
+                        }
+                    }
+                    return seen == 15 ? LocalTime.of(hour, minute, second, nano) : null;
                 }
             },
             DATE_TIME, new Reader(LocalDateTime.class) {
                 @Override
-                @Nullable Object make(Map<String, Object> fields) {
-                    return fields.get("date") instanceof LocalDate d && fields.get("time") instanceof LocalTime t
-                            ? LocalDateTime.of(d, t) : null;
+                @Nullable Object read(FieldSource in, Object[] names) throws IOException {
+                    Object date = null;
+                    Object time = null;
+                    for (Object name : names) {
+                        switch (String.valueOf(name)) {
+                            case "date" -> date = in.readObject();
+                            case "time" -> time = in.readObject();
+                            default -> in.readObject();
+                        }
+                    }
+                    return date instanceof LocalDate d && time instanceof LocalTime t ? LocalDateTime.of(d, t) : null;
                 }
             });
 
@@ -187,7 +218,8 @@ final class JavaTimeHandles {
             this.type = type;
         }
 
-        abstract @Nullable Object make(Map<String, Object> fields);
+        /** Reads the fields named, in that order, into the value; {@code null} when one is missing. */
+        abstract @Nullable Object read(FieldSource in, Object[] names) throws IOException;
 
         @Override
         public Class<?> getType() {
@@ -196,12 +228,8 @@ final class JavaTimeHandles {
 
         @Override
         public Object readObject(AbstractHessianInput in, Object[] fieldNames) throws IOException {
-            int ref = in.addRef(null);
-            Map<String, Object> fields = new java.util.HashMap<>(8);
-            for (Object name : fieldNames) {
-                fields.put(String.valueOf(name), in.readObject());
-            }
-            Object value = make(fields);
+            int ref = in.addRef(null); // the handle's slot, which the value takes
+            Object value = read(FieldSource.of(in), fieldNames);
             in.setRef(ref, value);
             return value;
         }
@@ -214,14 +242,55 @@ final class JavaTimeHandles {
         @Override
         public Object readMap(AbstractHessianInput in) throws IOException {
             int ref = in.addRef(null);
-            Map<String, Object> fields = new java.util.HashMap<>(8);
+            List<Object> names = new ArrayList<>();
+            List<Object> values = new ArrayList<>();
             while (!in.isEnd()) {
-                fields.put(String.valueOf(in.readObject()), in.readObject());
+                names.add(in.readObject());
+                values.add(in.readObject());
             }
             in.readMapEnd();
-            Object value = make(fields);
+            Object value = read(FieldSource.of(values), names.toArray());
             in.setRef(ref, value);
             return value;
+        }
+    }
+
+    /** Where a reader takes its field values from: the stream, or values a map form already read. */
+    private interface FieldSource {
+        int readInt() throws IOException;
+
+        @Nullable Object readObject() throws IOException;
+
+        static FieldSource of(AbstractHessianInput in) {
+            return new FieldSource() {
+                @Override
+                public int readInt() throws IOException {
+                    return in.readInt();
+                }
+
+                @Override
+                public @Nullable Object readObject() throws IOException {
+                    return in.readObject();
+                }
+            };
+        }
+
+        static FieldSource of(List<Object> values) {
+            java.util.Iterator<Object> next = values.iterator();
+            return new FieldSource() {
+                @Override
+                public int readInt() throws IOException {
+                    if (next.next() instanceof Number n) {
+                        return n.intValue();
+                    }
+                    throw new IOException("a java.time field that is not a number (expected: an int)");
+                }
+
+                @Override
+                public @Nullable Object readObject() {
+                    return next.next();
+                }
+            };
         }
     }
 }

@@ -60,6 +60,26 @@ class JavaTimeHandlesTest {
     }
 
     @Test
+    void readsTheMapFormToo() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Hessian2Output out = new Hessian2Output(bytes);
+        out.writeMapBegin(JavaTimeHandles.DATE);
+        for (String field : new String[] {"month", "day", "year"}) {
+            out.writeString(field);
+            out.writeInt(switch (field) {
+                case "year" -> 2026;
+                case "month" -> 11;
+                default -> 27;
+            });
+        }
+        out.writeMapEnd();
+        out.flushBuffer();
+        try (ObjectInput in = serialization().input(new ByteArrayInputStream(bytes.toByteArray()))) {
+            assertThat(in.readObject()).isEqualTo(LocalDate.of(2026, 11, 27));
+        }
+    }
+
+    @Test
     void readsWhatHessianLiteWritesAndTheReverse() throws IOException {
         Hessian2Serialization serialization = serialization();
         Stamped original = new Stamped();
