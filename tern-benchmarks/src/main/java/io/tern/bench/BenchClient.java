@@ -19,9 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
-import org.apache.dubbo.config.ApplicationConfig;
 import org.apache.dubbo.config.ReferenceConfig;
-import org.apache.dubbo.config.RegistryConfig;
 import org.apache.dubbo.config.bootstrap.DubboBootstrap;
 
 /**
@@ -78,17 +76,8 @@ public final class BenchClient {
                 }
             }
             case DUBBO -> {
-                Loopback.confineDubbo();
-                ApplicationConfig application = new ApplicationConfig("bench-consumer");
-                application.setQosEnable(false);
-                ReferenceConfig<UserService> reference = new ReferenceConfig<>();
-                reference.setInterface(UserService.class);
-                reference.setUrl("dubbo://127.0.0.1:" + port + "?serialization=hessian2");
-                reference.setTimeout(10_000);
-                reference.setRetries(0);
-                reference.setParameters(Map.of("serialization", "hessian2", "prefer.serialization", "hessian2"));
-                DubboBootstrap bootstrap = DubboBootstrap.newInstance().application(application)
-                        .registry(new RegistryConfig(RegistryConfig.NO_AVAILABLE)).reference(reference);
+                ReferenceConfig<UserService> reference = DubboSide.reference(port);
+                DubboBootstrap bootstrap = DubboSide.bootstrap("bench-consumer").reference(reference);
                 bootstrap.start();
                 resources.add(bootstrap::destroy);
                 UserService users = reference.get();

@@ -6,10 +6,6 @@ import io.tern.example.UserService;
 import io.tern.example.UserServiceImpl;
 import io.tern.transport.DubboProtocol;
 import java.io.IOException;
-import org.apache.dubbo.config.ApplicationConfig;
-import org.apache.dubbo.config.ProtocolConfig;
-import org.apache.dubbo.config.RegistryConfig;
-import org.apache.dubbo.config.ServiceConfig;
 import org.apache.dubbo.config.bootstrap.DubboBootstrap;
 
 /**
@@ -60,18 +56,8 @@ public final class BenchServer {
     }
 
     private static AutoCloseable dubbo() {
-        Loopback.confineDubbo();
         int port = freePort();
-        ApplicationConfig application = new ApplicationConfig("bench-provider");
-        application.setQosEnable(false);
-        ProtocolConfig protocol = new ProtocolConfig("dubbo", port);
-        protocol.setHost("127.0.0.1");
-        protocol.setSerialization("hessian2");
-        ServiceConfig<UserService> service = new ServiceConfig<>();
-        service.setInterface(UserService.class);
-        service.setRef(new UserServiceImpl());
-        DubboBootstrap bootstrap = DubboBootstrap.newInstance().application(application)
-                .registry(new RegistryConfig(RegistryConfig.NO_AVAILABLE)).protocol(protocol).service(service);
+        DubboBootstrap bootstrap = DubboSide.provide(DubboSide.bootstrap("bench-provider"), port);
         bootstrap.start();
         ready(port);
         return bootstrap::destroy;

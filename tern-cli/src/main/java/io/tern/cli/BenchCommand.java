@@ -18,7 +18,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code tern bench}: a closed-loop load generator for any dubbo-protocol provider. */
 @Command(name = "bench",
@@ -33,15 +32,6 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
-
-    @Parameters(index = "0", paramLabel = "URL", description = "as for 'tern call'")
-    String url;
-
-    @Parameters(index = "1", paramLabel = "METHOD", description = "the method to call")
-    String method;
-
-    @Parameters(index = "2..*", paramLabel = "ARG_JSON", description = "the arguments, one JSON value each")
-    List<String> arguments = new ArrayList<>();
 
     @CommandLine.Mixin
     CallCommand.CallOptions options = new CallCommand.CallOptions();
@@ -86,11 +76,11 @@ final class BenchCommand implements Callable<Integer> {
         if (length.duration == null && length.requests < 1) {
             throw new UsageException("--requests " + length.requests + " (expected: at least 1)");
         }
-        Object[] args = Json.arguments(arguments);
+        Object[] args = Json.arguments(options.arguments);
         String[] types = options.types(args.length);
-        try (Target target = Target.open(options.spec(url, connections))) {
+        try (Target target = Target.open(options.spec(connections))) {
             try {
-                target.invoke(method, types, args); // a failure here is the user's, not the load's
+                target.invoke(options.method, types, args); // a failure here is the user's, not the load's
             } catch (RpcException e) {
                 throw CallCommand.CallOptions.explain(e, types);
             }
@@ -164,7 +154,7 @@ final class BenchCommand implements Callable<Integer> {
             while (System.nanoTime() < deadline && budget.getAndDecrement() > 0) {
                 long begin = System.nanoTime();
                 try {
-                    target.invoke(method, types, args);
+                    target.invoke(options.method, types, args);
                     histogram.recordValue(Math.max(1, System.nanoTime() - begin));
                 } catch (RuntimeException e) {
                     errors.computeIfAbsent(Failures.kind(e), k -> new LongAdder()).increment();
@@ -203,7 +193,7 @@ final class BenchCommand implements Callable<Integer> {
         if (json) {
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("service", run.target.serviceName);
-            summary.put("method", method);
+            summary.put("method", options.method);
             summary.put("threads", threads);
             summary.put("connections", connections);
             summary.put("duration_s", Math.round(seconds * 1000) / 1000.0);
@@ -215,7 +205,7 @@ final class BenchCommand implements Callable<Integer> {
             out.println(Json.compact(summary));
             return;
         }
-        out.printf("%s#%s, %d threads, %d connection%s, %.2f s%n", run.target.serviceName, method, threads,
+        out.printf("%s#%s, %d threads, %d connection%s, %.2f s%n", run.target.serviceName, options.method, threads,
                 connections, connections == 1 ? "" : "s", seconds);
         out.printf("  requests   %,d%n", requests);
         out.printf("  errors     %,d%s%n", run.errors(), errorsByStatus.isEmpty() ? "" : "  " + errorsByStatus);

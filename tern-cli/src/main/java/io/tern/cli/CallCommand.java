@@ -28,17 +28,6 @@ final class CallCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
-    @Parameters(index = "0", paramLabel = "URL",
-            description = "dubbo://host:port/com.example.Service[?version=..&group=..], or a registry"
-                    + " zookeeper://host:port with --service")
-    String url;
-
-    @Parameters(index = "1", paramLabel = "METHOD", description = "the method to call")
-    String method;
-
-    @Parameters(index = "2..*", paramLabel = "ARG_JSON", description = "the arguments, one JSON value each")
-    List<String> arguments = new ArrayList<>();
-
     @CommandLine.Mixin
     CallOptions options = new CallOptions();
 
@@ -50,13 +39,13 @@ final class CallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Object[] args = Json.arguments(arguments);
+        Object[] args = Json.arguments(options.arguments);
         String[] types = options.types(args.length);
-        try (Target target = Target.open(options.spec(url, 1))) {
+        try (Target target = Target.open(options.spec(1))) {
             attachments.forEach(RpcContext::setAttachment);
             Object result;
             try {
-                result = target.invoke(method, types, args);
+                result = target.invoke(options.method, types, args);
             } catch (RpcException e) {
                 throw CallOptions.explain(e, types);
             }
@@ -65,8 +54,19 @@ final class CallCommand implements Callable<Integer> {
         }
     }
 
-    /** The options {@code call} and {@code bench} share. */
+    /** The parameters and options {@code call} and {@code bench} share. */
     static final class CallOptions {
+        @Parameters(index = "0", paramLabel = "URL",
+                description = "dubbo://host:port/com.example.Service[?version=..&group=..], or a registry"
+                        + " zookeeper://host:port with --service")
+        String url;
+
+        @Parameters(index = "1", paramLabel = "METHOD", description = "the method to call")
+        String method;
+
+        @Parameters(index = "2..*", paramLabel = "ARG_JSON", description = "the arguments, one JSON value each")
+        List<String> arguments = new ArrayList<>();
+
         @Option(names = "--types", split = ",", paramLabel = "T1,T2",
                 description = "the parameter types (java.lang.String, long, com.example.User);"
                         + " Tern providers find the method by name without them")
@@ -96,7 +96,7 @@ final class CallCommand implements Callable<Integer> {
             return named.toArray(String[]::new);
         }
 
-        Target.Spec spec(String url, int connections) {
+        Target.Spec spec(int connections) {
             return new Target.Spec(url, service, group, version, timeout, connections);
         }
 

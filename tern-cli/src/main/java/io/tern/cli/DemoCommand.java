@@ -49,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
         // A tracker of the demo's own that watches every object, so the report covers all of them.
         LifecycleTracker tracker = LifecycleTracker.create(TrackerLevel.PARANOID, 1, 2);
         exercise(tracker, out);
-        LifecycleReport report = awaitCollection(tracker);
+        LifecycleReport report = tracker.awaitCollected(Duration.ofSeconds(10));
         out.print(report.format());
         out.println(report.totalLeaked() == 0 ? "nothing leaked" : report.totalLeaked() + " objects leaked");
         out.flush();
@@ -108,21 +108,5 @@ final class DemoCommand implements Callable<Integer> {
 
     private static int firstUsers(Object page) {
         return page instanceof Map<?, ?> map && map.get("result") instanceof java.util.List<?> list ? list.size() : 0;
-    }
-
-    /** Collects until every destroyed object is collected or reported, ten seconds at most. */
-    private static LifecycleReport awaitCollection(LifecycleTracker tracker) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (tracker.pendingWatches() > 0 && System.nanoTime() < deadline) {
-            System.gc();
-            tracker.checkNow();
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        return tracker.report();
     }
 }

@@ -12,6 +12,7 @@ import io.tern.core.lifecycle.LifecycleReport;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.TrackerLevel;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -33,7 +34,7 @@ public final class InJvmExample {
         // A tracker of our own, watching everything, so the report covers every object made here.
         LifecycleTracker tracker = LifecycleTracker.create(TrackerLevel.PARANOID, 1, 2);
         exercise(tracker, out);
-        LifecycleReport report = awaitCollection(tracker);
+        LifecycleReport report = tracker.awaitCollected(Duration.ofSeconds(10));
         out.print(report.format());
         return report.totalLeaked() == 0 ? 0 : 1;
     }
@@ -72,24 +73,5 @@ public final class InJvmExample {
             out.println("open after destroy: " + protocol.exportedCount() + " exported, "
                     + protocol.referredCount() + " referred");
         }
-    }
-
-    /**
-     * Runs full collections until every destroyed object has been collected or reported, for
-     * ten seconds at most: the report then says what became of each.
-     */
-    private static LifecycleReport awaitCollection(LifecycleTracker tracker) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (tracker.pendingWatches() > 0 && System.nanoTime() < deadline) {
-            System.gc();
-            tracker.checkNow();
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        return tracker.report();
     }
 }

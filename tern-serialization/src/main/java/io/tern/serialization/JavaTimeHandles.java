@@ -3,7 +3,6 @@ package io.tern.serialization;
 import com.alibaba.com.caucho.hessian.io.AbstractDeserializer;
 import com.alibaba.com.caucho.hessian.io.AbstractHessianInput;
 import com.alibaba.com.caucho.hessian.io.AbstractHessianOutput;
-import com.alibaba.com.caucho.hessian.io.AbstractSerializer;
 import com.alibaba.com.caucho.hessian.io.Deserializer;
 import com.alibaba.com.caucho.hessian.io.Serializer;
 import java.io.IOException;
@@ -169,44 +168,14 @@ final class JavaTimeHandles {
     }
 
     /** Writes a value as its handle object, with the field names and order hessian-lite uses. */
-    private abstract static class Writer extends AbstractSerializer {
-        private final String handle;
-        private final String[] fields;
-
+    private abstract static class Writer extends NamedObjectWriter {
         Writer(String handle) {
-            this.handle = handle;
-            this.fields = fieldOrder(handle);
+            super(handle, fieldOrder(handle));
         }
 
-        abstract void writeField(String field, Object value, AbstractHessianOutput out) throws IOException;
-
         @Override
-        public void writeObject(@Nullable Object value, AbstractHessianOutput out) throws IOException {
-            if (value == null) {
-                out.writeNull();
-                return;
-            }
-            // hessian-lite writes a fresh handle object, which takes a reference slot of its own.
-            out.addRef(new Object());
-            int ref = out.writeObjectBegin(handle);
-            if (ref < -1) {
-                for (String field : fields) {
-                    out.writeString(field);
-                    writeField(field, value, out);
-                }
-                out.writeMapEnd();
-                return;
-            }
-            if (ref == -1) {
-                out.writeClassFieldLength(fields.length);
-                for (String field : fields) {
-                    out.writeString(field);
-                }
-                out.writeObjectBegin(handle);
-            }
-            for (String field : fields) {
-                writeField(field, value, out);
-            }
+        Object referent(Object value) {
+            return new Object(); // hessian-lite writes a fresh handle object, which takes a slot of its own
         }
     }
 

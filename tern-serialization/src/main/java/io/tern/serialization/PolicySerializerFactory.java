@@ -1,7 +1,6 @@
 package io.tern.serialization;
 
 import com.alibaba.com.caucho.hessian.io.AbstractHessianOutput;
-import com.alibaba.com.caucho.hessian.io.AbstractSerializer;
 import com.alibaba.com.caucho.hessian.io.Deserializer;
 import com.alibaba.com.caucho.hessian.io.HessianProtocolException;
 import com.alibaba.com.caucho.hessian.io.Serializer;
@@ -66,36 +65,21 @@ final class PolicySerializerFactory extends SerializerFactory {
      * Writes a {@link GenericException} as Dubbo's {@code com.alibaba.dubbo.rpc.service.GenericException}
      * with the fields Dubbo reads, in Hessian's object form (or map form for Hessian 1 streams).
      */
-    private static final class GenericExceptionSerializer extends AbstractSerializer {
+    private static final class GenericExceptionSerializer extends NamedObjectWriter {
         static final GenericExceptionSerializer INSTANCE = new GenericExceptionSerializer();
-        private static final String[] FIELDS = {"detailMessage", "exceptionClass", "exceptionMessage"};
+
+        GenericExceptionSerializer() {
+            super(DUBBO_GENERIC_EXCEPTION, new String[] {"detailMessage", "exceptionClass", "exceptionMessage"});
+        }
 
         @Override
-        public void writeObject(Object obj, AbstractHessianOutput out) throws IOException {
-            if (out.addRef(obj)) {
-                return;
-            }
-            GenericException e = (GenericException) obj;
-            String[] values = {e.getMessage(), e.exceptionClass(), e.exceptionMessage()};
-            int ref = out.writeObjectBegin(DUBBO_GENERIC_EXCEPTION);
-            if (ref < -1) {
-                for (int i = 0; i < FIELDS.length; i++) {
-                    out.writeString(FIELDS[i]);
-                    out.writeString(values[i]);
-                }
-                out.writeMapEnd();
-                return;
-            }
-            if (ref == -1) {
-                out.writeClassFieldLength(FIELDS.length);
-                for (String field : FIELDS) {
-                    out.writeString(field);
-                }
-                out.writeObjectBegin(DUBBO_GENERIC_EXCEPTION);
-            }
-            for (String value : values) {
-                out.writeString(value);
-            }
+        void writeField(String field, Object value, AbstractHessianOutput out) throws IOException {
+            GenericException e = (GenericException) value;
+            out.writeString(switch (field) {
+                case "detailMessage" -> e.getMessage();
+                case "exceptionClass" -> e.exceptionClass();
+                default -> e.exceptionMessage();
+            });
         }
     }
 

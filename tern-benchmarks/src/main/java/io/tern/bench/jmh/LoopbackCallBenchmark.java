@@ -1,19 +1,16 @@
 package io.tern.bench.jmh;
 
 import io.tern.ServiceUrl;
+import io.tern.bench.BenchServer;
+import io.tern.bench.DubboSide;
 import io.tern.core.Invokers;
 import io.tern.core.Proxies;
 import io.tern.example.UserNotFoundException;
 import io.tern.example.UserService;
 import io.tern.example.UserServiceImpl;
 import io.tern.transport.DubboProtocol;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.dubbo.config.ApplicationConfig;
-import org.apache.dubbo.config.ProtocolConfig;
 import org.apache.dubbo.config.ReferenceConfig;
-import org.apache.dubbo.config.RegistryConfig;
-import org.apache.dubbo.config.ServiceConfig;
 import org.apache.dubbo.config.bootstrap.DubboBootstrap;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -60,25 +57,9 @@ public class LoopbackCallBenchmark {
                 provider.close();
             };
         } else {
-            io.tern.bench.Loopback.confineDubbo();
-            int port = io.tern.bench.BenchServer.freePort();
-            ApplicationConfig application = new ApplicationConfig("jmh-loopback");
-            application.setQosEnable(false);
-            ProtocolConfig protocol = new ProtocolConfig("dubbo", port);
-            protocol.setHost("127.0.0.1");
-            protocol.setSerialization("hessian2");
-            ServiceConfig<UserService> service = new ServiceConfig<>();
-            service.setInterface(UserService.class);
-            service.setRef(new UserServiceImpl());
-            ReferenceConfig<UserService> reference = new ReferenceConfig<>();
-            reference.setInterface(UserService.class);
-            reference.setUrl("dubbo://127.0.0.1:" + port + "?serialization=hessian2");
-            reference.setParameters(Map.of("serialization", "hessian2", "prefer.serialization", "hessian2"));
-            reference.setTimeout(10_000);
-            reference.setRetries(0);
-            DubboBootstrap bootstrap = DubboBootstrap.newInstance().application(application)
-                    .registry(new RegistryConfig(RegistryConfig.NO_AVAILABLE)).protocol(protocol).service(service)
-                    .reference(reference);
+            int port = BenchServer.freePort();
+            ReferenceConfig<UserService> reference = DubboSide.reference(port);
+            DubboBootstrap bootstrap = DubboSide.provide(DubboSide.bootstrap("jmh-loopback"), port).reference(reference);
             bootstrap.start();
             users = reference.get();
             resources = bootstrap::destroy;

@@ -146,6 +146,26 @@ public final class LifecycleTracker {
         scan(true);
     }
 
+    /**
+     * Runs full collections until every watched, destroyed resource has been collected or
+     * reported as leaked, or {@code limit} has passed, then reports. For programs that end by
+     * showing what became of everything they made.
+     */
+    public LifecycleReport awaitCollected(java.time.Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (pendingWatches() > 0 && System.nanoTime() < deadline) {
+            System.gc();
+            checkNow();
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return report();
+    }
+
     /** Checks, then returns the counts and the leaks reported so far. */
     public LifecycleReport report() {
         checkNow();
