@@ -67,7 +67,7 @@ public final class RetainedHeap {
     }
 
     private static double[] dubbo(int count) {
-        Loopback.confineDubbo();
+        DubboSide.configure();
         ApplicationModel application = FrameworkModel.defaultModel().newApplication();
         ModuleModel module = application.newModule();
         Protocol protocol = application.getExtensionLoader(Protocol.class).getAdaptiveExtension();
