@@ -103,6 +103,12 @@ public final class ClassPolicy {
 
     private final Set<String> allowed = ConcurrentHashMap.newKeySet();
     private final List<String> allowedPrefixes = new CopyOnWriteArrayList<>();
+    /**
+     * Names found allowed, so that each message's class definitions cost one lookup rather than a
+     * walk of the block-list. Allowing only ever grows, so an answer once yes stays yes; refusals
+     * are not remembered, so hostile names cannot grow it.
+     */
+    private final Set<String> knownAllowed = ConcurrentHashMap.newKeySet();
     private final Set<Class<?>> walked = ConcurrentHashMap.newKeySet();
 
     private ClassPolicy() {
@@ -177,18 +183,22 @@ public final class ClassPolicy {
 
     /** Whether a peer may make us load and instantiate this class. */
     public boolean isAllowed(String className) {
+        if (knownAllowed.contains(className)) {
+            return true;
+        }
         if (isBlocked(className)) {
             return false;
         }
-        if (STANDARD.contains(className) || allowed.contains(className) || HESSIAN_HANDLES.contains(className)) {
+        if (STANDARD.contains(className) || allowed.contains(className) || HESSIAN_HANDLES.contains(className)
+                || startsWithAny(className, STANDARD_PREFIXES) || startsWithAny(className, allowedPrefixes)) {
+            knownAllowed.add(className);
             return true;
         }
-        for (String prefix : STANDARD_PREFIXES) {
-            if (className.startsWith(prefix)) {
-                return true;
-            }
-        }
-        for (String prefix : allowedPrefixes) {
+        return false;
+    }
+
+    private static boolean startsWithAny(String className, List<String> prefixes) {
+        for (String prefix : prefixes) {
             if (className.startsWith(prefix)) {
                 return true;
             }
