@@ -12,7 +12,6 @@ import io.tern.core.Proxies;
 import io.tern.registry.Registry;
 import io.tern.registry.RegistryUrls;
 import io.tern.transport.DubboProtocol;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -32,8 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class TernClient implements AsyncCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TernClient.class);
-    /** How long a provider that left keeps its calls in flight. */
-    private static final Duration GRACE = Duration.ofSeconds(10);
 
     private final TernClientBuilder config;
     private final DubboProtocol protocol;
@@ -98,7 +95,8 @@ public final class TernClient implements AsyncCloseable {
             return CompletableFuture.completedFuture(null);
         });
         DynamicDirectory<T> directory = DynamicDirectory.create(type, consumer,
-                provider -> protocol.refer(type, RegistryUrls.merge(provider, consumer)), GRACE, config.tracker);
+                provider -> protocol.refer(type, RegistryUrls.merge(provider, consumer)), DynamicDirectory.DEFAULT_GRACE,
+                config.tracker);
         Invoker<T> cluster = Clusters.join(directory, options.routers, config.tracker);
         own(cluster);
         Registry.Subscription subscription = r.subscribe(consumer, directory::notify);

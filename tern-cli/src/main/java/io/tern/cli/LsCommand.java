@@ -49,9 +49,7 @@ final class LsCommand implements Callable<Integer> {
             throw new UsageException("registry URL '" + url + "': protocol '" + registryUrl.protocol()
                     + "' (expected: zookeeper://host:port)");
         }
-        ServiceUrl connect = registryUrl.toBuilder().parameter("file-cache", false)
-                .parameter("timeout", registryUrl.intParameter("timeout", 5_000)).build();
-        try (ZooKeeperRegistry registry = ZooKeeperRegistry.connect(connect)) {
+        try (ZooKeeperRegistry registry = ZooKeeperRegistry.connect(Target.forCommandLine(registryUrl))) {
             Map<String, Map<String, List<Map<String, Object>>>> listing = new LinkedHashMap<>();
             List<String> names = service != null ? List.of(service)
                     : registry.services().stream().sorted().toList();

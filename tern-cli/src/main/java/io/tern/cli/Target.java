@@ -72,10 +72,19 @@ final class Target implements AutoCloseable {
             throw new UsageException("registry URL '" + spec.url() + "' needs the service to call"
                     + " (expected: --service com.example.Service)");
         }
-        ServiceUrl registry = url.toBuilder().parameter("file-cache", false)
-                .parameter("timeout", url.intParameter("timeout", 5_000)).build();
+        ServiceUrl registry = forCommandLine(url);
         TernClient client = builder().registry(registry.toString()).build();
         return reference(client, spec.service(), spec, r -> { });
+    }
+
+    /**
+     * A registry URL as the command line connects to it: no cache file (a command reads the
+     * registry, it does not keep providers across runs) and a five-second connection timeout
+     * unless the URL gives one.
+     */
+    static ServiceUrl forCommandLine(ServiceUrl registryUrl) {
+        return registryUrl.toBuilder().parameter("file-cache", false)
+                .parameter("timeout", registryUrl.intParameter("timeout", 5_000)).build();
     }
 
     private static TernClientBuilder builder() {

@@ -36,6 +36,9 @@ public final class DynamicDirectory<T> implements Directory<T> {
 
     private static final Logger log = LoggerFactory.getLogger(DynamicDirectory.class);
 
+    /** How long a removed invoker may finish its calls unless told otherwise. */
+    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+
     private record Snapshot<T>(List<Invoker<T>> invokers, Map<ServiceUrl, Invoker<T>> byUrl) {
     }
 
@@ -79,7 +82,7 @@ public final class DynamicDirectory<T> implements Directory<T> {
 
     public static <T> DynamicDirectory<T> create(Class<T> type, ServiceUrl consumerUrl,
             Function<ServiceUrl, Invoker<T>> factory) {
-        return create(type, consumerUrl, factory, Duration.ofSeconds(10), LifecycleTracker.global());
+        return create(type, consumerUrl, factory, DEFAULT_GRACE, LifecycleTracker.global());
     }
 
     @Override

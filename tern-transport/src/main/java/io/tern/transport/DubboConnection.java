@@ -9,6 +9,7 @@ import io.tern.MethodDescriptor;
 import io.tern.Result;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
+import io.tern.ServiceKey;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -97,11 +98,12 @@ final class DubboConnection implements DubboFrameDecoder.PendingLookup {
 
     private RpcException writeFailed(Invocation invocation, @Nullable Throwable cause) {
         return new RpcException(RpcStatus.NETWORK, "write to " + client.address + " failed for "
-                + describe(invocation) + ": " + cause, cause);
+                + describe(invocation.serviceKey(), invocation.methodName()) + ": " + cause, cause);
     }
 
-    private static String describe(Invocation invocation) {
-        return invocation.serviceKey() + "#" + invocation.methodName();
+    /** {@code service#method}, as messages name a call. */
+    static String describe(ServiceKey serviceKey, String methodName) {
+        return serviceKey + "#" + methodName;
     }
 
     @Override

@@ -40,7 +40,7 @@ final class PendingCall extends CompletableFuture<Result> implements DubboFrameD
 
     /** {@code service#method}, for messages; built only when one is written. */
     String description() {
-        return serviceKey + "#" + methodName;
+        return DubboConnection.describe(serviceKey, methodName);
     }
 
     @Override
