@@ -11,7 +11,10 @@ import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.tern.serialization.ClassPolicy;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What must hold whichever side is Apache Dubbo: each case calls through the consumer of the
@@ -149,6 +152,32 @@ abstract class InteropCases {
         assertThatThrownBy(() -> service().failUnchecked("bad quantity"))
                 .isExactlyInstanceOf(IllegalArgumentException.class)
                 .hasMessage("bad quantity");
+    }
+
+    /** The JDK exceptions every class policy allows, each of which a service may throw. */
+    static List<String> jdkExceptions() {
+        return ClassPolicy.standardClassNames().stream()
+                .filter(name -> name.startsWith("java."))
+                .filter(name -> {
+                    try {
+                        Class<?> type = Class.forName(name);
+                        return Exception.class.isAssignableFrom(type) || Error.class.isAssignableFrom(type);
+                    } catch (ClassNotFoundException e) {
+                        throw new AssertionError(name, e);
+                    }
+                })
+                .sorted()
+                .toList();
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdkExceptions")
+    void everyJdkExceptionTheClassPolicyAllowsArrivesAsItself(String exceptionClass) {
+        assertThatThrownBy(() -> service().raise(exceptionClass, "raised " + exceptionClass))
+                .satisfies(thrown -> {
+                    assertThat(thrown.getClass().getName()).as("%s", thrown).isEqualTo(exceptionClass);
+                    assertThat(thrown.getMessage()).contains("raised " + exceptionClass);
+                });
     }
 
     @Test

@@ -54,6 +54,9 @@ public interface InteropService {
 
     void failUnchecked(String message);
 
+    /** Throws an exception of the named class with this message. */
+    void raise(String exceptionClass, String message) throws Exception;
+
     /** Returns the request attachment {@code key}, and answers with the attachment {@code echo=pong}. */
     String attachment(String key);
 

@@ -148,6 +148,11 @@ public class InteropServiceImpl implements InteropService {
     }
 
     @Override
+    public void raise(String exceptionClass, String message) throws Exception {
+        io.tern.testing.StandardExceptions.raise(exceptionClass, message);
+    }
+
+    @Override
     public String attachment(String key) {
         responseAttachment.accept("echo", "pong");
         Object value = requestAttachment.apply(key);

@@ -33,12 +33,14 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ClassPolicy {
 
-    /** Gadget families no configuration can allow. */
-    private static final List<String> BLOCKED_PREFIXES = List.of(
+    /**
+     * Gadget packages no configuration can allow: a class is blocked when its name starts with one
+     * of these, each ending in its dot so that a package never matches a longer name.
+     */
+    private static final List<String> BLOCKED_PACKAGES = List.of(
             "bsh.", "ch.qos.logback.core.db.", "clojure.", "com.caucho.", "com.mchange.",
-            "com.rometools.rome.feed.", "com.sun.", "groovy.lang.", "java.lang.ProcessBuilder", "java.lang.Runtime",
-            "java.lang.Class", "java.lang.reflect.", "java.lang.invoke.", "java.net.URLClassLoader",
-            "java.rmi.", "java.beans.", "java.util.ServiceLoader", "javassist.", "javax.imageio.", "javax.management.",
+            "com.rometools.rome.feed.", "com.sun.", "groovy.lang.", "java.lang.reflect.", "java.lang.invoke.",
+            "java.rmi.", "java.beans.", "javassist.", "javax.imageio.", "javax.management.",
             "javax.naming.", "javax.script.", "javax.sound.", "javax.swing.", "javax.xml.", "jdk.", "net.bytebuddy.",
             "ognl.", "org.apache.bcel.", "org.apache.commons.beanutils.", "org.apache.commons.codec.",
             "org.apache.commons.collections.functors.", "org.apache.commons.collections4.functors.",
@@ -47,6 +49,18 @@ public final class ClassPolicy {
             "org.apache.xalan.", "org.apache.xbean.", "org.aspectj.", "org.codehaus.groovy.runtime.", "org.dom4j.",
             "org.hibernate.", "org.jboss.", "org.junit.", "org.mockito.", "org.mozilla.javascript.",
             "org.springframework.", "org.thymeleaf.", "sun.");
+
+    /**
+     * Classes outside those packages that run code or reach the system when made; blocked by
+     * exact name, and so are their nested classes ({@code java.lang.ProcessBuilder$Redirect}).
+     */
+    private static final Set<String> BLOCKED_CLASSES = Set.of(
+            "java.lang.Runtime", "java.lang.ProcessBuilder", "java.lang.Process", "java.lang.ProcessHandle",
+            "java.lang.Class", "java.lang.ClassLoader", "java.lang.ClassValue", "java.lang.Module",
+            "java.lang.ModuleLayer", "java.lang.System", "java.lang.Thread", "java.lang.ThreadGroup",
+            "java.lang.SecurityManager", "java.net.URLClassLoader", "java.security.SecureClassLoader",
+            "java.util.ServiceLoader", "java.util.Timer", "java.net.Socket", "java.net.ServerSocket",
+            "java.net.DatagramSocket", "java.net.MulticastSocket");
 
     /** Standard value types, by exact name. */
     private static final Set<String> STANDARD = Set.of(
@@ -119,14 +133,21 @@ public final class ClassPolicy {
         return new ClassPolicy();
     }
 
-    /** Whether a class name falls in the block-list. */
+    /** Whether a class name, or a package prefix ending in its dot, falls in the block-list. */
     public static boolean isBlocked(String className) {
-        for (String prefix : BLOCKED_PREFIXES) {
-            if (className.startsWith(prefix)) {
-                return true;
-            }
+        int nested = className.indexOf('$');
+        if (BLOCKED_CLASSES.contains(nested < 0 ? className : className.substring(0, nested))) {
+            return true;
         }
-        return false;
+        return startsWithAny(className, BLOCKED_PACKAGES);
+    }
+
+    /**
+     * The classes every policy allows without configuration: the standard value types, the
+     * common JDK exceptions among them, and Tern's own exceptions.
+     */
+    public static Set<String> standardClassNames() {
+        return STANDARD;
     }
 
     /** Allows the classes reachable from a service interface's signatures. Idempotent. */

@@ -210,6 +210,44 @@ class Hessian2SerializationTest {
     }
 
     @Test
+    void blockListMatchesWholeClassNamesAndPackagesNotNamePrefixes() {
+        assertThat(List.of("java.lang.RuntimeException", "java.lang.ClassCastException",
+                "java.lang.ClassNotFoundException", "java.lang.ClassFormatError", "java.lang.ThreadDeath",
+                "java.lang.Systematic", "com.sunny.Dto", "java.lang.reflectx.Dto"))
+                .allSatisfy(name -> assertThat(ClassPolicy.isBlocked(name)).as(name).isFalse());
+        assertThat(List.of("java.lang.Runtime", "java.lang.Class", "java.lang.ClassLoader", "java.lang.ProcessBuilder",
+                "java.lang.ProcessBuilder$Redirect", "java.lang.Thread", "java.lang.System", "java.util.Timer",
+                "java.lang.reflect.Method", "com.sun.rowset.JdbcRowSetImpl", "javax.naming.InitialContext"))
+                .allSatisfy(name -> assertThat(ClassPolicy.isBlocked(name)).as(name).isTrue());
+        assertThat(ClassPolicy.strict().isAllowed("java.lang.RuntimeException")).isTrue();
+    }
+
+    @Test
+    void everyStandardExceptionRoundTripsAsItself() throws Exception {
+        List<String> exceptions = ClassPolicy.standardClassNames().stream()
+                .filter(name -> Throwable.class.isAssignableFrom(load(name)))
+                .sorted()
+                .toList();
+        assertThat(exceptions).contains("java.lang.RuntimeException", "java.lang.ClassCastException",
+                "java.lang.ClassNotFoundException", "java.io.IOException");
+        for (String name : exceptions) {
+            Throwable sent = io.tern.testing.StandardExceptions.create(name, "boom: " + name);
+            Object received = read(write(sent)).readObject();
+            assertThat(received).as(name).isInstanceOf(Throwable.class);
+            assertThat(received.getClass().getName()).isEqualTo(name);
+            assertThat(((Throwable) received).getMessage()).as(name).contains("boom: " + name);
+        }
+    }
+
+    private static Class<?> load(String name) {
+        try {
+            return Class.forName(name);
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError(name, e);
+        }
+    }
+
+    @Test
     void truncatedInputFailsAsASerializationError() throws IOException {
         byte[] whole = write(Map.of("key", "value"));
         byte[] truncated = java.util.Arrays.copyOf(whole, whole.length - 3);

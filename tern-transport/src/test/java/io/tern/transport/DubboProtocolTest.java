@@ -83,6 +83,33 @@ class DubboProtocolTest {
     }
 
     @Test
+    void everyStandardExceptionArrivesAsItself() {
+        Greeter greeter = refer("");
+        List<String> exceptions = io.tern.serialization.ClassPolicy.standardClassNames().stream()
+                .filter(name -> isExceptionOrError(name))
+                .sorted()
+                .toList();
+        assertThat(exceptions).contains("java.lang.RuntimeException", "java.lang.ClassCastException",
+                "java.lang.ClassNotFoundException", "io.tern.RpcException");
+
+        for (String name : exceptions) {
+            assertThatThrownBy(() -> greeter.raise(name, "raised " + name)).as(name).satisfies(thrown -> {
+                assertThat(thrown.getClass().getName()).isEqualTo(name);
+                assertThat(thrown.getMessage()).contains("raised " + name);
+            });
+        }
+    }
+
+    private static boolean isExceptionOrError(String className) {
+        try {
+            Class<?> type = Class.forName(className);
+            return Exception.class.isAssignableFrom(type) || Error.class.isAssignableFrom(type);
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError(className, e);
+        }
+    }
+
+    @Test
     void genericCallsReachTheProvider() {
         Invoker<GenericService> invoker = consumer.refer(GenericService.class, url);
         GenericService generic = Proxies.create(invoker);

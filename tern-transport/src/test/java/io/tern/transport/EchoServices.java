@@ -31,6 +31,9 @@ public final class EchoServices {
 
         void failUnchecked(String message);
 
+        /** Throws an exception of the named class with this message. */
+        void raise(String exceptionClass, String message) throws Exception;
+
         int size(byte[] data);
 
         void notify(String message);
@@ -89,6 +92,11 @@ public final class EchoServices {
         @Override
         public void failUnchecked(String message) {
             throw new IllegalStateException(message);
+        }
+
+        @Override
+        public void raise(String exceptionClass, String message) throws Exception {
+            io.tern.testing.StandardExceptions.raise(exceptionClass, message);
         }
 
         @Override
