@@ -65,19 +65,39 @@ public final class RpcContext {
         CURRENT.get().lastResponse = attachments;
     }
 
-    /** Enters a service method call; returns the context to restore with {@link #exitCall}. */
-    static RpcContext enterCall(Map<String, Object> requestAttachments) {
-        RpcContext context = CURRENT.get();
-        context.request = requestAttachments;
-        context.response = null;
-        return context;
+    /** The calling thread's context, for a service method call to enter and leave. */
+    static RpcContext current() {
+        return CURRENT.get();
     }
 
-    /** Leaves a service method call; returns what it attached to its answer, or {@code null}. */
-    static @Nullable Map<String, Object> exitCall(RpcContext context) {
-        Map<String, Object> response = context.response;
-        context.request = Map.of();
-        context.response = null;
+    /** The attachments of the service method call running on this thread, if any. */
+    Map<String, Object> request() {
+        return request;
+    }
+
+    /** What the running service method has attached to its answer so far, or {@code null}. */
+    @Nullable Map<String, Object> response() {
         return response;
+    }
+
+    /**
+     * Enters a service method call. A call may run inside another on the same thread (an injvm
+     * call from a service method): the caller saves {@link #request()} and {@link #response()}
+     * first and gives them back to {@link #exitCall}.
+     */
+    void enterCall(Map<String, Object> requestAttachments) {
+        request = requestAttachments;
+        response = null;
+    }
+
+    /**
+     * Leaves a service method call, restoring the enclosing call's state; returns what the call
+     * attached to its answer, or {@code null}.
+     */
+    @Nullable Map<String, Object> exitCall(Map<String, Object> outerRequest, @Nullable Map<String, Object> outerResponse) {
+        Map<String, Object> answered = response;
+        request = outerRequest;
+        response = outerResponse;
+        return answered;
     }
 }

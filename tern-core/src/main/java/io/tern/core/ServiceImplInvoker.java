@@ -59,16 +59,19 @@ final class ServiceImplInvoker<T> extends AbstractInvoker<T> {
 
     CompletableFuture<Result> call(MethodDescriptor md, @Nullable Object[] arguments, Map<String, Object> attachments) {
         Object value;
-        RpcContext context = RpcContext.enterCall(attachments);
+        RpcContext context = RpcContext.current();
+        Map<String, Object> outerRequest = context.request();
+        Map<String, Object> outerResponse = context.response();
+        context.enterCall(attachments);
         Map<String, Object> answered;
         try {
             value = handles[md.index()].invokeExact((Object) implementation, arguments);
         } catch (Throwable t) {
-            answered = RpcContext.exitCall(context);
+            answered = context.exitCall(outerRequest, outerResponse);
             Result failed = Result.exception(t);
             return CompletableFuture.completedFuture(answered == null ? failed : failed.withAttachments(answered));
         }
-        answered = RpcContext.exitCall(context);
+        answered = context.exitCall(outerRequest, outerResponse);
         if (!md.isAsync()) {
             Result result = Result.value(value);
             return CompletableFuture.completedFuture(answered == null ? result : result.withAttachments(answered));
