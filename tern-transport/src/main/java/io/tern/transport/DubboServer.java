@@ -227,8 +227,8 @@ final class DubboServer implements DubboCodec.ServiceLookup {
         return connections.size();
     }
 
-    /** Runs a decoded call per the dispatch option; returns false if the pool refused it. */
-    boolean dispatch(Runnable call) {
+    /** Runs an accepted call per the dispatch option; returns false if the pool refused it. */
+    boolean dispatch(ServerConnectionHandler.ServerCall call) {
         if (executor == null) {
             call.run();
             return true;
@@ -241,7 +241,8 @@ final class DubboServer implements DubboCodec.ServiceLookup {
         }
     }
 
-    void callStarted() {
+    /** Counts a call from the moment it is accepted, so that closing waits for queued calls too. */
+    void callAccepted() {
         inFlight.incrementAndGet();
     }
 
@@ -280,8 +281,12 @@ final class DubboServer implements DubboCodec.ServiceLookup {
         }
         long waitMillis = options.shutdownTimeout().toMillis();
         io.netty.util.Timeout deadline = resources.timer.newTimeout(t -> {
-            if (drained.complete(null)) {
-                log.warn("closing {} with {} calls still running after {} ms", address, inFlight.get(), waitMillis);
+            if (!drained.isDone()) {
+                int refused = refuseQueued(waitMillis);
+                if (drained.complete(null)) {
+                    log.warn("closing {} with {} calls still running after {} ms ({} queued calls refused)", address,
+                            inFlight.get(), waitMillis, refused);
+                }
             }
         }, Math.max(1, waitMillis), TimeUnit.MILLISECONDS);
         drained.whenComplete((ignored, failure) -> {
@@ -291,14 +296,59 @@ final class DubboServer implements DubboCodec.ServiceLookup {
             for (Channel ch : connections) {
                 closes.add(toFuture(ch.close()));
             }
-            CompletableFuture.allOf(closes.toArray(new CompletableFuture<?>[0])).whenComplete((a, b) -> {
-                if (executor != null) {
-                    executor.shutdown();
-                }
-                closeFuture.complete(null);
-            });
+            CompletableFuture.allOf(closes.toArray(new CompletableFuture<?>[0]))
+                    .thenCompose(a -> terminateExecutor(waitMillis))
+                    .whenComplete((a, b) -> closeFuture.complete(null));
         });
         return closeFuture;
+    }
+
+    /** Answers the calls still queued when the shutdown timeout ends; returns how many. */
+    private int refuseQueued(long waitMillis) {
+        if (!(executor instanceof WorkStealingPool pool)) {
+            return 0; // direct and virtual-thread dispatch start every call at once
+        }
+        List<Runnable> queued = pool.drainQueued();
+        String why = "server " + address + " is shutting down: the call did not start within the shutdown timeout of "
+                + waitMillis + " ms (expected: another provider)";
+        for (Runnable call : queued) {
+            ((ServerConnectionHandler.ServerCall) call).refuse(why);
+        }
+        return queued.size();
+    }
+
+    /**
+     * Stops the executor and completes when its threads are gone: calls still running past the
+     * shutdown timeout are interrupted, and waited for once more as long.
+     */
+    private CompletableFuture<Void> terminateExecutor(long waitMillis) {
+        ExecutorService pool = executor;
+        if (pool == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        pool.shutdown();
+        if (pool.isTerminated()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> terminated = new CompletableFuture<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                if (!pool.awaitTermination(waitMillis, TimeUnit.MILLISECONDS)) {
+                    pool.shutdownNow();
+                    if (!pool.awaitTermination(waitMillis, TimeUnit.MILLISECONDS)) {
+                        log.warn("closing {}: call threads still running {} ms after they were interrupted", address,
+                                waitMillis);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                terminated.complete(null);
+            }
+        }, "tern-server-close-" + address);
+        waiter.setDaemon(true);
+        waiter.start();
+        return terminated;
     }
 
     private static CompletableFuture<Void> toFuture(ChannelFuture channelFuture) {

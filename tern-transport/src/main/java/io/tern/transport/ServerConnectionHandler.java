@@ -62,10 +62,43 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
                     + String.join(", ", server.exportedAt(request.path)) + ")"));
             return;
         }
-        if (!server.dispatch(() -> run(exporter, request))) {
-            answerFailure(request, new RpcException(RpcStatus.SERVER_BUSY, "server thread pool exhausted on "
-                    + server.address + ": " + server.options.threads() + " threads busy, " + server.options.queues()
-                    + " queued (expected: a free thread; raise threads or queues)"));
+        server.callAccepted();
+        if (!server.dispatch(new ServerCall(exporter, request))) {
+            try {
+                answerFailure(request, new RpcException(RpcStatus.SERVER_BUSY, "server thread pool exhausted on "
+                        + server.address + ": " + server.options.threads() + " threads busy, "
+                        + server.options.queues() + " queued (expected: a free thread; raise threads or queues)"));
+            } finally {
+                server.callFinished();
+            }
+        }
+    }
+
+    /**
+     * A call accepted for dispatch. The server counts it from acceptance until it has been
+     * answered: run, or refused by a closing server before it started.
+     */
+    final class ServerCall implements Runnable {
+        private final DubboExporter<?> exporter;
+        private final DecodedRequest request;
+
+        ServerCall(DubboExporter<?> exporter, DecodedRequest request) {
+            this.exporter = exporter;
+            this.request = request;
+        }
+
+        @Override
+        public void run() {
+            ServerConnectionHandler.this.run(exporter, request);
+        }
+
+        /** Answers the call, which never started, with SERVER_BUSY. */
+        void refuse(String why) {
+            try {
+                answerFailure(request, new RpcException(RpcStatus.SERVER_BUSY, why));
+            } finally {
+                server.callFinished();
+            }
         }
     }
 
@@ -77,7 +110,6 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void run(DubboExporter<?> exporter, DecodedRequest request) {
-        server.callStarted();
         CompletableFuture<Result> future;
         try {
             Invocation invocation = Invocation.of(exporter.key(), request.method, request.arguments);

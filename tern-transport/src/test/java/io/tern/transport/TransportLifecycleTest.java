@@ -194,6 +194,85 @@ class TransportLifecycleTest {
     }
 
     @Test
+    void closingWithAFullQueueAnswersEveryQueuedCall() throws Exception {
+        BlockingGreeter blocking = new BlockingGreeter();
+        int queues = 4;
+        try (DubboProtocol provider = DubboProtocol.builder()
+                .serverOptions(ServerOptions.DEFAULT.withThreads(1, queues)).build();
+                DubboProtocol consumer = DubboProtocol.create()) {
+            Exporter<Greeter> exporter = provider.export(Invokers.of(Greeter.class, blocking,
+                    ServiceUrl.parse("dubbo://127.0.0.1:0/" + Greeter.class.getName() + "?timeout=30000")));
+            Greeter greeter = Proxies.create(consumer.refer(Greeter.class, exporter.url()));
+            CompletableFuture<String> running = CompletableFuture.supplyAsync(() -> sleepQuietly(greeter));
+            assertThat(blocking.entered.await(10, TimeUnit.SECONDS)).isTrue();
+            List<CompletableFuture<String>> queued = new ArrayList<>();
+            for (int i = 0; i < queues; i++) {
+                queued.add(greeter.greetAsync("queued " + i));
+            }
+            // One connection, read in order: the refusal of the next call proves the queue full.
+            assertThatThrownBy(() -> greeter.greet("one too many")).isInstanceOfSatisfying(RpcException.class,
+                    e -> assertThat(e.status()).isEqualTo(RpcStatus.SERVER_BUSY));
+
+            CompletableFuture<Void> unexported = exporter.closeAsync();
+            assertThat(unexported).isNotDone();
+            blocking.release.countDown();
+
+            assertThat(running).succeedsWithin(Duration.ofSeconds(10)).isEqualTo("released");
+            for (int i = 0; i < queues; i++) {
+                assertThat(queued.get(i)).succeedsWithin(Duration.ofSeconds(10)).isEqualTo("Hello, queued " + i);
+            }
+            assertThat(unexported).succeedsWithin(Duration.ofSeconds(10));
+            assertThat(Thread.getAllStackTraces().keySet()).as("the call pool's threads are gone when close completes")
+                    .noneMatch(t -> t.getName().startsWith("tern-server-127.0.0.1:" + exporter.url().port() + "-"));
+        }
+    }
+
+    @Test
+    void callsStillQueuedAtTheShutdownTimeoutAreRefusedWithAStatusNotDropped() throws Exception {
+        BlockingGreeter blocking = new BlockingGreeter();
+        int queues = 3;
+        try (DubboProtocol provider = DubboProtocol.builder()
+                .serverOptions(ServerOptions.DEFAULT.withThreads(1, queues).withShutdownTimeout(Duration.ofMillis(200)))
+                .build();
+                DubboProtocol consumer = DubboProtocol.create()) {
+            Exporter<Greeter> exporter = provider.export(Invokers.of(Greeter.class, blocking,
+                    ServiceUrl.parse("dubbo://127.0.0.1:0/" + Greeter.class.getName() + "?timeout=30000")));
+            Greeter greeter = Proxies.create(consumer.refer(Greeter.class, exporter.url()));
+            CompletableFuture<String> running = CompletableFuture.supplyAsync(() -> sleepQuietly(greeter));
+            assertThat(blocking.entered.await(10, TimeUnit.SECONDS)).isTrue();
+            List<CompletableFuture<String>> queued = new ArrayList<>();
+            for (int i = 0; i < queues; i++) {
+                queued.add(greeter.greetAsync("queued " + i));
+            }
+            assertThatThrownBy(() -> greeter.greet("one too many")).isInstanceOfSatisfying(RpcException.class,
+                    e -> assertThat(e.status()).isEqualTo(RpcStatus.SERVER_BUSY));
+
+            CompletableFuture<Void> unexported = exporter.closeAsync();
+
+            for (CompletableFuture<String> call : queued) {
+                assertThat(call).failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause()
+                        .isInstanceOfSatisfying(RpcException.class, e -> {
+                            assertThat(e.status()).isEqualTo(RpcStatus.SERVER_BUSY);
+                            assertThat(e.getMessage()).contains("is shutting down: the call did not start within the"
+                                    + " shutdown timeout of 200 ms");
+                        });
+            }
+            assertThat(unexported).succeedsWithin(Duration.ofSeconds(10));
+            assertThat(running).failsWithin(Duration.ofSeconds(10));
+        } finally {
+            blocking.release.countDown();
+        }
+    }
+
+    private static String sleepQuietly(Greeter greeter) {
+        try {
+            return greeter.sleep(0);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void gracefulShutdownTellsConsumersAndLetsCallsInFlightFinish() throws Exception {
         BlockingGreeter blocking = new BlockingGreeter();
         CountDownLatch entered = blocking.entered;
