@@ -80,6 +80,10 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
         return failback == null ? 0 : failback.size();
     }
 
+    long failbackAbandoned() {
+        return failback == null ? 0 : failback.abandoned();
+    }
+
     Directory<T> directory() {
         return directory;
     }

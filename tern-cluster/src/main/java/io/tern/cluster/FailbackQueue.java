@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Failed calls waiting for a background retry: at most {@code failbackTasks} of them (a new
  * failure pushes the oldest out), each retried at most {@code failbackRetries} times, every
- * {@code failbackInterval}. Memory stays bounded through any outage. Owned by its cluster
+ * {@code failbackInterval} ({@code failbackRetries=0} queues nothing). Memory stays bounded through any outage. Owned by its cluster
  * invoker; its thread starts with the first failure and stops when the invoker closes.
  */
 final class FailbackQueue<T> {
@@ -36,6 +36,7 @@ final class FailbackQueue<T> {
     private final ClusterConfig config;
     private final ArrayDeque<Task> tasks = new ArrayDeque<>();
     private final ReentrantLock lock = new ReentrantLock();
+    private final java.util.concurrent.atomic.AtomicLong abandoned = new java.util.concurrent.atomic.AtomicLong();
     private ScheduledExecutorService executor;
     private boolean closed;
 
@@ -45,6 +46,12 @@ final class FailbackQueue<T> {
     }
 
     void add(Invocation invocation, RpcException failure) {
+        if (config.failbackRetries() == 0) {
+            log.debug("failback: {} failed and is not retried (failbackretries=0): {}", invocation.methodName(),
+                    failure.getMessage());
+            abandoned.incrementAndGet();
+            return;
+        }
         lock.lock();
         try {
             if (closed) {
@@ -52,6 +59,7 @@ final class FailbackQueue<T> {
             }
             if (tasks.size() >= config.failbackTasks()) {
                 tasks.pollFirst();
+                abandoned.incrementAndGet();
             }
             tasks.addLast(new Task(invocation));
             if (executor == null) {
@@ -92,6 +100,7 @@ final class FailbackQueue<T> {
             if (!ok && ++task.attempts < config.failbackRetries()) {
                 requeue(task);
             } else if (!ok) {
+                abandoned.incrementAndGet();
                 log.warn("failback: gave up on {} after {} retries", task.invocation.methodName(), task.attempts);
             }
         }
@@ -102,10 +111,20 @@ final class FailbackQueue<T> {
         try {
             if (!closed && tasks.size() < config.failbackTasks()) {
                 tasks.addLast(task);
+            } else {
+                abandoned.incrementAndGet();
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Failed calls given up on: out of retries, pushed out by newer failures, or never queued
+     * ({@code failbackRetries=0}).
+     */
+    long abandoned() {
+        return abandoned.get();
     }
 
     int size() {

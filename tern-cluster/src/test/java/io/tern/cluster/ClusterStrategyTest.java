@@ -128,6 +128,25 @@ class ClusterStrategyTest {
     }
 
     @Test
+    void failbackRetriesExactlyFailbackRetriesTimes() {
+        for (int retries : new int[] {0, 1, 3}) {
+            FakeInvoker down = FakeInvoker.failing("10.0.0.1:1", RpcStatus.NETWORK);
+            ClusterConfig config = new ClusterConfig(ClusterStrategy.FAILBACK, LoadBalancers.RANDOM, 0, 1, false, 10,
+                    retries, Duration.ofMillis(20), Map.of());
+            try (Invoker<FakeInvoker.Service> cluster = cluster(config, List.of(down))) {
+                ClusterInvoker<?> failback = (ClusterInvoker<?>) cluster;
+                assertThat(call(cluster)).isNull();
+                if (retries == 0) {
+                    assertThat(failback.failbackQueueSize()).as("nothing queued with failbackretries=0").isZero();
+                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> failback.failbackAbandoned() == 1);
+                assertThat(failback.failbackQueueSize()).isZero();
+                assertThat(down.calls.get()).as("calls with failbackretries=%d", retries).isEqualTo(1 + retries);
+            }
+        }
+    }
+
+    @Test
     void failbackMemoryStaysBoundedThroughAnOutage() {
         FakeInvoker down = FakeInvoker.failing("10.0.0.1:1", RpcStatus.NETWORK);
         ClusterConfig bounded = new ClusterConfig(ClusterStrategy.FAILBACK, LoadBalancers.RANDOM, 0, 1, false, 100, 3,
