@@ -62,6 +62,7 @@ public final class ZooKeeperRegistry implements Registry {
     private final Set<ServiceUrl> unregistering = ConcurrentHashMap.newKeySet();
     private final Set<ZkSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private final @Nullable RegistryCache cache;
     private final LifecycleTracker.Tracked tracked;
 
@@ -312,19 +313,37 @@ public final class ZooKeeperRegistry implements Registry {
         }
     }
 
+    /**
+     * Stops at once — no new registrations or subscriptions, no more notifications — and removes
+     * its nodes and watches and closes the client in the background, since each of those waits for
+     * ZooKeeper: the future completes when they are done.
+     */
     @Override
     public CompletableFuture<Void> closeAsync() {
-        if (closed.compareAndSet(false, true)) {
-            tracked.destroyed(this);
-            new ArrayList<>(subscriptions).forEach(ZkSubscription::close);
-            if (connected()) {
-                registered.forEach(this::delete);
-            } // else the nodes go when the session does
-            registered.clear();
-            unregistering.clear();
-            client.close();
+        if (!closed.compareAndSet(false, true)) {
+            return closeFuture;
         }
-        return CompletableFuture.completedFuture(null);
+        tracked.destroyed(this);
+        List<ZkSubscription> watching = new ArrayList<>(subscriptions);
+        watching.forEach(ZkSubscription::deactivate);
+        Thread closer = new Thread(() -> {
+            try {
+                watching.forEach(ZkSubscription::close);
+                if (connected()) {
+                    registered.forEach(this::delete);
+                } // else the nodes go when the session does
+                registered.clear();
+                unregistering.clear();
+                client.close();
+            } catch (RuntimeException e) {
+                log.warn("registry: closing {}: {}", url.address(), e.toString());
+            } finally {
+                closeFuture.complete(null);
+            }
+        }, "tern-registry-close-" + url.address());
+        closer.setDaemon(true);
+        closer.start();
+        return closeFuture;
     }
 
     /**
@@ -416,10 +435,15 @@ public final class ZooKeeperRegistry implements Registry {
             }
         }
 
+        /** Stops notifying; {@link #close} still removes the watch. */
+        void deactivate() {
+            active.set(false);
+        }
+
         @Override
         public void close() {
-            if (active.compareAndSet(true, false)) {
-                subscriptions.remove(this);
+            if (subscriptions.remove(this)) {
+                active.set(false);
                 // Removing one watcher leaves the server's watch in place (it serves every watcher
                 // of this session on the path); the last subscription on a path removes them all.
                 boolean last = subscriptions.stream().noneMatch(other -> other.path.equals(path));

@@ -141,6 +141,26 @@ class ZooKeeperRegistryTest {
     }
 
     @Test
+    void closeAsyncReturnsAtOnceAndCompletesWhenZooKeeperWorkIsDone() throws Exception {
+        List<List<ServiceUrl>> seen = new CopyOnWriteArrayList<>();
+        try (TestingServer own = new TestingServer(true)) {
+            ZooKeeperRegistry registry = ZooKeeperRegistry.connect(ServiceUrl.parse("zookeeper://"
+                    + own.getConnectString() + "?session=4000&timeout=2000&file-cache=false"));
+            registry.register(provider(20051, "6.0"));
+            registry.subscribe(consumer("6.0"), seen::add);
+            own.stop(); // every ZooKeeper operation now waits for Curator's retries
+
+            java.util.concurrent.CompletableFuture<Void> closed = registry.closeAsync();
+
+            assertThat(closed).as("not waiting for ZooKeeper on the caller's thread").isNotDone();
+            assertThat(registry.closeAsync()).isSameAs(closed);
+            assertThatThrownBy(() -> registry.register(provider(20052, "6.0"))).isInstanceOf(IllegalStateException.class);
+            assertThat(closed).succeedsWithin(Duration.ofSeconds(120));
+            assertThat(registry.size()).isZero();
+        }
+    }
+
+    @Test
     void anUnreachableZooKeeperIsNamed() {
         ServiceUrl nowhere = ServiceUrl.parse("zookeeper://127.0.0.1:1?timeout=500");
         assertThatThrownBy(() -> ZooKeeperRegistry.connect(nowhere))
