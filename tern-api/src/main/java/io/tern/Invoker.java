@@ -31,6 +31,15 @@ public interface Invoker<T> extends AsyncCloseable {
     /** Whether the invoker takes calls now: not closed, and its provider reachable. */
     boolean isAvailable();
 
+    /**
+     * Whether the invoker cannot take calls yet but is about to: it is making its first
+     * connection. A call made now waits for that attempt (at most its timeout); a cluster sends
+     * calls to a connecting invoker only when none is {@linkplain #isAvailable() available}.
+     */
+    default boolean isConnecting() {
+        return false;
+    }
+
     /** Whether {@link #close()} has started. */
     boolean isDestroyed();
 }

@@ -74,6 +74,11 @@ public final class ServiceKey {
         return version.isEmpty() ? NO_VERSION : version;
     }
 
+    /** A call of one of its methods as messages name it: {@code group/interface:version#method}. */
+    public String call(String methodName) {
+        return text + "#" + methodName;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {

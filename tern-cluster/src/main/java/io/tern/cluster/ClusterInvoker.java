@@ -94,7 +94,7 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
             return false;
         }
         for (Invoker<T> invoker : directory.invokers()) {
-            if (invoker.isAvailable()) {
+            if (invoker.isAvailable() || invoker.isConnecting()) {
                 return true;
             }
         }
@@ -139,18 +139,16 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
         return lb != null ? lb : balancers.computeIfAbsent(name, n -> LoadBalancers.create(n, stats, random, clock));
     }
 
-    /** A provider for the call, not in {@code excluded}, or {@code null} when none is usable. */
+    /**
+     * A provider for the call, not in {@code excluded}, or {@code null} when none is usable: an
+     * available one, else one still making its first connection (the call waits for it).
+     */
     @Nullable Invoker<T> select(List<Invoker<T>> routed, Invocation invocation, Set<Invoker<T>> excluded) {
         List<Invoker<T>> usable = routed;
         for (int i = 0; i < routed.size(); i++) {
             Invoker<T> invoker = routed.get(i);
             if (excluded.contains(invoker) || !invoker.isAvailable()) {
-                usable = new ArrayList<>(routed.size());
-                for (Invoker<T> candidate : routed) {
-                    if (!excluded.contains(candidate) && candidate.isAvailable()) {
-                        usable.add(candidate);
-                    }
-                }
+                usable = candidates(routed, excluded);
                 break;
             }
         }
@@ -170,6 +168,23 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
         return chosen;
     }
 
+    /** The available invokers not excluded; when there are none, the connecting ones. */
+    private static <T> List<Invoker<T>> candidates(List<Invoker<T>> routed, Set<Invoker<T>> excluded) {
+        List<Invoker<T>> available = new ArrayList<>(routed.size());
+        List<Invoker<T>> connecting = new ArrayList<>();
+        for (Invoker<T> candidate : routed) {
+            if (excluded.contains(candidate)) {
+                continue;
+            }
+            if (candidate.isAvailable()) {
+                available.add(candidate);
+            } else if (candidate.isConnecting()) {
+                connecting.add(candidate);
+            }
+        }
+        return available.isEmpty() ? connecting : available;
+    }
+
     /** Why no provider could take the call: how many exist and why each was passed over. */
     RpcException noProvider(Invocation invocation, List<Invoker<T>> routed, Set<Invoker<T>> excluded,
             @Nullable RpcException lastFailure) {
@@ -179,6 +194,7 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
             String why = invoker.isDestroyed() ? "destroyed"
                     : !routed.contains(invoker) ? "routed out"
                     : excluded.contains(invoker) ? "failed this call"
+                    : invoker.isConnecting() ? "connecting"
                     : !invoker.isAvailable() ? "unavailable" : null;
             if (why != null) {
                 reasons.add(invoker.url().address() + " " + why);
@@ -191,7 +207,7 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
     }
 
     private String describe(Invocation invocation) {
-        return url().serviceKey() + "#" + invocation.methodName();
+        return url().serviceKey().call(invocation.methodName());
     }
 
     CompletableFuture<Result> attempt(Invoker<T> invoker, Invocation invocation) {
@@ -281,7 +297,7 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
 
     private CompletableFuture<Result> broadcast(Invocation invocation) {
         List<Invoker<T>> routed = route(invocation);
-        List<Invoker<T>> usable = routed.stream().filter(Invoker::isAvailable).toList();
+        List<Invoker<T>> usable = candidates(routed, Set.of());
         if (usable.isEmpty()) {
             return CompletableFuture.failedFuture(noProvider(invocation, routed, Set.of(), null));
         }
@@ -298,12 +314,9 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
 
     private CompletableFuture<Result> available(Invocation invocation) {
         List<Invoker<T>> routed = route(invocation);
-        for (Invoker<T> invoker : routed) {
-            if (invoker.isAvailable()) {
-                return attempt(invoker, invocation);
-            }
-        }
-        return CompletableFuture.failedFuture(noProvider(invocation, routed, Set.of(), null));
+        List<Invoker<T>> usable = candidates(routed, Set.of());
+        return usable.isEmpty() ? CompletableFuture.failedFuture(noProvider(invocation, routed, Set.of(), null))
+                : attempt(usable.get(0), invocation);
     }
 
     @Override

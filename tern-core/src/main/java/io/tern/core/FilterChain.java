@@ -124,6 +124,11 @@ public final class FilterChain {
         }
 
         @Override
+        public boolean isConnecting() {
+            return last.isConnecting();
+        }
+
+        @Override
         public boolean isDestroyed() {
             return last.isDestroyed();
         }

@@ -67,4 +67,8 @@ public record ClientOptions(Duration timeout, int connections, boolean lazy, Dur
     public ClientOptions withConnections(int connections) {
         return new ClientOptions(timeout, connections, lazy, connectTimeout, heartbeat, payloadLimit, reconnectMax);
     }
+
+    public ClientOptions withConnectTimeout(Duration connectTimeout) {
+        return new ClientOptions(timeout, connections, lazy, connectTimeout, heartbeat, payloadLimit, reconnectMax);
+    }
 }

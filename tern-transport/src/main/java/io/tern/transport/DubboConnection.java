@@ -98,12 +98,7 @@ final class DubboConnection implements DubboFrameDecoder.PendingLookup {
 
     private RpcException writeFailed(Invocation invocation, @Nullable Throwable cause) {
         return new RpcException(RpcStatus.NETWORK, "write to " + client.address + " failed for "
-                + describe(invocation.serviceKey(), invocation.methodName()) + ": " + cause, cause);
-    }
-
-    /** {@code service#method}, as messages name a call. */
-    static String describe(ServiceKey serviceKey, String methodName) {
-        return serviceKey + "#" + methodName;
+                + invocation.serviceKey().call(invocation.methodName()) + ": " + cause, cause);
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.tern.transport;
 import io.tern.Invocation;
 import io.tern.MethodDescriptor;
 import io.tern.Result;
+import io.tern.RpcException;
+import io.tern.RpcStatus;
 import io.tern.ServiceDescriptor;
 import io.tern.ServiceKey;
 import io.tern.ServiceUrl;
@@ -94,16 +96,49 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
         if (connection != null) {
             return connection.send(invocation, md, path, wireVersion, baseAttachments, timeoutText, timeout, isOneWay);
         }
-        if (!client.options.lazy()) {
+        CompletableFuture<DubboConnection> ready;
+        if (client.options.lazy()) {
+            ready = client.connectionAsync();
+        } else if (client.firstAttemptPending()) {
+            ready = firstConnection(invocation, timeout);
+        } else {
             return CompletableFuture.failedFuture(client.unavailable());
         }
-        return client.connectionAsync().thenCompose(c -> c.send(invocation, md, path, wireVersion, baseAttachments,
-                timeoutText, timeout, isOneWay));
+        return ready.thenCompose(c -> c.send(invocation, md, path, wireVersion, baseAttachments, timeoutText, timeout,
+                isOneWay));
     }
 
+    /**
+     * The connection the client's first attempt makes, waited for at most the call's timeout (a
+     * provider that accepts nothing must not hold calls longer than it would by not answering).
+     */
+    private CompletableFuture<DubboConnection> firstConnection(Invocation invocation, long timeoutMillis) {
+        CompletableFuture<DubboConnection> ready = new CompletableFuture<>();
+        io.netty.util.Timeout deadline = client.timer().newTimeout(t -> ready.completeExceptionally(new RpcException(
+                RpcStatus.TIMEOUT, "call " + invocation.serviceKey().call(invocation.methodName())
+                        + " timed out after " + timeoutMillis + " ms waiting for a connection to " + client.address
+                        + " (still connecting)")), timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        client.firstAttempt().whenComplete((ignored, failure) -> {
+            deadline.cancel();
+            DubboConnection now = client.connection();
+            if (now != null) {
+                ready.complete(now);
+            } else {
+                ready.completeExceptionally(client.unavailable());
+            }
+        });
+        return ready;
+    }
+
+    /** Connected, or lazy (its calls connect). */
     @Override
     public boolean isAvailable() {
         return !isDestroyed() && (client.isAvailable() || client.options.lazy());
+    }
+
+    @Override
+    public boolean isConnecting() {
+        return !isDestroyed() && client.firstAttemptPending() && !client.isAvailable();
     }
 
     @Override

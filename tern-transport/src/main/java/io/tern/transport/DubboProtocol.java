@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>Exporting binds a server for the URL's address (port 0 for any free port; the exporter's
  * URL names the port bound) or joins the server already there; unexporting a port's last service
  * closes the port gracefully. Referring shares one reference-counted client per provider address
- * among all references; the last reference's close closes its connections.
+ * among all references; the last reference's close closes its connections. Referring never waits
+ * for the network: the first connection is made in the background.
  *
  * <p>The protocol owns its event loops, timer, servers, clients, exporters and invokers until
  * they are closed; every one of them leaves the protocol's maps when it closes. Closing the
@@ -152,6 +153,10 @@ public final class DubboProtocol implements Protocol {
         return consumerFilters.wrap(invoker);
     }
 
+    /**
+     * The shared client of an address, retained. Never waits for a connection: a new client starts
+     * connecting in the background (unless lazy), and calls made meanwhile wait for that attempt.
+     */
     private SharedClient acquire(HostPort address, ClientOptions options) {
         boolean[] created = new boolean[1];
         SharedClient client = clients.compute(address, (a, existing) -> {
@@ -161,15 +166,8 @@ public final class DubboProtocol implements Protocol {
             created[0] = true;
             return new SharedClient(this, resources, codec, a, options, tracker);
         });
-        if (created[0] && !options.lazy()) {
-            CompletableFuture<Void> attempt = client.connectAll();
-            try {
-                attempt.get(options.connectTimeout().toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                log.debug("first connection to {} not made yet: {}", address, e.toString());
-            }
+        if (created[0]) {
+            client.start();
         }
         return client;
     }

@@ -40,7 +40,7 @@ final class PendingCall extends CompletableFuture<Result> implements DubboFrameD
 
     /** {@code service#method}, for messages; built only when one is written. */
     String description() {
-        return DubboConnection.describe(serviceKey, methodName);
+        return serviceKey.call(methodName);
     }
 
     @Override

@@ -41,11 +41,15 @@ final class SharedClient {
     private final AtomicReferenceArray<DubboConnection> connections;
     private final AtomicReferenceArray<CompletableFuture<Void>> connecting;
     private final AtomicReferenceArray<Timeout> reconnects;
+    /** Channels still connecting, per slot: closing the client closes them rather than waiting out their timeout. */
+    private final AtomicReferenceArray<Channel> dialing;
     private final AtomicInteger next = new AtomicInteger();
     private final LifecycleTracker.Tracked tracked;
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile @Nullable Throwable lastFailure;
+    /** The first attempt to connect every slot; {@code null} when lazy. */
+    private final @Nullable CompletableFuture<Void> firstAttempt;
 
     SharedClient(DubboProtocol protocol, TransportResources resources, DubboCodec codec, HostPort address,
             ClientOptions options, LifecycleTracker tracker) {
@@ -57,7 +61,29 @@ final class SharedClient {
         this.connections = new AtomicReferenceArray<>(options.connections());
         this.connecting = new AtomicReferenceArray<>(options.connections());
         this.reconnects = new AtomicReferenceArray<>(options.connections());
+        this.dialing = new AtomicReferenceArray<>(options.connections());
         this.tracked = tracker.track(ResourceKind.CLIENT, address);
+        this.firstAttempt = options.lazy() ? null : new CompletableFuture<>();
+    }
+
+    /** Starts the first connection attempts in the background, unless lazy. Called once, by the creator. */
+    void start() {
+        CompletableFuture<Void> first = firstAttempt;
+        if (first != null) {
+            connectAll().whenComplete((ignored, failure) -> first.complete(null));
+        }
+    }
+
+    /** Whether the first connection attempt has not ended yet: calls wait for it rather than fail. */
+    boolean firstAttemptPending() {
+        CompletableFuture<Void> first = firstAttempt;
+        return first != null && !first.isDone();
+    }
+
+    /** Completes when the first connection attempt has ended, connected or not. */
+    CompletableFuture<Void> firstAttempt() {
+        CompletableFuture<Void> first = firstAttempt;
+        return first != null ? first : CompletableFuture.completedFuture(null);
     }
 
     HashedWheelTimer timer() {
@@ -180,7 +206,12 @@ final class SharedClient {
                     }
                 });
         ChannelFuture future = bootstrap.connect(address.host(), address.port());
+        dialing.set(slot, future.channel());
+        if (closed.get()) {
+            future.channel().close();
+        }
         future.addListener(f -> {
+            dialing.compareAndSet(slot, future.channel(), null);
             if (f.isSuccess() && made[0] != null) {
                 DubboConnection connection = made[0];
                 lastFailure = null;
@@ -235,6 +266,12 @@ final class SharedClient {
             }
         }
         List<CompletableFuture<Void>> closes = new ArrayList<>();
+        for (int i = 0; i < dialing.length(); i++) {
+            Channel ch = dialing.getAndSet(i, null);
+            if (ch != null) {
+                ch.close();
+            }
+        }
         for (int i = 0; i < connections.length(); i++) {
             DubboConnection c = connections.getAndSet(i, null);
             if (c != null) {
