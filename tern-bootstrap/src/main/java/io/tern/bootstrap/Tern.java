@@ -7,7 +7,7 @@ package io.tern.bootstrap;
  * try (TernServer server = Tern.server().application("greeter").registry("zookeeper://127.0.0.1:2181")
  *         .service(Greeter.class, new GreeterImpl(), s -> s.version("1.0.0")).start();
  *      TernClient client = Tern.client().application("web").registry("zookeeper://127.0.0.1:2181").build()) {
- *     Greeter greeter = client.reference(Greeter.class, r -> r.version("1.0.0"));
+ *     Greeter greeter = client.reference(Greeter.class, r -> r.version("1.0.0")).get();
  * }
  * }</pre>
  */

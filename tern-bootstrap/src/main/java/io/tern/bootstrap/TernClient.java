@@ -8,13 +8,15 @@ import io.tern.ServiceUrl;
 import io.tern.ServiceUrlBuilder;
 import io.tern.cluster.Clusters;
 import io.tern.cluster.DynamicDirectory;
-import io.tern.core.Proxies;
 import io.tern.registry.Registry;
 import io.tern.registry.RegistryUrls;
 import io.tern.transport.DubboProtocol;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,9 +26,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A consumer application: makes references and owns everything behind them — invokers,
- * directories, subscriptions, consumer registrations, its protocol, and its registry when it
- * made it. Closing closes them in reverse order of creation.
+ * A consumer application: makes references and owns what stands behind them — invokers,
+ * directories, subscriptions, consumer registrations — as well as its protocol, and its registry
+ * when it made it.
+ *
+ * <p>Identical references (same interface, service name, group, version, URL, timeout, parameters
+ * and routers) share one invoker, counted: each {@link Reference} holds a share, and the last
+ * share's release closes what the first one made, in reverse order of creation. A closed
+ * reference leaves the client at once. Closing the client closes the references still open, then
+ * the protocol and the registry it owns.
  */
 public final class TernClient implements AsyncCloseable {
 
@@ -36,7 +44,8 @@ public final class TernClient implements AsyncCloseable {
     private final DubboProtocol protocol;
     private final @Nullable Registry registry;
     private final boolean ownsRegistry;
-    private final List<AsyncCloseable> owned = new ArrayList<>();
+    private final Map<ReferenceKey, Shared<?>> shared = new HashMap<>();
+    private final Set<DefaultReference<?>> open = new LinkedHashSet<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
@@ -48,35 +57,63 @@ public final class TernClient implements AsyncCloseable {
         this.ownsRegistry = ownsRegistry;
     }
 
-    public <T> T reference(Class<T> type) {
+    public <T> Reference<T> reference(Class<T> type) {
         return reference(type, options -> { });
     }
 
     /**
-     * A proxy for a service: direct when the options give a URL, else discovered through the
-     * registry (with its providers kept up to date, load balancing and fault tolerance).
+     * A reference to a service: direct when the options give a URL, else discovered through the
+     * registry (with its providers kept up to date, load balancing and fault tolerance). Close it
+     * when it is no longer needed.
      *
-     * @throws IllegalStateException when there is neither a URL nor a registry
+     * @throws IllegalStateException when there is neither a URL nor a registry, or the client is closed
      */
-    public <T> T reference(Class<T> type, Consumer<ReferenceOptions> configure) {
+    public <T> Reference<T> reference(Class<T> type, Consumer<ReferenceOptions> configure) {
         requireNonNull(type, "type");
+        requireNonNull(configure, "configure");
         ReferenceOptions options = new ReferenceOptions();
         configure.accept(options);
-        Invoker<T> invoker = options.url != null ? direct(type, options) : discovered(type, options);
-        return Proxies.create(invoker);
+        ReferenceKey key = ReferenceKey.of(type, options);
+        lock.lock();
+        try {
+            checkOpen();
+            @SuppressWarnings("unchecked")
+            Shared<T> share = (Shared<T>) shared.get(key);
+            if (share == null) {
+                share = create(type, options, key);
+                shared.put(key, share);
+            }
+            share.count++;
+            DefaultReference<T> reference = new DefaultReference<>(this, share, config.tracker);
+            open.add(reference);
+            return reference;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    private <T> Invoker<T> direct(Class<T> type, ReferenceOptions options) {
+    private <T> Shared<T> create(Class<T> type, ReferenceOptions options, ReferenceKey key) {
+        List<AsyncCloseable> made = new ArrayList<>();
+        try {
+            Invoker<T> invoker = options.url != null ? direct(type, options, made) : discovered(type, options, made);
+            return new Shared<>(key, invoker, made);
+        } catch (RuntimeException e) {
+            closeAll(made);
+            throw e;
+        }
+    }
+
+    private <T> Invoker<T> direct(Class<T> type, ReferenceOptions options, List<AsyncCloseable> made) {
         ServiceUrl given = ServiceUrl.parse(options.url);
         String service = options.service != null ? options.service : type.getName();
         ServiceUrlBuilder url = given.toBuilder().path(given.path().isEmpty() ? service : given.path());
         apply(url, options);
         Invoker<T> invoker = protocol.refer(type, url.build());
-        own(invoker);
+        made.add(invoker);
         return invoker;
     }
 
-    private <T> Invoker<T> discovered(Class<T> type, ReferenceOptions options) {
+    private <T> Invoker<T> discovered(Class<T> type, ReferenceOptions options, List<AsyncCloseable> made) {
         if (registry == null) {
             throw new IllegalStateException("reference to " + type.getName() + ": no registry and no url"
                     + " (expected: Tern.client().registry(...) or options.url(\"dubbo://host:port\"))");
@@ -90,7 +127,7 @@ public final class TernClient implements AsyncCloseable {
         ServiceUrl consumer = url.build();
         Registry r = registry;
         r.register(consumer);
-        own(() -> {
+        made.add(() -> {
             r.unregister(consumer);
             return CompletableFuture.completedFuture(null);
         });
@@ -98,9 +135,9 @@ public final class TernClient implements AsyncCloseable {
                 provider -> protocol.refer(type, RegistryUrls.merge(provider, consumer)), DynamicDirectory.DEFAULT_GRACE,
                 config.tracker);
         Invoker<T> cluster = Clusters.join(directory, options.routers, config.tracker);
-        own(cluster);
+        made.add(cluster);
         Registry.Subscription subscription = r.subscribe(consumer, directory::notify);
-        own(() -> {
+        made.add(() -> {
             subscription.close();
             return CompletableFuture.completedFuture(null);
         });
@@ -120,14 +157,56 @@ public final class TernClient implements AsyncCloseable {
         options.parameters.forEach(url::parameter);
     }
 
-    private void own(AsyncCloseable resource) {
+    /** A reference closed: it leaves the client, and its share is released. */
+    CompletableFuture<Void> release(DefaultReference<?> reference, Shared<?> share) {
         lock.lock();
         try {
-            if (closed.get()) {
-                resource.close();
-                throw new IllegalStateException("client is closed (expected: an open client)");
+            open.remove(reference);
+            if (--share.count > 0) {
+                return CompletableFuture.completedFuture(null);
             }
-            owned.add(resource);
+            shared.remove(share.key, share);
+        } finally {
+            lock.unlock();
+        }
+        return closeAll(share.made);
+    }
+
+    /** Closes resources in reverse order of creation, each after the one made after it. */
+    private static CompletableFuture<Void> closeAll(List<AsyncCloseable> made) {
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (int i = made.size() - 1; i >= 0; i--) {
+            AsyncCloseable resource = made.get(i);
+            chain = chain.thenCompose(ignored -> {
+                try {
+                    return resource.closeAsync();
+                } catch (RuntimeException e) {
+                    log.warn("closing a reference failed: {}", e.toString());
+                    return CompletableFuture.completedFuture(null);
+                }
+            }).exceptionally(failure -> {
+                log.warn("closing a reference failed: {}", failure.toString());
+                return null;
+            });
+        }
+        return chain;
+    }
+
+    /** References open now; for lifecycle tests. */
+    public int referenceCount() {
+        lock.lock();
+        try {
+            return open.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Distinct invokers behind the open references; for lifecycle tests. */
+    public int sharedCount() {
+        lock.lock();
+        try {
+            return shared.size();
         } finally {
             lock.unlock();
         }
@@ -137,35 +216,47 @@ public final class TernClient implements AsyncCloseable {
         return protocol;
     }
 
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("client is closed (expected: an open client)");
+        }
+    }
+
     @Override
     public CompletableFuture<Void> closeAsync() {
         if (!closed.compareAndSet(false, true)) {
             return closeFuture;
         }
-        List<AsyncCloseable> reversed;
+        List<DefaultReference<?>> references;
         lock.lock();
         try {
-            reversed = new ArrayList<>(owned);
-            owned.clear();
+            references = new ArrayList<>(open);
         } finally {
             lock.unlock();
         }
-        Collections.reverse(reversed);
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-        for (AsyncCloseable resource : reversed) {
-            chain = chain.thenCompose(ignored -> {
-                try {
-                    return resource.closeAsync();
-                } catch (RuntimeException e) {
-                    log.warn("closing a reference failed: {}", e.toString());
-                    return CompletableFuture.completedFuture(null);
-                }
-            });
+        for (int i = references.size() - 1; i >= 0; i--) {
+            DefaultReference<?> reference = references.get(i);
+            chain = chain.thenCompose(ignored -> reference.closeAsync());
         }
         chain.thenCompose(ignored -> protocol.closeAsync())
                 .thenCompose(ignored -> ownsRegistry && registry != null ? registry.closeAsync()
                         : CompletableFuture.completedFuture(null))
                 .whenComplete((a, b) -> closeFuture.complete(null));
         return closeFuture;
+    }
+
+    /** One invoker and what was made for it, shared by identical references; guarded by the client's lock. */
+    static final class Shared<T> {
+        final ReferenceKey key;
+        final Invoker<T> invoker;
+        final List<AsyncCloseable> made;
+        int count;
+
+        Shared(ReferenceKey key, Invoker<T> invoker, List<AsyncCloseable> made) {
+            this.key = key;
+            this.invoker = invoker;
+            this.made = List.copyOf(made);
+        }
     }
 }

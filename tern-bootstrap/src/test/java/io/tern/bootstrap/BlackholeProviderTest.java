@@ -46,7 +46,7 @@ class BlackholeProviderTest {
 
                 // The first notification, on the caller's thread, lists both providers.
                 Named named = CompletableFuture.supplyAsync(() -> client.reference(Named.class,
-                        r -> r.group("hole").timeout(Duration.ofSeconds(2)).parameter("retries", "2")))
+                        r -> r.group("hole").timeout(Duration.ofSeconds(2)).parameter("retries", "2")).get())
                         .get(10, java.util.concurrent.TimeUnit.SECONDS);
                 assertThat(client.protocol().referredCount()).isEqualTo(2);
                 for (int i = 0; i < 20; i++) {

@@ -23,7 +23,7 @@ class BootstrapTest {
     void aDirectReferenceNeedsNoRegistry() {
         try (TernServer server = Tern.server().service(Greeter.class, named("direct")).start();
                 TernClient client = Tern.client().build()) {
-            Greeter greeter = client.reference(Greeter.class, r -> r.url("dubbo://127.0.0.1:" + server.port()));
+            Greeter greeter = client.reference(Greeter.class, r -> r.url("dubbo://127.0.0.1:" + server.port())).get();
             assertThat(greeter.greet("you")).isEqualTo("Hello, you from direct");
         }
     }
@@ -34,7 +34,7 @@ class BootstrapTest {
         TernServer server = Tern.server().application("greeter").registry(registry)
                 .service(Greeter.class, named("a"), s -> s.version("1.0.0")).start();
         TernClient client = Tern.client().application("web").registry(registry).build();
-        Greeter greeter = client.reference(Greeter.class, r -> r.version("1.0.0").timeout(Duration.ofSeconds(2)));
+        Greeter greeter = client.reference(Greeter.class, r -> r.version("1.0.0").timeout(Duration.ofSeconds(2))).get();
 
         assertThat(greeter.greet("you")).isEqualTo("Hello, you from a");
 
@@ -45,6 +45,88 @@ class BootstrapTest {
         assertThat(registry.size()).as("registrations and subscriptions all gone").isZero();
         assertThat(client.protocol().clientCount()).isZero();
         assertThat(server.protocol().serverCount()).isZero();
+    }
+
+    @Test
+    void closingAReferenceReleasesWhatItMadeAndLeavesTheClientOpen() {
+        InJvmRegistry registry = new InJvmRegistry();
+        try (TernServer server = Tern.server().application("greeter").registry(registry)
+                .service(Greeter.class, named("a")).start();
+                TernClient client = Tern.client().application("web").registry(registry).build()) {
+            int serverRegistrations = registry.size();
+            assertThat(serverRegistrations).as("the provider's registration").isEqualTo(server.urls().size());
+            Reference<Greeter> reference = client.reference(Greeter.class);
+            Greeter greeter = reference.get();
+            assertThat(greeter.greet("you")).isEqualTo("Hello, you from a");
+            assertThat(Reference.of(greeter)).isSameAs(reference);
+            assertThat(registry.size()).as("a consumer registration and a subscription").isEqualTo(
+                    serverRegistrations + 2);
+
+            reference.close();
+
+            assertThat(reference.isClosed()).isTrue();
+            assertThat(client.referenceCount()).isZero();
+            assertThat(client.sharedCount()).isZero();
+            assertThat(registry.size()).isEqualTo(serverRegistrations);
+            assertThat(client.protocol().referredCount()).isZero();
+            assertThat(client.protocol().clientCount()).isZero();
+            assertThatThrownBy(() -> greeter.greet("again")).isInstanceOfSatisfying(RpcException.class, e -> {
+                assertThat(e.status()).isEqualTo(RpcStatus.DESTROYED);
+                assertThat(e.getMessage()).startsWith("reference closed: " + Greeter.class.getName());
+            });
+            assertThat(client.reference(Greeter.class).get().greet("new")).as("the client still makes references")
+                    .isEqualTo("Hello, new from a");
+        }
+    }
+
+    @Test
+    void identicalReferencesShareOneInvokerUntilTheLastCloses() {
+        try (TernServer server = Tern.server().service(Greeter.class, named("direct")).start();
+                TernClient client = Tern.client().build()) {
+            String url = "dubbo://127.0.0.1:" + server.port();
+            Reference<Greeter> first = client.reference(Greeter.class, r -> r.url(url).timeout(Duration.ofSeconds(2)));
+            Reference<Greeter> second = client.reference(Greeter.class, r -> r.url(url).timeout(Duration.ofSeconds(2)));
+            Reference<Greeter> other = client.reference(Greeter.class, r -> r.url(url).timeout(Duration.ofSeconds(3)));
+            assertThat(client.referenceCount()).isEqualTo(3);
+            assertThat(client.sharedCount()).as("the third differs in its timeout").isEqualTo(2);
+            assertThat(client.protocol().referredCount()).isEqualTo(2);
+            assertThat(first.get()).isNotSameAs(second.get());
+
+            first.close();
+            assertThatThrownBy(() -> first.get().greet("x")).isInstanceOf(RpcException.class);
+            assertThat(second.get().greet("still")).isEqualTo("Hello, still from direct");
+            assertThat(client.protocol().referredCount()).isEqualTo(2);
+
+            second.close();
+            assertThat(client.protocol().referredCount()).isEqualTo(1);
+            other.close();
+            assertThat(client.protocol().referredCount()).isZero();
+            assertThat(client.protocol().clientCount()).isZero();
+            assertThat(client.sharedCount()).isZero();
+        }
+    }
+
+    @Test
+    void referenceOfRefusesOtherObjects() {
+        assertThatThrownBy(() -> Reference.of(named("x"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected: a proxy returned by Reference.get()");
+    }
+
+    @Test
+    void closingTheClientClosesItsOpenReferences() {
+        TernServer server = Tern.server().service(Greeter.class, named("direct")).start();
+        try {
+            TernClient client = Tern.client().build();
+            Reference<Greeter> reference = client.reference(Greeter.class, r -> r.url("dubbo://127.0.0.1:"
+                    + server.port()));
+            client.close();
+            assertThat(reference.isClosed()).isTrue();
+            assertThat(client.referenceCount()).isZero();
+            assertThatThrownBy(() -> client.reference(Greeter.class)).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("client is closed (expected: an open client)");
+        } finally {
+            server.close();
+        }
     }
 
     @Test

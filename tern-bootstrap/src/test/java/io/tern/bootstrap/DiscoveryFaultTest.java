@@ -54,7 +54,7 @@ class DiscoveryFaultTest {
     }
 
     private static Named reference(TernClient client, String group) {
-        return client.reference(Named.class, r -> r.group(group).timeout(Duration.ofSeconds(10)));
+        return client.reference(Named.class, r -> r.group(group).timeout(Duration.ofSeconds(10))).get();
     }
 
     @Test

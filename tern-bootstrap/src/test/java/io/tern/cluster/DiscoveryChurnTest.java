@@ -13,13 +13,9 @@ import io.tern.core.Proxies;
 import io.tern.registry.Registry;
 import io.tern.registry.RegistryUrls;
 import io.tern.registry.ZooKeeperRegistry;
+import io.tern.testing.ZooKeeperStats;
 import io.tern.transport.DubboProtocol;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.ref.WeakReference;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -29,8 +25,6 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.server.command.FourLetterCommands;
 import org.junit.jupiter.api.Test;
@@ -155,20 +149,7 @@ class DiscoveryChurnTest {
         return refs;
     }
 
-    /** The server's data and child watches, from its {@code mntr} command. */
-    private static long watches(TestingServer zookeeper) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", zookeeper.getPort())) {
-            OutputStream out = socket.getOutputStream();
-            out.write("mntr".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            String reply = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-            Matcher total = Pattern.compile("zk_watch_count\\s+(\\d+)").matcher(reply);
-
-            if (!total.find()) {
-                throw new AssertionError("unexpected mntr reply: " + reply);
-            }
-            return Long.parseLong(total.group(1));
-        }
+    private static long watches(TestingServer zookeeper) {
+        return ZooKeeperStats.watchCount("127.0.0.1", zookeeper.getPort());
     }
 }

@@ -66,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("provider   %s at dubbo://127.0.0.1:%d, registered%n", UserService.class.getName(), server.port());
             try (TernClient client = Tern.client().application("demo-consumer").registry(registry).tracker(tracker)
                     .build()) {
-                UserService users = client.reference(UserService.class, r -> r.timeout(Duration.ofSeconds(3)));
+                UserService users = client.reference(UserService.class, r -> r.timeout(Duration.ofSeconds(3))).get();
                 out.printf("consumer   found %d provider through the registry%n", client.protocol().referredCount());
 
                 User user = users.getUser(1);
@@ -80,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
                     out.printf("exception  getUser(-1) -> %s: %s%n", e.getClass().getSimpleName(), e.getMessage());
                 }
                 GenericService generic = client.reference(GenericService.class,
-                        r -> r.service(UserService.class.getName()).timeout(Duration.ofSeconds(3)));
+                        r -> r.service(UserService.class.getName()).timeout(Duration.ofSeconds(3))).get();
                 Object page = generic.$invoke("listUser", new String[] {"int"}, new Object[] {0});
                 out.printf("generic    $invoke(listUser, [int], [0]) -> a %s with %d users; the first as JSON:%n"
                         + "           %s%n", Page.class.getSimpleName(), firstUsers(page),

@@ -103,7 +103,7 @@ final class Target implements AutoCloseable {
                 if (spec.version() != null) {
                     r.version(spec.version());
                 }
-            });
+            }).get();
             return new Target(client, service, name);
         } catch (RuntimeException e) {
             client.close();

@@ -48,6 +48,15 @@ public final class Proxies {
         return type.cast(Proxy.newProxyInstance(loader, interfaces, new Handler<>(invoker)));
     }
 
+    /** The invoker behind a proxy this class made, or {@code null} for any other object. */
+    public static @Nullable Invoker<?> invoker(Object proxy) {
+        requireNonNull(proxy, "proxy");
+        if (!Proxy.isProxyClass(proxy.getClass())) {
+            return null;
+        }
+        return Proxy.getInvocationHandler(proxy) instanceof Handler<?> handler ? handler.invoker : null;
+    }
+
     private static final class Handler<T> implements InvocationHandler {
         private final Invoker<T> invoker;
         private final ServiceKey serviceKey;

@@ -8,7 +8,8 @@ public enum ResourceKind {
     SERVER,
     DIRECTORY,
     REGISTRY,
-    PROTOCOL;
+    PROTOCOL,
+    REFERENCE;
 
     /** The kind's name in reports: {@code invoker}, {@code exporter}, ... */
     public String label() {

@@ -1,0 +1,130 @@
+package io.tern.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tern.ServiceUrl;
+import io.tern.core.Gc;
+import io.tern.core.lifecycle.LifecycleReport;
+import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.core.lifecycle.ResourceKind;
+import io.tern.core.lifecycle.TrackerLevel;
+import io.tern.registry.ZooKeeperRegistry;
+import io.tern.testing.ZooKeeperStats;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.server.command.FourLetterCommands;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 5,000 reference/call/close cycles through the bootstrap API against one provider, direct and
+ * through a real ZooKeeper: the client's containers, the protocol's, ZooKeeper's consumer nodes
+ * and watches all return to where they started, and every reference, invoker and directory made
+ * is collected (watched by a paranoid lifecycle tracker).
+ */
+class ReferenceChurnTest {
+
+    private static final int CYCLES = 5_000;
+
+    private static TestingServer zookeeper;
+    private static String registry;
+
+    @BeforeAll
+    static void startZooKeeper() throws Exception {
+        System.setProperty("zookeeper.4lw.commands.whitelist", "mntr");
+        FourLetterCommands.resetWhiteList();
+        zookeeper = new TestingServer(true);
+        registry = "zookeeper://" + zookeeper.getConnectString() + "?timeout=10000&file-cache=false";
+    }
+
+    @AfterAll
+    static void stopZooKeeper() throws Exception {
+        zookeeper.close();
+    }
+
+    @Test
+    void directReferencesLeaveNothingBehind() {
+        try (TernServer server = Tern.server().service(Named.class, Named.called("direct", 0)).start()) {
+            String url = "dubbo://127.0.0.1:" + server.port();
+            churn("direct", null, r -> r.url(url).timeout(Duration.ofSeconds(5)));
+        }
+    }
+
+    @Test
+    void discoveredReferencesLeaveNoConsumerNodeNoWatchNoInvoker() {
+        try (TernServer server = Tern.server().application("churn-provider").registry(registry)
+                .service(Named.class, Named.called("discovered", 0), s -> s.group("churn")).start();
+                ZooKeeperRegistry raw = ZooKeeperRegistry.connect(ServiceUrl.parse(registry))) {
+            assertThat(server.urls()).hasSize(1);
+            churn("discovered", raw, r -> r.group("churn").timeout(Duration.ofSeconds(5)));
+        }
+    }
+
+    private static void churn(String name, ZooKeeperRegistry raw, Consumer<ReferenceOptions> options) {
+        LifecycleTracker tracker = LifecycleTracker.create(TrackerLevel.PARANOID, 1, 2);
+        try (TernClient client = Tern.client().application("churn-consumer").registry(registry).tracker(tracker)
+                .build()) {
+            cycle(client, options); // warm up: the first reference connects the registry's session
+            long watchesBefore = watches();
+            int consumersBefore = consumerNodes(raw);
+            long heapBefore = Gc.usedHeapAfterGc();
+
+            for (int i = 0; i < CYCLES; i++) {
+                cycle(client, options);
+            }
+
+            assertThat(client.referenceCount()).as("open references").isZero();
+            assertThat(client.sharedCount()).as("shared invokers").isZero();
+            assertThat(client.protocol().referredCount()).as("referred invokers").isZero();
+            assertThat(client.protocol().clientCount()).as("shared clients").isZero();
+            assertThat(consumerNodes(raw)).as("consumer nodes").isEqualTo(consumersBefore);
+            assertThat(watches()).as("ZooKeeper watches").isEqualTo(watchesBefore);
+            await().atMost(Duration.ofSeconds(30)).pollInSameThread()
+                    .alias("all collected: " + tracker.report().format())
+                    .until(() -> {
+                        System.gc();
+                        return tracker.pendingWatches() == 0;
+                    });
+            LifecycleReport report = tracker.report();
+            assertThat(report.totalLeaked()).as(report.format()).isZero();
+            for (ResourceKind kind : new ResourceKind[] {ResourceKind.REFERENCE, ResourceKind.INVOKER}) {
+                LifecycleReport.Counts counts = report.counts(kind);
+                assertThat(counts.live()).as("live %s", kind.label()).isZero();
+                assertThat(counts.collected()).as("collected %s", kind.label()).isEqualTo(counts.destroyed());
+                assertThat(counts.destroyed()).as("destroyed %s", kind.label()).isGreaterThanOrEqualTo(CYCLES);
+            }
+            if (raw != null) {
+                LifecycleReport.Counts directories = report.counts(ResourceKind.DIRECTORY);
+                assertThat(directories.live()).isZero();
+                assertThat(directories.collected()).isEqualTo(directories.destroyed()).isGreaterThan(CYCLES);
+            }
+            long heapAfter = Gc.usedHeapAfterGc();
+            System.out.printf("churn: %,d %s reference/call/close cycles: %d references, %d shared invokers,"
+                    + " %d referred, %d clients open after; %,d references, %,d invokers, %,d directories collected;"
+                    + " heap after GC %,d -> %,d KiB%n", CYCLES, name, client.referenceCount(), client.sharedCount(),
+                    client.protocol().referredCount(), client.protocol().clientCount(),
+                    report.counts(ResourceKind.REFERENCE).collected(), report.counts(ResourceKind.INVOKER).collected(),
+                    report.counts(ResourceKind.DIRECTORY).collected(), heapBefore / 1024, heapAfter / 1024);
+        }
+    }
+
+    private static void cycle(TernClient client, Consumer<ReferenceOptions> options) {
+        Reference<Named> reference = client.reference(Named.class, options);
+        try {
+            assertThat(reference.get().who("churn")).isNotEmpty();
+        } finally {
+            reference.close();
+        }
+    }
+
+    private static long watches() {
+        return ZooKeeperStats.watchCount("127.0.0.1", zookeeper.getPort());
+    }
+
+    private static int consumerNodes(ZooKeeperRegistry raw) {
+        return raw == null ? 0 : raw.registered(Named.class.getName(), "consumers").size();
+    }
+}
