@@ -96,16 +96,52 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
         if (connection != null) {
             return connection.send(invocation, md, path, wireVersion, baseAttachments, timeoutText, timeout, isOneWay);
         }
-        CompletableFuture<DubboConnection> ready;
         if (client.options.lazy()) {
-            ready = client.connectionAsync();
-        } else if (client.firstAttemptPending()) {
-            ready = firstConnection(invocation, timeout);
-        } else {
-            return CompletableFuture.failedFuture(client.unavailable());
+            return whenConnected(client.connectionAsync(), invocation, md, timeoutText, timeout, isOneWay);
         }
-        return ready.thenCompose(c -> c.send(invocation, md, path, wireVersion, baseAttachments, timeoutText, timeout,
-                isOneWay));
+        if (client.firstAttemptPending()) {
+            return whenConnected(firstConnection(invocation, timeout), invocation, md, timeoutText, timeout, isOneWay);
+        }
+        // The first attempt may have ended since the connection was read: what it made is visible now.
+        connection = client.connection();
+        if (connection != null) {
+            return connection.send(invocation, md, path, wireVersion, baseAttachments, timeoutText, timeout, isOneWay);
+        }
+        return CompletableFuture.failedFuture(client.unavailable());
+    }
+
+    /**
+     * Sends once the connection is there. Cancelling the call before then sends nothing; after,
+     * it cancels the call sent.
+     */
+    private CompletableFuture<Result> whenConnected(CompletableFuture<DubboConnection> ready, Invocation invocation,
+            @Nullable MethodDescriptor md, String timeoutText, long timeout, boolean isOneWay) {
+        CompletableFuture<Result> call = new CompletableFuture<>();
+        ready.whenComplete((connection, failure) -> {
+            if (call.isDone()) {
+                return;
+            }
+            if (failure != null) {
+                call.completeExceptionally(failure instanceof java.util.concurrent.CompletionException c
+                        && c.getCause() != null ? c.getCause() : failure);
+                return;
+            }
+            CompletableFuture<Result> sent = connection.send(invocation, md, path, wireVersion, baseAttachments,
+                    timeoutText, timeout, isOneWay);
+            sent.whenComplete((result, error) -> {
+                if (error != null) {
+                    call.completeExceptionally(error);
+                } else {
+                    call.complete(result);
+                }
+            });
+            call.whenComplete((result, error) -> {
+                if (call.isCancelled()) {
+                    sent.cancel(false);
+                }
+            });
+        });
+        return call;
     }
 
     /**

@@ -139,7 +139,8 @@ class DubboProtocolTest {
         Invoker<Greeter> invoker = consumer.refer(Greeter.class, url.toBuilder().timeout(Duration.ofMinutes(1)).build());
         CompletableFuture<Result> sleeping = invoker.invoke(Invocation.of(url.serviceKey(),
                 ServiceDescriptor.of(Greeter.class).find("sleep", "J"), new Object[] {2_000L}));
-        assertThat(consumer.pendingCalls()).isPositive();
+        // Sent once the first connection is up; the sleep stays pending for two seconds.
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.pendingCalls() > 0);
 
         sleeping.cancel(true);
         call.cancel(true);
