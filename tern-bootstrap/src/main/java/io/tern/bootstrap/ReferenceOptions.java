@@ -2,6 +2,8 @@ package io.tern.bootstrap;
 
 import static java.util.Objects.requireNonNull;
 
+import io.tern.cluster.ClusterStrategy;
+import io.tern.cluster.LoadBalancers;
 import io.tern.cluster.Router;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,8 +14,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How one reference reaches its service: directly ({@link #url}) or through the client's
- * registry, with its group, version, timeout and any URL parameters (Dubbo's names:
- * {@code retries}, {@code loadbalance}, {@code cluster}, {@code <method>.timeout}, ...).
+ * registry, with its group, version, timeout, fault tolerance and load balancing, per method
+ * where it says so. The typed setters check their values at once; they set the URL parameters
+ * of Dubbo's names ({@code retries}, {@code cluster}, {@code loadbalance},
+ * {@code <method>.timeout}, ...), which {@link #parameter} can also set directly.
  */
 public final class ReferenceOptions {
 
@@ -60,6 +64,56 @@ public final class ReferenceOptions {
         }
         this.timeout = timeout;
         return this;
+    }
+
+    /** The timeout of calls to one method, over the reference's. */
+    public ReferenceOptions timeout(String method, Duration timeout) {
+        requireNonNull(method, "method");
+        requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException(method + ".timeout: " + timeout + " (expected: > 0)");
+        }
+        return parameter(method + ".timeout", Long.toString(timeout.toMillis()));
+    }
+
+    /** How many other providers a failed call is retried on ({@code failover}; 2 by default). */
+    public ReferenceOptions retries(int retries) {
+        return parameter("retries", Integer.toString(nonNegative("retries", retries)));
+    }
+
+    /** Retries for calls to one method, over the reference's. */
+    public ReferenceOptions retries(String method, int retries) {
+        requireNonNull(method, "method");
+        return parameter(method + ".retries", Integer.toString(nonNegative(method + ".retries", retries)));
+    }
+
+    /** What a failed call does ({@code failover} by default). */
+    public ReferenceOptions cluster(ClusterStrategy strategy) {
+        requireNonNull(strategy, "strategy");
+        return parameter("cluster", strategy.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * The load balancer, by name ({@code random} by default).
+     *
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
+    public ReferenceOptions loadBalancer(String name) {
+        return parameter("loadbalance", LoadBalancers.checkName("loadbalance", requireNonNull(name, "name")));
+    }
+
+    /** The load balancer of calls to one method, over the reference's. */
+    public ReferenceOptions loadBalancer(String method, String name) {
+        requireNonNull(method, "method");
+        return parameter(method + ".loadbalance",
+                LoadBalancers.checkName(method + ".loadbalance", requireNonNull(name, "name")));
+    }
+
+    private static int nonNegative(String key, int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(key + ": " + value + " (expected: >= 0)");
+        }
+        return value;
     }
 
     public ReferenceOptions parameter(String key, String value) {

@@ -107,6 +107,26 @@ class BootstrapTest {
     }
 
     @Test
+    void typedReferenceOptionsReachTheUrlAndBadValuesAreRefusedAtOnce() {
+        try (TernServer server = Tern.server().service(Greeter.class, named("direct")).start();
+                TernClient client = Tern.client().build()) {
+            Reference<Greeter> reference = client.reference(Greeter.class, r -> r.url("dubbo://127.0.0.1:"
+                    + server.port()).retries(0).retries("greet", 1).cluster(io.tern.cluster.ClusterStrategy.FAILFAST)
+                    .loadBalancer("roundrobin").loadBalancer("greet", "leastactive")
+                    .timeout("greet", Duration.ofMillis(1500)));
+            assertThat(reference.url().parameters()).containsEntry("retries", "0").containsEntry("greet.retries", "1")
+                    .containsEntry("cluster", "failfast").containsEntry("loadbalance", "roundrobin")
+                    .containsEntry("greet.loadbalance", "leastactive").containsEntry("greet.timeout", "1500");
+            assertThat(reference.get().greet("typed")).isEqualTo("Hello, typed from direct");
+        }
+        ReferenceOptions options = new ReferenceOptions();
+        assertThatThrownBy(() -> options.loadBalancer("fastest")).hasMessageStartingWith(
+                "loadbalance: 'fastest' (expected one of: random, roundrobin");
+        assertThatThrownBy(() -> options.retries(-1)).hasMessage("retries: -1 (expected: >= 0)");
+        assertThatThrownBy(() -> options.timeout("greet", Duration.ZERO)).hasMessage("greet.timeout: PT0S (expected: > 0)");
+    }
+
+    @Test
     void referenceOfRefusesOtherObjects() {
         assertThatThrownBy(() -> Reference.of(named("x"))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected: a proxy returned by Reference.get()");

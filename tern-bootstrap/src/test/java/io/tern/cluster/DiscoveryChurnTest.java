@@ -88,7 +88,7 @@ class DiscoveryChurnTest {
                     events++;
                 }
                 if (i == 0) {
-                    await().atMost(Duration.ofSeconds(10)).until(() -> !directory.invokers().isEmpty());
+                    await().atMost(Duration.ofSeconds(10)).until(() -> !directory.providers().isEmpty());
                 }
                 if (i % 50 == 0) {
                     assertThat(call(cluster)).startsWith("p");
@@ -98,8 +98,8 @@ class DiscoveryChurnTest {
                     heapBefore = Gc.usedHeapAfterGc();
                 }
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> directory.invokers().size() == LIVE
-                    && directory.invokers().stream().map(Invoker::url).allMatch(u -> live.stream()
+            await().atMost(Duration.ofSeconds(30)).until(() -> directory.providers().size() == LIVE
+                    && directory.providers().stream().map(Invoker::url).allMatch(u -> live.stream()
                             .anyMatch(l -> l.parameter("instance", "").equals(u.parameter("instance", "")))));
             assertThat(call(cluster)).startsWith("p");
             removed.addAll(weakRefsToDestroyed(made));
@@ -116,7 +116,7 @@ class DiscoveryChurnTest {
             System.out.printf("churn: %,d registry events, %,d notifications seen, %,d invokers removed and"
                     + " collected, %d live; shared clients %d, statistics %d, balancer %d, ZooKeeper watches %d;"
                     + " heap after GC %,d -> %,d KiB%n", events, notifications.get(), removed.size(),
-                    directory.invokers().size(), protocol.clientCount(), cluster.stats().size(),
+                    directory.providers().size(), protocol.clientCount(), cluster.stats().size(),
                     cluster.balancerStateSize(), watches, heapBefore / 1024, heapAfter / 1024);
             assertThat(heapAfter - heapBefore).as("heap growth over the churn, bytes").isLessThan(16L << 20);
 

@@ -33,10 +33,7 @@ public record ClusterConfig(ClusterStrategy strategy, String loadBalancer, int r
         if (failbackInterval.isNegative() || failbackInterval.isZero()) {
             throw new IllegalArgumentException("failbackinterval: " + failbackInterval + " (expected: > 0)");
         }
-        if (!LoadBalancers.NAMES.contains(loadBalancer)) {
-            throw new IllegalArgumentException("loadbalance: '" + loadBalancer + "' (expected one of: "
-                    + String.join(", ", LoadBalancers.NAMES) + ")");
-        }
+        LoadBalancers.checkName("loadbalance", loadBalancer);
         if (retries < 0) {
             throw new IllegalArgumentException("retries: " + retries + " (expected: >= 0)");
         }
@@ -82,9 +79,8 @@ public record ClusterConfig(ClusterStrategy strategy, String loadBalancer, int r
         if (retries < -1) {
             throw new IllegalArgumentException(method + ".retries: " + retries + " (expected: >= 0)");
         }
-        if (lb != null && !LoadBalancers.NAMES.contains(lb)) {
-            throw new IllegalArgumentException(method + ".loadbalance: '" + lb + "' (expected one of: "
-                    + String.join(", ", LoadBalancers.NAMES) + ")");
+        if (lb != null) {
+            LoadBalancers.checkName(method + ".loadbalance", lb);
         }
         if (retries >= 0 || lb != null) {
             into.put(method, new MethodConfig(retries, lb));

@@ -6,6 +6,8 @@ import io.tern.Result;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.core.AbstractInvoker;
+import io.tern.cluster.internal.InvokerStats;
+import io.tern.cluster.internal.StateSize;
 import io.tern.core.lifecycle.LifecycleTracker;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,7 +46,8 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
     private final LongSupplier clock;
     private final Directory.Subscription subscription;
     private final @Nullable FailbackQueue<T> failback;
-    private volatile @Nullable Invoker<T> sticky;
+    private volatile @Nullable Provider<T> sticky;
+    private final LoadBalancerContext balancerContext;
 
     ClusterInvoker(Directory<T> directory, RouterChain routers, ClusterConfig config, RandomGenerator random,
             LongSupplier clock, LifecycleTracker tracker) {
@@ -54,14 +57,15 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
         this.config = config;
         this.random = random;
         this.clock = clock;
+        this.balancerContext = new LoadBalancerContext(stats::of, random, clock);
         this.failback = config.strategy() == ClusterStrategy.FAILBACK ? new FailbackQueue<>(this, config) : null;
         this.subscription = directory.onChange(this::providersChanged);
     }
 
-    private void providersChanged(List<Invoker<T>> live) {
+    private void providersChanged(List<Provider<T>> live) {
         stats.retain(live);
         balancers.values().forEach(b -> b.retain(live));
-        Invoker<T> s = sticky;
+        Provider<T> s = sticky;
         if (s != null && !live.contains(s)) {
             sticky = null;
         }
@@ -73,7 +77,7 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
 
     /** State kept by the balancers, over all of them; for lifecycle tests. */
     int balancerStateSize() {
-        return balancers.values().stream().mapToInt(LoadBalancer::stateSize).sum();
+        return balancers.values().stream().mapToInt(b -> b instanceof StateSize s ? s.stateSize() : 0).sum();
     }
 
     int failbackQueueSize() {
@@ -93,8 +97,8 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
         if (isDestroyed()) {
             return false;
         }
-        for (Invoker<T> invoker : directory.invokers()) {
-            if (invoker.isAvailable() || invoker.isConnecting()) {
+        for (Provider<T> invoker : directory.providers()) {
+            if (invoker.isConnecting() || invoker.isAvailable()) {
                 return true;
             }
         }
@@ -129,24 +133,24 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
 
     // ---- selection ----
 
-    List<Invoker<T>> route(Invocation invocation) {
-        return routers.route(directory.invokers(), directory.consumerUrl(), invocation);
+    List<Provider<T>> route(Invocation invocation) {
+        return routers.route(directory.providers(), directory.consumerUrl(), invocation);
     }
 
     private LoadBalancer balancer(String method) {
         String name = config.loadBalancer(method);
         LoadBalancer lb = balancers.get(name);
-        return lb != null ? lb : balancers.computeIfAbsent(name, n -> LoadBalancers.create(n, stats, random, clock));
+        return lb != null ? lb : balancers.computeIfAbsent(name, n -> LoadBalancers.create(n, balancerContext));
     }
 
     /**
      * A provider for the call, not in {@code excluded}, or {@code null} when none is usable: an
      * available one, else one still making its first connection (the call waits for it).
      */
-    @Nullable Invoker<T> select(List<Invoker<T>> routed, Invocation invocation, Set<Invoker<T>> excluded) {
-        List<Invoker<T>> usable = routed;
+    @Nullable Provider<T> select(List<Provider<T>> routed, Invocation invocation, Set<Provider<T>> excluded) {
+        List<Provider<T>> usable = routed;
         for (int i = 0; i < routed.size(); i++) {
-            Invoker<T> invoker = routed.get(i);
+            Provider<T> invoker = routed.get(i);
             if (excluded.contains(invoker) || !invoker.isAvailable()) {
                 usable = candidates(routed, excluded);
                 break;
@@ -156,12 +160,12 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
             return null;
         }
         if (config.sticky()) {
-            Invoker<T> s = sticky;
+            Provider<T> s = sticky;
             if (s != null && usable.contains(s)) {
                 return s;
             }
         }
-        Invoker<T> chosen = balancer(invocation.methodName()).select(usable, invocation);
+        Provider<T> chosen = balancer(invocation.methodName()).select(usable, invocation);
         if (config.sticky()) {
             sticky = chosen;
         }
@@ -169,16 +173,19 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
     }
 
     /** The available invokers not excluded; when there are none, the connecting ones. */
-    private static <T> List<Invoker<T>> candidates(List<Invoker<T>> routed, Set<Invoker<T>> excluded) {
-        List<Invoker<T>> available = new ArrayList<>(routed.size());
-        List<Invoker<T>> connecting = new ArrayList<>();
-        for (Invoker<T> candidate : routed) {
+    private static <T> List<Provider<T>> candidates(List<Provider<T>> routed, Set<Provider<T>> excluded) {
+        List<Provider<T>> available = new ArrayList<>(routed.size());
+        List<Provider<T>> connecting = new ArrayList<>();
+        for (Provider<T> candidate : routed) {
             if (excluded.contains(candidate)) {
                 continue;
             }
+            // Connecting first: an attempt that ends between the two reads leaves the provider
+            // connected, so it must not look neither connecting nor available.
+            boolean wasConnecting = candidate.isConnecting();
             if (candidate.isAvailable()) {
                 available.add(candidate);
-            } else if (candidate.isConnecting()) {
+            } else if (wasConnecting) {
                 connecting.add(candidate);
             }
         }
@@ -186,11 +193,11 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
     }
 
     /** Why no provider could take the call: how many exist and why each was passed over. */
-    RpcException noProvider(Invocation invocation, List<Invoker<T>> routed, Set<Invoker<T>> excluded,
+    RpcException noProvider(Invocation invocation, List<Provider<T>> routed, Set<Provider<T>> excluded,
             @Nullable RpcException lastFailure) {
-        List<Invoker<T>> all = directory.invokers();
+        List<Provider<T>> all = directory.providers();
         StringJoiner reasons = new StringJoiner("; ");
-        for (Invoker<T> invoker : all) {
+        for (Provider<T> invoker : all) {
             String why = invoker.isDestroyed() ? "destroyed"
                     : !routed.contains(invoker) ? "routed out"
                     : excluded.contains(invoker) ? "failed this call"
@@ -210,7 +217,7 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
         return url().serviceKey().call(invocation.methodName());
     }
 
-    CompletableFuture<Result> attempt(Invoker<T> invoker, Invocation invocation) {
+    CompletableFuture<Result> attempt(Provider<T> invoker, Invocation invocation) {
         InvokerStats.Stats s = stats.of(invoker);
         s.start();
         long start = System.nanoTime();
@@ -234,10 +241,10 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
         return result;
     }
 
-    private void step(Invocation invocation, int retriesLeft, Set<Invoker<T>> excluded,
+    private void step(Invocation invocation, int retriesLeft, Set<Provider<T>> excluded,
             @Nullable RpcException lastFailure, CompletableFuture<Result> result) {
-        List<Invoker<T>> routed = route(invocation);
-        Invoker<T> chosen = select(routed, invocation, excluded);
+        List<Provider<T>> routed = route(invocation);
+        Provider<T> chosen = select(routed, invocation, excluded);
         if (chosen == null) {
             result.completeExceptionally(noProvider(invocation, routed, excluded, lastFailure));
             return;
@@ -261,11 +268,11 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
     }
 
     private CompletableFuture<Result> forking(Invocation invocation) {
-        List<Invoker<T>> routed = route(invocation);
-        Set<Invoker<T>> chosen = new HashSet<>();
-        List<Invoker<T>> targets = new ArrayList<>();
+        List<Provider<T>> routed = route(invocation);
+        Set<Provider<T>> chosen = new HashSet<>();
+        List<Provider<T>> targets = new ArrayList<>();
         for (int i = 0; i < config.forks(); i++) {
-            Invoker<T> next = select(routed, invocation, chosen);
+            Provider<T> next = select(routed, invocation, chosen);
             if (next == null) {
                 break;
             }
@@ -278,7 +285,7 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
         CompletableFuture<Result> result = new CompletableFuture<>();
         AtomicInteger failures = new AtomicInteger();
         List<CompletableFuture<Result>> calls = new ArrayList<>(targets.size());
-        for (Invoker<T> target : targets) {
+        for (Provider<T> target : targets) {
             calls.add(attempt(target, invocation));
         }
         for (CompletableFuture<Result> call : calls) {
@@ -296,8 +303,8 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
     }
 
     private CompletableFuture<Result> broadcast(Invocation invocation) {
-        List<Invoker<T>> routed = route(invocation);
-        List<Invoker<T>> usable = candidates(routed, Set.of());
+        List<Provider<T>> routed = route(invocation);
+        List<Provider<T>> usable = candidates(routed, Set.of());
         if (usable.isEmpty()) {
             return CompletableFuture.failedFuture(noProvider(invocation, routed, Set.of(), null));
         }
@@ -313,8 +320,8 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
     }
 
     private CompletableFuture<Result> available(Invocation invocation) {
-        List<Invoker<T>> routed = route(invocation);
-        List<Invoker<T>> usable = candidates(routed, Set.of());
+        List<Provider<T>> routed = route(invocation);
+        List<Provider<T>> usable = candidates(routed, Set.of());
         return usable.isEmpty() ? CompletableFuture.failedFuture(noProvider(invocation, routed, Set.of(), null))
                 : attempt(usable.get(0), invocation);
     }

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.tern.Invoker;
 import io.tern.core.lifecycle.LifecycleTracker;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
 /** Joins a directory's providers into one invoker. */
@@ -36,7 +35,8 @@ public final class Clusters {
     /**
      * One invoker over a directory, fully specified.
      *
-     * @param random the randomness of load balancing; {@code null} for {@link ThreadLocalRandom}
+     * @param random the randomness of load balancing; {@code null} for
+     *     {@link java.util.concurrent.ThreadLocalRandom}
      */
     public static <T> Invoker<T> join(Directory<T> directory, RouterChain routers, ClusterConfig config,
             RandomGenerator random, LifecycleTracker tracker) {
@@ -44,17 +44,7 @@ public final class Clusters {
         requireNonNull(routers, "routers");
         requireNonNull(config, "config");
         requireNonNull(tracker, "tracker");
-        RandomGenerator source = random != null ? random : new RandomGenerator() {
-            @Override
-            public long nextLong() {
-                return ThreadLocalRandom.current().nextLong();
-            }
-
-            @Override
-            public int nextInt(int bound) {
-                return ThreadLocalRandom.current().nextInt(bound);
-            }
-        };
+        RandomGenerator source = random != null ? random : LoadBalancers.threadLocalRandom();
         return new ClusterInvoker<>(directory, routers, config, source, System::currentTimeMillis, tracker);
     }
 }

@@ -3,7 +3,6 @@ package io.tern.cluster;
 import static java.util.Objects.requireNonNull;
 
 import io.tern.Invocation;
-import io.tern.Invoker;
 import io.tern.ServiceUrl;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -96,15 +95,15 @@ public final class ConditionRouter implements Router {
     }
 
     @Override
-    public <T> List<Invoker<T>> route(List<Invoker<T>> invokers, ServiceUrl consumerUrl, Invocation invocation) {
+    public <T> List<Provider<T>> route(List<Provider<T>> invokers, ServiceUrl consumerUrl, Invocation invocation) {
         if (invokers.isEmpty() || !matches(when, consumerUrl, consumerUrl, invocation)) {
             return invokers;
         }
         if (then.isEmpty()) {
             return List.of(); // black list: this consumer may call no provider
         }
-        List<Invoker<T>> result = new ArrayList<>(invokers.size());
-        for (Invoker<T> invoker : invokers) {
+        List<Provider<T>> result = new ArrayList<>(invokers.size());
+        for (Provider<T> invoker : invokers) {
             if (matches(then, invoker.url(), consumerUrl, invocation)) {
                 result.add(invoker);
             }

@@ -1,13 +1,12 @@
 package io.tern.cluster;
 
 import io.tern.AsyncCloseable;
-import io.tern.Invoker;
 import io.tern.ServiceUrl;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The providers of one service as invokers. The list is an immutable snapshot, replaced whole
+ * The providers of one service. The list is an immutable snapshot, replaced whole
  * when the providers change, so a caller that read it sees a consistent list. A directory owns
  * its invokers: it closes those it drops, and all of them when it is closed.
  *
@@ -20,14 +19,14 @@ public interface Directory<T> extends AsyncCloseable {
     /** The consumer's URL: its parameters configure routing and load balancing. */
     ServiceUrl consumerUrl();
 
-    /** The current invokers; never {@code null}, possibly empty. */
-    List<Invoker<T>> invokers();
+    /** The current providers; never {@code null}, possibly empty. */
+    List<Provider<T>> providers();
 
     /**
      * Calls {@code listener} with each new snapshot, until the returned handle is closed or the
      * directory is. The listener must not block.
      */
-    Subscription onChange(Consumer<List<Invoker<T>>> listener);
+    Subscription onChange(Consumer<List<Provider<T>>> listener);
 
     /** A registration that can be cancelled. */
     @FunctionalInterface

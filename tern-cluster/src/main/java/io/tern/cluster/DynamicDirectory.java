@@ -21,12 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Invokers kept in step with provider-list notifications (a registry's output). Each notification
- * carries the full list: unchanged providers keep their invokers, new ones get invokers from the
- * factory, and dropped ones leave the snapshot at once and are closed — new calls go elsewhere,
- * calls in flight finish, and closing stops waiting after the grace period. An empty
- * notification keeps the last list (a registry hiccup must not empty a consumer) unless it is an
- * explicit {@code empty://} URL.
+ * Providers kept in step with provider-list notifications (a registry's output). Each notification
+ * carries the full list: unchanged providers are kept as they are, new ones have their settings
+ * parsed and get invokers from the factory, and dropped ones leave the snapshot at once and are
+ * closed — new calls go elsewhere, calls in flight finish, and closing stops waiting after the
+ * grace period. A provider URL whose settings do not parse is refused, logged once with the key
+ * and counted, instead of failing calls. An empty notification keeps the last list (a registry
+ * hiccup must not empty a consumer) unless it is an explicit {@code empty://} URL.
+ *
+ * <p>The factory must not block: notifications arrive on the registry's event thread.
  *
  * <p>Owns the invokers it made; closing the directory closes them all and drops its listeners.
  *
@@ -39,14 +42,15 @@ public final class DynamicDirectory<T> implements Directory<T> {
     /** How long a removed invoker may finish its calls unless told otherwise. */
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
 
-    private record Snapshot<T>(List<Invoker<T>> invokers, Map<ServiceUrl, Invoker<T>> byUrl) {
+    private record Snapshot<T>(List<Provider<T>> providers, Map<ServiceUrl, Provider<T>> byUrl) {
     }
 
     private final Class<T> type;
     private final ServiceUrl consumerUrl;
     private final Function<ServiceUrl, Invoker<T>> factory;
     private final Duration grace;
-    private final ListenerSet<List<Invoker<T>>> listeners = new ListenerSet<>();
+    private final ListenerSet<List<Provider<T>>> listeners = new ListenerSet<>();
+    private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
     private final ReentrantLock notifyLock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
@@ -96,12 +100,17 @@ public final class DynamicDirectory<T> implements Directory<T> {
     }
 
     @Override
-    public List<Invoker<T>> invokers() {
-        return snapshot.invokers();
+    public List<Provider<T>> providers() {
+        return snapshot.providers();
+    }
+
+    /** Provider URLs refused so far because a setting did not parse (each time one was notified). */
+    public long refusedCount() {
+        return refused.get();
     }
 
     @Override
-    public Subscription onChange(Consumer<List<Invoker<T>>> listener) {
+    public Subscription onChange(Consumer<List<Provider<T>>> listener) {
         return listeners.add(requireNonNull(listener, "listener"));
     }
 
@@ -124,37 +133,45 @@ public final class DynamicDirectory<T> implements Directory<T> {
             boolean explicitEmpty = !providers.isEmpty() && providers.stream().allMatch(ServiceUrl::isEmptyProtocol);
             if (providers.isEmpty()) {
                 log.warn("empty provider list for {} ignored: keeping {} providers (send empty:// to clear)",
-                        consumerUrl.serviceKey(), snapshot.invokers().size());
+                        consumerUrl.serviceKey(), snapshot.providers().size());
                 return;
             }
             Snapshot<T> old = snapshot;
-            Map<ServiceUrl, Invoker<T>> next = new LinkedHashMap<>();
+            Map<ServiceUrl, Provider<T>> next = new LinkedHashMap<>();
             if (!explicitEmpty) {
                 for (ServiceUrl url : providers) {
                     if (url.isEmptyProtocol() || next.containsKey(url)) {
                         continue;
                     }
-                    Invoker<T> existing = old.byUrl().get(url);
+                    Provider<T> existing = old.byUrl().get(url);
                     if (existing != null && !existing.isDestroyed()) {
                         next.put(url, existing);
                         continue;
                     }
+                    ProviderSettings settings;
                     try {
-                        next.put(url, factory.apply(url));
+                        settings = Provider.settings(url);
+                    } catch (IllegalArgumentException e) {
+                        refused.incrementAndGet();
+                        log.warn("refusing {}: {}", url, e.getMessage());
+                        continue;
+                    }
+                    try {
+                        next.put(url, Provider.of(factory.apply(url), settings));
                     } catch (RuntimeException e) {
                         log.warn("cannot refer provider {} of {}: {}", url.address(), consumerUrl.serviceKey(),
                                 e.getMessage());
                     }
                 }
             }
-            List<Invoker<T>> removed = new ArrayList<>();
-            for (Map.Entry<ServiceUrl, Invoker<T>> e : old.byUrl().entrySet()) {
+            List<Provider<T>> removed = new ArrayList<>();
+            for (Map.Entry<ServiceUrl, Provider<T>> e : old.byUrl().entrySet()) {
                 if (next.get(e.getKey()) != e.getValue()) {
                     removed.add(e.getValue());
                 }
             }
             snapshot = new Snapshot<>(List.copyOf(next.values()), Map.copyOf(next));
-            listeners.fire(snapshot.invokers());
+            listeners.fire(snapshot.providers());
             removed.forEach(this::retire);
         } finally {
             notifyLock.unlock();
@@ -162,7 +179,7 @@ public final class DynamicDirectory<T> implements Directory<T> {
     }
 
     /** Closes a dropped invoker: no new calls now; calls in flight get the grace period. */
-    private CompletableFuture<Void> retire(Invoker<T> invoker) {
+    private CompletableFuture<Void> retire(Provider<T> invoker) {
         return GracefulClose.close(invoker, grace, consumerUrl.serviceKey());
     }
 
@@ -173,9 +190,9 @@ public final class DynamicDirectory<T> implements Directory<T> {
         }
         tracked.destroyed(this);
         notifyLock.lock();
-        List<Invoker<T>> all;
+        List<Provider<T>> all;
         try {
-            all = snapshot.invokers();
+            all = snapshot.providers();
             snapshot = new Snapshot<>(List.of(), Map.of());
             listeners.clear();
         } finally {
@@ -189,7 +206,7 @@ public final class DynamicDirectory<T> implements Directory<T> {
     @Override
     public String toString() {
         Map<String, Boolean> providers = new HashMap<>();
-        snapshot.invokers().forEach(i -> providers.put(i.url().address(), i.isAvailable()));
+        snapshot.providers().forEach(i -> providers.put(i.url().address(), i.isAvailable()));
         return "DynamicDirectory[" + consumerUrl.serviceKey() + ", providers=" + providers + "]";
     }
 }

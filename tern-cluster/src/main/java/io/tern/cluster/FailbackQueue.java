@@ -1,7 +1,6 @@
 package io.tern.cluster;
 
 import io.tern.Invocation;
-import io.tern.Invoker;
 import io.tern.RpcException;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -87,7 +86,7 @@ final class FailbackQueue<T> {
             lock.unlock();
         }
         for (Task task : batch) {
-            Invoker<T> target = cluster.select(cluster.route(task.invocation), task.invocation, new HashSet<>());
+            Provider<T> target = cluster.select(cluster.route(task.invocation), task.invocation, new HashSet<>());
             boolean ok = false;
             if (target != null) {
                 try {

@@ -3,26 +3,32 @@ package io.tern.cluster;
 import static java.util.Objects.requireNonNull;
 
 import io.tern.Invocation;
-import io.tern.Invoker;
+import io.tern.cluster.internal.StateSize;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
- * The load balancers, by Dubbo's names: {@code random} (weighted, with warm-up),
- * {@code roundrobin} (smooth weighted), {@code leastactive}, {@code consistenthash},
- * {@code shortestresponse}, and {@code p2c} (adaptive power of two choices).
+ * The load balancers by name: Tern's own, with Dubbo's names — {@code random} (weighted, with
+ * warm-up), {@code roundrobin} (smooth weighted), {@code leastactive}, {@code consistenthash},
+ * {@code shortestresponse} — and {@code p2c} (adaptive power of two choices); and those that
+ * {@link LoadBalancerFactory} implementations on the class path add through
+ * {@link ServiceLoader}, found once, when this class is first used.
  */
 public final class LoadBalancers {
 
@@ -32,38 +38,90 @@ public final class LoadBalancers {
     public static final String CONSISTENT_HASH = "consistenthash";
     public static final String SHORTEST_RESPONSE = "shortestresponse";
     public static final String P2C = "p2c";
-    public static final List<String> NAMES = List.of(RANDOM, ROUND_ROBIN, LEAST_ACTIVE, CONSISTENT_HASH,
-            SHORTEST_RESPONSE, P2C);
+
+    private static final RandomGenerator THREAD_LOCAL_RANDOM = new ThreadLocalRandomGenerator();
+    private static final Map<String, LoadBalancerFactory> FACTORIES = load();
 
     private LoadBalancers() {
+    }
+
+    private static Map<String, LoadBalancerFactory> load() {
+        Map<String, LoadBalancerFactory> factories = new LinkedHashMap<>();
+        put(factories, builtIn(RANDOM, c -> new WeightedRandom(c.random(), c::nowMillis)));
+        put(factories, builtIn(ROUND_ROBIN, c -> new SmoothRoundRobin(c::nowMillis)));
+        put(factories, builtIn(LEAST_ACTIVE, c -> new LeastActive(c::stats, c.random(), c::nowMillis)));
+        put(factories, builtIn(CONSISTENT_HASH, c -> new ConsistentHash()));
+        put(factories, builtIn(SHORTEST_RESPONSE, c -> new ShortestResponse(c::stats, c.random(), c::nowMillis)));
+        put(factories, builtIn(P2C, c -> new PowerOfTwoChoices(c::stats, c.random())));
+        for (LoadBalancerFactory factory : ServiceLoader.load(LoadBalancerFactory.class,
+                LoadBalancers.class.getClassLoader())) {
+            put(factories, factory);
+        }
+        return Collections.unmodifiableMap(factories);
+    }
+
+    private static void put(Map<String, LoadBalancerFactory> factories, LoadBalancerFactory factory) {
+        String name = requireNonNull(factory.name(), "name of " + factory.getClass().getName());
+        LoadBalancerFactory previous = factories.putIfAbsent(name, factory);
+        if (previous != null) {
+            throw new IllegalStateException("loadbalance: '" + name + "' is defined by both "
+                    + previous.getClass().getName() + " and " + factory.getClass().getName()
+                    + " (expected: one factory per name)");
+        }
+    }
+
+    private static LoadBalancerFactory builtIn(String name, Function<LoadBalancerContext, LoadBalancer> make) {
+        return new LoadBalancerFactory() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public LoadBalancer create(LoadBalancerContext context) {
+                return make.apply(context);
+            }
+        };
+    }
+
+    /** The names a reference may give {@code loadbalance}: Tern's own, then those found on the class path. */
+    public static Set<String> names() {
+        return FACTORIES.keySet();
+    }
+
+    /**
+     * Checks a name.
+     *
+     * @param key the setting, for the message ({@code loadbalance}, {@code greet.loadbalance})
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
+    public static String checkName(String key, String name) {
+        requireNonNull(name, "name");
+        if (!FACTORIES.containsKey(name)) {
+            throw new IllegalArgumentException(key + ": '" + name + "' (expected one of: "
+                    + String.join(", ", names()) + ")");
+        }
+        return name;
     }
 
     /**
      * A new balancer.
      *
-     * @param stats the cluster's statistics, read by the balancers that weigh load
-     * @param random the source of randomness; {@code null} for {@link ThreadLocalRandom}
-     * @param clock the time in milliseconds, for warm-up
      * @throws IllegalArgumentException for an unknown name, listing the known ones
      */
-    public static LoadBalancer create(String name, InvokerStats stats, RandomGenerator random, LongSupplier clock) {
-        requireNonNull(name, "name");
-        requireNonNull(stats, "stats");
-        requireNonNull(clock, "clock");
-        return switch (name) {
-            case RANDOM -> new WeightedRandom(random, clock);
-            case ROUND_ROBIN -> new SmoothRoundRobin(clock);
-            case LEAST_ACTIVE -> new LeastActive(stats, random, clock);
-            case CONSISTENT_HASH -> new ConsistentHash();
-            case SHORTEST_RESPONSE -> new ShortestResponse(stats, random, clock);
-            case P2C -> new PowerOfTwoChoices(stats, random);
-            default -> throw new IllegalArgumentException("loadbalance: '" + name + "' (expected one of: "
-                    + String.join(", ", NAMES) + ")");
-        };
+    public static LoadBalancer create(String name, LoadBalancerContext context) {
+        requireNonNull(context, "context");
+        return FACTORIES.get(checkName("loadbalance", name)).create(context);
     }
 
-    public static LoadBalancer create(String name, InvokerStats stats) {
-        return create(name, stats, new ThreadLocalRandomGenerator(), System::currentTimeMillis);
+    /** A balancer over these statistics, with {@link ThreadLocalRandom} and the system clock. */
+    public static LoadBalancer create(String name, Function<Provider<?>, CallStats> stats) {
+        return create(name, new LoadBalancerContext(stats, THREAD_LOCAL_RANDOM, System::currentTimeMillis));
+    }
+
+    /** {@link ThreadLocalRandom} as a {@link RandomGenerator} that may be shared between threads. */
+    public static RandomGenerator threadLocalRandom() {
+        return THREAD_LOCAL_RANDOM;
     }
 
     /** {@link ThreadLocalRandom} for the current thread at each call. */
@@ -80,7 +138,7 @@ public final class LoadBalancers {
     }
 
     /** Picks by weight among invokers, uniformly when all weigh nothing. */
-    static <T> Invoker<T> weightedPick(List<Invoker<T>> candidates, int[] weights, int total, RandomGenerator random) {
+    static <T> Provider<T> weightedPick(List<Provider<T>> candidates, int[] weights, int total, RandomGenerator random) {
         return candidates.get(weightedIndex(weights, candidates.size(), total, random));
     }
 
@@ -113,7 +171,7 @@ public final class LoadBalancers {
         }
 
         @Override
-        public <T> Invoker<T> select(List<Invoker<T>> invokers, Invocation invocation) {
+        public <T> Provider<T> select(List<Provider<T>> invokers, Invocation invocation) {
             int n = invokers.size();
             if (n == 1) {
                 return invokers.get(0);
@@ -123,7 +181,7 @@ public final class LoadBalancers {
             int total = 0;
             boolean same = true;
             for (int i = 0; i < n; i++) {
-                weights[i] = Weights.weight(invokers.get(i), invocation.methodName(), now);
+                weights[i] = invokers.get(i).settings().weight(invocation.methodName(), now);
                 total += weights[i];
                 same &= weights[i] == weights[0];
             }
@@ -136,29 +194,29 @@ public final class LoadBalancers {
      * current value, takes the largest, and subtracts the total from it — weights 5,1,1 give
      * a,a,b,a,c,a,a. State is per method and per invoker, dropped when invokers leave.
      */
-    static final class SmoothRoundRobin implements LoadBalancer {
+    static final class SmoothRoundRobin implements LoadBalancer, StateSize {
         private final LongSupplier clock;
-        private final Map<String, Map<Invoker<?>, AtomicLong>> current = new ConcurrentHashMap<>();
+        private final Map<String, Map<Provider<?>, AtomicLong>> current = new ConcurrentHashMap<>();
 
         SmoothRoundRobin(LongSupplier clock) {
             this.clock = clock;
         }
 
         @Override
-        public <T> Invoker<T> select(List<Invoker<T>> invokers, Invocation invocation) {
+        public <T> Provider<T> select(List<Provider<T>> invokers, Invocation invocation) {
             if (invokers.size() == 1) {
                 return invokers.get(0);
             }
-            Map<Invoker<?>, AtomicLong> state = current.computeIfAbsent(invocation.methodName(),
+            Map<Provider<?>, AtomicLong> state = current.computeIfAbsent(invocation.methodName(),
                     k -> new ConcurrentHashMap<>());
             long now = clock.getAsLong();
             // One pick at a time per method keeps the sequence smooth under concurrency.
             synchronized (state) {
                 long total = 0;
-                Invoker<T> best = null;
+                Provider<T> best = null;
                 AtomicLong bestCurrent = null;
-                for (Invoker<T> invoker : invokers) {
-                    int weight = Weights.weight(invoker, invocation.methodName(), now);
+                for (Provider<T> invoker : invokers) {
+                    int weight = invoker.settings().weight(invocation.methodName(), now);
                     AtomicLong c = state.computeIfAbsent(invoker, k -> new AtomicLong());
                     long value = c.addAndGet(weight);
                     total += weight;
@@ -173,9 +231,9 @@ public final class LoadBalancers {
         }
 
         @Override
-        public void retain(Collection<? extends Invoker<?>> live) {
-            Set<Invoker<?>> keep = Set.copyOf(live);
-            for (Map<Invoker<?>, AtomicLong> state : current.values()) {
+        public void retain(Collection<? extends Provider<?>> live) {
+            Set<Provider<?>> keep = Set.copyOf(live);
+            for (Map<Provider<?>, AtomicLong> state : current.values()) {
                 state.keySet().removeIf(i -> !keep.contains(i));
             }
             current.values().removeIf(Map::isEmpty);
@@ -189,45 +247,45 @@ public final class LoadBalancers {
 
     /** Fewest calls in flight; ties broken by weighted random. */
     static final class LeastActive implements LoadBalancer {
-        private final InvokerStats stats;
+        private final Function<Provider<?>, CallStats> stats;
         private final RandomGenerator random;
         private final LongSupplier clock;
 
-        LeastActive(InvokerStats stats, RandomGenerator random, LongSupplier clock) {
+        LeastActive(Function<Provider<?>, CallStats> stats, RandomGenerator random, LongSupplier clock) {
             this.stats = stats;
             this.random = random;
             this.clock = clock;
         }
 
         @Override
-        public <T> Invoker<T> select(List<Invoker<T>> invokers, Invocation invocation) {
-            return leastBy(invokers, invocation, i -> stats.of(i).active(), random, clock);
+        public <T> Provider<T> select(List<Provider<T>> invokers, Invocation invocation) {
+            return leastBy(invokers, invocation, i -> stats.apply(i).active(), random, clock);
         }
     }
 
     /** Lowest expected wait (average response time times calls in flight plus one); ties by weight. */
     static final class ShortestResponse implements LoadBalancer {
-        private final InvokerStats stats;
+        private final Function<Provider<?>, CallStats> stats;
         private final RandomGenerator random;
         private final LongSupplier clock;
 
-        ShortestResponse(InvokerStats stats, RandomGenerator random, LongSupplier clock) {
+        ShortestResponse(Function<Provider<?>, CallStats> stats, RandomGenerator random, LongSupplier clock) {
             this.stats = stats;
             this.random = random;
             this.clock = clock;
         }
 
         @Override
-        public <T> Invoker<T> select(List<Invoker<T>> invokers, Invocation invocation) {
+        public <T> Provider<T> select(List<Provider<T>> invokers, Invocation invocation) {
             return leastBy(invokers, invocation, i -> {
-                InvokerStats.Stats s = stats.of(i);
+                CallStats s = stats.apply(i);
                 return s.averageNanos() * (s.active() + 1);
             }, random, clock);
         }
     }
 
-    private static <T> Invoker<T> leastBy(List<Invoker<T>> invokers, Invocation invocation,
-            java.util.function.ToLongFunction<Invoker<T>> cost, RandomGenerator random, LongSupplier clock) {
+    private static <T> Provider<T> leastBy(List<Provider<T>> invokers, Invocation invocation,
+            java.util.function.ToLongFunction<Provider<T>> cost, RandomGenerator random, LongSupplier clock) {
         int n = invokers.size();
         if (n == 1) {
             return invokers.get(0);
@@ -239,9 +297,9 @@ public final class LoadBalancers {
         int count = 0;
         int total = 0;
         for (int i = 0; i < n; i++) {
-            Invoker<T> invoker = invokers.get(i);
+            Provider<T> invoker = invokers.get(i);
             long c = cost.applyAsLong(invoker);
-            int weight = Weights.weight(invoker, invocation.methodName(), now);
+            int weight = invoker.settings().weight(invocation.methodName(), now);
             if (c < least) {
                 least = c;
                 count = 0;
@@ -263,16 +321,16 @@ public final class LoadBalancers {
      * rate) wins.
      */
     static final class PowerOfTwoChoices implements LoadBalancer {
-        private final InvokerStats stats;
+        private final Function<Provider<?>, CallStats> stats;
         private final RandomGenerator random;
 
-        PowerOfTwoChoices(InvokerStats stats, RandomGenerator random) {
+        PowerOfTwoChoices(Function<Provider<?>, CallStats> stats, RandomGenerator random) {
             this.stats = stats;
             this.random = random;
         }
 
         @Override
-        public <T> Invoker<T> select(List<Invoker<T>> invokers, Invocation invocation) {
+        public <T> Provider<T> select(List<Provider<T>> invokers, Invocation invocation) {
             int n = invokers.size();
             if (n == 1) {
                 return invokers.get(0);
@@ -282,13 +340,13 @@ public final class LoadBalancers {
             if (b >= a) {
                 b++;
             }
-            Invoker<T> first = invokers.get(a);
-            Invoker<T> second = invokers.get(b);
+            Provider<T> first = invokers.get(a);
+            Provider<T> second = invokers.get(b);
             return load(first) <= load(second) ? first : second;
         }
 
-        private double load(Invoker<?> invoker) {
-            InvokerStats.Stats s = stats.of(invoker);
+        private double load(Provider<?> invoker) {
+            CallStats s = stats.apply(invoker);
             double average = Math.max(1, s.averageNanos());
             double failureRate = s.calls() == 0 ? 0 : (double) s.failures() / s.calls();
             return average * (s.active() + 1) * (1 + failureRate);
@@ -300,11 +358,11 @@ public final class LoadBalancers {
      * by default), with {@code hash.nodes} virtual nodes per invoker (160 by default), so the same
      * arguments reach the same provider while it is there and few keys move when providers change.
      */
-    static final class ConsistentHash implements LoadBalancer {
+    static final class ConsistentHash implements LoadBalancer, StateSize {
         private final Map<String, Ring<?>> rings = new ConcurrentHashMap<>();
 
         @Override
-        public <T> Invoker<T> select(List<Invoker<T>> invokers, Invocation invocation) {
+        public <T> Provider<T> select(List<Provider<T>> invokers, Invocation invocation) {
             String method = invocation.methodName();
             @SuppressWarnings("unchecked")
             Ring<T> ring = (Ring<T>) rings.get(method);
@@ -317,8 +375,8 @@ public final class LoadBalancers {
         }
 
         @Override
-        public void retain(Collection<? extends Invoker<?>> live) {
-            Set<Invoker<?>> keep = Set.copyOf(live);
+        public void retain(Collection<? extends Provider<?>> live) {
+            Set<Provider<?>> keep = Set.copyOf(live);
             rings.values().removeIf(ring -> !keep.containsAll(ring.source));
         }
 
@@ -328,24 +386,20 @@ public final class LoadBalancers {
         }
 
         private static final class Ring<T> {
-            final List<Invoker<T>> source;
+            final List<Provider<T>> source;
             final int identity;
             final int size;
-            final NavigableMap<Long, Invoker<T>> nodes = new TreeMap<>();
+            final NavigableMap<Long, Provider<T>> nodes = new TreeMap<>();
             final int[] argumentIndexes;
 
-            Ring(List<Invoker<T>> invokers, String method) {
+            Ring(List<Provider<T>> invokers, String method) {
                 this.source = List.copyOf(invokers);
                 this.identity = System.identityHashCode(invokers);
                 this.size = invokers.size();
-                int replicas = invokers.get(0).url().intParameter("hash.nodes", 160);
-                String[] indexes = invokers.get(0).url().parameter(method + ".hash.arguments",
-                        invokers.get(0).url().parameter("hash.arguments", "0")).split(",");
-                this.argumentIndexes = new int[indexes.length];
-                for (int i = 0; i < indexes.length; i++) {
-                    argumentIndexes[i] = Integer.parseInt(indexes[i].trim());
-                }
-                for (Invoker<T> invoker : invokers) {
+                ProviderSettings first = invokers.get(0).settings();
+                int replicas = first.hashNodes();
+                this.argumentIndexes = first.hashArguments(method);
+                for (Provider<T> invoker : invokers) {
                     String address = invoker.url().address();
                     for (int i = 0; i < replicas / 4; i++) {
                         byte[] digest = md5(address + i);
@@ -356,7 +410,7 @@ public final class LoadBalancers {
                 }
             }
 
-            Invoker<T> select(Invocation invocation) {
+            Provider<T> select(Invocation invocation) {
                 StringBuilder key = new StringBuilder();
                 Object[] args = invocation.arguments();
                 for (int index : argumentIndexes) {
@@ -365,7 +419,7 @@ public final class LoadBalancers {
                     }
                 }
                 long hash = hash(md5(key.toString()), 0);
-                Map.Entry<Long, Invoker<T>> entry = nodes.ceilingEntry(hash);
+                Map.Entry<Long, Provider<T>> entry = nodes.ceilingEntry(hash);
                 return (entry != null ? entry : nodes.firstEntry()).getValue();
             }
         }

@@ -1,7 +1,6 @@
 package io.tern.cluster;
 
 import io.tern.Invocation;
-import io.tern.Invoker;
 import io.tern.ServiceUrl;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,8 +34,8 @@ public final class RouterChain {
         return routers;
     }
 
-    public <T> List<Invoker<T>> route(List<Invoker<T>> invokers, ServiceUrl consumerUrl, Invocation invocation) {
-        List<Invoker<T>> current = invokers;
+    public <T> List<Provider<T>> route(List<Provider<T>> providers, ServiceUrl consumerUrl, Invocation invocation) {
+        List<Provider<T>> current = providers;
         for (Router router : routers) {
             current = router.route(current, consumerUrl, invocation);
             if (current.isEmpty()) {

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * A fixed list of invokers. Owns them: closing the directory closes every one.
+ * A fixed list of providers. Owns their invokers: closing the directory closes every one.
  *
  * @param <T> the service interface
  */
@@ -20,22 +20,30 @@ public final class StaticDirectory<T> implements Directory<T> {
 
     private final Class<T> type;
     private final ServiceUrl consumerUrl;
-    private final List<Invoker<T>> invokers;
+    private final List<Provider<T>> providers;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
-    private StaticDirectory(Class<T> type, ServiceUrl consumerUrl, List<Invoker<T>> invokers) {
+    private StaticDirectory(Class<T> type, ServiceUrl consumerUrl, List<Provider<T>> providers) {
         this.type = type;
         this.consumerUrl = consumerUrl;
-        this.invokers = List.copyOf(invokers);
+        this.providers = providers;
     }
 
-    /** A directory of these invokers, which it now owns. */
+    /**
+     * A directory of these invokers, which it now owns.
+     *
+     * @throws IllegalArgumentException when a provider's settings do not parse, naming it and the key
+     */
     public static <T> StaticDirectory<T> of(Class<T> type, ServiceUrl consumerUrl, List<? extends Invoker<T>> invokers) {
         requireNonNull(type, "type");
         requireNonNull(consumerUrl, "consumerUrl");
         requireNonNull(invokers, "invokers");
-        return new StaticDirectory<>(type, consumerUrl, List.copyOf(invokers));
+        List<Provider<T>> providers = new java.util.ArrayList<>(invokers.size());
+        for (Invoker<T> invoker : invokers) {
+            providers.add(invoker instanceof Provider<T> p ? p : Provider.of(invoker));
+        }
+        return new StaticDirectory<>(type, consumerUrl, List.copyOf(providers));
     }
 
     @Override
@@ -49,12 +57,12 @@ public final class StaticDirectory<T> implements Directory<T> {
     }
 
     @Override
-    public List<Invoker<T>> invokers() {
-        return invokers;
+    public List<Provider<T>> providers() {
+        return providers;
     }
 
     @Override
-    public Subscription onChange(Consumer<List<Invoker<T>>> listener) {
+    public Subscription onChange(Consumer<List<Provider<T>>> listener) {
         return () -> { };
     }
 
@@ -62,7 +70,7 @@ public final class StaticDirectory<T> implements Directory<T> {
     public CompletableFuture<Void> closeAsync() {
         if (closed.compareAndSet(false, true)) {
             // Calls in flight get a grace period to finish; closing does not wait for them longer.
-            CompletableFuture.allOf(invokers.stream()
+            CompletableFuture.allOf(providers.stream()
                             .map(i -> GracefulClose.close(i, GRACE, consumerUrl.serviceKey()))
                             .toArray(CompletableFuture<?>[]::new))
                     .whenComplete((a, b) -> closeFuture.complete(null));

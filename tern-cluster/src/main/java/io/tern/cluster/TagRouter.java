@@ -1,7 +1,6 @@
 package io.tern.cluster;
 
 import io.tern.Invocation;
-import io.tern.Invoker;
 import io.tern.ServiceUrl;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +13,7 @@ import java.util.List;
  */
 public final class TagRouter implements Router {
 
-    public static final String TAG_KEY = "dubbo.tag";
+    public static final String TAG_KEY = ProviderSettings.TAG_KEY;
     public static final String FORCE_TAG_KEY = "dubbo.force.tag";
 
     private static final TagRouter INSTANCE = new TagRouter();
@@ -32,15 +31,15 @@ public final class TagRouter implements Router {
     }
 
     @Override
-    public <T> List<Invoker<T>> route(List<Invoker<T>> invokers, ServiceUrl consumerUrl, Invocation invocation) {
+    public <T> List<Provider<T>> route(List<Provider<T>> invokers, ServiceUrl consumerUrl, Invocation invocation) {
         String tag = invocation.stringAttachment(TAG_KEY);
         if (tag == null || tag.isEmpty()) {
             tag = consumerUrl.parameter(TAG_KEY, "");
         }
-        List<Invoker<T>> tagged = new ArrayList<>();
-        List<Invoker<T>> untagged = new ArrayList<>();
-        for (Invoker<T> invoker : invokers) {
-            String providerTag = invoker.url().parameter(TAG_KEY, "");
+        List<Provider<T>> tagged = new ArrayList<>();
+        List<Provider<T>> untagged = new ArrayList<>();
+        for (Provider<T> invoker : invokers) {
+            String providerTag = invoker.settings().tag();
             if (providerTag.isEmpty()) {
                 untagged.add(invoker);
             } else if (providerTag.equals(tag)) {

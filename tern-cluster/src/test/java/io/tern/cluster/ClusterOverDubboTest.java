@@ -59,7 +59,7 @@ class ClusterOverDubboTest {
             // Then the notification arrives: the directory drops it and its shared client closes.
             directory.notify(List.of(urls.get(0), urls.get(2)));
             await().atMost(Duration.ofSeconds(10)).until(() -> consumer.clientCount() == 2);
-            assertThat(directory.invokers()).hasSize(2);
+            assertThat(directory.providers()).hasSize(2);
             assertThat(identity.whoAmI()).isIn("provider-0", "provider-2");
 
             cluster.close();

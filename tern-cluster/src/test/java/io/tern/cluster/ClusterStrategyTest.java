@@ -260,7 +260,7 @@ class ClusterStrategyTest {
         assertThat(config.sticky()).isTrue();
         assertThatThrownBy(() -> ClusterConfig.from(ServiceUrl.parse("consumer://h/x?loadbalance=fastest"),
                 ClusterConfig.DEFAULT)).hasMessage("loadbalance: 'fastest' (expected one of: random, roundrobin,"
-                + " leastactive, consistenthash, shortestresponse, p2c)");
+                + " leastactive, consistenthash, shortestresponse, p2c, first)");
         assertThatThrownBy(() -> ClusterConfig.from(ServiceUrl.parse("consumer://h/x?cluster=hope"),
                 ClusterConfig.DEFAULT)).hasMessage("cluster: 'hope' (expected one of: failover, failfast, failsafe,"
                 + " failback, forking, broadcast, available)");

@@ -51,11 +51,11 @@ class DynamicDirectoryTest {
     void notificationsReuseKeepCreateAndDestroy() {
         try (DynamicDirectory<FakeInvoker.Service> directory = directory()) {
             directory.notify(List.of(provider(1), provider(2)));
-            List<Invoker<FakeInvoker.Service>> first = directory.invokers();
+            List<Provider<FakeInvoker.Service>> first = directory.providers();
             assertThat(first).hasSize(2);
 
             directory.notify(List.of(provider(2), provider(3)));
-            List<Invoker<FakeInvoker.Service>> second = directory.invokers();
+            List<Provider<FakeInvoker.Service>> second = directory.providers();
             assertThat(second).hasSize(2);
             assertThat(second.get(0)).as("unchanged provider keeps its invoker").isSameAs(first.get(1));
             assertThat(first.get(0).isDestroyed()).as("removed provider's invoker is destroyed").isTrue();
@@ -65,15 +65,33 @@ class DynamicDirectoryTest {
     }
 
     @Test
+    void aProviderWithABadSettingIsRefusedOnceAndCallsGoToTheOthers() {
+        ServiceUrl bad = provider(2).toBuilder().parameter("weight", "heavy").build();
+        try (DynamicDirectory<FakeInvoker.Service> directory = directory();
+                Invoker<FakeInvoker.Service> cluster = Clusters.join(directory, List.of())) {
+            directory.notify(List.of(provider(1), bad));
+
+            assertThat(directory.providers()).extracting(p -> p.url().address()).containsExactly(provider(1).address());
+            assertThat(directory.refusedCount()).isEqualTo(1);
+            assertThat(made).as("no invoker made for the refused provider").hasSize(1);
+            for (int i = 0; i < 10; i++) {
+                assertThat(Result.await(cluster.invoke(FakeInvoker.invocation("x"))).value())
+                        .isEqualTo(provider(1).address());
+            }
+            assertThat(directory.providers().get(0).settings().weight("x")).isEqualTo(100);
+        }
+    }
+
+    @Test
     void anEmptyNotificationKeepsTheLastListAndEmptyProtocolClearsIt() {
         try (DynamicDirectory<FakeInvoker.Service> directory = directory()) {
             directory.notify(List.of(provider(1), provider(2)));
             directory.notify(List.of());
-            assertThat(directory.invokers()).hasSize(2);
+            assertThat(directory.providers()).hasSize(2);
 
             directory.notify(List.of(ServiceUrl.parse("empty://127.0.0.1/" + FakeInvoker.Service.class.getName()
                     + "?category=providers")));
-            assertThat(directory.invokers()).isEmpty();
+            assertThat(directory.providers()).isEmpty();
             assertThat(made).allMatch(Invoker::isDestroyed);
         }
     }
@@ -184,7 +202,7 @@ class DynamicDirectoryTest {
                 providers.add(provider((base + p) % 5_000));
             }
             directory.notify(providers);
-            live = directory.invokers().size();
+            live = directory.providers().size();
             assertThat(Result.await(cluster.invoke(FakeInvoker.invocation("x"))).value()).isNotNull();
             assertThat(cluster.stats().size()).isLessThanOrEqualTo(live);
             assertThat(cluster.balancerStateSize()).isLessThanOrEqualTo(live);
@@ -196,7 +214,7 @@ class DynamicDirectoryTest {
                 + " entries %d, balancer entries %d%n", removed.size(), live, cluster.stats().size(),
                 cluster.balancerStateSize());
         cluster.close();
-        await().atMost(Duration.ofSeconds(10)).until(() -> directory.invokers().isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> directory.providers().isEmpty());
     }
 
     /**
@@ -220,7 +238,7 @@ class DynamicDirectoryTest {
         directory.notify(List.of(provider(1), provider(2)));
         Invoker<FakeInvoker.Service> cluster = Clusters.join(directory, List.of());
         cluster.close();
-        assertThat(directory.invokers()).isEmpty();
+        assertThat(directory.providers()).isEmpty();
         assertThat(made).allMatch(Invoker::isDestroyed);
         assertThat(Result.await(cluster.invoke(FakeInvoker.invocation("x")).handle((r, e) -> Result.value(e))).value())
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status())

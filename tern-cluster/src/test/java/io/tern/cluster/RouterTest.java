@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tern.Invocation;
-import io.tern.Invoker;
 import io.tern.ServiceDescriptor;
 import io.tern.ServiceKey;
 import io.tern.ServiceUrl;
@@ -27,8 +26,8 @@ class RouterTest {
     private static final List<String> PROVIDERS = List.of("10.20.153.10:20880", "10.20.153.11:20880",
             "10.30.1.5:20880", "172.22.3.91:20880", "192.168.1.22:20880");
 
-    private static List<Invoker<Catalog>> providers() {
-        return PROVIDERS.stream().map(address -> (Invoker<Catalog>) new io.tern.core.AbstractInvoker<Catalog>(
+    private static List<Provider<Catalog>> providers() {
+        return PROVIDERS.stream().map(address -> Provider.<Catalog>of(new io.tern.core.AbstractInvoker<Catalog>(
                 Catalog.class, ServiceUrl.parse("dubbo://" + address + "/" + Catalog.class.getName()
                         + "?application=shop&env=" + (address.startsWith("10.") ? "prod" : "test")),
                 LifecycleTracker.global()) {
@@ -36,7 +35,7 @@ class RouterTest {
             protected CompletableFuture<io.tern.Result> doInvoke(Invocation invocation) {
                 return CompletableFuture.completedFuture(io.tern.Result.value(null));
             }
-        }).toList();
+        })).toList();
     }
 
     private static Invocation call(String method) {
@@ -44,7 +43,7 @@ class RouterTest {
                 ServiceDescriptor.of(Catalog.class).find(method, "Ljava/lang/String;"), new Object[] {"x"});
     }
 
-    private static String hosts(List<Invoker<Catalog>> invokers) {
+    private static String hosts(List<Provider<Catalog>> invokers) {
         return String.join(" ", invokers.stream().map(i -> i.url().host()).toList());
     }
 
@@ -69,7 +68,7 @@ class RouterTest {
     void conditionRules(String rule, String consumerHost, String method, String expected) {
         ServiceUrl consumer = ServiceUrl.parse("consumer://" + consumerHost + "/" + Catalog.class.getName()
                 + "?application=web");
-        List<Invoker<Catalog>> routed = ConditionRouter.parse(rule).route(providers(), consumer, call(method));
+        List<Provider<Catalog>> routed = ConditionRouter.parse(rule).route(providers(), consumer, call(method));
         assertThat(hosts(routed)).isEqualTo(expected);
     }
 
@@ -91,9 +90,9 @@ class RouterTest {
                 .hasMessage("condition: 'host =' in rule '=> host =' (expected: a key and at least one value)");
     }
 
-    private static List<Invoker<Catalog>> tagged() {
+    private static List<Provider<Catalog>> tagged() {
         List<String> tags = List.of("gray", "gray", "", "blue");
-        return java.util.stream.IntStream.range(0, tags.size()).mapToObj(i -> (Invoker<Catalog>)
+        return java.util.stream.IntStream.range(0, tags.size()).mapToObj(i -> Provider.<Catalog>of(
                 new io.tern.core.AbstractInvoker<Catalog>(Catalog.class, ServiceUrl.parse("dubbo://10.0.0."
                         + (i + 1) + ":1/" + Catalog.class.getName()
                         + (tags.get(i).isEmpty() ? "" : "?dubbo.tag=" + tags.get(i))), LifecycleTracker.global()) {
@@ -101,10 +100,10 @@ class RouterTest {
                     protected CompletableFuture<io.tern.Result> doInvoke(Invocation invocation) {
                         return CompletableFuture.completedFuture(io.tern.Result.value(null));
                     }
-                }).toList();
+                })).toList();
     }
 
-    private static List<String> tags(List<Invoker<Catalog>> invokers) {
+    private static List<String> tags(List<Provider<Catalog>> invokers) {
         return invokers.stream().map(i -> i.url().parameter("dubbo.tag", "-")).toList();
     }
 

@@ -112,8 +112,8 @@ class ZooKeeperInteropTest {
         Invoker<InteropService> cluster = Clusters.join(directory, List.of());
         InteropService service = Proxies.create(cluster);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> !directory.invokers().isEmpty());
-        ServiceUrl found = directory.invokers().get(0).url();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !directory.providers().isEmpty());
+        ServiceUrl found = directory.providers().get(0).url();
         assertThat(found.parameter("side")).isEqualTo("provider");
         assertThat(found.parameter("release")).isEqualTo("3.3.5");
         assertThat(service.identify()).isEqualTo("dubbo-1.0.0");

@@ -1,6 +1,7 @@
-package io.tern.cluster;
+package io.tern.cluster.internal;
 
 import io.tern.Invoker;
+import io.tern.cluster.CallStats;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class InvokerStats {
 
     /** One invoker's numbers. */
-    public static final class Stats {
+    public static final class Stats implements CallStats {
         private static final double ALPHA = 0.2;
 
         private final AtomicInteger active = new AtomicInteger();
@@ -23,28 +24,31 @@ public final class InvokerStats {
         private final AtomicLong failures = new AtomicLong();
         private final AtomicLong calls = new AtomicLong();
 
+        @Override
         public int active() {
             return active.get();
         }
 
-        /** The moving average of response times, in nanoseconds; 0 before the first call. */
+        @Override
         public long averageNanos() {
             return averageNanos.get();
         }
 
+        @Override
         public long calls() {
             return calls.get();
         }
 
+        @Override
         public long failures() {
             return failures.get();
         }
 
-        void start() {
+        public void start() {
             active.incrementAndGet();
         }
 
-        void end(long elapsedNanos, boolean failed) {
+        public void end(long elapsedNanos, boolean failed) {
             active.decrementAndGet();
             calls.incrementAndGet();
             if (failed) {
