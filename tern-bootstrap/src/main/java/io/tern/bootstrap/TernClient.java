@@ -132,7 +132,7 @@ public final class TernClient implements AsyncCloseable {
             return CompletableFuture.completedFuture(null);
         });
         DynamicDirectory<T> directory = DynamicDirectory.create(type, consumer,
-                provider -> protocol.refer(type, RegistryUrls.merge(provider, consumer)), DynamicDirectory.DEFAULT_GRACE,
+                provider -> protocol.refer(type, RegistryUrls.merge(provider, consumer)), io.tern.cluster.Directory.DEFAULT_GRACE,
                 config.tracker);
         Invoker<T> cluster = Clusters.join(directory, options.routers, config.tracker);
         made.add(cluster);

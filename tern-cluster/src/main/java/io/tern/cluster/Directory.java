@@ -14,6 +14,9 @@ import java.util.function.Consumer;
  */
 public interface Directory<T> extends AsyncCloseable {
 
+    /** How long the invoker of a provider that leaves, or of a closed directory, may finish its calls unless told otherwise. */
+    java.time.Duration DEFAULT_GRACE = java.time.Duration.ofSeconds(10);
+
     Class<T> type();
 
     /** The consumer's URL: its parameters configure routing and load balancing. */

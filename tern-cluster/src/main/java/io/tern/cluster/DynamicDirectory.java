@@ -39,9 +39,6 @@ public final class DynamicDirectory<T> implements Directory<T> {
 
     private static final Logger log = LoggerFactory.getLogger(DynamicDirectory.class);
 
-    /** How long a removed invoker may finish its calls unless told otherwise. */
-    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
-
     private record Snapshot<T>(List<Provider<T>> providers, Map<ServiceUrl, Provider<T>> byUrl) {
     }
 

@@ -16,8 +16,6 @@ import java.util.function.Consumer;
  */
 public final class StaticDirectory<T> implements Directory<T> {
 
-    private static final java.time.Duration GRACE = java.time.Duration.ofSeconds(10);
-
     private final Class<T> type;
     private final ServiceUrl consumerUrl;
     private final List<Provider<T>> providers;
@@ -71,7 +69,7 @@ public final class StaticDirectory<T> implements Directory<T> {
         if (closed.compareAndSet(false, true)) {
             // Calls in flight get a grace period to finish; closing does not wait for them longer.
             CompletableFuture.allOf(providers.stream()
-                            .map(i -> GracefulClose.close(i, GRACE, consumerUrl.serviceKey()))
+                            .map(i -> GracefulClose.close(i, DEFAULT_GRACE, consumerUrl.serviceKey()))
                             .toArray(CompletableFuture<?>[]::new))
                     .whenComplete((a, b) -> closeFuture.complete(null));
         }
