@@ -9,7 +9,7 @@ import io.tern.ServiceUrlBuilder;
 import io.tern.cluster.Clusters;
 import io.tern.cluster.DynamicDirectory;
 import io.tern.registry.Registry;
-import io.tern.registry.RegistryUrls;
+import io.tern.registry.internal.RegistryUrls;
 import io.tern.transport.DubboProtocol;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -6,7 +6,7 @@ import io.tern.ServiceUrl;
 import io.tern.ServiceUrlBuilder;
 import io.tern.core.Invokers;
 import io.tern.registry.Registry;
-import io.tern.registry.RegistryUrls;
+import io.tern.registry.internal.RegistryUrls;
 import io.tern.transport.DubboProtocol;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -63,7 +63,7 @@ class DiscoveryFaultTest {
                 provider("rolling", "c0")));
         try (TernClient client = consumer()) {
             Named named = reference(client, "rolling");
-            await().atMost(Duration.ofSeconds(10)).until(() -> client.protocol().referredCount() == 3);
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.protocol().stats().referredCount() == 3);
             CallerLoad load = new CallerLoad(named, 8);
             try {
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.answeredBy("a0") > 0
@@ -95,7 +95,7 @@ class DiscoveryFaultTest {
         TernServer late = null;
         try (TernClient client = consumer()) {
             Named named = reference(client, "outage");
-            await().atMost(Duration.ofSeconds(10)).until(() -> client.protocol().referredCount() == 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.protocol().stats().referredCount() == 2);
             CallerLoad load = new CallerLoad(named, 8);
             try {
                 zookeeper.stop();
@@ -138,7 +138,7 @@ class DiscoveryFaultTest {
             } while (line != null && !line.startsWith("port "));
             assertThat(line).as("the provider process started").isNotNull();
             Named named = reference(client, "killed");
-            await().atMost(Duration.ofSeconds(10)).until(() -> client.protocol().referredCount() == 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.protocol().stats().referredCount() == 2);
             CallerLoad load = new CallerLoad(named, 8);
             try {
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.answeredBy("victim") > 100);
@@ -146,7 +146,7 @@ class DiscoveryFaultTest {
                 long killedAt = System.nanoTime();
                 process.destroyForcibly();
                 await().atMost(Duration.ofMillis(sessionMillis + 5_000))
-                        .until(() -> client.protocol().referredCount() == 1);
+                        .until(() -> client.protocol().stats().referredCount() == 1);
                 long droppedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
                 long afterDrop = load.answered();
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.answered() > afterDrop + 100);

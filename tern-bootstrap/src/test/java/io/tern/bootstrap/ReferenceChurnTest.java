@@ -78,8 +78,8 @@ class ReferenceChurnTest {
 
             assertThat(client.referenceCount()).as("open references").isZero();
             assertThat(client.sharedCount()).as("shared invokers").isZero();
-            assertThat(client.protocol().referredCount()).as("referred invokers").isZero();
-            assertThat(client.protocol().clientCount()).as("shared clients").isZero();
+            assertThat(client.protocol().stats().referredCount()).as("referred invokers").isZero();
+            assertThat(client.protocol().stats().clientCount()).as("shared clients").isZero();
             assertThat(consumerNodes(raw)).as("consumer nodes").isEqualTo(consumersBefore);
             assertThat(watches()).as("ZooKeeper watches").isEqualTo(watchesBefore);
             await().atMost(Duration.ofSeconds(30)).pollInSameThread()
@@ -105,7 +105,7 @@ class ReferenceChurnTest {
             System.out.printf("churn: %,d %s reference/call/close cycles: %d references, %d shared invokers,"
                     + " %d referred, %d clients open after; %,d references, %,d invokers, %,d directories collected;"
                     + " heap after GC %,d -> %,d KiB%n", CYCLES, name, client.referenceCount(), client.sharedCount(),
-                    client.protocol().referredCount(), client.protocol().clientCount(),
+                    client.protocol().stats().referredCount(), client.protocol().stats().clientCount(),
                     report.counts(ResourceKind.REFERENCE).collected(), report.counts(ResourceKind.INVOKER).collected(),
                     report.counts(ResourceKind.DIRECTORY).collected(), heapBefore / 1024, heapAfter / 1024);
         }

@@ -11,8 +11,8 @@ import io.tern.bootstrap.TernServer;
 import io.tern.core.Gc;
 import io.tern.core.Proxies;
 import io.tern.registry.Registry;
-import io.tern.registry.RegistryUrls;
 import io.tern.registry.ZooKeeperRegistry;
+import io.tern.registry.internal.RegistryUrls;
 import io.tern.testing.ZooKeeperStats;
 import io.tern.transport.DubboProtocol;
 import java.lang.ref.WeakReference;
@@ -104,8 +104,8 @@ class DiscoveryChurnTest {
             assertThat(call(cluster)).startsWith("p");
             removed.addAll(weakRefsToDestroyed(made));
 
-            assertThat(protocol.referredCount()).as("referred invokers").isEqualTo(LIVE);
-            assertThat(protocol.clientCount()).as("shared clients").isLessThanOrEqualTo(LIVE);
+            assertThat(protocol.stats().referredCount()).as("referred invokers").isEqualTo(LIVE);
+            assertThat(protocol.stats().clientCount()).as("shared clients").isLessThanOrEqualTo(LIVE);
             assertThat(cluster.stats().size()).as("statistics entries").isLessThanOrEqualTo(LIVE);
             assertThat(cluster.balancerStateSize()).as("balancer entries").isLessThanOrEqualTo(LIVE);
             assertThat(directory.listenerCount()).as("directory listeners").isEqualTo(1);
@@ -116,7 +116,7 @@ class DiscoveryChurnTest {
             System.out.printf("churn: %,d registry events, %,d notifications seen, %,d invokers removed and"
                     + " collected, %d live; shared clients %d, statistics %d, balancer %d, ZooKeeper watches %d;"
                     + " heap after GC %,d -> %,d KiB%n", events, notifications.get(), removed.size(),
-                    directory.providers().size(), protocol.clientCount(), cluster.stats().size(),
+                    directory.providers().size(), protocol.stats().clientCount(), cluster.stats().size(),
                     cluster.balancerStateSize(), watches, heapBefore / 1024, heapAfter / 1024);
             assertThat(heapAfter - heapBefore).as("heap growth over the churn, bytes").isLessThan(16L << 20);
 
@@ -127,7 +127,7 @@ class DiscoveryChurnTest {
             consumers.close();
             providers.close();
             protocol.close();
-            assertThat(protocol.clientCount()).isZero();
+            assertThat(protocol.stats().clientCount()).isZero();
         } finally {
             servers.forEach(TernServer::close);
         }

@@ -58,13 +58,13 @@ class ClusterOverDubboTest {
 
             // Then the notification arrives: the directory drops it and its shared client closes.
             directory.notify(List.of(urls.get(0), urls.get(2)));
-            await().atMost(Duration.ofSeconds(10)).until(() -> consumer.clientCount() == 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> consumer.stats().clientCount() == 2);
             assertThat(directory.providers()).hasSize(2);
             assertThat(identity.whoAmI()).isIn("provider-0", "provider-2");
 
             cluster.close();
-            assertThat(consumer.clientCount()).isZero();
-            assertThat(consumer.referredCount()).isZero();
+            assertThat(consumer.stats().clientCount()).isZero();
+            assertThat(consumer.stats().referredCount()).isZero();
         }
     }
 }

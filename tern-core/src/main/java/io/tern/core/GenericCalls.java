@@ -6,7 +6,7 @@ import io.tern.Result;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.ServiceDescriptor;
-import io.tern.core.generic.Pojos;
+import io.tern.core.internal.Pojos;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,5 @@
 package io.tern.core;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.tern.Filter;
 import io.tern.Invocation;
 import io.tern.Invoker;
@@ -13,10 +10,13 @@ import io.tern.ServiceUrl;
 import io.tern.core.TestServices.Greeter;
 import io.tern.core.TestServices.GreeterImpl;
 import io.tern.core.injvm.InjvmProtocol;
+import io.tern.core.internal.FilterChain;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FilterChainTest {
 

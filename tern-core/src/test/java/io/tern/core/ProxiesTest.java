@@ -41,8 +41,8 @@ class ProxiesTest {
     @AfterEach
     void tearDown() {
         protocol.close();
-        assertThat(protocol.exportedCount()).isZero();
-        assertThat(protocol.referredCount()).isZero();
+        assertThat(protocol.stats().exportedCount()).isZero();
+        assertThat(protocol.stats().referredCount()).isZero();
     }
 
     @Test

@@ -70,8 +70,8 @@ public final class InJvmExample {
                 out.println("destroyed   " + e.status() + ": " + e.getMessage());
             }
             exporter.close();
-            out.println("open after destroy: " + protocol.exportedCount() + " exported, "
-                    + protocol.referredCount() + " referred");
+            out.println("open after destroy: " + protocol.stats().exportedCount() + " exported, "
+                    + protocol.stats().referredCount() + " referred");
         }
     }
 }

@@ -85,7 +85,7 @@ class DubboConsumerToTernProviderTest extends InteropCases {
     static void stop() {
         dubbo.close();
         tern.close();
-        assertThat(tern.serverCount()).isZero();
+        assertThat(tern.stats().serverCount()).isZero();
     }
 
     private static InteropServiceImpl ternImplementation(String identity) {
@@ -176,7 +176,7 @@ class DubboConsumerToTernProviderTest extends InteropCases {
 
     @Override
     long connectionsMetric() {
-        return tern.acceptedConnections();
+        return tern.stats().acceptedConnections();
     }
 
     @Override

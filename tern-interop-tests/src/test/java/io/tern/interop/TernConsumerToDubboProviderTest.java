@@ -50,7 +50,7 @@ class TernConsumerToDubboProviderTest extends InteropCases {
     @AfterAll
     static void stop() {
         tern.close();
-        assertThat(tern.clientCount()).isZero();
+        assertThat(tern.stats().clientCount()).isZero();
         dubbo.close();
     }
 
@@ -121,7 +121,7 @@ class TernConsumerToDubboProviderTest extends InteropCases {
 
     @Override
     void assertNothingPending() {
-        assertThat(tern.pendingCalls()).isZero();
+        assertThat(tern.stats().pendingCalls()).isZero();
     }
 
     @Override
@@ -144,7 +144,7 @@ class TernConsumerToDubboProviderTest extends InteropCases {
 
     @Override
     long connectionsMetric() {
-        return tern.connectionsOpened();
+        return tern.stats().connectionsOpened();
     }
 
     @Override

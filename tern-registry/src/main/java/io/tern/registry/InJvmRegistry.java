@@ -1,8 +1,7 @@
 package io.tern.registry;
 
-import static java.util.Objects.requireNonNull;
-
 import io.tern.ServiceUrl;
+import io.tern.registry.internal.RegistryUrls;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import static java.util.Objects.requireNonNull;
 
 /**
  * A registry inside one JVM, for single-process use and tests. Notifications are delivered on

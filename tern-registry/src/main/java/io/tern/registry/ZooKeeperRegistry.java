@@ -1,13 +1,12 @@
 package io.tern.registry;
 
-import static java.util.Objects.requireNonNull;
-
 import io.tern.HostPort;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.ServiceUrl;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
+import io.tern.registry.internal.RegistryUrls;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +29,7 @@ import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import static java.util.Objects.requireNonNull;
 
 /**
  * A registry on ZooKeeper, through Apache Curator, in exactly the layout Apache Dubbo uses for

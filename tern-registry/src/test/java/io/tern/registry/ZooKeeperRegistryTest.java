@@ -1,12 +1,9 @@
 package io.tern.registry;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.ServiceUrl;
+import io.tern.registry.internal.RegistryUrls;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,6 +14,9 @@ import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The ZooKeeper registry against a real ZooKeeper (Curator's in-process TestingServer). */
 class ZooKeeperRegistryTest {

@@ -7,7 +7,7 @@ import io.tern.HostPort;
 import io.tern.Invoker;
 import io.tern.Protocol;
 import io.tern.ServiceUrl;
-import io.tern.core.FilterChain;
+import io.tern.core.internal.FilterChain;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.serialization.ClassPolicy;
 import io.tern.serialization.Hessian2Serialization;
@@ -56,6 +56,7 @@ public final class DubboProtocol implements Protocol {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicLong connectionsOpened = new java.util.concurrent.atomic.AtomicLong();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    private final DubboProtocolStats stats = new LiveStats();
 
     DubboProtocol(DubboProtocolBuilder builder) {
         this.tracker = builder.tracker;
@@ -188,39 +189,47 @@ public final class DubboProtocol implements Protocol {
         exporters.remove(exporter);
     }
 
-    /** Open ports. */
-    public int serverCount() {
-        return servers.size();
+    /** What the protocol holds now: ports, clients, services, invokers, calls and connections. */
+    public DubboProtocolStats stats() {
+        return stats;
     }
 
-    /** Provider addresses with open shared clients. */
-    public int clientCount() {
-        return clients.size();
-    }
+    /** A live view of the protocol's containers, read when asked. */
+    private final class LiveStats implements DubboProtocolStats {
+        @Override
+        public int serverCount() {
+            return servers.size();
+        }
 
-    /** Services exported and not yet unexported. */
-    public int exportedCount() {
-        return exporters.size();
-    }
+        @Override
+        public int clientCount() {
+            return clients.size();
+        }
 
-    /** Invokers referred and not yet closed. */
-    public int referredCount() {
-        return invokers.size();
-    }
+        @Override
+        public int exportedCount() {
+            return exporters.size();
+        }
 
-    /** Two-way calls waiting for an answer, over all connections. */
-    public int pendingCalls() {
-        return clients.values().stream().mapToInt(SharedClient::pendingCalls).sum();
-    }
+        @Override
+        public int referredCount() {
+            return invokers.size();
+        }
 
-    /** Connections this protocol's clients have made so far, reconnections included. */
-    public long connectionsOpened() {
-        return connectionsOpened.get();
-    }
+        @Override
+        public int pendingCalls() {
+            return clients.values().stream().mapToInt(SharedClient::pendingCalls).sum();
+        }
 
-    /** Connections open now on this protocol's servers. */
-    public int acceptedConnections() {
-        return servers.values().stream().mapToInt(DubboServer::connectionCount).sum();
+        @Override
+        public long connectionsOpened() {
+            return connectionsOpened.get();
+        }
+
+        @Override
+        public int acceptedConnections() {
+            return servers.values().stream().mapToInt(DubboServer::connectionCount).sum();
+        }
     }
 
     void connectionOpened() {

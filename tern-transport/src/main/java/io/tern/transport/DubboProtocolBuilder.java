@@ -3,7 +3,7 @@ package io.tern.transport;
 import static java.util.Objects.requireNonNull;
 
 import io.tern.Filter;
-import io.tern.core.FilterChain;
+import io.tern.core.internal.FilterChain;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.serialization.ClassPolicy;
 import java.util.List;

@@ -43,7 +43,7 @@ class ConnectionAndDispatchTest {
             provider.export(Invokers.of(Greeter.class, new GreeterImpl(), url));
             await().atMost(Duration.ofSeconds(30)).until(invoker::isAvailable);
             assertThat(greeter.greet("after")).isEqualTo("Hello, after");
-            assertThat(consumer.connectionsOpened()).isEqualTo(2);
+            assertThat(consumer.stats().connectionsOpened()).isEqualTo(2);
         }
     }
 
@@ -54,11 +54,11 @@ class ConnectionAndDispatchTest {
                     ServiceUrl.parse("dubbo://127.0.0.1:0/" + PATH))).url();
             Greeter greeter = Proxies.create(consumer.refer(Greeter.class,
                     url.toBuilder().parameter("lazy", true).build()));
-            assertThat(consumer.connectionsOpened()).isZero();
-            assertThat(provider.acceptedConnections()).isZero();
+            assertThat(consumer.stats().connectionsOpened()).isZero();
+            assertThat(provider.stats().acceptedConnections()).isZero();
 
             assertThat(greeter.greet("lazy")).isEqualTo("Hello, lazy");
-            assertThat(consumer.connectionsOpened()).isEqualTo(1);
+            assertThat(consumer.stats().connectionsOpened()).isEqualTo(1);
         }
     }
 
@@ -98,7 +98,7 @@ class ConnectionAndDispatchTest {
                         .isInstanceOf(IllegalArgumentException.class)
                         .hasMessage("dispatch: virtual (expected: Java 21 or later; this is Java "
                                 + Runtime.version().feature() + ")");
-                assertThat(provider.serverCount()).isZero();
+                assertThat(provider.stats().serverCount()).isZero();
             }
         }
     }

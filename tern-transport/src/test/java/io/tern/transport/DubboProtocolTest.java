@@ -51,8 +51,8 @@ class DubboProtocolTest {
     void tearDown() {
         consumer.close();
         provider.close();
-        assertThat(consumer.clientCount()).isZero();
-        assertThat(provider.serverCount()).isZero();
+        assertThat(consumer.stats().clientCount()).isZero();
+        assertThat(provider.stats().serverCount()).isZero();
     }
 
     private Greeter refer(String parameters) {
@@ -128,7 +128,7 @@ class DubboProtocolTest {
                     assertThat(e.status()).isEqualTo(RpcStatus.TIMEOUT);
                     assertThat(e.getMessage()).contains("no answer in 100 ms");
                 });
-        assertThat(consumer.pendingCalls()).isZero();
+        assertThat(consumer.stats().pendingCalls()).isZero();
         assertThat(greeter.greet("after")).isEqualTo("Hello, after");
     }
 
@@ -140,12 +140,12 @@ class DubboProtocolTest {
         CompletableFuture<Result> sleeping = invoker.invoke(Invocation.of(url.serviceKey(),
                 ServiceDescriptor.of(Greeter.class).find("sleep", "J"), new Object[] {2_000L}));
         // Sent once the first connection is up; the sleep stays pending for two seconds.
-        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.pendingCalls() > 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.stats().pendingCalls() > 0);
 
         sleeping.cancel(true);
         call.cancel(true);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.pendingCalls() == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.stats().pendingCalls() == 0);
         assertThat(sleeping).isCancelled();
         invoker.close();
     }
@@ -156,7 +156,7 @@ class DubboProtocolTest {
 
         greeter.notify("fire and forget");
         await().atMost(Duration.ofSeconds(10)).until(() -> implementation.notified.contains("fire and forget"));
-        assertThat(consumer.pendingCalls()).isZero();
+        assertThat(consumer.stats().pendingCalls()).isZero();
     }
 
     @Test
@@ -191,8 +191,8 @@ class DubboProtocolTest {
 
         exporter.close();
 
-        assertThat(provider.serverCount()).isZero();
-        assertThat(provider.exportedCount()).isZero();
+        assertThat(provider.stats().serverCount()).isZero();
+        assertThat(provider.stats().exportedCount()).isZero();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThatThrownBy(() -> greeter.greet("gone"))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(RpcStatus.NETWORK)));
     }
@@ -201,15 +201,15 @@ class DubboProtocolTest {
     void referencesShareOneClientThatTheLastCloses() {
         Invoker<Greeter> first = consumer.refer(Greeter.class, url);
         Invoker<Greeter> second = consumer.refer(Greeter.class, url);
-        assertThat(consumer.clientCount()).isEqualTo(1);
+        assertThat(consumer.stats().clientCount()).isEqualTo(1);
         assertThat(Proxies.create(first).greet("1")).isEqualTo("Hello, 1");
 
         first.close();
-        assertThat(consumer.clientCount()).isEqualTo(1);
+        assertThat(consumer.stats().clientCount()).isEqualTo(1);
         assertThat(Proxies.create(second).greet("2")).isEqualTo("Hello, 2");
         second.close();
-        assertThat(consumer.clientCount()).isZero();
-        assertThat(consumer.referredCount()).isZero();
+        assertThat(consumer.stats().clientCount()).isZero();
+        assertThat(consumer.stats().referredCount()).isZero();
         assertThat(List.of(first.isDestroyed(), second.isDestroyed())).containsOnly(true);
     }
 }

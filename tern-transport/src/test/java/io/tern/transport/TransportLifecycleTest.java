@@ -50,17 +50,17 @@ class TransportLifecycleTest {
             ServiceUrl url = provider.export(Invokers.of(Greeter.class, new GreeterImpl(),
                     ServiceUrl.parse("dubbo://127.0.0.1:0/" + Greeter.class.getName()))).url();
             referCycles(consumer, url, 20); // warm up event loops and pools
-            await().atMost(Duration.ofSeconds(10)).until(() -> provider.acceptedConnections() == 0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> provider.stats().acceptedConnections() == 0);
             int threads = threadCount();
             String threadsBefore = threadNames();
             long fds = openFileDescriptors();
 
             List<WeakReference<Object>> refs = referCycles(consumer, url, 2_000);
 
-            assertThat(consumer.clientCount()).isZero();
-            assertThat(consumer.referredCount()).isZero();
-            assertThat(consumer.pendingCalls()).isZero();
-            await().atMost(Duration.ofSeconds(10)).until(() -> provider.acceptedConnections() == 0);
+            assertThat(consumer.stats().clientCount()).isZero();
+            assertThat(consumer.stats().referredCount()).isZero();
+            assertThat(consumer.stats().pendingCalls()).isZero();
+            await().atMost(Duration.ofSeconds(10)).until(() -> provider.stats().acceptedConnections() == 0);
             Gc.awaitCleared(refs);
             awaitAllCollected();
             LifecycleReport report = tracker.report();
@@ -93,8 +93,8 @@ class TransportLifecycleTest {
 
             List<WeakReference<Object>> refs = exportCycles(provider, url, 1_000);
 
-            assertThat(provider.exportedCount()).isZero();
-            assertThat(provider.serverCount()).isZero();
+            assertThat(provider.stats().exportedCount()).isZero();
+            assertThat(provider.stats().serverCount()).isZero();
             assertThatThrownBy(() -> new Socket("127.0.0.1", url.port()).close()).isInstanceOf(ConnectException.class);
             Gc.awaitCleared(refs);
             awaitAllCollected();
@@ -142,7 +142,7 @@ class TransportLifecycleTest {
                 }
             });
             awaitLine(out, "sleeping");
-            assertThat(consumer.pendingCalls()).isEqualTo(1);
+            assertThat(consumer.stats().pendingCalls()).isEqualTo(1);
 
             process.destroyForcibly();
 
@@ -152,7 +152,7 @@ class TransportLifecycleTest {
                         assertThat(e.status()).isEqualTo(RpcStatus.NETWORK);
                         assertThat(e.getMessage()).isEqualTo("connection to 127.0.0.1:" + port + " closed");
                     });
-            assertThat(consumer.pendingCalls()).isZero();
+            assertThat(consumer.stats().pendingCalls()).isZero();
         } finally {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
@@ -301,7 +301,7 @@ class TransportLifecycleTest {
             release.countDown();
             assertThat(inFlight).succeedsWithin(Duration.ofSeconds(10)).isEqualTo("released");
             assertThat(unexported).succeedsWithin(Duration.ofSeconds(10));
-            assertThat(provider.serverCount()).isZero();
+            assertThat(provider.stats().serverCount()).isZero();
         }
     }
 

@@ -7,7 +7,7 @@ import io.tern.Invoker;
 import io.tern.Protocol;
 import io.tern.ServiceKey;
 import io.tern.ServiceUrl;
-import io.tern.core.FilterChain;
+import io.tern.core.internal.FilterChain;
 import io.tern.core.lifecycle.LifecycleTracker;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +40,17 @@ public final class InjvmProtocol implements Protocol {
     private final FilterChain consumerFilters;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    private final Stats stats = new Stats() {
+        @Override
+        public int exportedCount() {
+            return exporters.size();
+        }
+
+        @Override
+        public int referredCount() {
+            return invokers.size();
+        }
+    };
 
     InjvmProtocol(LifecycleTracker tracker, FilterChain providerFilters, FilterChain consumerFilters) {
         this.tracker = tracker;
@@ -111,14 +122,18 @@ public final class InjvmProtocol implements Protocol {
         invokers.remove(invoker);
     }
 
-    /** Services exported and not yet unexported. */
-    public int exportedCount() {
-        return exporters.size();
+    /** What the protocol holds now: services exported and invokers referred, read live. */
+    public Stats stats() {
+        return stats;
     }
 
-    /** Invokers referred and not yet closed. */
-    public int referredCount() {
-        return invokers.size();
+    /** The protocol's containers, for operators and lifecycle tests. */
+    public interface Stats {
+        /** Services exported and not yet unexported. */
+        int exportedCount();
+
+        /** Invokers referred and not yet closed. */
+        int referredCount();
     }
 
     /** Whether a service key is exported here now. */

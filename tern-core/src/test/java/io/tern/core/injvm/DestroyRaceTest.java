@@ -91,7 +91,7 @@ class DestroyRaceTest {
             assertThat(List.copyOf(unexpected)).isEmpty();
             assertThat(destroyed.get()).isEqualTo(THREADS);
             assertThat(invoker.closeAsync()).succeedsWithin(Duration.ofSeconds(10));
-            assertThat(protocol.referredCount()).isZero();
+            assertThat(protocol.stats().referredCount()).isZero();
         }
     }
 }

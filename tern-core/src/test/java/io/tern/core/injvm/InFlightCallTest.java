@@ -35,7 +35,7 @@ class InFlightCallTest {
             CompletableFuture<Void> closed = invoker.closeAsync();
             assertThat(closed).isNotDone();
             assertThat(invoker.isDestroyed()).isTrue();
-            assertThat(protocol.referredCount()).as("forgotten at once, not when drained").isZero();
+            assertThat(protocol.stats().referredCount()).as("forgotten at once, not when drained").isZero();
             assertThatThrownBy(() -> greeter.greet("new call"))
                     .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(RpcStatus.DESTROYED));
 
@@ -55,7 +55,7 @@ class InFlightCallTest {
             CompletableFuture<String> inFlight = startBlockedCall(greeter, release);
 
             CompletableFuture<Void> unexported = exporter.closeAsync();
-            assertThat(protocol.exportedCount()).isZero();
+            assertThat(protocol.stats().exportedCount()).isZero();
             assertThat(unexported).isNotDone();
             assertThatThrownBy(() -> greeter.greet("new call"))
                     .isInstanceOfSatisfying(RpcException.class,

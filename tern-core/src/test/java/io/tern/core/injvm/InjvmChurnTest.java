@@ -40,7 +40,7 @@ class InjvmChurnTest {
 
         List<WeakReference<Object>> refs = exportCycles(protocol, greeter);
 
-        assertThat(protocol.exportedCount()).isZero();
+        assertThat(protocol.stats().exportedCount()).isZero();
         LifecycleReport report = awaitCollectedAndReport(refs, "export/unexport", before);
         assertThat(report.counts(ResourceKind.EXPORTER)).isEqualTo(new LifecycleReport.Counts(CYCLES, CYCLES, CYCLES, CYCLES, 0));
         assertThat(report.counts(ResourceKind.INVOKER).collected()).isEqualTo(CYCLES);
@@ -72,7 +72,7 @@ class InjvmChurnTest {
 
         List<WeakReference<Object>> refs = referCycles(protocol);
 
-        assertThat(protocol.referredCount()).isZero();
+        assertThat(protocol.stats().referredCount()).isZero();
         LifecycleReport report = awaitCollectedAndReport(refs, "refer/destroy", before);
         LifecycleReport.Counts invokers = report.counts(ResourceKind.INVOKER);
         assertThat(invokers.created()).isEqualTo(CYCLES + 1); // plus the exported one, still live

@@ -33,8 +33,8 @@ class MotivatingScenarioTest {
 
         List<WeakReference<Object>> refs = distinctServices(protocol, SERVICES, null);
 
-        assertThat(protocol.exportedCount()).isZero();
-        assertThat(protocol.referredCount()).isZero();
+        assertThat(protocol.stats().exportedCount()).isZero();
+        assertThat(protocol.stats().referredCount()).isZero();
         Gc.awaitCleared(refs);
         assertThat(tracker.report().totalLeaked()).isZero();
         protocol.close();

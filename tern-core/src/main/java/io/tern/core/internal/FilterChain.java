@@ -1,4 +1,4 @@
-package io.tern.core;
+package io.tern.core.internal;
 
 import static java.util.Objects.requireNonNull;
 

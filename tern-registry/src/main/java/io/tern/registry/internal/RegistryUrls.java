@@ -1,4 +1,4 @@
-package io.tern.registry;
+package io.tern.registry.internal;
 
 import io.tern.ServiceDescriptor;
 import io.tern.ServiceUrl;
