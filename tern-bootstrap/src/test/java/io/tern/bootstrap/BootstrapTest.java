@@ -7,9 +7,14 @@ import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.registry.InJvmRegistry;
 import java.time.Duration;
+import io.tern.testing.TernCleanup;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class BootstrapTest {
+
+    @RegisterExtension
+    final TernCleanup cleanup = new TernCleanup();
 
     public interface Greeter {
         String greet(String name);
@@ -21,11 +26,10 @@ class BootstrapTest {
 
     @Test
     void aDirectReferenceNeedsNoRegistry() {
-        try (TernServer server = Tern.server().service(Greeter.class, named("direct")).start();
-                TernClient client = Tern.client().build()) {
-            Greeter greeter = client.reference(Greeter.class, r -> r.url("dubbo://127.0.0.1:" + server.port())).get();
-            assertThat(greeter.greet("you")).isEqualTo("Hello, you from direct");
-        }
+        TernServer server = cleanup.register(Tern.server().service(Greeter.class, named("direct")).start());
+        TernClient client = cleanup.register(Tern.client().build());
+        Greeter greeter = client.reference(Greeter.class, r -> r.url("dubbo://127.0.0.1:" + server.port())).get();
+        assertThat(greeter.greet("you")).isEqualTo("Hello, you from direct");
     }
 
     @Test

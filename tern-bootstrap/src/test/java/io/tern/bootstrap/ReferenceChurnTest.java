@@ -1,7 +1,6 @@
 package io.tern.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.tern.ServiceUrl;
 import io.tern.core.Gc;
@@ -10,6 +9,7 @@ import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
 import io.tern.core.lifecycle.TrackerLevel;
 import io.tern.registry.ZooKeeperRegistry;
+import io.tern.testing.LifecycleAssertions;
 import io.tern.testing.ZooKeeperStats;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -82,24 +82,13 @@ class ReferenceChurnTest {
             assertThat(client.protocol().stats().clientCount()).as("shared clients").isZero();
             assertThat(consumerNodes(raw)).as("consumer nodes").isEqualTo(consumersBefore);
             assertThat(watches()).as("ZooKeeper watches").isEqualTo(watchesBefore);
-            await().atMost(Duration.ofSeconds(30)).pollInSameThread()
-                    .alias("all collected: " + tracker.report().format())
-                    .until(() -> {
-                        System.gc();
-                        return tracker.pendingWatches() == 0;
-                    });
-            LifecycleReport report = tracker.report();
-            assertThat(report.totalLeaked()).as(report.format()).isZero();
-            for (ResourceKind kind : new ResourceKind[] {ResourceKind.REFERENCE, ResourceKind.INVOKER}) {
-                LifecycleReport.Counts counts = report.counts(kind);
-                assertThat(counts.live()).as("live %s", kind.label()).isZero();
-                assertThat(counts.collected()).as("collected %s", kind.label()).isEqualTo(counts.destroyed());
-                assertThat(counts.destroyed()).as("destroyed %s", kind.label()).isGreaterThanOrEqualTo(CYCLES);
-            }
+            LifecycleReport report = LifecycleAssertions.assertAllCollected(tracker, Duration.ofSeconds(30));
+            LifecycleAssertions.assertNoneLive(report, ResourceKind.REFERENCE, ResourceKind.INVOKER,
+                    ResourceKind.DIRECTORY);
+            assertThat(report.counts(ResourceKind.REFERENCE).destroyed()).isGreaterThan(CYCLES);
+            assertThat(report.counts(ResourceKind.INVOKER).destroyed()).isGreaterThan(CYCLES);
             if (raw != null) {
-                LifecycleReport.Counts directories = report.counts(ResourceKind.DIRECTORY);
-                assertThat(directories.live()).isZero();
-                assertThat(directories.collected()).isEqualTo(directories.destroyed()).isGreaterThan(CYCLES);
+                assertThat(report.counts(ResourceKind.DIRECTORY).destroyed()).isGreaterThan(CYCLES);
             }
             long heapAfter = Gc.usedHeapAfterGc();
             System.out.printf("churn: %,d %s reference/call/close cycles: %d references, %d shared invokers,"

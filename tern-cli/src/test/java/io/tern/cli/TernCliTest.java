@@ -9,6 +9,7 @@ import io.tern.bootstrap.TernServer;
 import io.tern.core.RpcContext;
 import io.tern.example.UserService;
 import io.tern.example.UserServiceImpl;
+import io.tern.testing.TernCleanup;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,9 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -39,13 +40,16 @@ class TernCliTest {
         String sleep(long millis) throws InterruptedException;
     }
 
+    @RegisterExtension
+    static final TernCleanup cleanup = new TernCleanup();
+
     private static TernServer server;
     private static String users;
     private static String probe;
 
     @BeforeAll
     static void start() {
-        server = Tern.server().service(UserService.class, new UserServiceImpl())
+        server = cleanup.register(Tern.server().service(UserService.class, new UserServiceImpl())
                 .service(Probe.class, new Probe() {
                     @Override
                     public String attachment(String key) {
@@ -57,14 +61,9 @@ class TernCliTest {
                         Thread.sleep(millis);
                         return "slept";
                     }
-                }).start();
+                }).start());
         users = "dubbo://127.0.0.1:" + server.port() + "/" + UserService.class.getName();
         probe = "dubbo://127.0.0.1:" + server.port() + "/" + Probe.class.getName();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     private static JsonNode json(String text) throws IOException {

@@ -13,13 +13,18 @@ import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import io.tern.testing.TernCleanup;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The ZooKeeper registry against a real ZooKeeper (Curator's in-process TestingServer). */
 class ZooKeeperRegistryTest {
+
+    @RegisterExtension
+    final TernCleanup cleanup = new TernCleanup();
 
     public interface Greeter {
         String greet(String name);
@@ -174,12 +179,11 @@ class ZooKeeperRegistryTest {
     @Test
     void withCheckFalseAnUnreachableZooKeeperStartsAnEmptyRegistry() {
         List<List<ServiceUrl>> seen = new CopyOnWriteArrayList<>();
-        try (ZooKeeperRegistry registry = ZooKeeperRegistry.connect(
-                ServiceUrl.parse("zookeeper://127.0.0.1:1?timeout=300&check=false&file-cache=false"))) {
-            registry.register(provider(20041, "5.0")); // kept until ZooKeeper answers
-            registry.subscribe(consumer("5.0"), seen::add);
-            assertThat(seen).as("nothing known, nothing notified").isEmpty();
-            assertThat(registry.size()).isEqualTo(2);
-        }
+        ZooKeeperRegistry registry = cleanup.register(ZooKeeperRegistry.connect(
+                ServiceUrl.parse("zookeeper://127.0.0.1:1?timeout=300&check=false&file-cache=false")));
+        registry.register(provider(20041, "5.0")); // kept until ZooKeeper answers
+        registry.subscribe(consumer("5.0"), seen::add);
+        assertThat(seen).as("nothing known, nothing notified").isEmpty();
+        assertThat(registry.size()).isEqualTo(2);
     }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A running Tern server fed garbage from raw sockets: each hostile frame gets an error status or
  * a closed connection, and a well-behaved client is served throughout. Netty's paranoid leak
- * detector (see {@link NettyLeakExtension}) checks that no buffer leaks on any path.
+ * detector (see {@link io.tern.testing.NettyLeakExtension}) checks that no buffer leaks on any path.
  */
 class HostileInputTest {
 

@@ -19,6 +19,7 @@ import io.tern.core.lifecycle.TrackerLevel;
 import io.tern.transport.EchoServices.BlockingGreeter;
 import io.tern.transport.EchoServices.Greeter;
 import io.tern.transport.EchoServices.GreeterImpl;
+import io.tern.testing.LifecycleAssertions;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -307,12 +308,7 @@ class TransportLifecycleTest {
 
     /** Waits until the tracker has seen every destroyed object collected; fails with its report if not. */
     private void awaitAllCollected() {
-        await().atMost(Duration.ofSeconds(30)).pollInSameThread()
-                .alias("all collected: " + tracker.report().format())
-                .until(() -> {
-                    System.gc();
-                    return tracker.pendingWatches() == 0;
-                });
+        LifecycleAssertions.assertAllCollected(tracker, Duration.ofSeconds(30));
     }
 
     private static String awaitLine(BufferedReader reader, String prefix) throws IOException {

@@ -1,4 +1,4 @@
-package io.tern.transport;
+package io.tern.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

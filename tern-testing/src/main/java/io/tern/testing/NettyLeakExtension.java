@@ -1,4 +1,4 @@
-package io.tern.transport;
+package io.tern.testing;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
