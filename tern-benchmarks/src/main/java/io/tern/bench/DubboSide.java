@@ -11,11 +11,13 @@ import org.apache.dubbo.config.ServiceConfig;
 import org.apache.dubbo.config.bootstrap.DubboBootstrap;
 
 /**
- * Apache Dubbo 3.3.5 as the benchmarks run it: its defaults, Hessian2, no registry, called on
- * 127.0.0.1. Dubbo refuses 127.0.0.1 as a bind address and, given it as the host, listens on every
- * interface; the tests hide the machine's other interfaces from it to keep it on loopback, but
- * then Dubbo logs a warning with a stack trace on every call, which would make it look slower
- * than it is. So the benchmarks leave its interface choice alone.
+ * Apache Dubbo 3.3.5 as the benchmarks run it: its defaults, Hessian2, no registry. Dubbo
+ * replaces 127.0.0.1 with the machine's first non-loopback address, binds every interface, and
+ * its consumer then calls that address, so its traffic leaves loopback. The tests hide the other
+ * interfaces from it to keep it on loopback, but then Dubbo logs a warning with a stack trace on
+ * every call, which would make it look slower than it is. So the benchmarks leave Dubbo's choice
+ * alone and run inside a private network namespace instead, whose only other address leads
+ * nowhere: {@link #requirePrivateNetwork()} refuses to start Dubbo outside one.
  */
 public final class DubboSide {
 
@@ -28,8 +30,49 @@ public final class DubboSide {
         System.setProperty("dubbo.service.shutdown.wait", "200");
     }
 
+    /** The property that lets Dubbo run outside a private network namespace, on a machine of your own. */
+    public static final String ANY_NETWORK = "tern.bench.anyNetwork";
+
+    /**
+     * Refuses to run Dubbo where its traffic would reach a real network: outside the private
+     * namespace that {@code netns-run} makes (it sets {@code TERN_IN_NETNS=1}), unless the machine
+     * has no non-loopback address or {@code -Dtern.bench.anyNetwork=true} allows it.
+     *
+     * @throws IllegalStateException naming the address Dubbo would use and how to run instead
+     */
+    public static void requirePrivateNetwork() {
+        if ("1".equals(System.getenv("TERN_IN_NETNS")) || Boolean.getBoolean(ANY_NETWORK)) {
+            return;
+        }
+        String address = firstNonLoopbackAddress();
+        if (address != null) {
+            throw new IllegalStateException("Apache Dubbo would send the benchmark's calls to " + address
+                    + ", this machine's first non-loopback address, instead of 127.0.0.1 (expected: a private network"
+                    + " namespace, as shared/tools/netns-run makes; or -D" + ANY_NETWORK + "=true to allow it)");
+        }
+    }
+
+    private static String firstNonLoopbackAddress() {
+        try {
+            for (java.net.NetworkInterface i : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                if (!i.isUp() || i.isLoopback()) {
+                    continue;
+                }
+                for (java.net.InetAddress a : java.util.Collections.list(i.getInetAddresses())) {
+                    if (!a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+                        return a.getHostAddress() + " (" + i.getName() + ")";
+                    }
+                }
+            }
+            return null;
+        } catch (java.net.SocketException e) {
+            return "an address this JVM cannot list (" + e.getMessage() + ")";
+        }
+    }
+
     /** A bootstrap for an application, not yet started; add the provider and reference to it. */
     public static DubboBootstrap bootstrap(String application) {
+        requirePrivateNetwork();
         configure();
         ApplicationConfig config = new ApplicationConfig(application);
         config.setQosEnable(false);

@@ -57,6 +57,12 @@ public final class SideBySide {
             }
         }
 
+        try {
+            DubboSide.requirePrivateNetwork();
+        } catch (IllegalStateException e) {
+            System.err.println("side-by-side: " + e.getMessage());
+            System.exit(2);
+        }
         Map<Workload, WireSizes.Sizes> sizes = WireSizes.measure();
         System.err.println("wire bytes per call (request/response): " + sizes);
         Map<Kind, Server> servers = new EnumMap<>(Kind.class);
@@ -129,6 +135,9 @@ public final class SideBySide {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
+        if (Boolean.getBoolean(DubboSide.ANY_NETWORK)) {
+            command.add("-D" + DubboSide.ANY_NETWORK + "=true");
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
