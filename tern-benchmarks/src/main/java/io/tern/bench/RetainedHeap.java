@@ -67,6 +67,7 @@ public final class RetainedHeap {
     }
 
     private static double[] dubbo(int count) {
+        DubboSide.requirePrivateNetwork();
         DubboSide.configure();
         ApplicationModel application = FrameworkModel.defaultModel().newApplication();
         ModuleModel module = application.newModule();
