@@ -1,11 +1,10 @@
 package io.tern.bootstrap;
 
 import io.tern.Invocation;
-import io.tern.Invoker;
 import io.tern.Result;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
-import io.tern.ServiceUrl;
+import io.tern.core.ForwardingInvoker;
 import io.tern.core.Proxies;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
@@ -20,13 +19,12 @@ import org.jspecify.annotations.Nullable;
  * that calls through this object, so that a closed reference's proxy fails even while other
  * references keep the invoker. Closing releases the share through the client, which owns it.
  */
-final class DefaultReference<T> implements Reference<T>, Invoker<T> {
+final class DefaultReference<T> extends ForwardingInvoker<T> implements Reference<T> {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     private final TernClient client;
     private final TernClient.Shared<T> share;
-    private final Invoker<T> invoker;
     private final T proxy;
     private final LifecycleTracker.Tracked tracked;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -34,10 +32,10 @@ final class DefaultReference<T> implements Reference<T>, Invoker<T> {
     private volatile @Nullable LocalTime closedAt;
 
     DefaultReference(TernClient client, TernClient.Shared<T> share, LifecycleTracker tracker) {
+        super(share.invoker);
         this.client = client;
         this.share = share;
-        this.invoker = share.invoker;
-        this.tracked = tracker.track(ResourceKind.REFERENCE, invoker.url().serviceKey());
+        this.tracked = tracker.track(ResourceKind.REFERENCE, share.invoker.url().serviceKey());
         this.proxy = Proxies.create(this);
     }
 
@@ -47,33 +45,23 @@ final class DefaultReference<T> implements Reference<T>, Invoker<T> {
     }
 
     @Override
-    public Class<T> type() {
-        return invoker.type();
-    }
-
-    @Override
-    public ServiceUrl url() {
-        return invoker.url();
-    }
-
-    @Override
     public CompletableFuture<Result> invoke(Invocation invocation) {
         if (closed.get()) {
             LocalTime at = closedAt;
             return CompletableFuture.failedFuture(new RpcException(RpcStatus.DESTROYED, "reference closed: "
-                    + invoker.url().serviceKey() + (at == null ? "" : " (since " + at.format(TIME) + ")")));
+                    + url().serviceKey() + (at == null ? "" : " (since " + at.format(TIME) + ")")));
         }
-        return invoker.invoke(invocation);
+        return delegate().invoke(invocation);
     }
 
     @Override
     public boolean isAvailable() {
-        return !closed.get() && invoker.isAvailable();
+        return !closed.get() && delegate().isAvailable();
     }
 
     @Override
     public boolean isConnecting() {
-        return !closed.get() && invoker.isConnecting();
+        return !closed.get() && delegate().isConnecting();
     }
 
     @Override
@@ -100,6 +88,6 @@ final class DefaultReference<T> implements Reference<T>, Invoker<T> {
 
     @Override
     public String toString() {
-        return "Reference[" + invoker.url().serviceKey() + (closed.get() ? ", closed" : "") + "]";
+        return "Reference[" + url().serviceKey() + (closed.get() ? ", closed" : "") + "]";
     }
 }

@@ -2,11 +2,9 @@ package io.tern.cluster;
 
 import static java.util.Objects.requireNonNull;
 
-import io.tern.Invocation;
 import io.tern.Invoker;
-import io.tern.Result;
 import io.tern.ServiceUrl;
-import java.util.concurrent.CompletableFuture;
+import io.tern.core.ForwardingInvoker;
 
 /**
  * One provider as a directory holds it: its invoker, and the {@link ProviderSettings} parsed once
@@ -15,13 +13,12 @@ import java.util.concurrent.CompletableFuture;
  *
  * @param <T> the service interface
  */
-public final class Provider<T> implements Invoker<T> {
+public final class Provider<T> extends ForwardingInvoker<T> {
 
-    private final Invoker<T> invoker;
     private final ProviderSettings settings;
 
     private Provider(Invoker<T> invoker, ProviderSettings settings) {
-        this.invoker = invoker;
+        super(invoker);
         this.settings = settings;
     }
 
@@ -54,7 +51,7 @@ public final class Provider<T> implements Invoker<T> {
     }
 
     public Invoker<T> invoker() {
-        return invoker;
+        return delegate();
     }
 
     public ProviderSettings settings() {
@@ -62,42 +59,7 @@ public final class Provider<T> implements Invoker<T> {
     }
 
     @Override
-    public Class<T> type() {
-        return invoker.type();
-    }
-
-    @Override
-    public ServiceUrl url() {
-        return invoker.url();
-    }
-
-    @Override
-    public CompletableFuture<Result> invoke(Invocation invocation) {
-        return invoker.invoke(invocation);
-    }
-
-    @Override
-    public boolean isAvailable() {
-        return invoker.isAvailable();
-    }
-
-    @Override
-    public boolean isConnecting() {
-        return invoker.isConnecting();
-    }
-
-    @Override
-    public boolean isDestroyed() {
-        return invoker.isDestroyed();
-    }
-
-    @Override
-    public CompletableFuture<Void> closeAsync() {
-        return invoker.closeAsync();
-    }
-
-    @Override
     public String toString() {
-        return "Provider[" + invoker.url().address() + ", " + settings + "]";
+        return "Provider[" + url().address() + ", " + settings + "]";
     }
 }

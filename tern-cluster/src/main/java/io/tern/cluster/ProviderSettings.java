@@ -138,39 +138,28 @@ public final class ProviderSettings {
     }
 
     private static int nonNegative(String key, String value) {
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed >= 0) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(key + ": '" + value + "' (expected: an integer >= 0)");
+        return (int) integer(key, value, 0, Integer.MAX_VALUE);
     }
 
     private static int positive(String key, String value) {
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed > 0) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(key + ": '" + value + "' (expected: an integer > 0)");
+        return (int) integer(key, value, 1, Integer.MAX_VALUE);
     }
 
     private static long nonNegativeLong(String key, String value) {
+        return integer(key, value, 0, Long.MAX_VALUE);
+    }
+
+    private static long integer(String key, String value, long min, long max) {
         try {
             long parsed = Long.parseLong(value.trim());
-            if (parsed >= 0) {
+            if (parsed >= min && parsed <= max) {
                 return parsed;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException(key + ": '" + value + "' (expected: an integer >= 0)");
+        throw new IllegalArgumentException(key + ": '" + value + "' (expected: an integer " + (min == 0 ? ">= 0" : "> 0")
+                + ")");
     }
 
     private static int[] indexes(String key, String value) {

@@ -205,14 +205,7 @@ class TransportLifecycleTest {
                     ServiceUrl.parse("dubbo://127.0.0.1:0/" + Greeter.class.getName() + "?timeout=30000")));
             Greeter greeter = Proxies.create(consumer.refer(Greeter.class, exporter.url()));
             CompletableFuture<String> running = CompletableFuture.supplyAsync(() -> sleepQuietly(greeter));
-            assertThat(blocking.entered.await(10, TimeUnit.SECONDS)).isTrue();
-            List<CompletableFuture<String>> queued = new ArrayList<>();
-            for (int i = 0; i < queues; i++) {
-                queued.add(greeter.greetAsync("queued " + i));
-            }
-            // One connection, read in order: the refusal of the next call proves the queue full.
-            assertThatThrownBy(() -> greeter.greet("one too many")).isInstanceOfSatisfying(RpcException.class,
-                    e -> assertThat(e.status()).isEqualTo(RpcStatus.SERVER_BUSY));
+            List<CompletableFuture<String>> queued = fillTheQueue(greeter, blocking, queues);
 
             CompletableFuture<Void> unexported = exporter.closeAsync();
             assertThat(unexported).isNotDone();
@@ -240,13 +233,7 @@ class TransportLifecycleTest {
                     ServiceUrl.parse("dubbo://127.0.0.1:0/" + Greeter.class.getName() + "?timeout=30000")));
             Greeter greeter = Proxies.create(consumer.refer(Greeter.class, exporter.url()));
             CompletableFuture<String> running = CompletableFuture.supplyAsync(() -> sleepQuietly(greeter));
-            assertThat(blocking.entered.await(10, TimeUnit.SECONDS)).isTrue();
-            List<CompletableFuture<String>> queued = new ArrayList<>();
-            for (int i = 0; i < queues; i++) {
-                queued.add(greeter.greetAsync("queued " + i));
-            }
-            assertThatThrownBy(() -> greeter.greet("one too many")).isInstanceOfSatisfying(RpcException.class,
-                    e -> assertThat(e.status()).isEqualTo(RpcStatus.SERVER_BUSY));
+            List<CompletableFuture<String>> queued = fillTheQueue(greeter, blocking, queues);
 
             CompletableFuture<Void> unexported = exporter.closeAsync();
 
@@ -263,6 +250,22 @@ class TransportLifecycleTest {
         } finally {
             blocking.release.countDown();
         }
+    }
+
+    /**
+     * With the pool's one worker held by {@code blocking}, sends {@code queues} calls that wait in
+     * its queue; the refusal of one more (one connection, read in order) proves the queue full.
+     */
+    private static List<CompletableFuture<String>> fillTheQueue(Greeter greeter, BlockingGreeter blocking, int queues)
+            throws InterruptedException {
+        assertThat(blocking.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<String>> queued = new ArrayList<>();
+        for (int i = 0; i < queues; i++) {
+            queued.add(greeter.greetAsync("queued " + i));
+        }
+        assertThatThrownBy(() -> greeter.greet("one too many")).isInstanceOfSatisfying(RpcException.class,
+                e -> assertThat(e.status()).isEqualTo(RpcStatus.SERVER_BUSY));
+        return queued;
     }
 
     private static String sleepQuietly(Greeter greeter) {

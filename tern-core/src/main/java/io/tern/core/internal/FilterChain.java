@@ -8,7 +8,7 @@ import io.tern.Invoker;
 import io.tern.Result;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
-import io.tern.ServiceUrl;
+import io.tern.core.ForwardingInvoker;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -77,21 +77,20 @@ public final class FilterChain {
     }
 
     /** One filter and what follows it. Lifecycle calls go to the innermost invoker. */
-    private static final class FilterNode<T> implements Invoker<T> {
+    private static final class FilterNode<T> extends ForwardingInvoker<T> {
         private final Filter filter;
         private final Invoker<T> next;
-        private final Invoker<T> last;
 
         FilterNode(Filter filter, Invoker<T> next, Invoker<T> last) {
+            super(last);
             this.filter = filter;
             this.next = next;
-            this.last = last;
         }
 
         @Override
         public CompletableFuture<Result> invoke(Invocation invocation) {
-            if (last.isDestroyed()) {
-                return last.invoke(invocation); // fails fast, naming the service
+            if (delegate().isDestroyed()) {
+                return delegate().invoke(invocation); // fails fast, naming the service
             }
             try {
                 CompletableFuture<Result> result = filter.invoke(next, invocation);
@@ -109,38 +108,8 @@ public final class FilterChain {
         }
 
         @Override
-        public Class<T> type() {
-            return last.type();
-        }
-
-        @Override
-        public ServiceUrl url() {
-            return last.url();
-        }
-
-        @Override
-        public boolean isAvailable() {
-            return last.isAvailable();
-        }
-
-        @Override
-        public boolean isConnecting() {
-            return last.isConnecting();
-        }
-
-        @Override
-        public boolean isDestroyed() {
-            return last.isDestroyed();
-        }
-
-        @Override
-        public CompletableFuture<Void> closeAsync() {
-            return last.closeAsync();
-        }
-
-        @Override
         public String toString() {
-            return "Filtered" + last;
+            return "Filtered" + delegate();
         }
     }
 }
