@@ -105,10 +105,15 @@ public final class Result {
         }
     }
 
+    /** How many wrappers deep a failure's cause is looked for. */
+    private static final int MAX_CAUSE_DEPTH = 32;
+
     /** The failure of a call future as an {@link RpcException}. */
     public static RpcException asRpcException(@Nullable Throwable failure) {
         Throwable t = failure;
-        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+        // A peer's exception can have a cause chain that loops: the walk is bounded.
+        for (int i = 0; i < MAX_CAUSE_DEPTH && t instanceof java.util.concurrent.CompletionException
+                && t.getCause() != null; i++) {
             t = t.getCause();
         }
         if (t instanceof RpcException rpc) {

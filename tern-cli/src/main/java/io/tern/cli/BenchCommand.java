@@ -78,6 +78,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         Object[] args = Json.arguments(options.arguments);
         String[] types = options.types(args.length);
+        Json.checkNumbers(args, types);
         try (Target target = Target.open(options.spec(connections))) {
             try {
                 target.invoke(options.method, types, args); // a failure here is the user's, not the load's

@@ -41,6 +41,7 @@ final class CallCommand implements Callable<Integer> {
     public Integer call() {
         Object[] args = Json.arguments(options.arguments);
         String[] types = options.types(args.length);
+        Json.checkNumbers(args, types);
         try (Target target = Target.open(options.spec(1))) {
             attachments.forEach(RpcContext::setAttachment);
             Object result;

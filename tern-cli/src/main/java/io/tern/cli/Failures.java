@@ -11,10 +11,13 @@ final class Failures {
     private Failures() {
     }
 
+    /** How many wrappers deep a cause is looked for: a peer's cause chain can loop. */
+    private static final int MAX_DEPTH = 32;
+
     static Throwable unwrap(Throwable failure) {
         Throwable t = failure;
-        while ((t instanceof CompletionException || t instanceof ExecutionException
-                || t instanceof java.lang.reflect.UndeclaredThrowableException) && t.getCause() != null) {
+        for (int i = 0; i < MAX_DEPTH && (t instanceof CompletionException || t instanceof ExecutionException
+                || t instanceof java.lang.reflect.UndeclaredThrowableException) && t.getCause() != null; i++) {
             t = t.getCause();
         }
         return t;

@@ -171,6 +171,13 @@ class TernCliTest {
         assertThat(types.exit()).isEqualTo(2);
         assertThat(types.err()).contains("--types names 2 types for 1 arguments (expected: one type per argument)");
 
+        CliRun huge = CliRun.of("call", users, "getUser", "1e999999", "--types", "long");
+        assertThat(huge.exit()).isEqualTo(2);
+        assertThat(huge.err()).startsWith("tern call: argument 1: ").contains("(expected: a long)");
+        CliRun digits = CliRun.of("call", users, "getUser", "9".repeat(999), "--types", "long");
+        assertThat(digits.exit()).isEqualTo(2);
+        assertThat(digits.err()).contains("(999 characters) (expected: a long)");
+
         CliRun duration = CliRun.of("call", users, "echo", "\"x\"", "--timeout", "soon");
         assertThat(duration.exit()).isEqualTo(2);
         assertThat(duration.err().lines()).singleElement().asString().contains("'soon' is not a duration");

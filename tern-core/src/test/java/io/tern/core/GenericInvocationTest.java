@@ -102,6 +102,24 @@ class GenericInvocationTest {
     }
 
     @Test
+    void numbersThatDoNotFitTheParameterAreRefusedNotTruncated() {
+        String[] types = {TestServices.Person.class.getName(), "int"};
+        for (Object years : List.<Object>of(new java.math.BigDecimal("1e999999"), java.math.BigInteger.TEN.pow(999),
+                3_000_000_000L, 1.5, Double.POSITIVE_INFINITY, new java.math.BigDecimal("2.5"))) {
+            assertThatThrownBy(() -> generic.$invoke("older", types, new Object[] {person("Ada", 36, "1815-12-10"),
+                    years}))
+                    .as("%s", years)
+                    .isInstanceOfSatisfying(RpcException.class, e -> {
+                        assertThat(e.status()).isEqualTo(RpcStatus.BAD_REQUEST);
+                        assertThat(e.getMessage()).startsWith("argument 1 of older: ").endsWith("(expected: an int)");
+                    });
+        }
+        Object older = generic.$invoke("older", types, new Object[] {person("Ada", 36, "1815-12-10"),
+                new java.math.BigDecimal("2.000")});
+        assertThat(((Map<?, ?>) older).get("age")).as("a whole number written with a fraction").isEqualTo(38);
+    }
+
+    @Test
     void collectionsEnumsAndArraysAreConverted() {
         Object family = generic.$invoke("family", new String[] {"java.lang.String"}, new Object[] {"Lovelace"});
         assertThat((List<?>) family).hasSize(2).allSatisfy(p -> assertThat(p).isInstanceOf(Map.class));

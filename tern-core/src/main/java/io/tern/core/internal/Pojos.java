@@ -221,20 +221,63 @@ public final class Pojos {
         }
     }
 
+    /**
+     * A whole number within {@code [min, max]}, exactly: a fraction, an infinity or a value out of
+     * range is refused rather than truncated. Compares without expanding the number, so a peer's
+     * {@code 1e999999} costs nothing.
+     */
+    private static long integral(Number n, long min, long max, String expected) {
+        if (n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte) {
+            long v = n.longValue();
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } else if (n instanceof Double || n instanceof Float) {
+            double d = n.doubleValue();
+            if (d == Math.rint(d) && d >= min && d <= max && !Double.isInfinite(d)) {
+                return (long) d;
+            }
+        } else {
+            BigDecimal d = n instanceof BigDecimal bd ? bd : n instanceof BigInteger bi ? new BigDecimal(bi)
+                    : null;
+            // A whole number in range has at most 19 digits before the point; a peer's zeros after it are capped.
+            if (d != null && d.precision() <= 64 && d.compareTo(BigDecimal.valueOf(min)) >= 0
+                    && d.compareTo(BigDecimal.valueOf(max)) <= 0 && d.stripTrailingZeros().scale() <= 0) {
+                return d.longValueExact();
+            }
+        }
+        throw new IllegalArgumentException(abbreviate(n) + " (expected: " + expected + ")");
+    }
+
+    /** The number as a double or float, refused when it only becomes infinite by the conversion. */
+    private static double finite(Number n, double converted, String expected) {
+        boolean infiniteAlready = n instanceof Double d && d.isInfinite() || n instanceof Float f && f.isInfinite();
+        if (Double.isInfinite(converted) && !infiniteAlready) {
+            throw new IllegalArgumentException(abbreviate(n) + " (expected: " + expected + ")");
+        }
+        return converted;
+    }
+
+    private static String abbreviate(Number n) {
+        String text = n.toString();
+        return text.length() <= 40 ? text : text.substring(0, 20) + "..." + text.substring(text.length() - 10)
+                + " (" + text.length() + " characters)";
+    }
+
     private static @Nullable Object convertValue(Object value, Class<?> target) {
         if (value instanceof Number n) {
             if (target == Integer.class) {
-                return n.intValue();
+                return (int) integral(n, Integer.MIN_VALUE, Integer.MAX_VALUE, "an int");
             } else if (target == Long.class) {
-                return n.longValue();
+                return integral(n, Long.MIN_VALUE, Long.MAX_VALUE, "a long");
             } else if (target == Double.class) {
-                return n.doubleValue();
+                return finite(n, n.doubleValue(), "a double");
             } else if (target == Float.class) {
-                return n.floatValue();
+                return (float) finite(n, n.floatValue(), "a float");
             } else if (target == Short.class) {
-                return n.shortValue();
+                return (short) integral(n, Short.MIN_VALUE, Short.MAX_VALUE, "a short");
             } else if (target == Byte.class) {
-                return n.byteValue();
+                return (byte) integral(n, Byte.MIN_VALUE, Byte.MAX_VALUE, "a byte");
             } else if (target == BigDecimal.class) {
                 return n instanceof BigInteger bi ? new BigDecimal(bi) : new BigDecimal(n.toString());
             } else if (target == BigInteger.class) {
