@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.registry.InJvmRegistry;
-import java.time.Duration;
 import io.tern.testing.TernCleanup;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -2,6 +2,7 @@ package io.tern.cli;
 
 import io.tern.GenericService;
 import io.tern.RpcException;
+import io.tern.ServiceUrl;
 import io.tern.bootstrap.Tern;
 import io.tern.bootstrap.TernClient;
 import io.tern.bootstrap.TernServer;
@@ -15,7 +16,6 @@ import io.tern.example.UserService;
 import io.tern.example.UserServiceImpl;
 import io.tern.registry.Registries;
 import io.tern.registry.Registry;
-import io.tern.ServiceUrl;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;

@@ -3,8 +3,8 @@ package io.tern.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tern.Invocation;
-import io.tern.cluster.internal.InvokerStats;
 import io.tern.ServiceUrl;
+import io.tern.cluster.internal.InvokerStats;
 import io.tern.core.lifecycle.LifecycleTracker;
 import java.util.HashMap;
 import java.util.List;

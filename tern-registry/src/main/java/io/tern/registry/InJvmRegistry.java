@@ -1,5 +1,7 @@
 package io.tern.registry;
 
+import static java.util.Objects.requireNonNull;
+
 import io.tern.ServiceUrl;
 import io.tern.registry.internal.RegistryUrls;
 import java.util.ArrayList;
@@ -12,7 +14,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import static java.util.Objects.requireNonNull;
 
 /**
  * A registry inside one JVM, for single-process use and tests. Notifications are delivered on
@@ -41,6 +42,7 @@ public final class InJvmRegistry implements Registry {
     @Override
     public void register(ServiceUrl url) {
         requireNonNull(url, "url");
+        RegistryUrls.checkSize(url);
         lock.lock();
         try {
             checkOpen();

@@ -1,5 +1,7 @@
 package io.tern.registry;
 
+import static java.util.Objects.requireNonNull;
+
 import io.tern.HostPort;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
@@ -29,7 +31,6 @@ import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import static java.util.Objects.requireNonNull;
 
 /**
  * A registry on ZooKeeper, through Apache Curator, in exactly the layout Apache Dubbo uses for
@@ -166,6 +167,7 @@ public final class ZooKeeperRegistry implements Registry {
     public void register(ServiceUrl url) {
         requireNonNull(url, "url");
         checkOpen();
+        RegistryUrls.checkSize(url);
         registered.add(url);
         if (!connected()) {
             log.warn("registry: ZooKeeper at {} is unreachable; {} is registered when it answers", this.url.address(),
@@ -245,6 +247,11 @@ public final class ZooKeeperRegistry implements Registry {
     private static List<ServiceUrl> decode(List<String> children) {
         List<ServiceUrl> urls = new ArrayList<>(children.size());
         for (String child : children) {
+            if (child.length() > RegistryUrls.MAX_URL_LENGTH) {
+                log.warn("registry: skipping a node of {} characters (expected: <= {})", child.length(),
+                        RegistryUrls.MAX_URL_LENGTH);
+                continue;
+            }
             try {
                 urls.add(ServiceUrl.parseEncoded(child));
             } catch (IllegalArgumentException e) {

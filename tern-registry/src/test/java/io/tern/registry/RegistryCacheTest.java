@@ -1,5 +1,8 @@
 package io.tern.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.tern.ServiceUrl;
 import io.tern.registry.internal.RegistryUrls;
 import java.nio.file.Files;
@@ -10,8 +13,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** The cache file: a consumer restarted while ZooKeeper is down starts from it and catches up later. */
 class RegistryCacheTest {

@@ -103,17 +103,66 @@ public final class RegistryUrls {
     }
 
     /**
+     * Settings that belong to the consumer's side of the connection: a provider URL cannot set
+     * them (a registry entry asking for 300 connections or a heartbeat every 50 ms is ignored).
+     */
+    private static final Set<String> CONSUMER_ONLY = Set.of("connections", "heartbeat", "payload", "connect.timeout",
+            "lazy", "reconnect");
+
+    /** The longest call timeout a provider URL may suggest to its consumers, in milliseconds. */
+    public static final long MAX_PROVIDER_TIMEOUT_MILLIS = 60_000;
+
+    /** The longest URL a registry takes or reads, in characters of its encoded form. */
+    public static final int MAX_URL_LENGTH = 16 * 1024;
+
+    /**
      * A provider URL with the consumer's settings over it (timeouts, retries, connections, ...);
-     * the provider's identity (interface, group, version, methods) is kept.
+     * the provider's identity (interface, group, version, methods) is kept. The provider's own
+     * transport settings are dropped — the consumer's (or its defaults) apply — and a timeout it
+     * suggests ({@code timeout}, {@code <method>.timeout}) is kept only from 1 ms to
+     * {@link #MAX_PROVIDER_TIMEOUT_MILLIS}, as a default the consumer's own overrides.
      */
     public static ServiceUrl merge(ServiceUrl provider, ServiceUrl consumer) {
         ServiceUrlBuilder b = provider.toBuilder();
+        provider.parameters().forEach((key, value) -> {
+            if (CONSUMER_ONLY.contains(key) || isTimeout(key) && !saneTimeout(value)) {
+                b.removeParameter(key);
+            }
+        });
         consumer.parameters().forEach((key, value) -> {
             if (!IDENTITY.contains(key)) {
                 b.parameter(key, value);
             }
         });
         return b.build();
+    }
+
+    private static boolean isTimeout(String key) {
+        return key.equals("timeout") || key.endsWith(".timeout") && !key.equals("connect.timeout");
+    }
+
+    private static boolean saneTimeout(String value) {
+        try {
+            long millis = Long.parseLong(value.trim());
+            return millis >= 1 && millis <= MAX_PROVIDER_TIMEOUT_MILLIS;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Checks that a URL is small enough to register: a registry entry of thousands of parameters
+     * would pass ZooKeeper's packet limit for every reader of the service.
+     *
+     * @throws IllegalArgumentException naming its length and the limit
+     */
+    public static ServiceUrl checkSize(ServiceUrl url) {
+        int length = url.toEncodedString().length();
+        if (length > MAX_URL_LENGTH) {
+            throw new IllegalArgumentException("url of " + url.serviceKey() + ": " + length + " characters encoded"
+                    + " (expected: <= " + MAX_URL_LENGTH + ")");
+        }
+        return url;
     }
 
     /** The empty marker for a service with no providers, as Dubbo sends it. */
