@@ -104,7 +104,8 @@ final class DubboCodec {
             }
             ok = true;
             return buf;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | StackOverflowError e) {
+            // A value nested deeper than the writer's stack allows is the caller's error, not the thread's end.
             throw e instanceof RpcException rpc ? rpc : new RpcException(RpcStatus.SERIALIZATION,
                     "hessian2: cannot write the request of " + invocation.methodName() + ": " + describe(e), e);
         } finally {
@@ -186,7 +187,8 @@ final class DubboCodec {
             buf.release();
             return encodeError(alloc, id, serializationId, WireStatus.BAD_RESPONSE,
                     "payload: " + length + " bytes (expected: <= " + payloadLimit + ")");
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | StackOverflowError e) {
+            // Whatever was written is dropped: the answer is an error frame, never OK with half a body.
             buf.release();
             return encodeError(alloc, id, serializationId, WireStatus.BAD_RESPONSE,
                     "hessian2: cannot write the result of " + methodName + ": " + describe(e));

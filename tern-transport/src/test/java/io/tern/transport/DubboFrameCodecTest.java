@@ -245,6 +245,43 @@ class DubboFrameCodecTest {
     }
 
     @Test
+    void aResultTooDeepToWriteIsAnsweredWithAnErrorNotABrokenOkFrame() {
+        java.util.List<Object> deep = new java.util.ArrayList<>();
+        java.util.List<Object> current = deep;
+        for (int i = 0; i < 200_000; i++) {
+            java.util.List<Object> next = new java.util.ArrayList<>(1);
+            current.add(next);
+            current = next;
+        }
+        ByteBuf frame = codec.encodeResponse(ALLOC, 5, Hessian2Serialization.ID, Result.value(deep), true, 1 << 20,
+                "greet");
+        assertThat(frame.getByte(3)).as("status").isEqualTo((byte) 50);
+        EmbeddedChannel client = clientSide(GREET);
+        client.writeInbound(frame);
+        DecodedResponse response = client.readInbound();
+        assertThat(response.failure.getMessage()).startsWith("provider answered status 50 (BAD_RESPONSE): hessian2:"
+                + " cannot write the result of greet: ").contains("StackOverflowError");
+        assertThat(client.finish()).isFalse();
+    }
+
+    @Test
+    void aRequestTooDeepToWriteFailsTheCallAsASerializationError() {
+        java.util.List<Object> deep = new java.util.ArrayList<>();
+        java.util.List<Object> current = deep;
+        for (int i = 0; i < 200_000; i++) {
+            java.util.List<Object> next = new java.util.ArrayList<>(1);
+            current.add(next);
+            current = next;
+        }
+        Invocation invocation = Invocation.of(ServiceKey.of(Greeter.class.getName()), GREET, new Object[] {deep});
+        assertThatThrownBy(() -> codec.encodeRequest(ALLOC, 1, true, "p", "0.0.0", invocation, Map.of(), 1 << 20))
+                .isInstanceOfSatisfying(RpcException.class, e -> {
+                    assertThat(e.status()).isEqualTo(RpcStatus.SERIALIZATION);
+                    assertThat(e.getMessage()).contains("StackOverflowError");
+                });
+    }
+
+    @Test
     void anEventBodyOverFifteenBytesClosesTheConnection() {
         ByteBuf frame = Unpooled.buffer().writeBytes(RawFrames.header((byte) 0xe2, 1, 16)).writeZero(16);
         EmbeddedChannel channel = serverSide(1 << 20);

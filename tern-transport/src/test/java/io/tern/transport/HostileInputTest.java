@@ -11,6 +11,7 @@ import io.tern.transport.EchoServices.GreeterImpl;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -57,6 +58,68 @@ class HostileInputTest {
 
     private static byte[] greetCall(long id, String name) throws IOException {
         return RawFrames.frame(TWO_WAY_HESSIAN, id, RawFrames.callBody(PATH, "0.0.0", "greet", GREET, Map.of(), name));
+    }
+
+    /** An {@code $echo} of a list nested {@code depth} deep, written without recursion. */
+    private static byte[] nestedEcho(long id, int depth) throws IOException {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        com.alibaba.com.caucho.hessian.io.Hessian2Output out = new com.alibaba.com.caucho.hessian.io.Hessian2Output(body);
+        for (String s : new String[] {"2.0.2", PATH, "0.0.0", "$echo", "Ljava/lang/Object;"}) {
+            out.writeString(s);
+        }
+        out.flushBuffer();
+        for (int i = 0; i < depth; i++) {
+            body.write(0x79); // a list of one element
+        }
+        body.write(0x78); // the empty list at the bottom
+        out.writeObject(Map.of());
+        out.flushBuffer();
+        return RawFrames.frame(TWO_WAY_HESSIAN, id, body.toByteArray());
+    }
+
+    /** Whether a response body reads as a response type and a list, on a thread with room for deep values. */
+    private static boolean readsAsAValue(byte[] body) {
+        boolean[] read = new boolean[1];
+        Thread reader = new Thread(null, () -> {
+            try {
+                com.alibaba.com.caucho.hessian.io.Hessian2Input in = new com.alibaba.com.caucho.hessian.io.Hessian2Input(
+                        new java.io.ByteArrayInputStream(body));
+                in.readInt();
+                read[0] = in.readObject() instanceof List;
+            } catch (IOException | RuntimeException e) {
+                read[0] = false;
+            }
+        }, "deep-reader", 512L << 20);
+        reader.start();
+        try {
+            reader.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return read[0];
+    }
+
+    @Test
+    void deeplyNestedValuesAreAnsweredReadablyOrRefusedNeverWithABrokenBody() throws IOException {
+        long id = 300;
+        for (int depth : new int[] {100, 1_500, 1_600, 1_800, 2_000, 3_000, 20_000}) {
+            try (Socket socket = RawFrames.connect(port)) {
+                RawFrames.send(socket, nestedEcho(++id, depth));
+                RawFrames.Answer answer;
+                try {
+                    answer = RawFrames.read(socket);
+                } catch (java.io.EOFException e) {
+                    continue; // refused by closing the connection
+                }
+                assertThat(answer.id()).isEqualTo(id);
+                if (answer.status() == 20) {
+                    assertThat(readsAsAValue(answer.body())).as("an OK answer at depth %d is readable", depth).isTrue();
+                } else {
+                    assertThat(answer.status()).as("depth %d", depth).isIn(40, 50, 70, 80);
+                    assertThat(answer.message()).isNotBlank();
+                }
+            }
+        }
     }
 
     @Test
