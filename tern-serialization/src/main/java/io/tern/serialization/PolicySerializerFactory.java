@@ -29,17 +29,32 @@ final class PolicySerializerFactory extends SerializerFactory {
 
     private final ClassPolicy policy;
     private final ClassLoader loader;
+    private final PolicyClassDeserializer classes;
 
     PolicySerializerFactory(ClassPolicy policy, ClassLoader loader) {
         super(loader);
         this.policy = policy;
         this.loader = loader;
+        this.classes = new PolicyClassDeserializer(policy, loader);
+    }
+
+    /**
+     * The deserializer for a declared type: {@code Class} values are read through the policy,
+     * whether the stream names their type or a field's declared type chooses it.
+     */
+    @Override
+    @SuppressWarnings("rawtypes") // Hessian's signature
+    public Deserializer getDeserializer(Class cl) throws HessianProtocolException {
+        return cl == Class.class ? classes : super.getDeserializer(cl);
     }
 
     @Override
     public Deserializer getDeserializer(@Nullable String type) throws HessianProtocolException {
         if (type != null && DUBBO_GENERIC_EXCEPTIONS.contains(type)) {
             return super.getDeserializer(GenericException.class);
+        }
+        if ("java.lang.Class".equals(type)) {
+            return classes; // a Class value: the class it names is checked, not Class itself
         }
         Deserializer time = type == null ? null : JavaTimeHandles.deserializer(type);
         if (time != null) {

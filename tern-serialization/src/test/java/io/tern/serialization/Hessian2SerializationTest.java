@@ -187,6 +187,61 @@ class Hessian2SerializationTest {
     }
 
     @Test
+    void aHessianHandleCannotNameAClassThePolicyRefuses() throws IOException {
+        String canary = "io.tern.serialization.Canary";
+        for (String handle : List.of("com.alibaba.com.caucho.hessian.io.CalendarHandle",
+                "com.alibaba.com.caucho.hessian.io.EnumSetHandler")) {
+            byte[] bytes = handleNaming(handle, canary);
+            assertThatThrownBy(() -> read(bytes).readObject()).as(handle)
+                    .isInstanceOfSatisfying(RpcException.class, e -> {
+                        assertThat(e.status()).isEqualTo(RpcStatus.FORBIDDEN);
+                        assertThat(e.getMessage()).startsWith("class: " + canary + " is not allowed");
+                    });
+        }
+        assertThat(CanaryRecord.initialized).as("static initializer ran").isFalse();
+        assertThat(CanaryRecord.constructed).as("constructor ran").isFalse();
+        assertThatThrownBy(() -> read(handleNaming("com.alibaba.com.caucho.hessian.io.CalendarHandle",
+                "java.util.Timer")).readObject())
+                .hasMessage("class: java.util.Timer is block-listed (expected: a class outside the known"
+                        + " deserialization gadget families)");
+    }
+
+    @Test
+    void calendarsAndClassValuesOfAllowedClassesRoundTrip() throws IOException {
+        java.util.GregorianCalendar calendar = new java.util.GregorianCalendar(2026, java.util.Calendar.DECEMBER, 1);
+        assertThat(read(write(calendar)).readObject()).isEqualTo(calendar);
+        ObjectInput in = read(write(Order.class, int[].class, String[].class));
+        assertThat(List.of(in.readObject(), in.readObject(), in.readObject()))
+                .containsExactly(Order.class, int[].class, String[].class);
+        assertThatThrownBy(() -> read(write(Unrelated.class)).readObject())
+                .hasMessageStartingWith("class: " + Unrelated.class.getName() + " is not allowed");
+    }
+
+    /** A Hessian handle whose {@code Class} field is written as an untyped map naming {@code className}. */
+    private static byte[] handleNaming(String handle, String className) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Hessian2Output out = new Hessian2Output(bytes);
+        boolean calendar = handle.endsWith("CalendarHandle");
+        if (out.writeObjectBegin(handle) == -1) {
+            out.writeClassFieldLength(2);
+            out.writeString("type");
+            out.writeString(calendar ? "date" : "objects");
+            out.writeObjectBegin(handle);
+        }
+        out.writeMapBegin(null);
+        out.writeString("name");
+        out.writeString(className);
+        out.writeMapEnd();
+        if (calendar) {
+            out.writeObject(new java.util.Date(0));
+        } else {
+            out.writeObject(new Object[0]);
+        }
+        out.flushBuffer();
+        return bytes.toByteArray();
+    }
+
+    @Test
     void gadgetClassesAreRefusedAsBlockListed() throws IOException {
         for (String gadget : List.of("com.sun.rowset.JdbcRowSetImpl", "com.rometools.rome.feed.impl.ToStringBean",
                 "org.springframework.aop.support.DefaultBeanFactoryPointcutAdvisor", "java.lang.ProcessBuilder",
