@@ -13,12 +13,15 @@ import java.time.Duration;
  */
 public final class LifecycleAssertions {
 
+    /** How long between two collections. */
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+
     private LifecycleAssertions() {
     }
 
     /**
-     * Runs full collections until every destroyed resource the tracker watches is collected or
-     * reported leaked, then returns the report.
+     * Runs full collections, one every 100 ms, until every destroyed resource the tracker watches
+     * is collected or reported leaked, then returns the report.
      *
      * @throws AssertionError with the tracker's report when some are still neither after {@code limit},
      *     or when any was reported leaked
@@ -34,13 +37,27 @@ public final class LifecycleAssertions {
             }
             System.gc();
             tracker.checkNow();
-            Thread.onSpinWait();
+            pause();
         }
         LifecycleReport report = tracker.report();
         if (report.totalLeaked() > 0) {
             throw new AssertionError(report.totalLeaked() + " destroyed resources still reachable:\n" + report.format());
         }
         return report;
+    }
+
+    /**
+     * Spaces the collections as an application's are spaced: the tracker counts full collections
+     * since a resource was destroyed, and collections run back to back would report what an
+     * event loop or a timer lets go a few milliseconds later.
+     */
+    private static void pause() {
+        try {
+            Thread.sleep(POLL_INTERVAL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for collections", e);
+        }
     }
 
     /**
