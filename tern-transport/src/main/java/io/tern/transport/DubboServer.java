@@ -219,6 +219,11 @@ final class DubboServer implements DubboCodec.ServiceLookup {
         }
     }
 
+    /** The class policy the protocol reads peers' values through. */
+    io.tern.serialization.ClassPolicy classPolicy() {
+        return protocol.classPolicy();
+    }
+
     int exportedCount() {
         return byPath.values().stream().mapToInt(a -> a.length).sum();
     }

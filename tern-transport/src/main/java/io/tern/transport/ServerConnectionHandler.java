@@ -62,6 +62,14 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
                     + String.join(", ", server.exportedAt(request.path)) + ")"));
             return;
         }
+        if (GenericArguments.isGenericCall(request.methodName)) {
+            try {
+                GenericArguments.check(request.arguments, server.classPolicy());
+            } catch (RpcException e) {
+                answerFailure(request, e);
+                return;
+            }
+        }
         server.callAccepted();
         if (!server.dispatch(new ServerCall(exporter, request))) {
             try {

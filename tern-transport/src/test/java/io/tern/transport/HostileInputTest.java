@@ -159,6 +159,34 @@ class HostileInputTest {
     }
 
     @Test
+    void aGenericCallCannotNameAClassThePolicyRefuses() throws IOException {
+        String invoke = "Ljava/lang/String;[Ljava/lang/String;[Ljava/lang/Object;";
+        long id = 400;
+        for (String refused : List.of("io.tern.transport.Canary", "com.sun.rowset.JdbcRowSetImpl",
+                "javax.script.ScriptEngineManager", "io.tern.transport.NoSuchClass")) {
+            Map<String, Object> named = new java.util.LinkedHashMap<>();
+            named.put("class", refused);
+            named.put("name", "x");
+            Map<String, Object> wrapper = new java.util.LinkedHashMap<>();
+            wrapper.put("class", io.tern.core.TestServices.Person.class.getName());
+            wrapper.put("name", List.of(Map.of("deeper", named)));
+            for (Map<String, Object> argument : List.of(named, wrapper)) {
+                try (Socket socket = RawFrames.connect(port)) {
+                    RawFrames.send(socket, RawFrames.frame(TWO_WAY_HESSIAN, ++id, RawFrames.callBody(PATH, "0.0.0",
+                            "$invoke", invoke, Map.of(), "older",
+                            new String[] {io.tern.core.TestServices.Person.class.getName()}, new Object[] {argument})));
+                    RawFrames.Answer answer = RawFrames.read(socket);
+                    assertThat(answer.status()).as(refused).isEqualTo(40);
+                    assertThat(answer.message()).as("the same words whether the class exists or not")
+                            .startsWith("class: " + refused + " is ");
+                }
+            }
+        }
+        assertThat(CanaryRecord.initialized).isFalse();
+        assertThat(CanaryRecord.constructed).isFalse();
+    }
+
+    @Test
     void aLengthOfTwoGibibytesIsAnsweredWithoutAllocating() throws IOException {
         try (Socket socket = RawFrames.connect(port)) {
             RawFrames.send(socket, RawFrames.header(TWO_WAY_HESSIAN, 5, Integer.MAX_VALUE));

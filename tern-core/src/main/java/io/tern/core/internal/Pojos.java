@@ -397,8 +397,9 @@ public final class Pojos {
                         : Thread.currentThread().getContextClassLoader();
                 named = Class.forName(name, false, loader);
             } catch (ClassNotFoundException | LinkageError e) {
-                throw new IllegalArgumentException("class: '" + name + "' not found (expected: "
-                        + declaredClass.getName() + " or a subtype)", e);
+                // The same words as for a class that exists but does not fit: a peer learns nothing.
+                throw new IllegalArgumentException("class: '" + name + "' (expected: " + declaredClass.getName()
+                        + " or a subtype)", e);
             }
             if (!declaredClass.isAssignableFrom(named)) {
                 throw new IllegalArgumentException("class: '" + name + "' (expected: " + declaredClass.getName()
