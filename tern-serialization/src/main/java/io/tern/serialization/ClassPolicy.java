@@ -123,6 +123,8 @@ public final class ClassPolicy {
      * are not remembered, so hostile names cannot grow it.
      */
     private final Set<String> knownAllowed = ConcurrentHashMap.newKeySet();
+    /** How many allowed names are remembered at most. */
+    static final int MAX_REMEMBERED = 4096;
     private final Set<Class<?>> walked = ConcurrentHashMap.newKeySet();
 
     private ClassPolicy() {
@@ -212,7 +214,9 @@ public final class ClassPolicy {
         }
         if (STANDARD.contains(className) || allowed.contains(className) || HESSIAN_HANDLES.contains(className)
                 || startsWithAny(className, STANDARD_PREFIXES) || startsWithAny(className, allowedPrefixes)) {
-            knownAllowed.add(className);
+            if (knownAllowed.size() < MAX_REMEMBERED) {
+                knownAllowed.add(className); // bounded: names under an allowed package are the peer's to invent
+            }
             return true;
         }
         return false;
@@ -244,6 +248,11 @@ public final class ClassPolicy {
                 : " is not allowed (expected: a class reachable from the service interfaces, a standard value type,"
                 + " or one allowed by configuration)";
         return new RpcException(RpcStatus.FORBIDDEN, "class: " + className + why);
+    }
+
+    /** Names remembered as allowed; for tests of its bound. */
+    int rememberedCount() {
+        return knownAllowed.size();
     }
 
     private void walk(@Nullable Type type) {

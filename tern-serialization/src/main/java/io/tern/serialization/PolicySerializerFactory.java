@@ -30,6 +30,8 @@ final class PolicySerializerFactory extends SerializerFactory {
     private final ClassPolicy policy;
     private final ClassLoader loader;
     private final PolicyClassDeserializer classes;
+    /** Names found to be classes, so that each message's class definitions cost one lookup. */
+    private final Set<String> loadable = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     PolicySerializerFactory(ClassPolicy policy, ClassLoader loader) {
         super(loader);
@@ -62,6 +64,7 @@ final class PolicySerializerFactory extends SerializerFactory {
         }
         if (type != null && !type.isEmpty() && type.charAt(0) != '[' && !BUILT_IN.contains(type)) {
             policy.check(type);
+            requireLoadable(type);
         }
         return super.getDeserializer(type);
     }
@@ -95,6 +98,25 @@ final class PolicySerializerFactory extends SerializerFactory {
                 case "exceptionClass" -> e.exceptionClass();
                 default -> e.exceptionMessage();
             });
+        }
+    }
+
+    /**
+     * Refuses an allowed name that names no class, in the words of any refusal. Hessian would
+     * read such a value as a map and remember the name, and names under an allowed package are
+     * the peer's to invent: each one would be kept for good.
+     */
+    private void requireLoadable(String type) {
+        if (loadable.contains(type)) {
+            return;
+        }
+        try {
+            Class.forName(type, false, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw ClassPolicy.refused(type);
+        }
+        if (loadable.size() < ClassPolicy.MAX_REMEMBERED) {
+            loadable.add(type);
         }
     }
 

@@ -242,6 +242,19 @@ class Hessian2SerializationTest {
     }
 
     @Test
+    void namesOfNoClassUnderAnAllowedPackageAreRefusedAndNotRemembered() throws IOException {
+        for (int i = 0; i < ClassPolicy.MAX_REMEMBERED + 1_000; i++) {
+            String invented = "java.time.Invented" + i;
+            assertThatThrownBy(() -> read(rawObject(invented)).readObject())
+                    .isInstanceOfSatisfying(RpcException.class, e -> {
+                        assertThat(e.status()).isEqualTo(RpcStatus.FORBIDDEN);
+                        assertThat(e.getMessage()).startsWith("class: " + invented + " is not allowed");
+                    });
+        }
+        assertThat(policy.rememberedCount()).isLessThanOrEqualTo(ClassPolicy.MAX_REMEMBERED);
+    }
+
+    @Test
     void gadgetClassesAreRefusedAsBlockListed() throws IOException {
         for (String gadget : List.of("com.sun.rowset.JdbcRowSetImpl", "com.rometools.rome.feed.impl.ToStringBean",
                 "org.springframework.aop.support.DefaultBeanFactoryPointcutAdvisor", "java.lang.ProcessBuilder",
