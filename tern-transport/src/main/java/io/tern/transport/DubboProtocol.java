@@ -18,8 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Apache Dubbo's {@code dubbo} protocol: Hessian2 over TCP, wire-compatible with Dubbo 3.3.
@@ -38,8 +36,6 @@ public final class DubboProtocol implements Protocol {
 
     /** The protocol's name in URLs. */
     public static final String NAME = "dubbo";
-
-    private static final Logger log = LoggerFactory.getLogger(DubboProtocol.class);
 
     private final LifecycleTracker tracker;
     private final FilterChain providerFilters;
