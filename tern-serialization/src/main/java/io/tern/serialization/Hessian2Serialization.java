@@ -2,21 +2,18 @@ package io.tern.serialization;
 
 import static java.util.Objects.requireNonNull;
 
-import com.alibaba.com.caucho.hessian.io.Hessian2Input;
 import com.alibaba.com.caucho.hessian.io.Hessian2Output;
-import io.tern.RpcException;
-import io.tern.RpcStatus;
+import io.netty.buffer.ByteBuf;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Hessian2, serialization id 2, as Apache Dubbo writes it, reading through a {@link ClassPolicy}.
- * One instance serves a protocol; it is thread-safe, the inputs and outputs it makes are not.
- * Closed inputs and outputs go back to a small pool of this instance's and serve later messages:
- * making Hessian's readers and writers (buffers, reference maps) costs more than a whole small
- * call.
+ * Hessian2, serialization id 2, as Apache Dubbo writes it. Messages are read by Tern's own reader,
+ * built for hostile peers (see {@link Hessian2Reader} for its limits), into the classes the
+ * {@link ClassPolicy} allows; they are written by hessian-lite's writer. One instance serves a
+ * protocol; it is thread-safe, the inputs and outputs it makes are not. Closed inputs and outputs
+ * go back to a small pool of this instance's and serve later messages.
  */
 public final class Hessian2Serialization {
 
@@ -26,9 +23,10 @@ public final class Hessian2Serialization {
     private static final int POOL_SIZE = 32;
 
     private final ClassPolicy policy;
-    private final PolicySerializerFactory factory;
+    private final WriterFactory factory;
     private final ReusePool<Output> outputs = new ReusePool<>(POOL_SIZE);
-    private final ReusePool<Input> inputs = new ReusePool<>(POOL_SIZE);
+    private final ReusePool<Hessian2Reader> inputs = new ReusePool<>(POOL_SIZE);
+    private final ObjectReaders readers;
 
     public Hessian2Serialization(ClassPolicy policy) {
         this(policy, defaultLoader());
@@ -36,7 +34,8 @@ public final class Hessian2Serialization {
 
     public Hessian2Serialization(ClassPolicy policy, ClassLoader loader) {
         this.policy = requireNonNull(policy, "policy");
-        this.factory = new PolicySerializerFactory(policy, requireNonNull(loader, "loader"));
+        this.factory = new WriterFactory(requireNonNull(loader, "loader"));
+        this.readers = new ObjectReaders(policy, loader);
     }
 
     private static ClassLoader defaultLoader() {
@@ -61,16 +60,17 @@ public final class Hessian2Serialization {
         return output;
     }
 
-    /** An input reading from {@code in}; close it when the message is read. */
-    public ObjectInput input(InputStream in) {
-        requireNonNull(in, "in");
-        Input input = inputs.poll();
+    /**
+     * An input reading the readable bytes of {@code body}, a whole message, with Tern's reader;
+     * close it when the message is read. The input does not release {@code body}.
+     */
+    public ObjectInput input(ByteBuf body) {
+        requireNonNull(body, "body");
+        Hessian2Reader input = inputs.poll();
         if (input == null) {
-            Hessian2Input hessian = new Hessian2Input(null);
-            hessian.setSerializerFactory(factory);
-            input = new Input(hessian, inputs);
+            input = new Hessian2Reader(readers, inputs);
         }
-        input.open(in);
+        input.open(body);
         return input;
     }
 
@@ -205,90 +205,5 @@ public final class Hessian2Serialization {
             out.flushBuffer();
             out.flushed();
         }
-    }
-
-    private static final class Input implements ObjectInput {
-        private final Hessian2Input in;
-        private final ReusePool<Input> pool;
-        private boolean open;
-
-        Input(Hessian2Input in, ReusePool<Input> pool) {
-            this.in = in;
-            this.pool = pool;
-        }
-
-        void open(InputStream stream) {
-            in.init(stream);
-            open = true;
-        }
-
-        @Override
-        public void close() {
-            if (open) {
-                open = false;
-                in.init(null); // forgets the stream and what was read (references, class definitions)
-                try {
-                    in.resetBuffer();
-                } catch (IllegalStateException unread) {
-                    // A message left partly read (a failed read): its rest is dropped all the same.
-                }
-                pool.offer(this);
-            }
-        }
-
-        @Override
-        public @Nullable String readUTF() {
-            try {
-                return in.readString();
-            } catch (IOException | RuntimeException e) {
-                throw failure("a string", e);
-            }
-        }
-
-        @Override
-        public int readInt() {
-            try {
-                return in.readInt();
-            } catch (IOException | RuntimeException e) {
-                throw failure("an int", e);
-            }
-        }
-
-        @Override
-        public @Nullable Object readObject() {
-            try {
-                return in.readObject();
-            } catch (IOException | RuntimeException | StackOverflowError e) {
-                throw failure("a value", e);
-            }
-        }
-
-        @Override
-        public @Nullable Object readObject(Class<?> type) {
-            try {
-                // Hessian values name their own types; element types are not forced on collections,
-                // whose elements may have been written as any subtype.
-                return in.readObject(type);
-            } catch (IOException | RuntimeException | StackOverflowError e) {
-                throw failure("a " + type.getName(), e);
-            }
-        }
-    }
-
-    /**
-     * The failure of a read: a refusal by the policy as it is, anything else as a serialization
-     * failure naming what was being read.
-     */
-    static RpcException failure(String reading, Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof RpcException rpc) {
-                return rpc;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return new RpcException(RpcStatus.SERIALIZATION, "hessian2: cannot read " + reading + ": "
-                + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
     }
 }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.alibaba.com.caucho.hessian.io.Hessian2Output;
+import io.netty.buffer.Unpooled;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
@@ -104,7 +104,7 @@ class Hessian2SerializationTest {
     }
 
     private ObjectInput read(byte[] bytes) {
-        return hessian.input(new ByteArrayInputStream(bytes));
+        return hessian.input(Unpooled.wrappedBuffer(bytes));
     }
 
     @Test
@@ -191,19 +191,25 @@ class Hessian2SerializationTest {
         String canary = "io.tern.serialization.Canary";
         for (String handle : List.of("com.alibaba.com.caucho.hessian.io.CalendarHandle",
                 "com.alibaba.com.caucho.hessian.io.EnumSetHandler")) {
-            byte[] bytes = handleNaming(handle, canary);
-            assertThatThrownBy(() -> read(bytes).readObject()).as(handle)
+            assertThatThrownBy(() -> read(handleNaming(handle, canary, true)).readObject()).as(handle)
                     .isInstanceOfSatisfying(RpcException.class, e -> {
                         assertThat(e.status()).isEqualTo(RpcStatus.FORBIDDEN);
                         assertThat(e.getMessage()).startsWith("class: " + canary + " is not allowed");
                     });
+            // hessian-lite also took a map with a "name" entry for a Class; Tern reads no such thing
+            assertThatThrownBy(() -> read(handleNaming(handle, canary, false)).readObject()).as(handle)
+                    .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.getMessage())
+                            .isEqualTo("hessian2: a map where a java.lang.Class was expected"));
         }
         assertThat(CanaryRecord.initialized).as("static initializer ran").isFalse();
         assertThat(CanaryRecord.constructed).as("constructor ran").isFalse();
         assertThatThrownBy(() -> read(handleNaming("com.alibaba.com.caucho.hessian.io.CalendarHandle",
-                "java.util.Timer")).readObject())
+                "java.util.Timer", true)).readObject())
                 .hasMessage("class: java.util.Timer is block-listed (expected: a class outside the known"
                         + " deserialization gadget families)");
+        assertThatThrownBy(() -> read(handleNaming("com.alibaba.com.caucho.hessian.io.CalendarHandle",
+                "java.lang.Integer", true)).readObject())
+                .hasMessage("hessian2: a calendar of class java.lang.Integer (expected: java.util.GregorianCalendar)");
     }
 
     @Test
@@ -217,8 +223,11 @@ class Hessian2SerializationTest {
                 .hasMessageStartingWith("class: " + Unrelated.class.getName() + " is not allowed");
     }
 
-    /** A Hessian handle whose {@code Class} field is written as an untyped map naming {@code className}. */
-    private static byte[] handleNaming(String handle, String className) throws IOException {
+    /**
+     * A Hessian handle whose {@code Class} field names {@code className}: as a {@code java.lang.Class}
+     * object, or as an untyped map with a "name" entry.
+     */
+    private static byte[] handleNaming(String handle, String className, boolean classObject) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Hessian2Output out = new Hessian2Output(bytes);
         boolean calendar = handle.endsWith("CalendarHandle");
@@ -228,10 +237,20 @@ class Hessian2SerializationTest {
             out.writeString(calendar ? "date" : "objects");
             out.writeObjectBegin(handle);
         }
-        out.writeMapBegin(null);
-        out.writeString("name");
+        if (classObject) {
+            if (out.writeObjectBegin("java.lang.Class") == -1) {
+                out.writeClassFieldLength(1);
+                out.writeString("name");
+                out.writeObjectBegin("java.lang.Class");
+            }
+        } else {
+            out.writeMapBegin(null);
+            out.writeString("name");
+        }
         out.writeString(className);
-        out.writeMapEnd();
+        if (!classObject) {
+            out.writeMapEnd();
+        }
         if (calendar) {
             out.writeObject(new java.util.Date(0));
         } else {

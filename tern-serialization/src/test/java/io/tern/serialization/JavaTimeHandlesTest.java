@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alibaba.com.caucho.hessian.io.Hessian2Input;
 import com.alibaba.com.caucho.hessian.io.Hessian2Output;
+import io.netty.buffer.Unpooled;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -74,7 +75,7 @@ class JavaTimeHandlesTest {
         }
         out.writeMapEnd();
         out.flushBuffer();
-        try (ObjectInput in = serialization().input(new ByteArrayInputStream(bytes.toByteArray()))) {
+        try (ObjectInput in = serialization().input(Unpooled.wrappedBuffer(bytes.toByteArray()))) {
             assertThat(in.readObject()).isEqualTo(LocalDate.of(2026, 11, 27));
         }
     }
@@ -84,7 +85,7 @@ class JavaTimeHandlesTest {
         Hessian2Serialization serialization = serialization();
         Stamped original = new Stamped();
         Object read;
-        try (ObjectInput in = serialization.input(new ByteArrayInputStream(hessianLite(original)))) {
+        try (ObjectInput in = serialization.input(Unpooled.wrappedBuffer(hessianLite(original)))) {
             read = in.readObject();
         }
         assertThat(read).isInstanceOfSatisfying(Stamped.class, s -> {

@@ -2,7 +2,6 @@ package io.tern.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
 import io.tern.EchoService;
 import io.tern.GenericService;
@@ -236,7 +235,7 @@ final class DubboCodec {
                     + " (expected: " + Hessian2Serialization.ID + ", hessian2)");
             return request;
         }
-        try (ObjectInput in = hessian.input(new ByteBufInputStream(body))) {
+        try (ObjectInput in = hessian.input(body)) {
             if (event) {
                 request.eventData = body.isReadable() ? in.readObject() : null;
                 return request;
@@ -300,7 +299,7 @@ final class DubboCodec {
                     + " (expected: " + Hessian2Serialization.ID + ", hessian2)");
             return response;
         }
-        try (ObjectInput in = hessian.input(new ByteBufInputStream(body))) {
+        try (ObjectInput in = hessian.input(body)) {
             if (event) {
                 return response;
             }

@@ -1,5 +1,6 @@
 package io.tern.bench.jmh;
 
+import io.netty.buffer.Unpooled;
 import io.tern.example.Page;
 import io.tern.example.User;
 import io.tern.example.UserService;
@@ -60,7 +61,7 @@ public class HessianBenchmark {
             out.writeObject(payload);
             out.flush();
         }
-        try (ObjectInput in = tern.input(new ByteArrayInputStream(bytes.toByteArray()))) {
+        try (ObjectInput in = tern.input(Unpooled.wrappedBuffer(bytes.toByteArray()))) {
             return in.readObject(payload.getClass());
         }
     }
