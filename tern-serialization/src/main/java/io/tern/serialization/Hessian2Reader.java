@@ -109,6 +109,11 @@ final class Hessian2Reader implements ObjectInput {
         return table;
     }
 
+    /** Slots in this reader's tables; for tests of what a pooled reader keeps. */
+    int tableSlots() {
+        return refs.length + defs.length + types.length;
+    }
+
     private ByteBuf in() {
         ByteBuf buf = in;
         if (buf == null) {

@@ -1,0 +1,81 @@
+package io.tern.serialization;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/** Writes Hessian2 by hand, for messages no honest writer would make. */
+final class HessianBytes {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    HessianBytes tag(int... tags) {
+        for (int tag : tags) {
+            out.write(tag);
+        }
+        return this;
+    }
+
+    /** An int in its 5-byte form. */
+    HessianBytes integer(int value) {
+        out.write('I');
+        raw32(value);
+        return this;
+    }
+
+    HessianBytes raw32(int value) {
+        out.write(value >>> 24);
+        out.write(value >>> 16);
+        out.write(value >>> 8);
+        out.write(value);
+        return this;
+    }
+
+    /** An ASCII string, in final chunks of at most 65,535 characters. */
+    HessianBytes string(String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
+        int offset = 0;
+        do {
+            int length = Math.min(bytes.length - offset, 0xffff);
+            boolean last = offset + length == bytes.length;
+            out.write(last ? 'S' : 'R');
+            out.write(length >>> 8);
+            out.write(length);
+            out.write(bytes, offset, length);
+            offset += length;
+        } while (offset < bytes.length);
+        return this;
+    }
+
+    /** A string chunk header declaring {@code length} characters, and nothing after it. */
+    HessianBytes stringHeader(int length) {
+        out.write('S');
+        out.write(length >>> 8);
+        out.write(length);
+        return this;
+    }
+
+    /** A class definition of {@code type} with these fields. */
+    HessianBytes definition(String type, String... fields) {
+        out.write('C');
+        string(type);
+        integer(fields.length);
+        for (String field : fields) {
+            string(field);
+        }
+        return this;
+    }
+
+    /** A reference to the {@code index}th list, map or object of the message. */
+    HessianBytes ref(int index) {
+        out.write('Q');
+        return integer(index);
+    }
+
+    byte[] bytes() {
+        return out.toByteArray();
+    }
+
+    int size() {
+        return out.size();
+    }
+}
