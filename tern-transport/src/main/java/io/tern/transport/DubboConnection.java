@@ -56,6 +56,13 @@ final class DubboConnection implements DubboFrameDecoder.PendingLookup {
     CompletableFuture<Result> send(Invocation invocation, @Nullable MethodDescriptor method, String path,
             String version, Map<String, Object> baseAttachments, String timeoutText, long timeoutMillis,
             boolean oneWay) {
+        if (!channel.isWritable()) {
+            return CompletableFuture.failedFuture(new RpcException(RpcStatus.NETWORK, "connection to " + client.address
+                    + " is not writable for " + invocation.serviceKey().call(invocation.methodName())
+                    + ": its provider is not reading (" + (channel.bytesBeforeWritable()
+                    + channel.config().getWriteBufferLowWaterMark()) + " bytes wait to be written, expected: below "
+                    + channel.config().getWriteBufferHighWaterMark() + ")"));
+        }
         long id = ids.incrementAndGet();
         ByteBuf frame;
         try {

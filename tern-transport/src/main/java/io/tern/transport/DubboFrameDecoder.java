@@ -7,6 +7,8 @@ import io.tern.MethodDescriptor;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,9 +16,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Splits a connection's bytes into dubbo frames and decodes their bodies into
  * {@link DecodedRequest}s and {@link DecodedResponse}s. The length field is checked against the
- * payload limit as soon as the header has arrived, before any room is made for the body: an
- * over-limit request is answered with an error and its body discarded as it arrives. Bytes that
- * are not a dubbo frame close the connection.
+ * payload limit as soon as the header has arrived, before any room is made for the body: on a
+ * server, an over-limit request is answered with an error and its body discarded as it arrives;
+ * on a client, an over-limit response fails its call and closes the connection. Bytes that are
+ * not a dubbo frame close the connection.
+ *
+ * <p>On a server, with an {@link Admission}: a frame still arriving holds its declared length of
+ * the server's inbound budget until it is whole, and a connection whose frame does not fit is
+ * closed; a frame (or a discarded body) must arrive whole within the frame timeout of its first
+ * byte, or the connection is closed.
  */
 final class DubboFrameDecoder extends ByteToMessageDecoder {
 
@@ -38,14 +46,19 @@ final class DubboFrameDecoder extends ByteToMessageDecoder {
     private final int payloadLimit;
     private final DubboCodec.@Nullable ServiceLookup services;
     private final @Nullable PendingLookup pending;
+    private final @Nullable Admission admission;
     private long discarding;
+    /** Bytes of the inbound budget the frame arriving holds. */
+    private long reserved;
+    private @Nullable ScheduledFuture<?> deadline;
 
     DubboFrameDecoder(DubboCodec codec, int payloadLimit, DubboCodec.@Nullable ServiceLookup services,
-            @Nullable PendingLookup pending) {
+            @Nullable PendingLookup pending, @Nullable Admission admission) {
         this.codec = codec;
         this.payloadLimit = payloadLimit;
         this.services = services;
         this.pending = pending;
+        this.admission = admission;
     }
 
     @Override
@@ -55,10 +68,16 @@ final class DubboFrameDecoder extends ByteToMessageDecoder {
             in.skipBytes(skip);
             discarding -= skip;
             if (discarding > 0) {
+                arriving(ctx);
                 return;
             }
         }
         if (in.readableBytes() < Wire.HEADER_LENGTH) {
+            if (in.isReadable()) {
+                arriving(ctx);
+            } else {
+                arrived();
+            }
             return;
         }
         int start = in.readerIndex();
@@ -83,28 +102,50 @@ final class DubboFrameDecoder extends ByteToMessageDecoder {
             reject(ctx, in, "event body: " + length + " bytes (expected: <= " + Wire.MAX_EVENT_BODY + ")");
             return;
         }
+        if (length > payloadLimit && !request) {
+            // A provider answering over the limit is broken or hostile: fail the call, drop the connection.
+            DecodedResponse refused = new DecodedResponse(id, event);
+            refused.failure = new RpcException(RpcStatus.LIMIT_EXCEEDED, "payload: the answer is " + length
+                    + " bytes (expected: <= " + payloadLimit + "); closing the connection");
+            out.add(refused);
+            log.warn("closing {}: an answer of {} bytes (expected: <= {})", ctx.channel(), length, payloadLimit);
+            in.skipBytes(in.readableBytes());
+            ctx.close();
+            return;
+        }
         if (length > payloadLimit) {
             in.skipBytes(Wire.HEADER_LENGTH);
             discarding = length;
             int skip = (int) Math.min(discarding, in.readableBytes());
             in.skipBytes(skip);
             discarding -= skip;
-            RpcException tooBig = new RpcException(RpcStatus.LIMIT_EXCEEDED, "payload: " + length
+            DecodedRequest refused = new DecodedRequest(id, twoWay, event, serializationId);
+            refused.failure = new RpcException(RpcStatus.LIMIT_EXCEEDED, "payload: " + length
                     + " bytes (expected: <= " + payloadLimit + ")");
-            if (request) {
-                DecodedRequest refused = new DecodedRequest(id, twoWay, event, serializationId);
-                refused.failure = tooBig;
-                out.add(refused);
+            out.add(refused);
+            if (discarding > 0) {
+                arriving(ctx);
             } else {
-                DecodedResponse refused = new DecodedResponse(id, event);
-                refused.failure = tooBig;
-                out.add(refused);
+                arrived();
             }
             return;
         }
         if (in.readableBytes() < Wire.HEADER_LENGTH + length) {
+            if (admission != null && reserved == 0 && length > 0) {
+                if (!admission.reserve(length)) {
+                    admission.warn(Admission.address(ctx.channel()), "closing a connection from {}: a frame of "
+                            + length + " bytes does not fit the server's inbound budget of " + admission.budget()
+                            + " bytes (inbound.budget)");
+                    in.skipBytes(in.readableBytes());
+                    ctx.close();
+                    return;
+                }
+                reserved = length;
+            }
+            arriving(ctx);
             return;
         }
+        arrived();
         in.skipBytes(Wire.HEADER_LENGTH);
         ByteBuf body = in.readSlice(length);
         if (request) {
@@ -125,5 +166,45 @@ final class DubboFrameDecoder extends ByteToMessageDecoder {
         log.warn("closing {}: not a dubbo frame: {}", ctx.channel(), why);
         in.skipBytes(in.readableBytes());
         ctx.close();
+    }
+
+    /** A frame has started to arrive: its deadline starts with its first byte. */
+    private void arriving(ChannelHandlerContext ctx) {
+        if (admission == null || deadline != null) {
+            return;
+        }
+        long timeout = admission.limits().frameTimeout().toNanos();
+        deadline = ctx.executor().schedule(() -> {
+            deadline = null;
+            if (ctx.channel().isActive()) {
+                admission.warn(Admission.address(ctx.channel()), "closing a connection from {}: a frame took longer"
+                        + " than " + admission.limits().frameTimeout().toMillis() + " ms to arrive (frame.timeout)");
+                ctx.close();
+            }
+        }, timeout, TimeUnit.NANOSECONDS);
+    }
+
+    /** The frame arriving is whole (or gone): its deadline and budget are released. */
+    private void arrived() {
+        ScheduledFuture<?> pendingDeadline = deadline;
+        if (pendingDeadline != null) {
+            deadline = null;
+            pendingDeadline.cancel(false);
+        }
+        if (reserved > 0 && admission != null) {
+            admission.unreserve(reserved);
+            reserved = 0;
+        }
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        arrived();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        arrived();
+        super.channelInactive(ctx);
     }
 }

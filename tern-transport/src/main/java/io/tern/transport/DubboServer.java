@@ -47,6 +47,7 @@ final class DubboServer implements DubboCodec.ServiceLookup {
     final HostPort address;
     private final Channel serverChannel;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    final Admission admission;
     private final @Nullable ExecutorService executor;
     private final Map<String, DubboExporter<?>[]> byPath = new ConcurrentHashMap<>();
     private final ReentrantLock exportLock = new ReentrantLock();
@@ -66,6 +67,7 @@ final class DubboServer implements DubboCodec.ServiceLookup {
         this.options = options;
         this.serverChannel = serverChannel;
         this.executor = executor;
+        this.admission = new Admission(options.limits(), options.inboundBudget());
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
         this.address = new HostPort(bound.getAddress().getHostAddress(), bound.getPort());
         this.tracked = tracker.track(ResourceKind.SERVER, address);
@@ -86,6 +88,7 @@ final class DubboServer implements DubboCodec.ServiceLookup {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Wire.SERVER_WATER_MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -94,11 +97,16 @@ final class DubboServer implements DubboCodec.ServiceLookup {
                             ch.close();
                             return;
                         }
+                        if (!server.admission.admit(ch)) {
+                            ch.close();
+                            return;
+                        }
                         server.connections.add(ch);
                         long idleMillis = server.options.heartbeat().toMillis() * 3;
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
-                                .addLast("decoder", new DubboFrameDecoder(codec, server.options.payloadLimit(), server, null))
+                                .addLast("decoder", new DubboFrameDecoder(codec, server.options.payloadLimit(), server,
+                                        null, server.admission))
                                 .addLast("handler", new ServerConnectionHandler(server, ch));
                     }
                 });
@@ -273,6 +281,7 @@ final class DubboServer implements DubboCodec.ServiceLookup {
             exportLock.unlock();
         }
         protocol.forget(this);
+        admission.close();
         tracked.destroyed(this);
         for (Channel ch : connections) {
             ServerConnectionHandler handler = ch.pipeline().get(ServerConnectionHandler.class);

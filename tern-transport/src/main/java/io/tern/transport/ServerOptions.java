@@ -14,18 +14,20 @@ import java.time.Duration;
  * @param payloadLimit the largest frame body accepted or sent, in bytes ({@code payload})
  * @param heartbeat the heartbeat interval; a connection silent for three is closed ({@code heartbeat}, ms)
  * @param shutdownTimeout how long graceful shutdown waits for calls in flight ({@code shutdown.timeout}, ms)
+ * @param limits what peers may hold: connections, buffered bytes, time to send a frame
  */
 public record ServerOptions(Dispatch dispatch, int threads, int queues, int payloadLimit, Duration heartbeat,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout, ConnectionLimits limits) {
 
     public static final int DEFAULT_PAYLOAD = 8 * 1024 * 1024;
     public static final ServerOptions DEFAULT = new ServerOptions(Dispatch.POOL, 200, 0, DEFAULT_PAYLOAD,
-            Duration.ofSeconds(60), Duration.ofSeconds(10));
+            Duration.ofSeconds(60), Duration.ofSeconds(10), ConnectionLimits.DEFAULT);
 
     public ServerOptions {
         requireNonNull(dispatch, "dispatch");
         requireNonNull(heartbeat, "heartbeat");
         requireNonNull(shutdownTimeout, "shutdownTimeout");
+        requireNonNull(limits, "limits");
         Options.positive("threads", threads);
         Options.notNegative("queues", queues);
         Options.positive("payload", payloadLimit);
@@ -42,26 +44,36 @@ public record ServerOptions(Dispatch dispatch, int threads, int queues, int payl
                 url.intParameter("queues", queues),
                 url.intParameter("payload", payloadLimit),
                 Options.millisParameter(url, "heartbeat", heartbeat),
-                Options.millisParameter(url, "shutdown.timeout", shutdownTimeout));
+                Options.millisParameter(url, "shutdown.timeout", shutdownTimeout),
+                limits.withUrl(url));
     }
 
     public ServerOptions withDispatch(Dispatch dispatch) {
-        return new ServerOptions(dispatch, threads, queues, payloadLimit, heartbeat, shutdownTimeout);
+        return new ServerOptions(dispatch, threads, queues, payloadLimit, heartbeat, shutdownTimeout, limits);
     }
 
     public ServerOptions withPayloadLimit(int payloadLimit) {
-        return new ServerOptions(dispatch, threads, queues, payloadLimit, heartbeat, shutdownTimeout);
+        return new ServerOptions(dispatch, threads, queues, payloadLimit, heartbeat, shutdownTimeout, limits);
     }
 
     public ServerOptions withHeartbeat(Duration heartbeat) {
-        return new ServerOptions(dispatch, threads, queues, payloadLimit, heartbeat, shutdownTimeout);
+        return new ServerOptions(dispatch, threads, queues, payloadLimit, heartbeat, shutdownTimeout, limits);
     }
 
     public ServerOptions withThreads(int threads, int queues) {
-        return new ServerOptions(dispatch, threads, queues, payloadLimit, heartbeat, shutdownTimeout);
+        return new ServerOptions(dispatch, threads, queues, payloadLimit, heartbeat, shutdownTimeout, limits);
+    }
+
+    public ServerOptions withLimits(ConnectionLimits limits) {
+        return new ServerOptions(dispatch, threads, queues, payloadLimit, heartbeat, shutdownTimeout, limits);
+    }
+
+    /** The inbound budget in force: the configured one, or the payload limit where that is larger. */
+    long inboundBudget() {
+        return Math.max(limits.inboundBudget(), payloadLimit);
     }
 
     public ServerOptions withShutdownTimeout(Duration shutdownTimeout) {
-        return new ServerOptions(dispatch, threads, queues, payloadLimit, heartbeat, shutdownTimeout);
+        return new ServerOptions(dispatch, threads, queues, payloadLimit, heartbeat, shutdownTimeout, limits);
     }
 }

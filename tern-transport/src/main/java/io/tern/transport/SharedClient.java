@@ -193,6 +193,7 @@ final class SharedClient {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Wire.clientWaterMark(options.payloadLimit()))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -201,7 +202,8 @@ final class SharedClient {
                         long heartbeat = options.heartbeat().toMillis();
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(heartbeat * 3, 0, heartbeat, TimeUnit.MILLISECONDS))
-                                .addLast("decoder", new DubboFrameDecoder(codec, options.payloadLimit(), null, connection))
+                                .addLast("decoder", new DubboFrameDecoder(codec, options.payloadLimit(), null, connection,
+                                        null))
                                 .addLast("handler", new ClientConnectionHandler(connection));
                     }
                 });

@@ -19,6 +19,23 @@ final class Wire {
     /** Event bodies are tiny (a null, "R", "W"); a bigger one is not an event. */
     static final int MAX_EVENT_BODY = 15;
 
+    /**
+     * A server connection stops being read while more than 1 MiB of its answers wait to be
+     * written, and is read again below 512 KiB: a peer that does not read its answers cannot
+     * make the server hold more.
+     */
+    static final io.netty.channel.WriteBufferWaterMark SERVER_WATER_MARK =
+            new io.netty.channel.WriteBufferWaterMark(512 << 10, 1 << 20);
+
+    /**
+     * A client connection takes no new calls while more than this many bytes of its calls wait to
+     * be written (twice the payload limit, at least 1 MiB), and takes them again below half.
+     */
+    static io.netty.channel.WriteBufferWaterMark clientWaterMark(int payloadLimit) {
+        int high = (int) Math.min(Integer.MAX_VALUE, Math.max(1L << 20, 2L * payloadLimit));
+        return new io.netty.channel.WriteBufferWaterMark(high / 2, high);
+    }
+
     static final String READ_ONLY_EVENT = "R";
     static final String WRITABLE_EVENT = "W";
 

@@ -106,10 +106,11 @@ class ConnectionAndDispatchTest {
     @Test
     void optionsAreReadFromDubboParameterNamesAndValidated() {
         ServiceUrl url = ServiceUrl.parse("dubbo://127.0.0.1:0/x?threads=8&queues=16&payload=1024&heartbeat=500"
-                + "&dispatcher=direct&shutdown.timeout=250&timeout=750&connections=2&lazy=true&connect.timeout=900");
+                + "&dispatcher=direct&shutdown.timeout=250&timeout=750&connections=2&lazy=true&connect.timeout=900"
+                + "&accepts=100&accepts.per.address=10&inbound.budget=4096&frame.timeout=2000");
         ServerOptions server = ServerOptions.DEFAULT.withUrl(url);
         assertThat(server).isEqualTo(new ServerOptions(Dispatch.DIRECT, 8, 16, 1024, Duration.ofMillis(500),
-                Duration.ofMillis(250)));
+                Duration.ofMillis(250), new ConnectionLimits(100, 10, 4096, Duration.ofSeconds(2))));
         ClientOptions client = ClientOptions.DEFAULT.withUrl(url);
         assertThat(client.timeout()).isEqualTo(Duration.ofMillis(750));
         assertThat(client.connections()).isEqualTo(2);

@@ -40,12 +40,12 @@ class DubboFrameCodecTest {
 
     private EmbeddedChannel serverSide(int limit) {
         return new EmbeddedChannel(new DubboFrameDecoder(codec, limit, path -> path.equals(Greeter.class.getName())
-                ? GREETER : null, null));
+                ? GREETER : null, null, null));
     }
 
     private EmbeddedChannel clientSide(@Nullable MethodDescriptor expected) {
         DubboFrameDecoder.Pending call = () -> expected;
-        return new EmbeddedChannel(new DubboFrameDecoder(codec, 1 << 20, null, id -> call));
+        return new EmbeddedChannel(new DubboFrameDecoder(codec, 1 << 20, null, id -> call, null));
     }
 
     private ByteBuf request(long id, boolean twoWay, Object... args) {
