@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Apache Dubbo's {@code dubbo} protocol: Hessian2 over TCP, wire-compatible with Dubbo 3.3.
@@ -167,6 +168,16 @@ public final class DubboProtocol implements Protocol {
             client.start();
         }
         return client;
+    }
+
+    /** The server bound to this port, if any; for tests. */
+    @Nullable DubboServer server(int port) {
+        for (DubboServer server : servers.values()) {
+            if (server.address.port() == port) {
+                return server;
+            }
+        }
+        return null;
     }
 
     void forget(DubboServer server) {

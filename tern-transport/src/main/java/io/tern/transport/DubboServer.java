@@ -236,6 +236,25 @@ final class DubboServer implements DubboCodec.ServiceLookup {
         return byPath.values().stream().mapToInt(a -> a.length).sum();
     }
 
+    /** Connections not being read because their answers are not being read; for tests. */
+    int pausedConnections() {
+        int paused = 0;
+        for (Channel ch : connections) {
+            paused += ch.config().isAutoRead() ? 0 : 1;
+        }
+        return paused;
+    }
+
+    /** Bytes of answers waiting to be written, over all connections; for tests. */
+    long pendingWriteBytes() {
+        long pending = 0;
+        for (Channel ch : connections) {
+            io.netty.channel.ChannelOutboundBuffer buffer = ch.unsafe().outboundBuffer();
+            pending += buffer == null ? 0 : buffer.totalPendingWriteBytes();
+        }
+        return pending;
+    }
+
     int connectionCount() {
         return connections.size();
     }
