@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.buffer.Unpooled;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
+import io.tern.testing.HessianBytes;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.function.Consumer;

@@ -1,14 +1,14 @@
-package io.tern.serialization;
+package io.tern.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Writes Hessian2 by hand, for messages no honest writer would make. */
-final class HessianBytes {
+/** Writes Hessian2 by hand, for messages no honest writer would make. Not thread-safe. */
+public final class HessianBytes {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    HessianBytes tag(int... tags) {
+    public HessianBytes tag(int... tags) {
         for (int tag : tags) {
             out.write(tag);
         }
@@ -16,13 +16,13 @@ final class HessianBytes {
     }
 
     /** An int in its 5-byte form. */
-    HessianBytes integer(int value) {
+    public HessianBytes integer(int value) {
         out.write('I');
         raw32(value);
         return this;
     }
 
-    HessianBytes raw32(int value) {
+    public HessianBytes raw32(int value) {
         out.write(value >>> 24);
         out.write(value >>> 16);
         out.write(value >>> 8);
@@ -31,7 +31,7 @@ final class HessianBytes {
     }
 
     /** An ASCII string, in final chunks of at most 65,535 characters. */
-    HessianBytes string(String value) {
+    public HessianBytes string(String value) {
         byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
         int offset = 0;
         do {
@@ -47,7 +47,7 @@ final class HessianBytes {
     }
 
     /** A string chunk header declaring {@code length} characters, and nothing after it. */
-    HessianBytes stringHeader(int length) {
+    public HessianBytes stringHeader(int length) {
         out.write('S');
         out.write(length >>> 8);
         out.write(length);
@@ -55,7 +55,7 @@ final class HessianBytes {
     }
 
     /** A class definition of {@code type} with these fields. */
-    HessianBytes definition(String type, String... fields) {
+    public HessianBytes definition(String type, String... fields) {
         out.write('C');
         string(type);
         integer(fields.length);
@@ -66,16 +66,16 @@ final class HessianBytes {
     }
 
     /** A reference to the {@code index}th list, map or object of the message. */
-    HessianBytes ref(int index) {
+    public HessianBytes ref(int index) {
         out.write('Q');
         return integer(index);
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         return out.toByteArray();
     }
 
-    int size() {
+    public int size() {
         return out.size();
     }
 }
