@@ -569,12 +569,55 @@ final class Hessian2Reader implements ObjectInput {
             fill(slot, array);
             return array;
         }
+        if (component == int.class) {
+            int[] ints = new int[length];
+            reserve(ints);
+            for (int i = 0; i < length; i++) {
+                ints[i] = (int) integral(int.class, Integer.MIN_VALUE, Integer.MAX_VALUE);
+            }
+            return ints;
+        }
+        if (component == long.class) {
+            long[] longs = new long[length];
+            reserve(longs);
+            for (int i = 0; i < length; i++) {
+                longs[i] = integral(long.class, Long.MIN_VALUE, Long.MAX_VALUE);
+            }
+            return longs;
+        }
         Object array = Array.newInstance(component, length);
         reserve(array);
         for (int i = 0; i < length; i++) {
             store(array, i, read(component));
         }
         return array;
+    }
+
+    /** An element of an {@code int[]} or {@code long[]}: read without boxing when it is written as a number. */
+    private long integral(Class<?> type, long min, long max) {
+        ByteBuf in = in();
+        int tag = peek();
+        long value;
+        if (tag >= 0x80 && tag <= 0xbf) {
+            value = tag - 0x90;
+        } else if (tag >= 0xd8 && tag <= 0xef) {
+            value = tag - 0xe0;
+        } else if (tag == 'I' || tag == 'Y') {
+            in.skipBytes(1);
+            value = in.readInt();
+        } else if (tag == 'L') {
+            in.skipBytes(1);
+            value = in.readLong();
+        } else {
+            return ((Number) Conversions.convert(read(type), type)).longValue();
+        }
+        if (tag != 'I' && tag != 'Y' && tag != 'L') {
+            in.skipBytes(1);
+        }
+        if (value < min || value > max) {
+            throw malformed("a number outside the range of " + type.getName() + " in an array of them");
+        }
+        return value;
     }
 
     private static void store(Object array, int index, @Nullable Object value) {
