@@ -1,12 +1,15 @@
 package io.tern.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.tern.MethodDescriptor;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -47,22 +50,32 @@ final class DubboFrameDecoder extends ByteToMessageDecoder {
     private final DubboCodec.@Nullable ServiceLookup services;
     private final @Nullable PendingLookup pending;
     private final @Nullable Admission admission;
+    private final @Nullable Executor offLoop;
+    private final ReadGate gate;
     private long discarding;
+    /** Whether a frame is being decoded off the event loop; later bytes wait for it. */
+    private boolean deferred;
     /** Bytes of the inbound budget the frame arriving holds. */
     private long reserved;
     private @Nullable ScheduledFuture<?> deadline;
 
     DubboFrameDecoder(DubboCodec codec, int payloadLimit, DubboCodec.@Nullable ServiceLookup services,
-            @Nullable PendingLookup pending, @Nullable Admission admission) {
+            @Nullable PendingLookup pending, @Nullable Admission admission, @Nullable Executor offLoop,
+            ReadGate gate) {
         this.codec = codec;
         this.payloadLimit = payloadLimit;
         this.services = services;
         this.pending = pending;
         this.admission = admission;
+        this.offLoop = offLoop;
+        this.gate = gate;
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (deferred) {
+            return; // a frame before these bytes is being decoded elsewhere; they wait their turn
+        }
         if (discarding > 0) {
             int skip = (int) Math.min(discarding, in.readableBytes());
             in.skipBytes(skip);
@@ -145,19 +158,98 @@ final class DubboFrameDecoder extends ByteToMessageDecoder {
             arriving(ctx);
             return;
         }
+        if (length > Wire.INLINE_DECODE_LIMIT && offLoop != null) {
+            decodeElsewhere(ctx, in, flags, status, id, length);
+            return;
+        }
         arrived();
         in.skipBytes(Wire.HEADER_LENGTH);
-        ByteBuf body = in.readSlice(length);
+        Object decoded = decodeBody(ctx, flags, status, id, in.readSlice(length));
+        if (decoded != null) {
+            out.add(decoded);
+        }
+    }
+
+    /** The frame's body decoded; {@code null} for an answer to a call no longer pending. */
+    private @Nullable Object decodeBody(ChannelHandlerContext ctx, byte flags, byte status, long id, ByteBuf body) {
+        boolean request = (flags & Wire.FLAG_REQUEST) != 0;
+        boolean twoWay = (flags & Wire.FLAG_TWO_WAY) != 0;
+        boolean event = (flags & Wire.FLAG_EVENT) != 0;
+        byte serializationId = (byte) (flags & Wire.SERIALIZATION_MASK);
         if (request) {
-            out.add(codec.decodeRequest(id, twoWay, event, serializationId, body, services));
-        } else if (event || pending == null) {
-            out.add(codec.decodeResponse(id, event, status, serializationId, body, null));
-        } else {
-            Pending call = pending.pending(id); // one lookup for both questions
-            if (call != null) {
-                out.add(codec.decodeResponse(id, false, status, serializationId, body, call.expected()));
-            } else {
-                log.debug("dropped a response to call {}, which is no longer pending on {}", id, ctx.channel());
+            return codec.decodeRequest(id, twoWay, event, serializationId, body, services);
+        }
+        if (event || pending == null) {
+            return codec.decodeResponse(id, event, status, serializationId, body, null);
+        }
+        Pending call = pending.pending(id); // one lookup for both questions
+        if (call == null) {
+            log.debug("dropped a response to call {}, which is no longer pending on {}", id, ctx.channel());
+            return null;
+        }
+        return codec.decodeResponse(id, false, status, serializationId, body, call.expected());
+    }
+
+    /**
+     * Decodes a large frame on the decode executor, so that no event loop spends long on one
+     * message: the connection is not read meanwhile (the frames after it wait, in order), the
+     * frame keeps its share of the inbound budget until it is decoded, and what it decodes to
+     * continues down the pipeline on the event loop.
+     */
+    private void decodeElsewhere(ChannelHandlerContext ctx, ByteBuf in, byte flags, byte status, long id, int length) {
+        if (admission != null && reserved == 0) {
+            if (!admission.reserve(length)) {
+                admission.warn(Admission.address(ctx.channel()), "closing a connection from {}: a frame of "
+                        + length + " bytes does not fit the server's inbound budget of " + admission.budget()
+                        + " bytes (inbound.budget)");
+                in.skipBytes(in.readableBytes());
+                ctx.close();
+                return;
+            }
+            reserved = length;
+        }
+        long held = reserved;
+        reserved = 0; // held by the decoding now, given back when it is done
+        cancelDeadline();
+        in.skipBytes(Wire.HEADER_LENGTH);
+        ByteBuf body = in.readRetainedSlice(length);
+        deferred = true;
+        gate.pause(ReadGate.DECODING);
+        Executor executor = offLoop;
+        try {
+            executor.execute(() -> {
+                Object decoded;
+                try {
+                    decoded = decodeBody(ctx, flags, status, id, body);
+                } finally {
+                    body.release();
+                }
+                ctx.executor().execute(() -> resume(ctx, decoded, held));
+            });
+        } catch (RejectedExecutionException e) {
+            body.release();
+            resume(ctx, null, held);
+            ctx.close(); // the protocol is closing
+        }
+    }
+
+    private void resume(ChannelHandlerContext ctx, @Nullable Object decoded, long held) {
+        deferred = false;
+        if (admission != null) {
+            admission.unreserve(held);
+        }
+        if (ctx.isRemoved()) {
+            return;
+        }
+        gate.resume(ReadGate.DECODING);
+        if (decoded != null) {
+            ctx.fireChannelRead(decoded);
+        }
+        if (ctx.channel().isActive()) {
+            try {
+                channelRead(ctx, Unpooled.EMPTY_BUFFER); // decodes what arrived meanwhile
+            } catch (Exception e) {
+                ctx.fireExceptionCaught(e);
             }
         }
     }
@@ -186,14 +278,18 @@ final class DubboFrameDecoder extends ByteToMessageDecoder {
 
     /** The frame arriving is whole (or gone): its deadline and budget are released. */
     private void arrived() {
+        cancelDeadline();
+        if (reserved > 0 && admission != null) {
+            admission.unreserve(reserved);
+            reserved = 0;
+        }
+    }
+
+    private void cancelDeadline() {
         ScheduledFuture<?> pendingDeadline = deadline;
         if (pendingDeadline != null) {
             deadline = null;
             pendingDeadline.cancel(false);
-        }
-        if (reserved > 0 && admission != null) {
-            admission.unreserve(reserved);
-            reserved = 0;
         }
     }
 

@@ -103,11 +103,12 @@ final class DubboServer implements DubboCodec.ServiceLookup {
                         }
                         server.connections.add(ch);
                         long idleMillis = server.options.heartbeat().toMillis() * 3;
+                        ReadGate gate = new ReadGate(ch);
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("decoder", new DubboFrameDecoder(codec, server.options.payloadLimit(), server,
-                                        null, server.admission))
-                                .addLast("handler", new ServerConnectionHandler(server, ch));
+                                        null, server.admission, resources.decodeGroup, gate))
+                                .addLast("handler", new ServerConnectionHandler(server, ch, gate));
                     }
                 });
         ChannelFuture bindFuture = bootstrap.bind(host, port).awaitUninterruptibly();

@@ -28,11 +28,13 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
     private final DubboServer server;
     private final Channel channel;
     private final WriteQueue writes;
+    private final ReadGate gate;
 
-    ServerConnectionHandler(DubboServer server, Channel channel) {
+    ServerConnectionHandler(DubboServer server, Channel channel, ReadGate gate) {
         this.server = server;
         this.channel = channel;
         this.writes = new WriteQueue(channel);
+        this.gate = gate;
     }
 
     @Override
@@ -178,7 +180,11 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
     /** Stops reading while answers wait to be written: a peer that does not read them cannot make more. */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        if (ctx.channel().isWritable()) {
+            gate.resume(ReadGate.UNWRITABLE);
+        } else {
+            gate.pause(ReadGate.UNWRITABLE);
+        }
         super.channelWritabilityChanged(ctx);
     }
 

@@ -203,7 +203,7 @@ final class SharedClient {
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(heartbeat * 3, 0, heartbeat, TimeUnit.MILLISECONDS))
                                 .addLast("decoder", new DubboFrameDecoder(codec, options.payloadLimit(), null, connection,
-                                        null))
+                                        null, resources.decodeGroup, new ReadGate(ch)))
                                 .addLast("handler", new ClientConnectionHandler(connection));
                     }
                 });

@@ -20,6 +20,12 @@ final class Wire {
     static final int MAX_EVENT_BODY = 15;
 
     /**
+     * Frames up to this many bytes are decoded on the event loop; larger ones on the protocol's
+     * decode executor, so that no event loop spends more than a few milliseconds on one message.
+     */
+    static final int INLINE_DECODE_LIMIT = 64 * 1024;
+
+    /**
      * A server connection stops being read while more than 1 MiB of its answers wait to be
      * written, and is read again below 512 KiB: a peer that does not read its answers cannot
      * make the server hold more.

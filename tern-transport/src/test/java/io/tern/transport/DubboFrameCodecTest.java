@@ -39,13 +39,18 @@ class DubboFrameCodecTest {
             ClassPolicy.strict().allowInterface(Greeter.class)));
 
     private EmbeddedChannel serverSide(int limit) {
-        return new EmbeddedChannel(new DubboFrameDecoder(codec, limit, path -> path.equals(Greeter.class.getName())
-                ? GREETER : null, null, null));
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.pipeline().addLast(new DubboFrameDecoder(codec, limit, path -> path.equals(Greeter.class.getName())
+                ? GREETER : null, null, null, null, new ReadGate(channel)));
+        return channel;
     }
 
     private EmbeddedChannel clientSide(@Nullable MethodDescriptor expected) {
         DubboFrameDecoder.Pending call = () -> expected;
-        return new EmbeddedChannel(new DubboFrameDecoder(codec, 1 << 20, null, id -> call, null));
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.pipeline().addLast(new DubboFrameDecoder(codec, 1 << 20, null, id -> call, null, null,
+                new ReadGate(channel)));
+        return channel;
     }
 
     private ByteBuf request(long id, boolean twoWay, Object... args) {

@@ -68,6 +68,36 @@ class PeerLimitsTest {
                 Map.of(), name));
     }
 
+    private static java.util.Set<String> decodeThreads() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("tern-decode")) {
+                names.add(t.getName());
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void largeFramesAreDecodedOffTheEventLoopAndInOrder() throws Exception {
+        Served served = serve(ServerOptions.DEFAULT.withDispatch(Dispatch.DIRECT));
+        java.util.Set<String> before = decodeThreads();
+        String large = "z".repeat(Wire.INLINE_DECODE_LIMIT * 2);
+        try (Socket socket = RawFrames.connect(served.url().port())) {
+            RawFrames.send(socket, greetCall(1, "small"), greetCall(2, large), greetCall(3, "after"));
+            for (long id = 1; id <= 3; id++) {
+                RawFrames.Answer answer = RawFrames.read(socket);
+                assertThat(answer.id()).as("answers in the order the calls came").isEqualTo(id);
+                assertThat(answer.status()).isEqualTo(20);
+            }
+        }
+        java.util.Set<String> after = decodeThreads();
+        after.removeAll(before);
+        assertThat(after).as("decode threads started for the large frame").isNotEmpty();
+        assertThat(served.wellBehaved().greet(large)).isEqualTo("Hello, " + large);
+        assertThat(served.server().admission.reservedBytes()).isZero();
+    }
+
     @Test
     void aServerStopsReadingAClientThatDoesNotReadItsAnswers() throws Exception {
         Served served = serve(ServerOptions.DEFAULT);
