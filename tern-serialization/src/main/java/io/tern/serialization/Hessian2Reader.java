@@ -226,14 +226,8 @@ final class Hessian2Reader implements ObjectInput {
     /** A value Hessian writes inline: a number, boolean, string, binary or date. */
     private Object scalar(int tag) {
         ByteBuf in = in();
-        if (tag >= 0x80 && tag <= 0xbf) {
-            return tag - 0x90;
-        }
-        if (tag >= 0xc0 && tag <= 0xcf) {
-            return ((tag - 0xc8) << 8) + in.readUnsignedByte();
-        }
-        if (tag >= 0xd0 && tag <= 0xd7) {
-            return ((tag - 0xd4) << 16) + in.readUnsignedShort();
+        if (isInt(tag)) {
+            return intBody(tag);
         }
         if (tag >= 0xd8 && tag <= 0xef) {
             return (long) (tag - 0xe0);
@@ -251,7 +245,6 @@ final class Hessian2Reader implements ObjectInput {
             return binary(tag);
         }
         return switch (tag) {
-            case 'I' -> in.readInt();
             case 'Y' -> (long) in.readInt();
             case 'L' -> in.readLong();
             case 'D' -> in.readDouble();
@@ -270,21 +263,27 @@ final class Hessian2Reader implements ObjectInput {
 
     /** An int as Hessian writes lengths, counts and indexes. */
     private int intValue() {
-        ByteBuf in = in();
         int tag = tag();
-        if (tag >= 0x80 && tag <= 0xbf) {
-            return tag - 0x90;
-        }
-        if (tag >= 0xc0 && tag <= 0xcf) {
-            return ((tag - 0xc8) << 8) + in.readUnsignedByte();
-        }
-        if (tag >= 0xd0 && tag <= 0xd7) {
-            return ((tag - 0xd4) << 16) + in.readUnsignedShort();
-        }
-        if (tag == 'I') {
-            return in.readInt();
+        if (isInt(tag)) {
+            return intBody(tag);
         }
         throw malformed(String.format("unexpected tag 0x%02x (expected: an int)", tag));
+    }
+
+    private static boolean isInt(int tag) {
+        return tag >= 0x80 && tag <= 0xd7 || tag == 'I';
+    }
+
+    /** The int whose tag, one of {@link #isInt}'s, was just read. */
+    private int intBody(int tag) {
+        ByteBuf in = in();
+        if (tag <= 0xbf) {
+            return tag == 'I' ? in.readInt() : tag - 0x90;
+        }
+        if (tag <= 0xcf) {
+            return ((tag - 0xc8) << 8) + in.readUnsignedByte();
+        }
+        return ((tag - 0xd4) << 16) + in.readUnsignedShort();
     }
 
     private int tag() {

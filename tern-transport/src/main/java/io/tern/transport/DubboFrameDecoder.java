@@ -144,16 +144,8 @@ final class DubboFrameDecoder extends ByteToMessageDecoder {
             return;
         }
         if (in.readableBytes() < Wire.HEADER_LENGTH + length) {
-            if (admission != null && reserved == 0 && length > 0) {
-                if (!admission.reserve(length)) {
-                    admission.warn(Admission.address(ctx.channel()), "closing a connection from {}: a frame of "
-                            + length + " bytes does not fit the server's inbound budget of " + admission.budget()
-                            + " bytes (inbound.budget)");
-                    in.skipBytes(in.readableBytes());
-                    ctx.close();
-                    return;
-                }
-                reserved = length;
+            if (length > 0 && !reserve(ctx, in, length)) {
+                return;
             }
             arriving(ctx);
             return;
@@ -197,16 +189,8 @@ final class DubboFrameDecoder extends ByteToMessageDecoder {
      * continues down the pipeline on the event loop.
      */
     private void decodeElsewhere(ChannelHandlerContext ctx, ByteBuf in, byte flags, byte status, long id, int length) {
-        if (admission != null && reserved == 0) {
-            if (!admission.reserve(length)) {
-                admission.warn(Admission.address(ctx.channel()), "closing a connection from {}: a frame of "
-                        + length + " bytes does not fit the server's inbound budget of " + admission.budget()
-                        + " bytes (inbound.budget)");
-                in.skipBytes(in.readableBytes());
-                ctx.close();
-                return;
-            }
-            reserved = length;
+        if (!reserve(ctx, in, length)) {
+            return;
         }
         long held = reserved;
         reserved = 0; // held by the decoding now, given back when it is done
@@ -258,6 +242,26 @@ final class DubboFrameDecoder extends ByteToMessageDecoder {
         log.warn("closing {}: not a dubbo frame: {}", ctx.channel(), why);
         in.skipBytes(in.readableBytes());
         ctx.close();
+    }
+
+    /**
+     * Holds {@code length} bytes of the inbound budget for the frame arriving, unless it holds
+     * them already; closes the connection, and says so, when the budget has no room.
+     */
+    private boolean reserve(ChannelHandlerContext ctx, ByteBuf in, int length) {
+        if (admission == null || reserved > 0) {
+            return true;
+        }
+        if (!admission.reserve(length)) {
+            admission.warn(Admission.address(ctx.channel()), "closing a connection from {}: a frame of " + length
+                    + " bytes does not fit the server's inbound budget of " + admission.budget() + " bytes"
+                    + " (inbound.budget)");
+            in.skipBytes(in.readableBytes());
+            ctx.close();
+            return false;
+        }
+        reserved = length;
+        return true;
     }
 
     /** A frame has started to arrive: its deadline starts with its first byte. */
