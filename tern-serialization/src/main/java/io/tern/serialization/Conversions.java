@@ -44,6 +44,18 @@ final class Conversions {
                 return s.toCharArray();
             }
         }
+        if (value instanceof Date date) {
+            // hessian-lite writes a field of a java.sql date type as a plain date
+            if (expected == java.sql.Timestamp.class) {
+                return new java.sql.Timestamp(date.getTime());
+            }
+            if (expected == java.sql.Date.class) {
+                return new java.sql.Date(date.getTime());
+            }
+            if (expected == java.sql.Time.class) {
+                return new java.sql.Time(date.getTime());
+            }
+        }
         if (value instanceof Number n && boxed == Boolean.class) {
             return n.longValue() != 0; // Hessian readers take a number as a boolean
         }

@@ -93,14 +93,8 @@ class Hessian2SerializationTest {
     private final ClassPolicy policy = ClassPolicy.strict().allowInterface(Shop.class);
     private final Hessian2Serialization hessian = new Hessian2Serialization(policy);
 
-    private byte[] write(Object... values) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ObjectOutput out = hessian.output(bytes);
-        for (Object value : values) {
-            out.writeObject(value);
-        }
-        out.flush();
-        return bytes.toByteArray();
+    private byte[] write(Object... values) {
+        return Bytes.tern(hessian, values);
     }
 
     private ObjectInput read(byte[] bytes) {
@@ -154,12 +148,9 @@ class Hessian2SerializationTest {
     @Test
     void aClassOutsideThePolicyIsRefusedNotTurnedIntoAMap() throws IOException {
         ClassPolicy wide = ClassPolicy.strict().allowClass(Unrelated.class);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ObjectOutput out = new Hessian2Serialization(wide).output(bytes);
-        out.writeObject(new Unrelated());
-        out.flush();
+        byte[] bytes = Bytes.tern(new Hessian2Serialization(wide), new Unrelated());
 
-        assertThatThrownBy(() -> read(bytes.toByteArray()).readObject())
+        assertThatThrownBy(() -> read(bytes).readObject())
                 .isInstanceOfSatisfying(RpcException.class, e -> {
                     assertThat(e.status()).isEqualTo(RpcStatus.FORBIDDEN);
                     assertThat(e.getMessage()).isEqualTo("class: " + Unrelated.class.getName() + " is not allowed"

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
 import io.tern.RpcException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -58,13 +57,7 @@ class HessianFuzzTest {
                 Hessian2SerializationTest.Status.NEW, List.of(List.of(List.of())));
         List<byte[]> corpus = new ArrayList<>();
         for (Object value : values) {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (ObjectOutput out = hessian.output(bytes)) {
-                out.writeUTF("2.0.2");
-                out.writeObject(value);
-                out.flush();
-            }
-            corpus.add(bytes.toByteArray());
+            corpus.add(Bytes.tern(hessian, "2.0.2", value));
         }
         return corpus;
     }

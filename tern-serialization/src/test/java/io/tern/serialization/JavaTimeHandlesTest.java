@@ -37,13 +37,8 @@ class JavaTimeHandlesTest {
         return bytes.toByteArray();
     }
 
-    private static byte[] tern(Hessian2Serialization serialization, Object value) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutput out = serialization.output(bytes)) {
-            out.writeObject(value);
-            out.flush();
-        }
-        return bytes.toByteArray();
+    private static byte[] tern(Hessian2Serialization serialization, Object value) {
+        return Bytes.tern(serialization, value);
     }
 
     private static Hessian2Serialization serialization() {

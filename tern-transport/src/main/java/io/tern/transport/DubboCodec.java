@@ -2,7 +2,6 @@ package io.tern.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufOutputStream;
 import io.tern.EchoService;
 import io.tern.GenericService;
 import io.tern.Invocation;
@@ -14,7 +13,6 @@ import io.tern.ServiceDescriptor;
 import io.tern.serialization.Hessian2Serialization;
 import io.tern.serialization.ObjectInput;
 import io.tern.serialization.ObjectOutput;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -67,7 +65,7 @@ final class DubboCodec {
             int start = buf.writerIndex();
             byte flags = (byte) (Wire.FLAG_REQUEST | Hessian2Serialization.ID | (twoWay ? Wire.FLAG_TWO_WAY : 0));
             writeHeader(buf, flags, (byte) 0, id);
-            try (ObjectOutput out = hessian.output(new ByteBufOutputStream(buf))) {
+            try (ObjectOutput out = hessian.output(buf)) {
                 out.writeUTF(Wire.DUBBO_VERSION);
                 out.writeUTF(path);
                 out.writeUTF(version);
@@ -94,7 +92,6 @@ final class DubboCodec {
                     out.writeUTF(timeout);
                 }
                 out.writeMapEnd();
-                out.flush();
             }
             int length = finish(buf, start);
             if (length > payloadLimit) {
@@ -103,7 +100,7 @@ final class DubboCodec {
             }
             ok = true;
             return buf;
-        } catch (IOException | RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError e) {
             // A value nested deeper than the writer's stack allows is the caller's error, not the thread's end.
             throw e instanceof RpcException rpc ? rpc : new RpcException(RpcStatus.SERIALIZATION,
                     "hessian2: cannot write the request of " + invocation.methodName() + ": " + describe(e), e);
@@ -131,12 +128,8 @@ final class DubboCodec {
         ByteBuf buf = alloc.ioBuffer(Wire.HEADER_LENGTH + 8);
         int start = buf.writerIndex();
         writeHeader(buf, flags, status, id);
-        try (ObjectOutput out = hessian.output(new ByteBufOutputStream(buf))) {
+        try (ObjectOutput out = hessian.output(buf)) {
             out.writeObject(data);
-            out.flush();
-        } catch (IOException e) {
-            buf.release();
-            throw new RpcException(RpcStatus.INTERNAL, "cannot write an event: " + describe(e), e);
         }
         finish(buf, start);
         return buf;
@@ -152,7 +145,7 @@ final class DubboCodec {
         int start = buf.writerIndex();
         try {
             writeHeader(buf, (byte) (serializationId & Wire.SERIALIZATION_MASK), WireStatus.OK.code, id);
-            try (ObjectOutput out = hessian.output(new ByteBufOutputStream(buf))) {
+            try (ObjectOutput out = hessian.output(buf)) {
                 Throwable exception = result.exception();
                 Object value = result.value();
                 if (exception != null) {
@@ -177,7 +170,6 @@ final class DubboCodec {
                     out.writeUTF(Wire.DUBBO_VERSION);
                     out.writeMapEnd();
                 }
-                out.flush();
             }
             int length = finish(buf, start);
             if (length <= payloadLimit) {
@@ -186,7 +178,7 @@ final class DubboCodec {
             buf.release();
             return encodeError(alloc, id, serializationId, WireStatus.BAD_RESPONSE,
                     "payload: " + length + " bytes (expected: <= " + payloadLimit + ")");
-        } catch (IOException | RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError e) {
             // Whatever was written is dropped: the answer is an error frame, never OK with half a body.
             buf.release();
             return encodeError(alloc, id, serializationId, WireStatus.BAD_RESPONSE,
@@ -199,12 +191,8 @@ final class DubboCodec {
         ByteBuf buf = alloc.ioBuffer(64 + message.length());
         int start = buf.writerIndex();
         writeHeader(buf, (byte) (serializationId & Wire.SERIALIZATION_MASK), status.code, id);
-        try (ObjectOutput out = hessian.output(new ByteBufOutputStream(buf))) {
+        try (ObjectOutput out = hessian.output(buf)) {
             out.writeUTF(message);
-            out.flush();
-        } catch (IOException e) {
-            buf.release();
-            throw new RpcException(RpcStatus.INTERNAL, "cannot write an error answer: " + describe(e), e);
         }
         finish(buf, start);
         return buf;
