@@ -109,6 +109,51 @@ final class Hessian2Reader implements ObjectInput {
         return table;
     }
 
+    /** A {@code double} field: read without boxing when it is written as one. */
+    double floating() {
+        ByteBuf in = in();
+        int tag = peek();
+        switch (tag) {
+            case 'D' -> {
+                in.skipBytes(1);
+                return in.readDouble();
+            }
+            case 0x5b -> {
+                in.skipBytes(1);
+                return 0.0;
+            }
+            case 0x5c -> {
+                in.skipBytes(1);
+                return 1.0;
+            }
+            case 0x5d -> {
+                in.skipBytes(1);
+                return in.readByte();
+            }
+            case 0x5e -> {
+                in.skipBytes(1);
+                return in.readShort();
+            }
+            case 0x5f -> {
+                in.skipBytes(1);
+                return 0.001 * in.readInt();
+            }
+            default -> {
+                return (Double) Conversions.convert(read(double.class), double.class);
+            }
+        }
+    }
+
+    /** A {@code boolean} field. */
+    boolean bool() {
+        int tag = peek();
+        if (tag == 'T' || tag == 'F') {
+            in().skipBytes(1);
+            return tag == 'T';
+        }
+        return (Boolean) Conversions.convert(read(boolean.class), boolean.class);
+    }
+
     /** Slots in this reader's tables; for tests of what a pooled reader keeps. */
     int tableSlots() {
         return refs.length + defs.length + types.length;
@@ -592,8 +637,8 @@ final class Hessian2Reader implements ObjectInput {
         return array;
     }
 
-    /** An element of an {@code int[]} or {@code long[]}: read without boxing when it is written as a number. */
-    private long integral(Class<?> type, long min, long max) {
+    /** An {@code int} or {@code long} (an array's element, a field): read without boxing when written as a number. */
+    long integral(Class<?> type, long min, long max) {
         ByteBuf in = in();
         int tag = peek();
         long value;

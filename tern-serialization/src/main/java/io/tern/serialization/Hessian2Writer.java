@@ -33,7 +33,9 @@ final class Hessian2Writer implements ObjectOutput {
     private int fill;
     private @Nullable IdentityHashMap<Object, Integer> refs;
     private int refCount;
-    private @Nullable Map<String, Integer> classes;
+    /** The class definitions this message wrote, in order; found by identity first (names are constants). */
+    private String[] classNames = new String[8];
+    private int classCount;
     private @Nullable Map<String, Integer> types;
     /** Whether the map begun by {@link #writeMapBegin} still owes its reference slot. */
     private boolean mapSlotOwed;
@@ -57,7 +59,12 @@ final class Hessian2Writer implements ObjectOutput {
         open = false;
         out = null;
         refs = clear(refs);
-        classes = clear(classes);
+        if (classNames.length > RETAINED_TABLE) {
+            classNames = new String[8];
+        } else {
+            java.util.Arrays.fill(classNames, 0, classCount, null);
+        }
+        classCount = 0;
         types = clear(types);
         refCount = 0;
         mapSlotOwed = false;
@@ -271,6 +278,28 @@ final class Hessian2Writer implements ObjectOutput {
         printString(value, offset, length);
     }
 
+    /** A character, as the one-character string hessian-lite writes for it. */
+    void writeChar(char ch) {
+        flushAtOrOver(16);
+        out().writeByte(1);
+        fill += 1;
+        if (SIZE <= fill + 16) {
+            fill = 0;
+        }
+        ByteBuf out = out();
+        if (ch < 0x80) {
+            out.writeByte(ch);
+            fill += 1;
+        } else if (ch < 0x800) {
+            out.writeShort(((0xc0 + ((ch >> 6) & 0x1f)) << 8) | (0x80 + (ch & 0x3f)));
+            fill += 2;
+        } else {
+            out.writeMedium(((0xe0 + ((ch >> 12) & 0xf)) << 16) | ((0x80 + ((ch >> 6) & 0x3f)) << 8)
+                    | (0x80 + (ch & 0x3f)));
+            fill += 3;
+        }
+    }
+
     /** Characters as Hessian's UTF-8: each UTF-16 unit on its own, in one to three bytes. */
     private void printString(String value, int offset, int length) {
         ByteBuf out = out();
@@ -398,14 +427,13 @@ final class Hessian2Writer implements ObjectOutput {
      * using {@code fields} for it, then the instance's tag.
      */
     void writeObjectStart(String type, String[] fields) {
-        Map<String, Integer> table = classes;
-        if (table == null) {
-            table = classes = new HashMap<>();
-        }
-        Integer index = table.get(type);
-        if (index == null) {
-            index = table.size();
-            table.put(type, index);
+        int index = classIndex(type);
+        if (index < 0) {
+            if (classCount == classNames.length) {
+                classNames = java.util.Arrays.copyOf(classNames, classCount * 2);
+            }
+            index = classCount;
+            classNames[classCount++] = type;
             flushOver(32);
             out().writeByte('C');
             fill += 1;
@@ -424,6 +452,20 @@ final class Hessian2Writer implements ObjectOutput {
             fill += 1;
             writeInt(index);
         }
+    }
+
+    private int classIndex(String type) {
+        for (int i = 0; i < classCount; i++) {
+            if (classNames[i] == type) {
+                return i;
+            }
+        }
+        for (int i = 0; i < classCount; i++) {
+            if (classNames[i].equals(type)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -502,7 +544,6 @@ final class Hessian2Writer implements ObjectOutput {
 
     /** For tests: the tables this writer keeps. */
     int tableEntries() {
-        return (refs == null ? 0 : refs.size()) + (classes == null ? 0 : classes.size())
-                + (types == null ? 0 : types.size());
+        return (refs == null ? 0 : refs.size()) + classCount + (types == null ? 0 : types.size());
     }
 }

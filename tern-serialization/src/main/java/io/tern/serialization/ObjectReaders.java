@@ -336,7 +336,35 @@ final class ObjectReaders {
     }
 
     /** A field to set, through a handle made once, and the type its value is read as. */
-    record FieldSlot(String name, Class<?> type, MethodHandle setter) {
+    record FieldSlot(String name, Class<?> type, MethodHandle setter, @Nullable MethodHandle primitiveSetter) {
+        FieldSlot(String name, Class<?> type, MethodHandle setter) {
+            this(name, type, setter, null);
+        }
+
+        /** Reads this field's value from {@code in} into {@code target}; a primitive is never boxed. */
+        void read(Hessian2Reader in, Object target) {
+            MethodHandle primitive = primitiveSetter;
+            if (primitive == null) {
+                set(target, in.read(type));
+                return;
+            }
+            try {
+                if (type == int.class) {
+                    primitive.invokeExact(target, (int) in.integral(int.class, Integer.MIN_VALUE, Integer.MAX_VALUE));
+                } else if (type == long.class) {
+                    primitive.invokeExact(target, in.integral(long.class, Long.MIN_VALUE, Long.MAX_VALUE));
+                } else if (type == double.class) {
+                    primitive.invokeExact(target, in.floating());
+                } else {
+                    primitive.invokeExact(target, in.bool());
+                }
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
         void set(Object target, @Nullable Object value) {
             try {
                 setter.invokeExact(target, value);
@@ -363,9 +391,12 @@ final class ObjectReaders {
                 }
                 try {
                     field.setAccessible(true);
-                    MethodHandle setter = MethodHandles.lookup().unreflectSetter(field)
-                            .asType(MethodType.methodType(void.class, Object.class, Object.class));
-                    fields.put(field.getName(), new FieldSlot(field.getName(), field.getType(), setter));
+                    MethodHandle raw = MethodHandles.lookup().unreflectSetter(field);
+                    MethodHandle setter = raw.asType(MethodType.methodType(void.class, Object.class, Object.class));
+                    Class<?> t = field.getType();
+                    MethodHandle primitive = t == int.class || t == long.class || t == double.class || t == boolean.class
+                            ? raw.asType(MethodType.methodType(void.class, Object.class, t)) : null;
+                    fields.put(field.getName(), new FieldSlot(field.getName(), t, setter, primitive));
                 } catch (IllegalAccessException | RuntimeException e) {
                     // a field we may not set (its module does not open it): its value is dropped
                 }
@@ -405,7 +436,7 @@ final class ObjectReaders {
                 if (slot == null) {
                     in.read(Object.class);
                 } else {
-                    slot.set(target, in.read(slot.type()));
+                    slot.read(in, target);
                 }
             }
             return target;
@@ -500,6 +531,65 @@ final class ObjectReaders {
         @Override
         public String toString() {
             return type;
+        }
+    }
+
+    /** A value of int fields only (a date, a time), read without boxing them. */
+    static final class IntsReader extends ObjectReader {
+        private final String type;
+        private final Function<int[], Object> build;
+        private final List<String> names;
+
+        IntsReader(String type, Function<int[], Object> build, String... names) {
+            this.type = type;
+            this.build = build;
+            this.names = List.of(names);
+        }
+
+        @Override
+        Object makePlan(String[] fields) {
+            int[] plan = new int[fields.length];
+            for (int i = 0; i < fields.length; i++) {
+                plan[i] = names.indexOf(fields[i]);
+            }
+            return plan;
+        }
+
+        @Override
+        Object read(Hessian2Reader in, Hessian2Reader.ClassDef def) {
+            int slot = in.reserve(Hessian2Reader.Pending.UNFINISHED);
+            int[] values = new int[names.size()];
+            for (int index : (int[]) def.plan()) {
+                if (index < 0) {
+                    in.read(Object.class);
+                } else {
+                    values[index] = (int) in.integral(int.class, Integer.MIN_VALUE, Integer.MAX_VALUE);
+                }
+            }
+            Object value;
+            try {
+                value = build.apply(values);
+            } catch (RuntimeException e) {
+                throw Hessian2Reader.malformed("a " + type + " that cannot be made: " + e.getClass().getSimpleName());
+            }
+            in.fill(slot, value);
+            return value;
+        }
+
+        @Override
+        @Nullable Object fromFields(String[] fields, @Nullable Object[] read) {
+            int[] values = new int[names.size()];
+            for (int i = 0; i < fields.length; i++) {
+                int index = names.indexOf(fields[i]);
+                if (index >= 0) {
+                    values[index] = (Integer) Conversions.convert(read[i], int.class);
+                }
+            }
+            try {
+                return build.apply(values);
+            } catch (RuntimeException e) {
+                throw Hessian2Reader.malformed("a " + type + " that cannot be made: " + e.getClass().getSimpleName());
+            }
         }
     }
 
@@ -699,10 +789,10 @@ final class ObjectReaders {
     }
 
     static {
-        fixed(JAVA8 + "LocalDateHandle", v -> LocalDate.of((Integer) v[0], (Integer) v[1], (Integer) v[2]),
-                "year", int.class, "month", int.class, "day", int.class);
-        fixed(JAVA8 + "LocalTimeHandle", v -> LocalTime.of((Integer) v[0], (Integer) v[1], (Integer) v[2],
-                (Integer) v[3]), "hour", int.class, "minute", int.class, "second", int.class, "nano", int.class);
+        FIXED.put(JAVA8 + "LocalDateHandle", new IntsReader(JAVA8 + "LocalDateHandle",
+                v -> LocalDate.of(v[0], v[1], v[2]), "year", "month", "day"));
+        FIXED.put(JAVA8 + "LocalTimeHandle", new IntsReader(JAVA8 + "LocalTimeHandle",
+                v -> LocalTime.of(v[0], v[1], v[2], v[3]), "hour", "minute", "second", "nano"));
         fixed(JAVA8 + "LocalDateTimeHandle", v -> LocalDateTime.of((LocalDate) v[0], (LocalTime) v[1]),
                 "date", LocalDate.class, "time", LocalTime.class);
         fixed(JAVA8 + "InstantHandle", v -> Instant.ofEpochSecond((Long) v[0], (Integer) v[1]),

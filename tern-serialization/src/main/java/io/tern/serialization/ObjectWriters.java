@@ -371,20 +371,19 @@ final class ObjectWriters {
             return handle(HESSIAN + "BitSetHandle", "words:O", v -> new Object[] {((BitSet) v).toLongArray()});
         }
         if (type == LocalDate.class) {
-            return handle(JAVA8 + "LocalDateHandle", "day:I month:I year:I", v -> {
-                LocalDate d = (LocalDate) v;
-                return new Object[] {d.getDayOfMonth(), d.getMonthValue(), d.getYear()};
-            });
+            return (out, v) -> writeDate(out, (LocalDate) v);
         }
         if (type == LocalTime.class) {
-            return handle(JAVA8 + "LocalTimeHandle", "nano:I second:I minute:I hour:I", v -> {
-                LocalTime t = (LocalTime) v;
-                return new Object[] {t.getNano(), t.getSecond(), t.getMinute(), t.getHour()};
-            });
+            return (out, v) -> writeTime(out, (LocalTime) v);
         }
         if (type == LocalDateTime.class) {
-            return handle(JAVA8 + "LocalDateTimeHandle", "time:O date:O", v -> new Object[] {
-                ((LocalDateTime) v).toLocalTime(), ((LocalDateTime) v).toLocalDate()});
+            return (out, v) -> {
+                LocalDateTime dateTime = (LocalDateTime) v;
+                out.takeSlot();
+                out.writeObjectStart(DATE_TIME_HANDLE, DATE_TIME_FIELDS);
+                writeTime(out, dateTime.toLocalTime());
+                writeDate(out, dateTime.toLocalDate());
+            };
         }
         if (type == Instant.class) {
             return handle(JAVA8 + "InstantHandle", "nanos:I seconds:L", v -> new Object[] {((Instant) v).getNano(),
@@ -429,6 +428,31 @@ final class ObjectWriters {
                 ((ZonedDateTime) v).getZone().getId()});
         }
         return null;
+    }
+
+    private static final String DATE_HANDLE = JAVA8 + "LocalDateHandle";
+    private static final String[] DATE_FIELDS = {"day", "month", "year"};
+    private static final String TIME_HANDLE = JAVA8 + "LocalTimeHandle";
+    private static final String[] TIME_FIELDS = {"nano", "second", "minute", "hour"};
+    private static final String DATE_TIME_HANDLE = JAVA8 + "LocalDateTimeHandle";
+    private static final String[] DATE_TIME_FIELDS = {"time", "date"};
+
+    /** The dates and times most messages carry, written without an array of boxed fields. */
+    private static void writeDate(Hessian2Writer out, LocalDate date) {
+        out.takeSlot();
+        out.writeObjectStart(DATE_HANDLE, DATE_FIELDS);
+        out.writeInt(date.getDayOfMonth());
+        out.writeInt(date.getMonthValue());
+        out.writeInt(date.getYear());
+    }
+
+    private static void writeTime(Hessian2Writer out, LocalTime time) {
+        out.takeSlot();
+        out.writeObjectStart(TIME_HANDLE, TIME_FIELDS);
+        out.writeInt(time.getNano());
+        out.writeInt(time.getSecond());
+        out.writeInt(time.getMinute());
+        out.writeInt(time.getHour());
     }
 
     private static ValueWriter enumSet() {
@@ -537,7 +561,7 @@ final class ObjectWriters {
         CHAR {
             @Override
             void write(Hessian2Writer out, @Nullable Object value) {
-                out.writeString(String.valueOf(value == null ? '\0' : (char) (Character) value));
+                out.writeChar(value == null ? '\0' : (Character) value);
             }
         },
         STRING {
@@ -593,6 +617,96 @@ final class ObjectWriters {
     }
 
     /**
+     * Writes one field of an object as hessian-lite's serializer for the field's type does,
+     * reading it through a handle typed as the field is, so a primitive is never boxed.
+     */
+    abstract static class FieldOut {
+        final MethodHandle getter;
+
+        FieldOut(MethodHandle getter) {
+            this.getter = getter;
+        }
+
+        abstract void write(Hessian2Writer out, Object target) throws Throwable;
+
+        final void writeFrom(Hessian2Writer out, Object target) {
+            try {
+                write(out, target);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        static FieldOut of(Field f, MethodHandle raw) {
+            Class<?> t = f.getType();
+            if (t == int.class || t == short.class || t == byte.class) {
+                MethodHandle h = raw.asType(MethodType.methodType(int.class, Object.class));
+                return new FieldOut(h) {
+                    @Override
+                    void write(Hessian2Writer out, Object target) throws Throwable {
+                        out.writeInt((int) getter.invokeExact(target));
+                    }
+                };
+            }
+            if (t == long.class) {
+                MethodHandle h = raw.asType(MethodType.methodType(long.class, Object.class));
+                return new FieldOut(h) {
+                    @Override
+                    void write(Hessian2Writer out, Object target) throws Throwable {
+                        out.writeLong((long) getter.invokeExact(target));
+                    }
+                };
+            }
+            if (t == double.class || t == float.class) {
+                MethodHandle h = raw.asType(MethodType.methodType(double.class, Object.class));
+                return new FieldOut(h) {
+                    @Override
+                    void write(Hessian2Writer out, Object target) throws Throwable {
+                        out.writeDouble((double) getter.invokeExact(target));
+                    }
+                };
+            }
+            if (t == boolean.class) {
+                MethodHandle h = raw.asType(MethodType.methodType(boolean.class, Object.class));
+                return new FieldOut(h) {
+                    @Override
+                    void write(Hessian2Writer out, Object target) throws Throwable {
+                        out.writeBoolean((boolean) getter.invokeExact(target));
+                    }
+                };
+            }
+            if (t == char.class) {
+                MethodHandle h = raw.asType(MethodType.methodType(char.class, Object.class));
+                return new FieldOut(h) {
+                    @Override
+                    void write(Hessian2Writer out, Object target) throws Throwable {
+                        out.writeChar((char) getter.invokeExact(target));
+                    }
+                };
+            }
+            MethodHandle h = raw.asType(MethodType.methodType(Object.class, Object.class));
+            FieldKind kind = FieldKind.of(t);
+            if (kind == FieldKind.STRING) {
+                return new FieldOut(h) {
+                    @Override
+                    void write(Hessian2Writer out, Object target) throws Throwable {
+                        Object value = getter.invokeExact(target);
+                        out.writeString((String) value);
+                    }
+                };
+            }
+            return new FieldOut(h) {
+                @Override
+                void write(Hessian2Writer out, Object target) throws Throwable {
+                    kind.write(out, getter.invokeExact(target));
+                }
+            };
+        }
+    }
+
+    /**
      * A class of the application's, or a throwable: its fields in hessian-lite's order (those of
      * the class and its superclasses, the primitive and {@code java.lang} ones then the others,
      * reversed), each read through a handle made once. A throwable's own fields, which the JDK
@@ -602,7 +716,7 @@ final class ObjectWriters {
         private final String name;
         private final String[] names;
         private final FieldKind[] kinds;
-        private final @Nullable MethodHandle[] getters;
+        private final @Nullable FieldOut[] getters;
         /** For a throwable: which of {@code names} is which of Throwable's own fields, else -1. */
         private final int[] throwableField;
 
@@ -627,7 +741,7 @@ final class ObjectWriters {
             int n = fields.size();
             names = new String[n];
             kinds = new FieldKind[n];
-            getters = new MethodHandle[n];
+            getters = new FieldOut[n];
             throwableField = new int[n];
             for (int i = 0; i < n; i++) {
                 Field f = fields.get(i);
@@ -645,10 +759,10 @@ final class ObjectWriters {
             }
         }
 
-        private static @Nullable MethodHandle getter(Class<?> type, Field f, boolean throwable) {
+        private static @Nullable FieldOut getter(Class<?> type, Field f, boolean throwable) {
             try {
                 f.setAccessible(true);
-                return MethodHandles.lookup().unreflectGetter(f).asType(MethodType.methodType(Object.class, Object.class));
+                return FieldOut.of(f, MethodHandles.lookup().unreflectGetter(f));
             } catch (IllegalAccessException | RuntimeException e) {
                 if (throwable) {
                     return null; // a JDK exception's own field the JDK does not open: written as its default
@@ -671,8 +785,12 @@ final class ObjectWriters {
                     writeThrowableField(out, (Throwable) value, own);
                     continue;
                 }
-                MethodHandle getter = getters[i];
-                kinds[i].write(out, getter == null ? null : get(getter, value));
+                FieldOut getter = getters[i];
+                if (getter == null) {
+                    kinds[i].write(out, null);
+                } else {
+                    getter.writeFrom(out, value);
+                }
             }
         }
 
