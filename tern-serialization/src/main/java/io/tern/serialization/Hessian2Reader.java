@@ -380,6 +380,13 @@ final class Hessian2Reader implements ObjectInput {
     private String chars(int length) {
         ByteBuf in = in();
         int start = in.readerIndex();
+        if (length <= StringCache.MAX_LENGTH) {
+            String cached = readers.strings().ascii(in, start, length);
+            if (cached != null) {
+                in.skipBytes(length);
+                return cached;
+            }
+        }
         if (in.forEachByte(start, length, b -> b >= 0) == -1) {
             in.skipBytes(length);
             return in.toString(start, length, StandardCharsets.ISO_8859_1); // ASCII: one byte, one char

@@ -83,10 +83,16 @@ final class ObjectReaders {
     private final Map<String, ObjectReader> byName = new ConcurrentHashMap<>();
     private final Map<String, Containers.Custom> collections = new ConcurrentHashMap<>();
     private final Map<String, Containers.CustomMap> maps = new ConcurrentHashMap<>();
+    private final StringCache strings = new StringCache();
 
     ObjectReaders(ClassPolicy policy, ClassLoader loader) {
         this.policy = policy;
         this.loader = loader;
+    }
+
+    /** The short strings the readers of this serialization share. */
+    StringCache strings() {
+        return strings;
     }
 
     /** The reader of objects a class definition of this name describes. */
