@@ -286,7 +286,11 @@ final class Hessian2Writer implements ObjectOutput {
         if (SIZE <= fill + 16) {
             fill = 0;
         }
-        ByteBuf out = out();
+        utf8(out(), ch);
+    }
+
+    /** One UTF-16 unit in one to three bytes, as hessian-lite writes it. */
+    private void utf8(ByteBuf out, char ch) {
         if (ch < 0x80) {
             out.writeByte(ch);
             fill += 1;
@@ -325,18 +329,7 @@ final class Hessian2Writer implements ObjectOutput {
             if (SIZE <= fill + 16) {
                 fill = 0;
             }
-            char ch = value.charAt(i);
-            if (ch < 0x80) {
-                out.writeByte(ch);
-                fill += 1;
-            } else if (ch < 0x800) {
-                out.writeShort(((0xc0 + ((ch >> 6) & 0x1f)) << 8) | (0x80 + (ch & 0x3f)));
-                fill += 2;
-            } else {
-                out.writeMedium(((0xe0 + ((ch >> 12) & 0xf)) << 16) | ((0x80 + ((ch >> 6) & 0x3f)) << 8)
-                        | (0x80 + (ch & 0x3f)));
-                fill += 3;
-            }
+            utf8(out, value.charAt(i));
         }
     }
 
