@@ -99,11 +99,17 @@ public final class BenchClient {
             thread.start();
         }
         Thread.sleep(warmup);
+        long allocatedBefore = Allocation.allThreads();
+        System.out.println("measuring"); // the benchmark marks the server's allocation now
+        System.out.flush();
         phase = MEASURE;
         long start = System.nanoTime();
         Thread.sleep(measure);
         phase = STOP;
         long elapsed = System.nanoTime() - start;
+        long allocated = Allocation.allThreads() - allocatedBefore;
+        System.out.println("stopped");
+        System.out.flush();
         for (Thread thread : running) {
             thread.join(TimeUnit.SECONDS.toMillis(30));
         }
@@ -120,6 +126,7 @@ public final class BenchClient {
         result.put("p50_us", all.getValueAtPercentile(50) / 1000.0);
         result.put("p99_us", all.getValueAtPercentile(99) / 1000.0);
         result.put("p999_us", all.getValueAtPercentile(99.9) / 1000.0);
+        result.put("client_bytes_per_call", all.getTotalCount() == 0 ? 0 : allocated / all.getTotalCount());
         System.out.println(new ObjectMapper().writeValueAsString(result));
         System.out.flush();
         for (AutoCloseable resource : resources) {

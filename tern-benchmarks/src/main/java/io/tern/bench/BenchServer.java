@@ -10,7 +10,9 @@ import org.apache.dubbo.config.bootstrap.DubboBootstrap;
 
 /**
  * A benchmark provider in a JVM of its own: {@code raw}, {@code tern} or {@code dubbo}, each with
- * its defaults. Prints {@code port N} once it accepts, and runs until its standard input closes.
+ * its defaults. Prints {@code port N} once it accepts, and runs until its standard input closes;
+ * each line {@code mark} on its standard input is answered with {@code allocated N}, the bytes its
+ * threads have allocated so far.
  * {@code -Dbench.tern.parameters=?dispatch=direct} adds URL parameters to Tern's export, for
  * experiments.
  */
@@ -26,10 +28,14 @@ public final class BenchServer {
             case TERN -> tern();
             case DUBBO -> dubbo();
         };
-        try (server) {
+        try (server; java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                java.nio.charset.StandardCharsets.UTF_8))) {
             // Runs until the benchmark closes our standard input (or ends).
-            while (System.in.read() >= 0) {
-                // ignore input
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.equals("mark")) {
+                    System.out.println("allocated " + Allocation.allThreads());
+                    System.out.flush();
+                }
             }
         }
         System.exit(0);

@@ -79,7 +79,7 @@ public final class SideBySide {
                     row.put("request_bytes", sizes.get(workload).request());
                     row.put("response_bytes", sizes.get(workload).response());
                     for (Kind kind : Kind.values()) {
-                        JsonNode result = runClient(kind, servers.get(kind).port, workload, threads, sizes.get(workload),
+                        JsonNode result = runClient(kind, servers.get(kind), workload, threads, sizes.get(workload),
                                 warmupSeconds, measureSeconds);
                         row.set(kind.label(), result);
                     }
@@ -113,17 +113,23 @@ public final class SideBySide {
     static String table(ArrayNode rows) {
         StringBuilder sb = new StringBuilder();
         sb.append("| workload | threads | raw ops/s | Tern ops/s | Dubbo ops/s | Tern/Dubbo | Tern/raw"
-                + " | p50 µs raw / Tern / Dubbo | p99 µs raw / Tern / Dubbo | p99.9 µs raw / Tern / Dubbo |\n");
-        sb.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+                + " | p50 µs raw / Tern / Dubbo | p99 µs raw / Tern / Dubbo | p99.9 µs raw / Tern / Dubbo"
+                + " | B/call client, Tern / Dubbo | B/call server, Tern / Dubbo |\n");
+        sb.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         for (JsonNode row : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %,.0f | %,.0f | %.2f | %.2f | %s | %s | %s |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %,.0f | %,.0f | %.2f | %.2f | %s | %s | %s | %s | %s |%n",
                     row.get("workload").asText(), row.get("threads").asInt(),
                     row.get("raw").get("ops_per_sec").asDouble(), row.get("tern").get("ops_per_sec").asDouble(),
                     row.get("dubbo").get("ops_per_sec").asDouble(), row.get("tern_vs_dubbo").asDouble(),
                     row.get("tern_vs_raw").asDouble(), latencies(row, "p50_us"), latencies(row, "p99_us"),
-                    latencies(row, "p999_us")));
+                    latencies(row, "p999_us"), bytes(row, "client_bytes_per_call"), bytes(row, "server_bytes_per_call")));
         }
         return sb.toString();
+    }
+
+    private static String bytes(JsonNode row, String field) {
+        return String.format(Locale.ROOT, "%,d / %,d", row.get("tern").path(field).asLong(-1),
+                row.get("dubbo").path(field).asLong(-1));
     }
 
     private static String latencies(JsonNode row, String field) {
@@ -145,8 +151,13 @@ public final class SideBySide {
         return command;
     }
 
-    private static JsonNode runClient(Kind kind, int port, Workload workload, int threads, WireSizes.Sizes sizes,
+    /**
+     * Runs one client against {@code server}. The client says when it starts and stops measuring;
+     * the server's allocation is read at both, so each side's bytes per call cover the same calls.
+     */
+    private static JsonNode runClient(Kind kind, Server server, Workload workload, int threads, WireSizes.Sizes sizes,
             long warmupSeconds, long measureSeconds) throws IOException, InterruptedException {
+        int port = server.port;
         // The raw frame's own headers (8 bytes out, 4 back) count toward the same totals.
         List<String> args = List.of(kind.label(), Integer.toString(port), workload.method, Integer.toString(threads),
                 Long.toString(TimeUnit.SECONDS.toMillis(warmupSeconds)),
@@ -158,10 +169,22 @@ public final class SideBySide {
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {
             String line;
+            long serverBefore = -1;
+            long serverAllocated = -1;
             while ((line = out.readLine()) != null) {
-                if (line.startsWith("{")) {
+                if (line.equals("measuring")) {
+                    serverBefore = server.allocated();
+                } else if (line.equals("stopped")) {
+                    serverAllocated = server.allocated() - serverBefore;
+                } else if (line.startsWith("{")) {
                     last = line;
                 }
+            }
+            if (last != null && serverBefore >= 0 && serverAllocated >= 0) {
+                ObjectNode result = (ObjectNode) JSON.readTree(last);
+                long calls = result.get("calls").asLong();
+                result.put("server_bytes_per_call", calls == 0 ? 0 : serverAllocated / calls);
+                last = JSON.writeValueAsString(result);
             }
         }
         if (!process.waitFor(warmupSeconds + measureSeconds + 120, TimeUnit.SECONDS)) {
@@ -175,7 +198,19 @@ public final class SideBySide {
     }
 
     /** A provider JVM, stopped by closing its standard input. */
-    private record Server(Process process, int port) implements AutoCloseable {
+    private record Server(Process process, int port, BufferedReader out) implements AutoCloseable {
+        /** The bytes the provider's threads have allocated so far. */
+        long allocated() throws IOException {
+            process.getOutputStream().write("mark\n".getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+            for (String line; (line = out.readLine()) != null; ) {
+                if (line.startsWith("allocated ")) {
+                    return Long.parseLong(line.substring("allocated ".length()).trim());
+                }
+            }
+            throw new IllegalStateException("the provider ended before answering a mark");
+        }
+
         static Server start(Kind kind) throws IOException {
             Process process = new ProcessBuilder(java(BenchServer.class.getName(), List.of(kind.label())))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -188,7 +223,7 @@ public final class SideBySide {
             if (line == null) {
                 throw new IllegalStateException(kind.label() + " server ended before listening");
             }
-            return new Server(process, Integer.parseInt(line.substring("port ".length()).trim()));
+            return new Server(process, Integer.parseInt(line.substring("port ".length()).trim()), out);
         }
 
         @Override
