@@ -46,6 +46,9 @@ public final class Result {
         if (attachments.isEmpty() && this.attachments.isEmpty()) {
             return this;
         }
+        if (this.attachments.isEmpty()) {
+            return new Result(value, exception, Map.copyOf(attachments));
+        }
         Map<String, Object> copy = new HashMap<>(this.attachments);
         copy.putAll(attachments);
         return new Result(value, exception, Map.copyOf(copy));

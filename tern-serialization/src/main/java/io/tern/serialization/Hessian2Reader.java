@@ -46,8 +46,12 @@ final class Hessian2Reader implements ObjectInput {
     /** Tables a message grew past this many slots are dropped on close, not kept for the next. */
     private static final int RETAINED_TABLE = 256;
 
+    /** Characters a string is decoded through before it is made, when it fits. */
+    private static final int SCRATCH = 1024;
+
     private final ObjectReaders readers;
     private final ReusePool<Hessian2Reader> pool;
+    private final char[] scratch = new char[SCRATCH];
     private @Nullable ByteBuf in;
     private boolean open;
 
@@ -391,7 +395,7 @@ final class Hessian2Reader implements ObjectInput {
             in.skipBytes(length);
             return in.toString(start, length, StandardCharsets.ISO_8859_1); // ASCII: one byte, one char
         }
-        char[] out = new char[length];
+        char[] out = length <= SCRATCH ? scratch : new char[length];
         for (int i = 0; i < length; i++) {
             int b = in.readUnsignedByte();
             if (b < 0x80) {
@@ -405,7 +409,7 @@ final class Hessian2Reader implements ObjectInput {
                 throw malformed(String.format("bad UTF-8 lead byte 0x%02x in a string", b));
             }
         }
-        return new String(out);
+        return new String(out, 0, length);
     }
 
     private static int continuation(ByteBuf in) {
@@ -649,11 +653,19 @@ final class Hessian2Reader implements ObjectInput {
         ByteBuf in = in();
         int tag = peek();
         long value;
-        if (tag >= 0x80 && tag <= 0xbf) {
-            value = tag - 0x90;
+        if (isInt(tag)) {
+            in.skipBytes(1);
+            value = intBody(tag);
         } else if (tag >= 0xd8 && tag <= 0xef) {
+            in.skipBytes(1);
             value = tag - 0xe0;
-        } else if (tag == 'I' || tag == 'Y') {
+        } else if (tag >= 0xf0) {
+            in.skipBytes(1);
+            value = ((tag - 0xf8) << 8) + in.readUnsignedByte();
+        } else if (tag >= 0x38 && tag <= 0x3f) {
+            in.skipBytes(1);
+            value = ((tag - 0x3c) << 16) + in.readUnsignedShort();
+        } else if (tag == 'Y') {
             in.skipBytes(1);
             value = in.readInt();
         } else if (tag == 'L') {
@@ -662,11 +674,8 @@ final class Hessian2Reader implements ObjectInput {
         } else {
             return ((Number) Conversions.convert(read(type), type)).longValue();
         }
-        if (tag != 'I' && tag != 'Y' && tag != 'L') {
-            in.skipBytes(1);
-        }
         if (value < min || value > max) {
-            throw malformed("a number outside the range of " + type.getName() + " in an array of them");
+            throw malformed("a number outside the range of " + type.getName() + " where one was expected");
         }
         return value;
     }

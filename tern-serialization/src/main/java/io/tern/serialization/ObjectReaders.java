@@ -540,13 +540,18 @@ final class ObjectReaders {
         }
     }
 
-    /** A value of int fields only (a date, a time), read without boxing them. */
+    /** Makes a value from up to four ints. */
+    interface FromInts {
+        Object make(int a, int b, int c, int d);
+    }
+
+    /** A value of up to four int fields (a date, a time), read without boxing them or an array. */
     static final class IntsReader extends ObjectReader {
         private final String type;
-        private final Function<int[], Object> build;
+        private final FromInts build;
         private final List<String> names;
 
-        IntsReader(String type, Function<int[], Object> build, String... names) {
+        IntsReader(String type, FromInts build, String... names) {
             this.type = type;
             this.build = build;
             this.names = List.of(names);
@@ -564,17 +569,26 @@ final class ObjectReaders {
         @Override
         Object read(Hessian2Reader in, Hessian2Reader.ClassDef def) {
             int slot = in.reserve(Hessian2Reader.Pending.UNFINISHED);
-            int[] values = new int[names.size()];
+            int a = 0;
+            int b = 0;
+            int c = 0;
+            int d = 0;
             for (int index : (int[]) def.plan()) {
                 if (index < 0) {
                     in.read(Object.class);
-                } else {
-                    values[index] = (int) in.integral(int.class, Integer.MIN_VALUE, Integer.MAX_VALUE);
+                    continue;
+                }
+                int v = (int) in.integral(int.class, Integer.MIN_VALUE, Integer.MAX_VALUE);
+                switch (index) {
+                    case 0 -> a = v;
+                    case 1 -> b = v;
+                    case 2 -> c = v;
+                    default -> d = v;
                 }
             }
             Object value;
             try {
-                value = build.apply(values);
+                value = build.make(a, b, c, d);
             } catch (RuntimeException e) {
                 throw Hessian2Reader.malformed("a " + type + " that cannot be made: " + e.getClass().getSimpleName());
             }
@@ -584,7 +598,7 @@ final class ObjectReaders {
 
         @Override
         @Nullable Object fromFields(String[] fields, @Nullable Object[] read) {
-            int[] values = new int[names.size()];
+            int[] values = new int[4];
             for (int i = 0; i < fields.length; i++) {
                 int index = names.indexOf(fields[i]);
                 if (index >= 0) {
@@ -592,7 +606,7 @@ final class ObjectReaders {
                 }
             }
             try {
-                return build.apply(values);
+                return build.make(values[0], values[1], values[2], values[3]);
             } catch (RuntimeException e) {
                 throw Hessian2Reader.malformed("a " + type + " that cannot be made: " + e.getClass().getSimpleName());
             }
@@ -796,9 +810,9 @@ final class ObjectReaders {
 
     static {
         FIXED.put(JAVA8 + "LocalDateHandle", new IntsReader(JAVA8 + "LocalDateHandle",
-                v -> LocalDate.of(v[0], v[1], v[2]), "year", "month", "day"));
+                (a, b, c, d) -> LocalDate.of(a, b, c), "year", "month", "day"));
         FIXED.put(JAVA8 + "LocalTimeHandle", new IntsReader(JAVA8 + "LocalTimeHandle",
-                v -> LocalTime.of(v[0], v[1], v[2], v[3]), "hour", "minute", "second", "nano"));
+                LocalTime::of, "hour", "minute", "second", "nano"));
         fixed(JAVA8 + "LocalDateTimeHandle", v -> LocalDateTime.of((LocalDate) v[0], (LocalTime) v[1]),
                 "date", LocalDate.class, "time", LocalTime.class);
         fixed(JAVA8 + "InstantHandle", v -> Instant.ofEpochSecond((Long) v[0], (Integer) v[1]),

@@ -91,15 +91,10 @@ final class DubboConnection implements DubboFrameDecoder.PendingLookup {
             return call;
         }
         call.timeout = client.timer().newTimeout(new TimeoutTask(this, id), timeoutMillis, TimeUnit.MILLISECONDS);
-        writes.enqueue(frame, f -> {
-            if (!f.isSuccess()) {
-                PendingCall failed = pending.remove(id);
-                if (failed != null) {
-                    failed.stopTimer();
-                    failed.completeExceptionally(writeFailed(invocation, f.cause()));
-                }
-            }
-        });
+        // No listener: a write that fails closes the connection (the handler closes it on the
+        // exception), and closing fails every pending call; a promise per call would cost more
+        // than the rest of the call's bookkeeping.
+        writes.enqueue(frame, null);
         return call;
     }
 
