@@ -125,6 +125,20 @@ public final class Invocation {
         return this;
     }
 
+    /**
+     * Makes {@code values} this invocation's attachments, as they are: the map is taken, not
+     * copied, so it must be mutable and held by no one else (a decoded request's own map). An
+     * invocation that has attachments already gets {@code values} added to them instead.
+     */
+    public Invocation adoptAttachments(Map<String, Object> values) {
+        requireNonNull(values, "values");
+        if (attachments == null) {
+            attachments = values;
+            return this;
+        }
+        return setAttachments(values);
+    }
+
     public Invocation setAttachments(Map<String, ?> values) {
         values.forEach(this::setAttachment);
         return this;

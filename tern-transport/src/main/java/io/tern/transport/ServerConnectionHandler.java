@@ -123,7 +123,11 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
         CompletableFuture<Result> future;
         try {
             Invocation invocation = Invocation.of(exporter.key(), request.method, request.arguments);
-            invocation.setAttachments(request.attachments);
+            if (request.attachments instanceof java.util.HashMap<String, Object> own) {
+                invocation.adoptAttachments(own); // the map read for this call, used as it is
+            } else {
+                invocation.setAttachments(request.attachments);
+            }
             future = exporter.invoker().invoke(invocation);
         } catch (RuntimeException e) {
             future = CompletableFuture.failedFuture(e);
