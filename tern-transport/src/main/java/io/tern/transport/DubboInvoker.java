@@ -79,7 +79,9 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
         if (!application.isEmpty()) {
             attachments.put("remote.application", application);
         }
-        this.baseAttachments = Map.copyOf(attachments);
+        // Never modified after this; a LinkedHashMap because its entries are iterated for every
+        // call, and an immutable map's iterator makes an entry object per entry.
+        this.baseAttachments = new java.util.LinkedHashMap<>(attachments);
     }
 
     @Override
