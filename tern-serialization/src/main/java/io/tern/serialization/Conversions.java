@@ -62,11 +62,6 @@ final class Conversions {
         throw mismatch(value, expected);
     }
 
-    /** A value read as an object, list or map, where it must be (or convert to) {@code expected}. */
-    static @Nullable Object check(@Nullable Object value, Class<?> expected) {
-        return convert(value, expected);
-    }
-
     static RpcException mismatch(Object value, Class<?> expected) {
         return new RpcException(RpcStatus.SERIALIZATION, "hessian2: a " + describe(value) + " where a "
                 + expected.getName() + " was expected");

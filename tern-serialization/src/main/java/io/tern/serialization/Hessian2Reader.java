@@ -115,37 +115,12 @@ final class Hessian2Reader implements ObjectInput {
 
     /** A {@code double} field: read without boxing when it is written as one. */
     double floating() {
-        ByteBuf in = in();
         int tag = peek();
-        switch (tag) {
-            case 'D' -> {
-                in.skipBytes(1);
-                return in.readDouble();
-            }
-            case 0x5b -> {
-                in.skipBytes(1);
-                return 0.0;
-            }
-            case 0x5c -> {
-                in.skipBytes(1);
-                return 1.0;
-            }
-            case 0x5d -> {
-                in.skipBytes(1);
-                return in.readByte();
-            }
-            case 0x5e -> {
-                in.skipBytes(1);
-                return in.readShort();
-            }
-            case 0x5f -> {
-                in.skipBytes(1);
-                return 0.001 * in.readInt();
-            }
-            default -> {
-                return (Double) Conversions.convert(read(double.class), double.class);
-            }
+        if (isDouble(tag)) {
+            in().skipBytes(1);
+            return doubleBody(tag);
         }
+        return (Double) Conversions.convert(read(double.class), double.class);
     }
 
     /** A {@code boolean} field. */
@@ -278,14 +253,11 @@ final class Hessian2Reader implements ObjectInput {
         if (isInt(tag)) {
             return intBody(tag);
         }
-        if (tag >= 0xd8 && tag <= 0xef) {
-            return (long) (tag - 0xe0);
+        if (isLong(tag)) {
+            return longBody(tag);
         }
-        if (tag >= 0xf0) {
-            return (long) (((tag - 0xf8) << 8) + in.readUnsignedByte());
-        }
-        if (tag >= 0x38 && tag <= 0x3f) {
-            return (long) (((tag - 0x3c) << 16) + in.readUnsignedShort());
+        if (isDouble(tag)) {
+            return doubleBody(tag);
         }
         if (tag <= 0x1f || tag >= 0x30 && tag <= 0x33 || tag == 'S' || tag == 'R') {
             return string(tag, Integer.MAX_VALUE);
@@ -294,14 +266,6 @@ final class Hessian2Reader implements ObjectInput {
             return binary(tag);
         }
         return switch (tag) {
-            case 'Y' -> (long) in.readInt();
-            case 'L' -> in.readLong();
-            case 'D' -> in.readDouble();
-            case 0x5b -> 0.0;
-            case 0x5c -> 1.0;
-            case 0x5d -> (double) in.readByte();
-            case 0x5e -> (double) in.readShort();
-            case 0x5f -> 0.001 * in.readInt();
             case 'T' -> Boolean.TRUE;
             case 'F' -> Boolean.FALSE;
             case 'J' -> new Date(in.readLong());
@@ -321,6 +285,43 @@ final class Hessian2Reader implements ObjectInput {
 
     private static boolean isInt(int tag) {
         return tag >= 0x80 && tag <= 0xd7 || tag == 'I';
+    }
+
+    private static boolean isLong(int tag) {
+        return tag >= 0xd8 || tag >= 0x38 && tag <= 0x3f || tag == 'Y' || tag == 'L';
+    }
+
+    /** The long whose tag, one of {@link #isLong}'s, was just read. */
+    private long longBody(int tag) {
+        ByteBuf in = in();
+        if (tag >= 0xf0) {
+            return ((tag - 0xf8) << 8) + in.readUnsignedByte();
+        }
+        if (tag >= 0xd8) {
+            return tag - 0xe0;
+        }
+        return switch (tag) {
+            case 'Y' -> in.readInt();
+            case 'L' -> in.readLong();
+            default -> ((tag - 0x3c) << 16) + in.readUnsignedShort();
+        };
+    }
+
+    private static boolean isDouble(int tag) {
+        return tag == 'D' || tag >= 0x5b && tag <= 0x5f;
+    }
+
+    /** The double whose tag, one of {@link #isDouble}'s, was just read. */
+    private double doubleBody(int tag) {
+        ByteBuf in = in();
+        return switch (tag) {
+            case 'D' -> in.readDouble();
+            case 0x5b -> 0.0;
+            case 0x5c -> 1.0;
+            case 0x5d -> in.readByte();
+            case 0x5e -> in.readShort();
+            default -> 0.001 * in.readInt();
+        };
     }
 
     /** The int whose tag, one of {@link #isInt}'s, was just read. */
@@ -514,7 +515,7 @@ final class Hessian2Reader implements ObjectInput {
         if (keyDepth > 0 && value != null && !Conversions.isFlat(value)) {
             throw refusedKey("a reference to a " + value.getClass().getName());
         }
-        return Conversions.check(value, expected);
+        return Conversions.convert(value, expected);
     }
 
     private static RpcException refusedKey(String what) {
@@ -571,7 +572,7 @@ final class Hessian2Reader implements ObjectInput {
         ClassDef def = defs[index];
         enter();
         try {
-            return Conversions.check(def.reader().read(this, def), expected);
+            return Conversions.convert(def.reader().read(this, def), expected);
         } finally {
             depth--;
         }
@@ -656,21 +657,9 @@ final class Hessian2Reader implements ObjectInput {
         if (isInt(tag)) {
             in.skipBytes(1);
             value = intBody(tag);
-        } else if (tag >= 0xd8 && tag <= 0xef) {
+        } else if (isLong(tag)) {
             in.skipBytes(1);
-            value = tag - 0xe0;
-        } else if (tag >= 0xf0) {
-            in.skipBytes(1);
-            value = ((tag - 0xf8) << 8) + in.readUnsignedByte();
-        } else if (tag >= 0x38 && tag <= 0x3f) {
-            in.skipBytes(1);
-            value = ((tag - 0x3c) << 16) + in.readUnsignedShort();
-        } else if (tag == 'Y') {
-            in.skipBytes(1);
-            value = in.readInt();
-        } else if (tag == 'L') {
-            in.skipBytes(1);
-            value = in.readLong();
+            value = longBody(tag);
         } else {
             return ((Number) Conversions.convert(read(type), type)).longValue();
         }
@@ -757,6 +746,6 @@ final class Hessian2Reader implements ObjectInput {
         tag();
         Object value = reader.fromFields(names.toArray(String[]::new), values.toArray());
         fill(slot, value);
-        return Conversions.check(value, expected);
+        return Conversions.convert(value, expected);
     }
 }

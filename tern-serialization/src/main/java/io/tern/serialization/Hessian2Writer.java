@@ -534,9 +534,4 @@ final class Hessian2Writer implements ObjectOutput {
             fill = 0;
         }
     }
-
-    /** For tests: the tables this writer keeps. */
-    int tableEntries() {
-        return (refs == null ? 0 : refs.size()) + classCount + (types == null ? 0 : types.size());
-    }
 }
