@@ -52,30 +52,16 @@ class HostileHessianTest {
         return threads.getCurrentThreadAllocatedBytes() - before;
     }
 
-    /**
-     * A list of two references to the list below it, {@code levels} deep: hashing it visits
-     * 2^levels lists. The list written here has reference slot {@code slot}.
-     */
-    private static void doubling(HessianBytes b, int levels, int slot) {
-        if (levels == 0) {
-            b.tag(0x78); // an empty list
-            return;
-        }
-        b.tag(0x7a); // a list of two
-        doubling(b, levels - 1, slot + 1);
-        b.ref(slot + 1);
-    }
-
     @Test
     void aListAsAMapKeyIsRefusedBeforeItIsHashed() {
         HessianBytes key = new HessianBytes().tag('H');
-        doubling(key, 40, 1);
+        key.doublingList(40, 1);
         key.tag('T', 'Z');
         assertRefused(key.bytes(), RpcStatus.FORBIDDEN, "a list as a map key or set element");
 
         // built as a value first, then used as a key by reference
         HessianBytes byReference = new HessianBytes().tag(0x7a);
-        doubling(byReference, 40, 1);
+        byReference.doublingList(40, 1);
         byReference.tag('H').ref(1).tag('T', 'Z');
         assertRefused(byReference.bytes(), RpcStatus.FORBIDDEN, "a reference to a java.util.ArrayList as a map key");
 
@@ -86,7 +72,7 @@ class HostileHessianTest {
     @Test
     void aListAsASetElementIsRefused() {
         HessianBytes set = new HessianBytes().tag(0x71).string("java.util.HashSet");
-        doubling(set, 30, 1);
+        set.doublingList(30, 1);
         assertRefused(set.bytes(), RpcStatus.FORBIDDEN, "a list as a map key or set element");
     }
 

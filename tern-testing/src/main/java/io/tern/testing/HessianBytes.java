@@ -71,6 +71,20 @@ public final class HessianBytes {
         return integer(index);
     }
 
+    /**
+     * A list of two references to the list below it, {@code levels} deep, ending in an empty
+     * list: hashing it visits 2^levels lists. {@code slot} is the reference slot the outermost
+     * list takes in the message.
+     */
+    public HessianBytes doublingList(int levels, int slot) {
+        if (levels == 0) {
+            return tag(0x78); // an empty list
+        }
+        tag(0x7a); // a list of two
+        doublingList(levels - 1, slot + 1);
+        return ref(slot + 1);
+    }
+
     public byte[] bytes() {
         return out.toByteArray();
     }

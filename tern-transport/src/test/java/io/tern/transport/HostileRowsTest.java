@@ -13,11 +13,9 @@ import io.tern.testing.HessianBytes;
 import io.tern.testing.ResourceFigures;
 import io.tern.transport.EchoServices.Greeter;
 import io.tern.transport.EchoServices.GreeterImpl;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -131,24 +129,13 @@ class HostileRowsTest {
         }));
     }
 
-    /** A list of two references to the list below it, {@code levels} deep, its slot {@code slot}. */
-    private static void doubling(HessianBytes b, int levels, int slot) {
-        if (levels == 0) {
-            b.tag(0x78);
-            return;
-        }
-        b.tag(0x7a);
-        doubling(b, levels - 1, slot + 1);
-        b.ref(slot + 1);
-    }
-
     @Test
     void row4_aListBuiltFromBackReferencesCannotBeAMapKey() throws IOException {
         byte[][] frames = new byte[4][];
         for (int i = 0; i < frames.length; i++) {
             frames[i] = echo(b -> {
                 b.tag('H');
-                doubling(b, 40, 1);
+                b.doublingList(40, 1);
                 b.tag('T', 'Z');
             });
         }
@@ -240,24 +227,14 @@ class HostileRowsTest {
     /** Answers every call with a list holding a map keyed by a list of doubling back-references. */
     private static void answerWithBombs(ServerSocket hostile) {
         try (Socket s = hostile.accept()) {
-            DataInputStream in = new DataInputStream(s.getInputStream());
             while (true) {
-                byte[] header = new byte[16];
-                in.readFully(header);
-                ByteBuffer h = ByteBuffer.wrap(header);
-                byte flags = h.get(2);
-                long id = h.getLong(4);
-                in.readFully(new byte[h.getInt(12)]);
-                if ((flags & 0x20) != 0) {
-                    continue;
+                RawFrames.Answer call = RawFrames.read(s);
+                if ((call.flags() & 0x20) != 0) {
+                    continue; // a heartbeat
                 }
                 // RESPONSE_VALUE, then a list of one map
-                HessianBytes body = new HessianBytes().tag(0x91).tag(0x79).tag('H');
-                doubling(body, 40, 2);
-                body.tag('T', 'Z');
-                byte[] answer = RawFrames.frame((byte) 0x02, id, body.bytes());
-                answer[3] = 20;
-                s.getOutputStream().write(answer);
+                HessianBytes body = new HessianBytes().tag(0x91).tag(0x79).tag('H').doublingList(40, 2).tag('T', 'Z');
+                s.getOutputStream().write(RawFrames.answer(call.id(), body.bytes()));
                 s.getOutputStream().flush();
             }
         } catch (IOException closed) {

@@ -13,13 +13,11 @@ import io.tern.core.Invokers;
 import io.tern.core.Proxies;
 import io.tern.transport.EchoServices.Greeter;
 import io.tern.transport.EchoServices.GreeterImpl;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -289,30 +287,18 @@ class PeerLimitsTest {
     private static void serveOne(Socket s, int tooLong) {
         Thread t = new Thread(() -> {
             try {
-                java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
-                DataOutputStream out = new DataOutputStream(s.getOutputStream());
+                java.io.OutputStream out = s.getOutputStream();
                 while (true) {
-                    byte[] header = new byte[16];
-                    in.readFully(header);
-                    ByteBuffer h = ByteBuffer.wrap(header);
-                    h.position(2);
-                    byte flags = h.get();
-                    h.get();
-                    long id = h.getLong();
-                    in.readFully(new byte[h.getInt()]);
-                    if ((flags & 0x20) != 0) {
+                    RawFrames.Answer call = RawFrames.read(s);
+                    if ((call.flags() & 0x20) != 0) {
                         continue; // a heartbeat
                     }
                     if (tooLong >= 0) {
-                        out.write(RawFrames.header((byte) 0x02, id, tooLong));
+                        out.write(RawFrames.header((byte) 0x02, call.id(), tooLong));
                         out.write(new byte[4096]);
-                        out.flush();
-                        continue;
+                    } else {
+                        out.write(RawFrames.answer(call.id(), new byte[] {(byte) 0x91, 0x02, 'o', 'k'})); // "ok"
                     }
-                    byte[] body = {(byte) 0x91, 0x02, 'o', 'k'}; // RESPONSE_VALUE, "ok"
-                    byte[] answer = RawFrames.frame((byte) 0x02, id, body);
-                    answer[3] = 20;
-                    out.write(answer);
                     out.flush();
                 }
             } catch (IOException closed) {

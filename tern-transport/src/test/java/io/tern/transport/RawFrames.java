@@ -33,6 +33,13 @@ final class RawFrames {
                 .array();
     }
 
+    /** A provider's OK answer (status 20, Hessian2) to call {@code id}. */
+    static byte[] answer(long id, byte[] body) {
+        byte[] frame = frame((byte) 0x02, id, body);
+        frame[3] = 20;
+        return frame;
+    }
+
     static byte[] frame(byte flags, long id, byte[] body) {
         return ByteBuffer.allocate(16 + body.length).put(header(flags, id, body.length)).put(body).array();
     }
