@@ -391,8 +391,8 @@ final class Hessian2Reader implements ObjectInput {
                 in.skipBytes(length);
                 return cached;
             }
-        }
-        if (in.forEachByte(start, length, b -> b >= 0) == -1) {
+            // not ASCII: the cache has looked at every byte already
+        } else if (in.forEachByte(start, length, b -> b >= 0) == -1) {
             in.skipBytes(length);
             return in.toString(start, length, StandardCharsets.ISO_8859_1); // ASCII: one byte, one char
         }

@@ -37,8 +37,6 @@ final class Hessian2Writer implements ObjectOutput {
     private String[] classNames = new String[8];
     private int classCount;
     private @Nullable Map<String, Integer> types;
-    /** Whether the map begun by {@link #writeMapBegin} still owes its reference slot. */
-    private boolean mapSlotOwed;
 
     Hessian2Writer(ObjectWriters writers, ReusePool<Hessian2Writer> pool) {
         this.writers = writers;
@@ -67,7 +65,6 @@ final class Hessian2Writer implements ObjectOutput {
         classCount = 0;
         types = clear(types);
         refCount = 0;
-        mapSlotOwed = false;
         pool.offer(this);
     }
 
@@ -116,25 +113,17 @@ final class Hessian2Writer implements ObjectOutput {
 
     @Override
     public void writeObject(@Nullable Object value) {
-        if (mapSlotOwed && !ObjectWriters.isInline(value)) {
-            refCount++; // the attachments map's slot, taken before its first value that takes one
-            mapSlotOwed = false;
-        }
         writeValue(value);
     }
 
     @Override
     public void writeMapBegin() {
         writeMapStart(null);
-        // A map written entry by entry takes a reference slot as any map does; nothing before its
-        // first value that takes a slot can be a reference, so the slot is taken then, and a map
-        // of strings and numbers leaves the tables alone.
-        mapSlotOwed = true;
+        takeSlot(); // a map written entry by entry takes a reference slot as any map does
     }
 
     @Override
     public void writeMapEnd() {
-        mapSlotOwed = false;
         writeEnd();
     }
 

@@ -73,14 +73,6 @@ final class ObjectWriters {
         return byClass.get(type);
     }
 
-    /** Whether Hessian writes this value inline, taking no reference slot. */
-    static boolean isInline(@Nullable Object value) {
-        return value == null || value instanceof String || value instanceof Integer || value instanceof Long
-                || value instanceof Boolean || value instanceof Double || value instanceof Float
-                || value instanceof Short || value instanceof Byte || value instanceof Character
-                || value instanceof byte[] || value instanceof char[] || value != null && value.getClass() == Date.class;
-    }
-
     private ValueWriter create(Class<?> type) {
         ValueWriter basic = basic(type);
         if (basic != null) {

@@ -227,6 +227,23 @@ class HessianDifferentialTest {
     }
 
     @Test
+    void aMapWrittenEntryByEntryNumbersReferencesAsAWholeMapDoes() {
+        List<Object> shared = new ArrayList<>(List.of("s"));
+        Map<String, Object> attachments = new HashMap<>();
+        attachments.put("k", List.of(shared, shared));
+        io.netty.buffer.ByteBuf buf = Unpooled.buffer();
+        try (ObjectOutput out = tern.output(buf)) {
+            out.writeObject(shared); // a reference slot before the map's
+            out.writeMapBegin();
+            out.writeUTF("k");
+            out.writeObject(List.of(shared, shared));
+            out.writeMapEnd();
+        }
+        assertThat(HexFormat.of().formatHex(io.netty.buffer.ByteBufUtil.getBytes(buf)))
+                .isEqualTo(HexFormat.of().formatHex(Bytes.hessianLite(shared, attachments)));
+    }
+
+    @Test
     void bytesAreChunkedWhereHessianLitesBufferWouldSplitThem() throws IOException {
         for (int before : new int[] {0, 1, 100, 8000, 8160, 8170, 8176, 8180, 9000, 20_000}) {
             for (int length : new int[] {0, 15, 16, 1023, 1024, 8000, 8175, 8189, 8190, 16_400, 70_000}) {
