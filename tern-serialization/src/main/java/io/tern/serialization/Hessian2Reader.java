@@ -52,6 +52,8 @@ final class Hessian2Reader implements ObjectInput {
     private final ObjectReaders readers;
     private final ReusePool<Hessian2Reader> pool;
     private final char[] scratch = new char[SCRATCH];
+    /** The bytes of a string, copied out of the buffer in one go before they are decoded. */
+    private final byte[] bytes = new byte[3 * SCRATCH];
     private @Nullable ByteBuf in;
     private boolean open;
 
@@ -385,36 +387,63 @@ final class Hessian2Reader implements ObjectInput {
     private String chars(int length) {
         ByteBuf in = in();
         int start = in.readerIndex();
+        // The bytes are copied out in one go and decoded there: first the string's length in bytes
+        // (the caller checked that many are left), which is all of it when it is ASCII.
+        byte[] utf8 = length <= bytes.length ? bytes : new byte[length];
+        in.getBytes(start, utf8, 0, length);
         if (length <= StringCache.MAX_LENGTH) {
-            String cached = readers.strings().ascii(in, start, length);
+            String cached = readers.strings().ascii(utf8, length);
             if (cached != null) {
                 in.skipBytes(length);
                 return cached;
             }
-            // not ASCII: the cache has looked at every byte already
-        } else if (in.forEachByte(start, length, b -> b >= 0) == -1) {
+        }
+        int p = 0;
+        while (p < length && utf8[p] >= 0) {
+            p++;
+        }
+        if (p == length) {
             in.skipBytes(length);
-            return in.toString(start, length, StandardCharsets.ISO_8859_1); // ASCII: one byte, one char
+            return new String(utf8, 0, length, StandardCharsets.ISO_8859_1); // ASCII: one byte, one char
+        }
+        // Not ASCII: up to three bytes a character.
+        int span = (int) Math.min(in.readableBytes(), 3L * length);
+        if (span > length) {
+            if (span > utf8.length) {
+                utf8 = span <= bytes.length ? bytes : Arrays.copyOf(utf8, span);
+            }
+            in.getBytes(start + length, utf8, length, span - length);
         }
         char[] out = length <= SCRATCH ? scratch : new char[length];
-        for (int i = 0; i < length; i++) {
-            int b = in.readUnsignedByte();
+        for (int i = 0; i < p; i++) {
+            out[i] = (char) utf8[i];
+        }
+        int at = p;
+        for (int i = p; i < length; i++) {
+            if (at >= span) {
+                throw malformed("a string of " + length + " characters runs past the end of the message");
+            }
+            int b = utf8[at++] & 0xff;
             if (b < 0x80) {
                 out[i] = (char) b;
             } else if ((b & 0xe0) == 0xc0) {
-                out[i] = (char) (((b & 0x1f) << 6) | continuation(in));
+                out[i] = (char) (((b & 0x1f) << 6) | continuation(utf8, at++, span));
             } else if ((b & 0xf0) == 0xe0) {
-                int high = continuation(in);
-                out[i] = (char) (((b & 0x0f) << 12) | (high << 6) | continuation(in));
+                int high = continuation(utf8, at++, span);
+                out[i] = (char) (((b & 0x0f) << 12) | (high << 6) | continuation(utf8, at++, span));
             } else {
                 throw malformed(String.format("bad UTF-8 lead byte 0x%02x in a string", b));
             }
         }
+        in.skipBytes(at);
         return new String(out, 0, length);
     }
 
-    private static int continuation(ByteBuf in) {
-        int b = in.readUnsignedByte();
+    private static int continuation(byte[] utf8, int at, int span) {
+        if (at >= span) {
+            throw malformed("a string runs past the end of the message");
+        }
+        int b = utf8[at] & 0xff;
         if ((b & 0xc0) != 0x80) {
             throw malformed(String.format("bad UTF-8 continuation byte 0x%02x in a string", b));
         }
@@ -551,18 +580,28 @@ final class Hessian2Reader implements ObjectInput {
             throw limit("a class definition of " + count + " fields (expected: at most " + MAX_FIELDS + ")");
         }
         requireBytes(count, "field names");
-        String[] fields = new String[count];
-        for (int i = 0; i < count; i++) {
-            fields[i] = string(tag(), MAX_TYPE_NAME_LENGTH);
-        }
         if (defCount == MAX_CLASS_DEFINITIONS) {
             throw limit("more than " + MAX_CLASS_DEFINITIONS + " class definitions in one message");
         }
         ObjectReader reader = readers.forName(name);
+        // Most definitions repeat the last one of their class: it is reused while the names match.
+        ClassDef last = reader.lastDefinition();
+        String[] known = last != null && last.fields().length == count ? last.fields() : null;
+        String[] fields = known == null ? new String[count] : null;
+        for (int i = 0; i < count; i++) {
+            String field = string(tag(), MAX_TYPE_NAME_LENGTH);
+            if (fields == null) {
+                if (known[i].equals(field)) {
+                    continue;
+                }
+                fields = Arrays.copyOf(known, count);
+            }
+            fields[i] = field;
+        }
         if (defCount == defs.length) {
             defs = Arrays.copyOf(defs, defCount * 2);
         }
-        defs[defCount++] = new ClassDef(reader, fields, reader.plan(fields));
+        defs[defCount++] = fields == null ? last : reader.definition(fields);
     }
 
     private @Nullable Object object(int index, Class<?> expected) {

@@ -9,21 +9,23 @@ import org.jspecify.annotations.Nullable;
  */
 abstract class ObjectReader {
 
-    /** The last plan made, with the fields it was made for: most messages repeat a definition. */
-    private volatile @Nullable Planned last;
+    /** The last definition made: most messages repeat it, field for field. */
+    private volatile Hessian2Reader.@Nullable ClassDef last;
 
-    private record Planned(String[] fields, Object plan) {
+    /** The definition last made for this class, or {@code null}. */
+    final Hessian2Reader.@Nullable ClassDef lastDefinition() {
+        return last;
     }
 
-    /** The plan for reading objects of a class definition with these fields, in this order. */
-    final Object plan(String[] fields) {
-        Planned planned = last;
-        if (planned != null && Arrays.equals(planned.fields, fields)) {
-            return planned.plan;
+    /** The definition of objects of this class with these fields, in this order. */
+    final Hessian2Reader.ClassDef definition(String[] fields) {
+        Hessian2Reader.ClassDef made = last;
+        if (made != null && Arrays.equals(made.fields(), fields)) {
+            return made;
         }
-        Object plan = makePlan(fields);
-        last = new Planned(fields, plan);
-        return plan;
+        made = new Hessian2Reader.ClassDef(this, fields, makePlan(fields));
+        last = made;
+        return made;
     }
 
     abstract Object makePlan(String[] fields);

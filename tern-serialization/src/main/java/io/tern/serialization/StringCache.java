@@ -1,6 +1,5 @@
 package io.tern.serialization;
 
-import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
@@ -20,13 +19,13 @@ final class StringCache {
     private final @Nullable String[] slots = new String[SLOTS];
 
     /**
-     * The string of {@code length} ASCII bytes at {@code index}, from the table or read into it;
-     * {@code null} when the bytes are not all ASCII.
+     * The string of the first {@code length} bytes of {@code bytes}, from the table or read into
+     * it; {@code null} when they are not all ASCII.
      */
-    @Nullable String ascii(ByteBuf in, int index, int length) {
+    @Nullable String ascii(byte[] bytes, int length) {
         int hash = 0;
         for (int i = 0; i < length; i++) {
-            byte b = in.getByte(index + i);
+            byte b = bytes[i];
             if (b < 0) {
                 return null;
             }
@@ -34,17 +33,17 @@ final class StringCache {
         }
         int slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
         String cached = slots[slot];
-        if (cached != null && cached.length() == length && cached.hashCode() == hash && same(in, index, cached)) {
+        if (cached != null && cached.length() == length && cached.hashCode() == hash && same(bytes, cached)) {
             return cached;
         }
-        String read = in.toString(index, length, StandardCharsets.ISO_8859_1);
+        String read = new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
         slots[slot] = read;
         return read;
     }
 
-    private static boolean same(ByteBuf in, int index, String s) {
+    private static boolean same(byte[] bytes, String s) {
         for (int i = 0; i < s.length(); i++) {
-            if (in.getByte(index + i) != s.charAt(i)) {
+            if (bytes[i] != s.charAt(i)) {
                 return false;
             }
         }
