@@ -54,6 +54,19 @@ public final class Result {
         return new Result(value, exception, Map.copyOf(copy));
     }
 
+    /**
+     * This result carrying {@code attachments} as they are: the map is taken, not copied, so no
+     * one else may hold it (an answer's own decoded map). Its keys and values are not null.
+     */
+    public Result adoptAttachments(Map<String, Object> attachments) {
+        requireNonNull(attachments, "attachments");
+        if (!this.attachments.isEmpty()) {
+            return withAttachments(attachments);
+        }
+        return attachments.isEmpty() ? this
+                : new Result(value, exception, java.util.Collections.unmodifiableMap(attachments));
+    }
+
     public @Nullable Object value() {
         return value;
     }

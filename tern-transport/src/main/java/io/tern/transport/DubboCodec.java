@@ -81,10 +81,12 @@ final class DubboCodec {
                         out.writeObject(e.getValue());
                     }
                 }
-                for (Map.Entry<String, Object> e : call.entrySet()) {
-                    if (timeout == null || !Wire.TIMEOUT.equals(e.getKey())) {
-                        out.writeUTF(e.getKey());
-                        out.writeObject(e.getValue());
+                if (!call.isEmpty()) { // an empty map's iterator is still an object
+                    for (Map.Entry<String, Object> e : call.entrySet()) {
+                        if (timeout == null || !Wire.TIMEOUT.equals(e.getKey())) {
+                            out.writeUTF(e.getKey());
+                            out.writeObject(e.getValue());
+                        }
                     }
                 }
                 if (timeout != null) {
@@ -312,7 +314,7 @@ final class DubboCodec {
                         + " (expected: 0-5)");
             };
             if (type >= Wire.RESPONSE_WITH_EXCEPTION_WITH_ATTACHMENTS) {
-                result = result.withAttachments(readAttachments(in));
+                result = result.adoptAttachments(readAttachments(in));
             }
             response.result = result;
         } catch (RpcException e) {
