@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,6 +30,7 @@ public final class Invocation {
     private final Object[] arguments;
     private final @Nullable MethodDescriptor method;
     private @Nullable Map<String, Object> attachments;
+    private @Nullable Executor callerExecutor;
 
     private Invocation(ServiceKey serviceKey, String methodName, Class<?>[] parameterTypes, String parameterDescriptor,
             Object[] arguments, @Nullable MethodDescriptor method, @Nullable Map<String, Object> attachments) {
@@ -147,6 +149,22 @@ public final class Invocation {
     public @Nullable Object removeAttachment(String key) {
         Map<String, Object> map = attachments;
         return map == null ? null : map.remove(key);
+    }
+
+    /**
+     * The executor of the thread waiting for this call's result, or {@code null} when no thread
+     * waits for it (an asynchronous call). A transport may read the answer and complete the call
+     * there rather than on its I/O thread. Such an executor runs every task it is given, on the
+     * submitting thread once its own has stopped waiting.
+     */
+    public @Nullable Executor callerExecutor() {
+        return callerExecutor;
+    }
+
+    /** Sets the executor of the thread that will wait for this call, or {@code null} for none. */
+    public Invocation setCallerExecutor(@Nullable Executor executor) {
+        this.callerExecutor = executor;
+        return this;
     }
 
     /** A read-only view of the attachments. */

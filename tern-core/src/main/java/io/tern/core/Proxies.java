@@ -11,11 +11,14 @@ import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.ServiceDescriptor;
 import io.tern.ServiceKey;
+import io.tern.core.internal.CallerExecutor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -88,11 +91,12 @@ public final class Proxies {
             if (outgoing != null) {
                 invocation.setAttachments(outgoing);
             }
-            CompletableFuture<Result> future = invoker.invoke(invocation);
             if (md.isAsync()) {
-                return toValueFuture(future);
+                return toValueFuture(invoker.invoke(invocation));
             }
-            Result result = Result.await(future);
+            CallerExecutor caller = CallerExecutor.current();
+            invocation.setCallerExecutor(caller); // the answer is read on this thread, which waits anyway
+            Result result = await(caller, invoker.invoke(invocation));
             RpcContext.setLastResponse(result.attachments());
             Throwable exception = result.exception();
             if (exception == null) {
@@ -109,6 +113,19 @@ public final class Proxies {
             }
             throw new RpcException(RpcStatus.SERVICE_ERROR, md + " threw undeclared "
                     + exception.getClass().getName(), exception);
+        }
+
+        private static Result await(CallerExecutor caller, CompletableFuture<Result> future) {
+            try {
+                return caller.await(future);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RpcException(RpcStatus.INTERNAL, "interrupted while waiting for a call", e);
+            } catch (CancellationException e) {
+                throw new RpcException(RpcStatus.INTERNAL, "call cancelled", e);
+            } catch (ExecutionException e) {
+                throw Result.asRpcException(e.getCause());
+            }
         }
 
         private static CompletableFuture<@Nullable Object> toValueFuture(CompletableFuture<Result> future) {

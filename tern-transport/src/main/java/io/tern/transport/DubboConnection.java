@@ -114,22 +114,38 @@ final class DubboConnection implements DubboFrameDecoder.PendingLookup {
         }
         PendingCall call = pending.remove(response.id);
         if (call == null) {
+            if (response.body != null) {
+                response.body.release();
+            }
             return; // timed out or cancelled meanwhile
         }
         call.stopTimer();
-        if (response.failure != null) {
+        if (response.body != null) {
+            call.readOnCaller(response);
+        } else if (response.failure != null) {
             call.completeExceptionally(response.failure);
         } else {
             call.complete(response.result);
         }
     }
 
-    void onEvent(@Nullable Object data) {
+    /** Reads an answer's body, handed over undecoded, as the answer to a call expecting {@code expected}. */
+    DecodedResponse decode(DecodedResponse undecoded, @Nullable MethodDescriptor expected) {
+        return client.codec.decodeResponse(undecoded.id, false, undecoded.status, undecoded.serializationId,
+                java.util.Objects.requireNonNull(undecoded.body), expected);
+    }
+
+        void onEvent(@Nullable Object data) {
         if (Wire.READ_ONLY_EVENT.equals(data)) {
             readOnly = true;
         } else if (Wire.WRITABLE_EVENT.equals(data)) {
             readOnly = false;
         }
+    }
+
+    /** Whether a call or heartbeat was written since the last call; called on the channel's event loop. */
+    boolean wroteSinceAsked() {
+        return writes.takeWritten();
     }
 
     void sendHeartbeat() {

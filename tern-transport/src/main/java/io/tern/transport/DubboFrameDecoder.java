@@ -43,6 +43,11 @@ final class DubboFrameDecoder extends ByteToMessageDecoder {
     interface Pending {
         /** The method whose result type the answer is read as; {@code null} for any. */
         @Nullable MethodDescriptor expected();
+
+        /** Whether the call's own thread reads its answer (it waits for it), not the event loop. */
+        default boolean readByCaller() {
+            return false;
+        }
     }
 
     private final DubboCodec codec;
@@ -150,13 +155,33 @@ final class DubboFrameDecoder extends ByteToMessageDecoder {
             arriving(ctx);
             return;
         }
+        Pending call = null;
+        if (!request && !event && pending != null) {
+            call = pending.pending(id);
+            if (call == null) {
+                arrived();
+                in.skipBytes(Wire.HEADER_LENGTH + length);
+                log.debug("dropped a response to call {}, which is no longer pending on {}", id, ctx.channel());
+                return;
+            }
+            if (call.readByCaller()) {
+                // The caller waits for this answer anyway: it reads the body, of any size, on its
+                // own thread, and this loop goes on to the next frame.
+                arrived();
+                in.skipBytes(Wire.HEADER_LENGTH);
+                out.add(new DecodedResponse(id, status, serializationId, in.readRetainedSlice(length)));
+                return;
+            }
+        }
         if (length > Wire.INLINE_DECODE_LIMIT && offLoop != null) {
             decodeElsewhere(ctx, in, flags, status, id, length);
             return;
         }
         arrived();
         in.skipBytes(Wire.HEADER_LENGTH);
-        Object decoded = decodeBody(ctx, flags, status, id, in.readSlice(length));
+        ByteBuf body = in.readSlice(length);
+        Object decoded = call != null ? codec.decodeResponse(id, false, status, serializationId, body, call.expected())
+                : decodeBody(ctx, flags, status, id, body);
         if (decoded != null) {
             out.add(decoded);
         }

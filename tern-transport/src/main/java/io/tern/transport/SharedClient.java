@@ -201,10 +201,11 @@ final class SharedClient {
                         made[0] = connection;
                         long heartbeat = options.heartbeat().toMillis();
                         ch.pipeline()
-                                .addLast("idle", new IdleStateHandler(heartbeat * 3, 0, heartbeat, TimeUnit.MILLISECONDS))
+                                // Reads only: tracking writes would put a listener on every write.
+                                .addLast("idle", new IdleStateHandler(heartbeat * 3, 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("decoder", new DubboFrameDecoder(codec, options.payloadLimit(), null, connection,
                                         null, resources.decodeGroup, new ReadGate(ch)))
-                                .addLast("handler", new ClientConnectionHandler(connection));
+                                .addLast("handler", new ClientConnectionHandler(connection, heartbeat));
                     }
                 });
         ChannelFuture future = bootstrap.connect(address.host(), address.port());

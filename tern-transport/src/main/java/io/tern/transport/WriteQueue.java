@@ -23,6 +23,8 @@ final class WriteQueue {
     private final Queue<Item> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
+    /** Whether a batch was written since {@link #takeWritten} last asked; event loop only. */
+    private boolean written;
 
     WriteQueue(Channel channel) {
         this.channel = channel;
@@ -57,12 +59,20 @@ final class WriteQueue {
             }
             if (wrote) {
                 channel.flush();
+                written = true;
             }
             scheduled.set(false);
             if (queue.isEmpty() || !scheduled.compareAndSet(false, true)) {
                 return;
             }
         }
+    }
+
+    /** Whether anything was written since the last call; called on the channel's event loop. */
+    boolean takeWritten() {
+        boolean was = written;
+        written = false;
+        return was;
     }
 
     /** Releases frames still queued; called when the channel is gone. */
