@@ -19,8 +19,9 @@ class CallerExecutorTest {
         CallerExecutor caller = CallerExecutor.current();
         CompletableFuture<String> call = new CompletableFuture<>();
         AtomicReference<Thread> ranOn = new AtomicReference<>();
+        Thread self = Thread.currentThread();
         Thread other = new Thread(() -> {
-            sleep(50); // the caller is parked by now, most likely; either way it must run the task
+            await().atMost(Duration.ofSeconds(5)).until(() -> self.getState() == Thread.State.WAITING);
             caller.execute(() -> {
                 ranOn.set(Thread.currentThread());
                 call.complete("answer");
@@ -96,7 +97,10 @@ class CallerExecutorTest {
         CallerExecutor caller = CallerExecutor.current();
         CompletableFuture<String> outer = new CompletableFuture<>();
         CompletableFuture<String> inner = new CompletableFuture<>();
+        Thread self = Thread.currentThread();
         Thread other = new Thread(() -> {
+            // given while it waits, so the task runs on the waiting thread and waits there itself
+            await().atMost(Duration.ofSeconds(5)).until(() -> self.getState() == Thread.State.WAITING);
             caller.execute(() -> {
                 try {
                     outer.complete("outer after " + caller.await(inner));
