@@ -61,6 +61,11 @@ public final class ZooKeeperRegistry implements Registry {
     private final Set<ServiceUrl> registered = ConcurrentHashMap.newKeySet();
     /** Unregistered while ZooKeeper was unreachable: deleted when it answers. */
     private final Set<ServiceUrl> unregistering = ConcurrentHashMap.newKeySet();
+    /**
+     * Held while a URL's node is made or deleted: a registration made again after reconnecting
+     * must not bring back a URL unregistered meanwhile, nor a deletion miss one registered again.
+     */
+    private final ReentrantLock nodes = new ReentrantLock();
     private final Set<ZkSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
@@ -168,17 +173,23 @@ public final class ZooKeeperRegistry implements Registry {
         requireNonNull(url, "url");
         checkOpen();
         RegistryUrls.checkSize(url);
-        registered.add(url);
-        if (!connected()) {
-            log.warn("registry: ZooKeeper at {} is unreachable; {} is registered when it answers", this.url.address(),
-                    url.serviceKey());
-            return;
-        }
+        nodes.lock();
         try {
-            create(url);
-        } catch (RpcException e) {
-            registered.remove(url);
-            throw e;
+            registered.add(url);
+            unregistering.remove(url);
+            if (!connected()) {
+                log.warn("registry: ZooKeeper at {} is unreachable; {} is registered when it answers",
+                        this.url.address(), url.serviceKey());
+                return;
+            }
+            try {
+                create(url);
+            } catch (RpcException e) {
+                registered.remove(url);
+                throw e;
+            }
+        } finally {
+            nodes.unlock();
         }
     }
 
@@ -202,12 +213,17 @@ public final class ZooKeeperRegistry implements Registry {
     @Override
     public void unregister(ServiceUrl url) {
         requireNonNull(url, "url");
-        registered.remove(url);
-        if (!connected()) {
-            unregistering.add(url);
-            return;
+        nodes.lock();
+        try {
+            registered.remove(url);
+            if (!connected()) {
+                unregistering.add(url);
+                return;
+            }
+            delete(url);
+        } finally {
+            nodes.unlock();
         }
-        delete(url);
     }
 
     private void delete(ServiceUrl url) {
@@ -289,12 +305,21 @@ public final class ZooKeeperRegistry implements Registry {
             // The session may have expired meanwhile, taking our ephemeral nodes and watches; a
             // node can also outlive its session for a while, owned by the old one, and vanish later.
             for (ServiceUrl url : List.copyOf(unregistering)) {
-                if (!registered.contains(url)) {
-                    delete(url);
+                nodes.lock();
+                try {
+                    if (unregistering.contains(url) && !registered.contains(url)) {
+                        delete(url);
+                    }
+                } finally {
+                    nodes.unlock();
                 }
             }
-            for (ServiceUrl url : registered) {
+            for (ServiceUrl url : List.copyOf(registered)) {
+                nodes.lock();
                 try {
+                    if (!registered.contains(url)) {
+                        continue; // unregistered since the list was taken
+                    }
                     Stat stat = client.checkExists().forPath(path(url));
                     long session = client.getZookeeperClient().getZooKeeper().getSessionId();
                     if (stat == null || stat.getEphemeralOwner() != session) {
@@ -303,6 +328,8 @@ public final class ZooKeeperRegistry implements Registry {
                     }
                 } catch (Exception e) {
                     log.warn("registry: cannot register {} again: {}", url.serviceKey(), e.toString());
+                } finally {
+                    nodes.unlock();
                 }
             }
             subscriptions.forEach(ZkSubscription::refresh);
