@@ -96,7 +96,13 @@ public final class Proxies {
             }
             CallerExecutor caller = CallerExecutor.current();
             invocation.setCallerExecutor(caller); // the answer is read on this thread, which waits anyway
-            Result result = await(caller, invoker.invoke(invocation));
+            Result result;
+            caller.enter(); // before sending: an answer quicker than this thread still finds it waiting
+            try {
+                result = await(caller, invoker.invoke(invocation));
+            } finally {
+                caller.leave();
+            }
             RpcContext.setLastResponse(result.attachments());
             Throwable exception = result.exception();
             if (exception == null) {

@@ -56,6 +56,27 @@ public final class CallerExecutor implements Executor {
     }
 
     /**
+     * Says this thread is about to wait: from now until {@link #leave}, tasks given to this
+     * executor wait for this thread. Called before a call is sent, so that an answer quicker than
+     * the caller still finds it waiting; calls nest.
+     */
+    public void enter() {
+        checkThread();
+        waiting++;
+    }
+
+    /**
+     * The thread no longer waits, once every {@link #enter} has left: it runs what is queued, and
+     * later tasks run where they are given.
+     */
+    public void leave() {
+        waiting--;
+        if (waiting == 0) {
+            runQueued();
+        }
+    }
+
+    /**
      * Waits for {@code future}, running the tasks given to this executor meanwhile; must be called
      * on this executor's thread.
      *
@@ -64,11 +85,7 @@ public final class CallerExecutor implements Executor {
      */
     public <T> T await(CompletableFuture<T> future) throws InterruptedException, ExecutionException {
         if (!future.isDone()) {
-            if (Thread.currentThread() != thread) {
-                throw new IllegalStateException("await: on " + Thread.currentThread().getName()
-                        + " (expected: this executor's thread, " + thread.getName() + ")");
-            }
-            waiting++;
+            enter();
             try {
                 future.whenComplete(wake);
                 while (!future.isDone()) {
@@ -83,13 +100,17 @@ public final class CallerExecutor implements Executor {
                     }
                 }
             } finally {
-                waiting--;
-                if (waiting == 0) {
-                    runQueued();
-                }
+                leave();
             }
         }
         return future.get(); // done: does not block
+    }
+
+    private void checkThread() {
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException("a caller's executor used on " + Thread.currentThread().getName()
+                    + " (expected: this executor's thread, " + thread.getName() + ")");
+        }
     }
 
     private void runQueued() {

@@ -34,6 +34,27 @@ class CallerExecutorTest {
     }
 
     @Test
+    void aTaskGivenBetweenEnterAndAwaitWaitsForTheCaller() throws Exception {
+        CallerExecutor caller = CallerExecutor.current();
+        CompletableFuture<String> call = new CompletableFuture<>();
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+        caller.enter(); // as a proxy does before it sends the call
+        try {
+            Thread quick = new Thread(() -> caller.execute(() -> {
+                ranOn.set(Thread.currentThread());
+                call.complete("quick");
+            }));
+            quick.start();
+            quick.join(); // the answer came before the caller began to wait
+            assertThat(ranOn.get()).isNull();
+            assertThat(caller.await(call)).isEqualTo("quick");
+            assertThat(ranOn.get()).isSameAs(Thread.currentThread());
+        } finally {
+            caller.leave();
+        }
+    }
+
+    @Test
     void aTaskGivenWhenNoOneWaitsRunsOnTheThreadThatGivesIt() throws Exception {
         CallerExecutor caller = CallerExecutor.current();
         AtomicReference<Thread> ranOn = new AtomicReference<>();
