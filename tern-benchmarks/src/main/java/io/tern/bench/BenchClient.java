@@ -105,9 +105,10 @@ public final class BenchClient {
         phase = MEASURE;
         long start = System.nanoTime();
         Thread.sleep(measure);
+        // Read before the callers are told to stop: a caller that has ended has no counter left.
+        long allocated = Allocation.allThreads() - allocatedBefore;
         phase = STOP;
         long elapsed = System.nanoTime() - start;
-        long allocated = Allocation.allThreads() - allocatedBefore;
         System.out.println("stopped");
         System.out.flush();
         for (Thread thread : running) {

@@ -164,9 +164,11 @@ final class DubboFrameDecoder extends ByteToMessageDecoder {
                 log.debug("dropped a response to call {}, which is no longer pending on {}", id, ctx.channel());
                 return;
             }
-            if (call.readByCaller()) {
-                // The caller waits for this answer anyway: it reads the body, of any size, on its
-                // own thread, and this loop goes on to the next frame.
+            if (length > Wire.INLINE_DECODE_LIMIT && call.readByCaller()) {
+                // A large answer to a caller that waits for it: the caller reads it on its own
+                // thread, and this loop goes straight on to the next frame. Small answers are read
+                // here: handed to callers they would compete, one thread each, with this loop for
+                // the CPUs, and with many callers this loop, which serves them all, falls behind.
                 arrived();
                 in.skipBytes(Wire.HEADER_LENGTH);
                 out.add(new DecodedResponse(id, status, serializationId, in.readRetainedSlice(length)));

@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
  * way it ends — answer, timeout, write failure, connection closed, cancellation — removes it
  * from that map.
  *
- * <p>A call whose thread waits for it has that thread's executor: its answer's body is handed
- * there and read there (this call is the task that reads it), not on the event loop.
+ * <p>A call whose thread waits for it has that thread's executor: a large answer's body is
+ * handed there and read there (this call is the task that reads it), not on the event loop.
  */
 final class PendingCall extends CompletableFuture<Result> implements DubboFrameDecoder.Pending, Runnable {
 
