@@ -17,4 +17,14 @@ public interface Filter {
     default int order() {
         return 0;
     }
+
+    /**
+     * The filter to run for one invoker's calls, made once when a chain wraps that invoker: a
+     * filter that keeps state per service (meters found once per method, say) returns one of its
+     * own; by default this filter serves every invoker. A filter returned here that is
+     * {@link AutoCloseable} is closed when its invoker is closed through the chain.
+     */
+    default Filter bind(Invoker<?> invoker) {
+        return this;
+    }
 }

@@ -79,6 +79,55 @@ class FilterChainTest {
     }
 
     @Test
+    void aFilterBoundToAnInvokerServesOnlyItAndClosesWithIt() {
+        List<String> log = new CopyOnWriteArrayList<>();
+        final class Counting implements Filter, AutoCloseable {
+            private final String name;
+
+            Counting(String name) {
+                this.name = name;
+            }
+
+            @Override
+            public CompletableFuture<Result> invoke(Invoker<?> next, Invocation invocation) {
+                log.add("call " + name);
+                return next.invoke(invocation);
+            }
+
+            @Override
+            public void close() {
+                log.add("close " + name);
+            }
+        }
+        Filter binding = new Filter() {
+            @Override
+            public CompletableFuture<Result> invoke(Invoker<?> next, Invocation invocation) {
+                throw new AssertionError("the unbound filter never runs");
+            }
+
+            @Override
+            public Filter bind(Invoker<?> invoker) {
+                log.add("bind " + invoker.url().parameter("n"));
+                return new Counting(invoker.url().parameter("n"));
+            }
+        };
+        FilterChain chain = FilterChain.of(binding, recording(log, "shared", 1));
+        Invoker<Greeter> first = chain.wrap(Invokers.of(Greeter.class, new GreeterImpl(),
+                url.toBuilder().parameter("n", "1").build()));
+        Invoker<Greeter> second = chain.wrap(Invokers.of(Greeter.class, new GreeterImpl(),
+                url.toBuilder().parameter("n", "2").build()));
+        assertThat(Proxies.create(first).greet("a")).isEqualTo("Hello, a");
+        assertThat(Proxies.create(second).greet("b")).isEqualTo("Hello, b");
+
+        first.close();
+        first.close(); // once
+        assertThat(log).containsExactly("bind 1", "bind 2", "call 1", "shared", "call 2", "shared", "close 1");
+        second.close();
+        assertThat(log).endsWith("close 2");
+        assertThat(first.isDestroyed()).isTrue();
+    }
+
+    @Test
     void aFilterMayAnswerTheCallItself() {
         Filter deny = (next, invocation) -> CompletableFuture.failedFuture(
                 new RpcException(RpcStatus.FORBIDDEN, "caller: anonymous (expected: a signed-in caller)"));

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An ordered list of {@link Filter}s, applied to invokers. Filters run lowest
@@ -70,10 +71,64 @@ public final class FilterChain {
             return invoker;
         }
         Invoker<T> next = invoker;
+        List<AutoCloseable> bound = new ArrayList<>();
         for (int i = filters.size() - 1; i >= 0; i--) {
-            next = new FilterNode<>(filters.get(i), next, invoker);
+            Filter filter = filters.get(i).bind(invoker);
+            if (filter == null) {
+                bound.forEach(FilterChain::closeQuietly);
+                throw new IllegalStateException("filter " + filters.get(i).getClass().getName()
+                        + " bound null to " + invoker.url() + " (expected: a filter)");
+            }
+            if (filter instanceof AutoCloseable closeable && filter != filters.get(i)) {
+                bound.add(closeable);
+            }
+            next = new FilterNode<>(filter, next, invoker);
         }
-        return next;
+        return bound.isEmpty() ? next : new Bound<>(next, invoker, List.copyOf(bound));
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(FilterChain.class).warn("closing filter {} failed", closeable, e);
+        }
+    }
+
+    /**
+     * The head of a chain whose filters were made for its invoker: they are closed once the
+     * invoker has closed.
+     */
+    private static final class Bound<T> extends ForwardingInvoker<T> {
+        private final Invoker<T> head;
+        private final List<AutoCloseable> filters;
+        private @Nullable CompletableFuture<Void> closing;
+
+        Bound(Invoker<T> head, Invoker<T> last, List<AutoCloseable> filters) {
+            super(last);
+            this.head = head;
+            this.filters = filters;
+        }
+
+        @Override
+        public CompletableFuture<Result> invoke(Invocation invocation) {
+            return head.invoke(invocation);
+        }
+
+        @Override
+        public synchronized CompletableFuture<Void> closeAsync() {
+            CompletableFuture<Void> c = closing;
+            if (c == null) {
+                c = delegate().closeAsync().whenComplete((ignored, failure) -> filters.forEach(FilterChain::closeQuietly));
+                closing = c;
+            }
+            return c;
+        }
+
+        @Override
+        public String toString() {
+            return head.toString();
+        }
     }
 
     /** One filter and what follows it. Lifecycle calls go to the innermost invoker. */
