@@ -181,6 +181,14 @@ public final class LifecycleTracker {
         return new LifecycleReport(level, snapshot, leakList);
     }
 
+    /**
+     * One kind's counts now, without checking the watched resources first (their collections and
+     * leaks are counted as the tracker finds them): cheap enough for a metrics scrape.
+     */
+    public LifecycleReport.Counts counts(ResourceKind kind) {
+        return counters.get(kind).snapshot();
+    }
+
     /** The number of destroyed resources watched and neither collected nor reported yet. */
     public long pendingWatches() {
         long pending = 0;

@@ -1,0 +1,168 @@
+package io.tern.metrics;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.tern.Filter;
+import io.tern.core.lifecycle.LifecycleReport;
+import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.core.lifecycle.ResourceKind;
+import io.tern.transport.DubboProtocolStats;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
+
+/**
+ * Tern's meters in a Micrometer {@link MeterRegistry}.
+ *
+ * <ul>
+ *   <li>Calls, under Apache Dubbo's names and tags ({@code application.name}, {@code interface},
+ *       {@code method}, {@code group}, {@code version}), so dashboards made for Dubbo work as
+ *       they are: {@code dubbo.provider.requests.total}, {@code .requests.succeed.total},
+ *       {@code .requests.business.failed.total}, {@code .requests.timeout.total}, {@code
+ *       .requests.limit.total}, {@code .requests.failed.total}, {@code .requests.failed.network.total},
+ *       {@code .requests.failed.codec.total}, {@code .requests.failed.service.unavailable.total},
+ *       {@code .requests.unknown.failed.total}, the gauge {@code .requests.processing.total},
+ *       Dubbo's latency gauges {@code .rt.milliseconds.{last,min,max,sum,avg,p50,p90,p95,p99}},
+ *       and a latency timer {@code .rt} with a percentile histogram; the same under
+ *       {@code dubbo.consumer.}. Install {@link #providerFilter()} and {@link #consumerFilter()}
+ *       on a protocol.</li>
+ *   <li>The lifecycle tracker's counts per kind ({@link #bindLifecycle}).</li>
+ *   <li>Under Prometheus, gauges lose a {@code .total} suffix (it is reserved for counters):
+ *       Dubbo's {@code requests.processing.total} appears as
+ *       {@code dubbo_provider_requests_processing}.</li>
+ *   <li>A dubbo protocol's connections, pending calls, exports and references
+ *       ({@link #bindProtocol}).</li>
+ * </ul>
+ *
+ * <p>A method's meters exist while an invoker of it does: the last one closed removes them.
+ * Closing this removes every meter it registered.
+ */
+public final class TernMetrics implements AutoCloseable {
+
+    private final MeterRegistry registry;
+    private final MeterSet provider;
+    private final MeterSet consumer;
+    private final Filter providerFilter;
+    private final Filter consumerFilter;
+    private final List<Meter> bound = new ArrayList<>();
+    private boolean closed;
+
+    private TernMetrics(MeterRegistry registry, String application) {
+        this.registry = registry;
+        this.provider = new MeterSet(registry, "provider");
+        this.consumer = new MeterSet(registry, "consumer");
+        this.providerFilter = new MetricsFilter(provider, application);
+        this.consumerFilter = new MetricsFilter(consumer, application);
+    }
+
+    /**
+     * Meters for the application named {@code application} (the {@code application.name} tag;
+     * empty for none).
+     */
+    public static TernMetrics create(MeterRegistry registry, String application) {
+        return new TernMetrics(requireNonNull(registry, "registry"), requireNonNull(application, "application"));
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The filter that meters a provider's calls: install it among a protocol's provider filters. */
+    public Filter providerFilter() {
+        return providerFilter;
+    }
+
+    /** The filter that meters a consumer's calls: install it among a protocol's consumer filters. */
+    public Filter consumerFilter() {
+        return consumerFilter;
+    }
+
+    /**
+     * Registers the tracker's counts: {@code tern.lifecycle.events}, a counter tagged with the
+     * {@code kind} of resource and the {@code event} ({@code created}, {@code destroyed},
+     * {@code collected}, {@code leaked}), and {@code tern.lifecycle.live}, a gauge per
+     * {@code kind}. (One counter with an {@code event} tag, not one per event: Prometheus reserves
+     * the {@code _created} suffix, and would drop it from {@code tern_lifecycle_created_total}.)
+     */
+    public synchronized TernMetrics bindLifecycle(LifecycleTracker tracker) {
+        requireNonNull(tracker, "tracker");
+        checkOpen();
+        for (ResourceKind kind : ResourceKind.values()) {
+            Tags tags = Tags.of("kind", kind.label());
+            lifecycleCounter(tracker, kind, tags.and("event", "created"), LifecycleReport.Counts::created);
+            lifecycleCounter(tracker, kind, tags.and("event", "destroyed"), LifecycleReport.Counts::destroyed);
+            lifecycleCounter(tracker, kind, tags.and("event", "collected"), LifecycleReport.Counts::collected);
+            lifecycleCounter(tracker, kind, tags.and("event", "leaked"), LifecycleReport.Counts::leaked);
+            bound.add(Gauge.builder("tern.lifecycle.live", tracker, t -> t.counts(kind).live())
+                    .description("Resources made and not closed").tags(tags).register(registry));
+        }
+        return this;
+    }
+
+    private void lifecycleCounter(LifecycleTracker tracker, ResourceKind kind, Tags tags,
+            ToLongFunction<LifecycleReport.Counts> count) {
+        bound.add(FunctionCounter.builder("tern.lifecycle.events", tracker, t -> count.applyAsLong(t.counts(kind)))
+                .description("Resources made, closed, garbage-collected after closing, and found leaked (closed,"
+                        + " still reachable after the tracker's GC cycles)")
+                .tags(tags).register(registry));
+    }
+
+    /**
+     * Registers a dubbo protocol's gauges, tagged {@code protocol=name}: {@code tern.connections}
+     * (by {@code side}: open on its servers, or made by its clients so far as
+     * {@code tern.connections.opened}), {@code tern.calls.pending}, {@code tern.services.exported},
+     * {@code tern.references}, {@code tern.servers} and {@code tern.clients}.
+     */
+    public synchronized TernMetrics bindProtocol(String name, DubboProtocolStats stats) {
+        requireNonNull(name, "name");
+        requireNonNull(stats, "stats");
+        checkOpen();
+        Tags tags = Tags.of("protocol", name);
+        gauge("tern.connections", "Connections open on this protocol's servers", stats, tags.and("side", "provider"),
+                DubboProtocolStats::acceptedConnections);
+        bound.add(FunctionCounter.builder("tern.connections.opened", stats, DubboProtocolStats::connectionsOpened)
+                .description("Connections this protocol's clients have made, reconnections included")
+                .tags(tags.and("side", "consumer")).register(registry));
+        gauge("tern.calls.pending", "Two-way calls waiting for an answer", stats, tags, DubboProtocolStats::pendingCalls);
+        gauge("tern.services.exported", "Services exported", stats, tags, DubboProtocolStats::exportedCount);
+        gauge("tern.references", "Invokers referred and not closed", stats, tags, DubboProtocolStats::referredCount);
+        gauge("tern.servers", "Ports open", stats, tags, DubboProtocolStats::serverCount);
+        gauge("tern.clients", "Provider addresses with a shared client", stats, tags, DubboProtocolStats::clientCount);
+        return this;
+    }
+
+    private void gauge(String name, String description, DubboProtocolStats stats, Tags tags,
+            ToDoubleFunction<DubboProtocolStats> value) {
+        bound.add(Gauge.builder(name, stats, value).description(description).tags(tags).register(registry));
+    }
+
+    /** Methods with meters now, provider and consumer side; for tests of the meter lifecycle. */
+    public int meteredMethods() {
+        return provider.size() + consumer.size();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("metrics are closed (expected: open metrics)");
+        }
+    }
+
+    /** Removes every meter registered through this. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        provider.close();
+        consumer.close();
+        bound.forEach(registry::remove);
+        bound.clear();
+    }
+}
