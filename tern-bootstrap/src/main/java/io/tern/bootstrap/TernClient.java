@@ -8,6 +8,9 @@ import io.tern.ServiceUrl;
 import io.tern.ServiceUrlBuilder;
 import io.tern.cluster.Clusters;
 import io.tern.cluster.DynamicDirectory;
+import io.tern.metrics.TernMetrics;
+import io.tern.ops.OpsServer;
+import io.tern.ops.OpsTarget;
 import io.tern.registry.Registry;
 import io.tern.registry.internal.RegistryUrls;
 import io.tern.transport.DubboProtocol;
@@ -50,11 +53,105 @@ public final class TernClient implements AsyncCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
-    TernClient(TernClientBuilder config, DubboProtocol protocol, @Nullable Registry registry, boolean ownsRegistry) {
+    private final @Nullable TernMetrics metrics;
+
+    TernClient(TernClientBuilder config, DubboProtocol protocol, @Nullable Registry registry, boolean ownsRegistry,
+            @Nullable TernMetrics metrics) {
         this.config = config;
         this.protocol = protocol;
         this.registry = registry;
         this.ownsRegistry = ownsRegistry;
+        this.metrics = metrics;
+    }
+
+    /** The client's meters, or {@code null} when it was built without a meter registry. */
+    public @Nullable TernMetrics metrics() {
+        return metrics;
+    }
+
+    private volatile @Nullable OpsServer ops;
+
+    /** Starts the operations endpoint on 127.0.0.1:{@code port}; closed with the client. */
+    void startOps(int port, io.micrometer.prometheusmetrics.@Nullable PrometheusMeterRegistry prometheus) {
+        ops = OpsServer.start(new Ops(prometheus), port);
+    }
+
+    /** The operations endpoint, or {@code null} when the client was built without one. */
+    public @Nullable OpsServer ops() {
+        return ops;
+    }
+
+    /** What the operations endpoint sees of this client: its references and their providers. */
+    private final class Ops implements OpsTarget {
+        private final io.micrometer.prometheusmetrics.@Nullable PrometheusMeterRegistry prometheus;
+
+        Ops(io.micrometer.prometheusmetrics.@Nullable PrometheusMeterRegistry prometheus) {
+            this.prometheus = prometheus;
+        }
+
+        @Override
+        public List<Service> services() {
+            return List.of();
+        }
+
+        @Override
+        public List<ReferenceState> references() {
+            List<Shared<?>> shares;
+            lock.lock();
+            try {
+                shares = new ArrayList<>(shared.values());
+            } finally {
+                lock.unlock();
+            }
+            List<ReferenceState> states = new ArrayList<>();
+            for (Shared<?> share : shares) {
+                List<String> providers = new ArrayList<>();
+                boolean discovered = false;
+                for (AsyncCloseable made : share.made) {
+                    if (made instanceof DirectoryView view) {
+                        discovered = true;
+                        view.directory().providers().forEach(p -> providers.add(p.url().address()
+                                + (p.isAvailable() ? "" : " (unavailable)")));
+                    }
+                }
+                if (!discovered) {
+                    providers.add(share.invoker.url().address());
+                }
+                states.add(new ReferenceState(share.invoker.url().serviceKey().toString(), share.invoker.isAvailable(),
+                        providers));
+            }
+            return states;
+        }
+
+        @Override
+        public int online(String pattern) {
+            return 0; // a client exports nothing
+        }
+
+        @Override
+        public int offline(String pattern) {
+            return 0;
+        }
+
+        @Override
+        public boolean ready() {
+            return !closed.get();
+        }
+
+        @Override
+        public boolean started() {
+            return true;
+        }
+
+        @Override
+        public io.tern.core.lifecycle.LifecycleReport lifecycle() {
+            return config.tracker.report();
+        }
+
+        @Override
+        public @Nullable String prometheus() {
+            return prometheus == null ? null : prometheus.scrape();
+        }
     }
 
     public <T> Reference<T> reference(Class<T> type) {
@@ -136,6 +233,7 @@ public final class TernClient implements AsyncCloseable {
                 config.tracker);
         Invoker<T> cluster = Clusters.join(directory, options.routers, config.tracker);
         made.add(cluster);
+        made.add(new DirectoryView(directory));
         Registry.Subscription subscription = r.subscribe(consumer, directory::notify);
         made.add(() -> {
             subscription.close();
@@ -227,6 +325,10 @@ public final class TernClient implements AsyncCloseable {
         if (!closed.compareAndSet(false, true)) {
             return closeFuture;
         }
+        OpsServer endpoint = ops;
+        if (endpoint != null) {
+            endpoint.close();
+        }
         List<DefaultReference<?>> references;
         lock.lock();
         try {
@@ -242,8 +344,21 @@ public final class TernClient implements AsyncCloseable {
         chain.thenCompose(ignored -> protocol.closeAsync())
                 .thenCompose(ignored -> ownsRegistry && registry != null ? registry.closeAsync()
                         : CompletableFuture.completedFuture(null))
-                .whenComplete((a, b) -> closeFuture.complete(null));
+                .whenComplete((a, b) -> {
+                    if (metrics != null) {
+                        metrics.close();
+                    }
+                    closeFuture.complete(null);
+                });
         return closeFuture;
+    }
+
+    /** The directory behind a discovered reference, for the operations endpoint; its cluster closes it. */
+    private record DirectoryView(io.tern.cluster.Directory<?> directory) implements AsyncCloseable {
+        @Override
+        public CompletableFuture<Void> closeAsync() {
+            return CompletableFuture.completedFuture(null);
+        }
     }
 
     /** One invoker and what was made for it, shared by identical references; guarded by the client's lock. */

@@ -2,12 +2,16 @@ package io.tern.bootstrap;
 
 import static java.util.Objects.requireNonNull;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tern.ServiceUrl;
 import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.metrics.TernMetrics;
 import io.tern.registry.Registries;
 import io.tern.registry.Registry;
 import io.tern.transport.ClientOptions;
 import io.tern.transport.DubboProtocol;
+import io.tern.transport.DubboProtocolBuilder;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** Declares a consumer application; {@link #build()} makes the client references come from. */
@@ -19,6 +23,8 @@ public final class TernClientBuilder {
     @Nullable Registry registry;
     ClientOptions clientOptions = ClientOptions.DEFAULT;
     LifecycleTracker tracker = LifecycleTracker.global();
+    @Nullable MeterRegistry meterRegistry;
+    int opsPort = -1;
 
     TernClientBuilder() {
     }
@@ -59,9 +65,65 @@ public final class TernClientBuilder {
         return this;
     }
 
+    /**
+     * Meters the client's calls (Dubbo's {@code dubbo.consumer.*} names, tagged with the
+     * application), the lifecycle tracker and the protocol into {@code registry}; removed again
+     * when the client closes. Off unless set.
+     */
+    public TernClientBuilder metrics(MeterRegistry registry) {
+        this.meterRegistry = requireNonNull(registry, "registry");
+        return this;
+    }
+
+    /**
+     * Starts the operations endpoint on 127.0.0.1:{@code port}, 0 for any free port; see
+     * {@link TernClient#ops()} and {@link TernServerBuilder#ops}. Off unless set.
+     */
+    public TernClientBuilder ops(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("ops port: " + port + " (expected: 0-65535)");
+        }
+        this.opsPort = port;
+        return this;
+    }
+
     public TernClient build() {
-        Registry owned = registryUrl != null ? Registries.connect(registryUrl, tracker) : null;
-        DubboProtocol protocol = DubboProtocol.builder().clientOptions(clientOptions).tracker(tracker).build();
-        return new TernClient(this, protocol, registry != null ? registry : owned, owned != null);
+        MeterRegistry meters = meterRegistry;
+        if (meters == null && opsPort >= 0) {
+            meters = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                    io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        }
+        TernMetrics metrics = meters == null ? null : TernMetrics.create(meters, application);
+        Registry owned = null;
+        DubboProtocol protocol;
+        try {
+            owned = registryUrl != null ? Registries.connect(registryUrl, tracker) : null;
+            DubboProtocolBuilder builder = DubboProtocol.builder().clientOptions(clientOptions).tracker(tracker);
+            if (metrics != null) {
+                builder.consumerFilters(List.of(metrics.consumerFilter()));
+            }
+            protocol = builder.build();
+        } catch (RuntimeException e) {
+            if (metrics != null) {
+                metrics.close();
+            }
+            if (owned != null) {
+                owned.close();
+            }
+            throw e;
+        }
+        if (metrics != null) {
+            metrics.bindLifecycle(tracker).bindProtocol("consumer", protocol.stats());
+        }
+        TernClient client = new TernClient(this, protocol, registry != null ? registry : owned, owned != null, metrics);
+        if (opsPort >= 0) {
+            try {
+                client.startOps(opsPort, TernServerBuilder.prometheus(meters));
+            } catch (RuntimeException e) {
+                client.close();
+                throw e;
+            }
+        }
+        return client;
     }
 }

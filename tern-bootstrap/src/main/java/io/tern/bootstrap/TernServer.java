@@ -5,6 +5,10 @@ import io.tern.Exporter;
 import io.tern.ServiceUrl;
 import io.tern.ServiceUrlBuilder;
 import io.tern.core.Invokers;
+import io.tern.metrics.TernMetrics;
+import io.tern.ops.OpsPatterns;
+import io.tern.ops.OpsServer;
+import io.tern.ops.OpsTarget;
 import io.tern.registry.Registry;
 import io.tern.registry.internal.RegistryUrls;
 import io.tern.transport.DubboProtocol;
@@ -40,14 +44,29 @@ public final class TernServer implements AsyncCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
-    TernServer(DubboProtocol protocol, @Nullable Registry registry, boolean ownsRegistry, Duration unregisterDelay) {
+    private final @Nullable TernMetrics metrics;
+    private volatile boolean started;
+    private volatile io.tern.core.lifecycle.LifecycleTracker tracker = io.tern.core.lifecycle.LifecycleTracker.global();
+    /** Services taken offline by an operator; guarded by {@link #exported}. */
+    private final java.util.Set<Exporter<?>> offline = new java.util.HashSet<>();
+    private volatile @Nullable OpsServer ops;
+
+    TernServer(DubboProtocol protocol, @Nullable Registry registry, boolean ownsRegistry, Duration unregisterDelay,
+            @Nullable TernMetrics metrics) {
         this.protocol = protocol;
         this.registry = registry;
         this.ownsRegistry = ownsRegistry;
         this.unregisterDelay = unregisterDelay;
+        this.metrics = metrics;
+    }
+
+    /** The server's meters, or {@code null} when it was built without a meter registry. */
+    public @Nullable TernMetrics metrics() {
+        return metrics;
     }
 
     void start(TernServerBuilder b) {
+        tracker = b.tracker;
         int port = b.port;
         for (TernServerBuilder.ServiceSpec<?> spec : b.services) {
             Exporter<?> exporter = export(spec, b, port, protocol);
@@ -59,7 +78,101 @@ public final class TernServer implements AsyncCloseable {
                 registered = RegistryUrls.provider(advertised, spec.type(), b.application);
                 registry.register(registered);
             }
-            exported.add(new Exported(exporter, registered));
+            synchronized (exported) {
+                exported.add(new Exported(exporter, registered));
+            }
+        }
+        started = true;
+    }
+
+    /** Starts the operations endpoint on 127.0.0.1:{@code port}; closed with the server. */
+    void startOps(int port, io.micrometer.prometheusmetrics.@Nullable PrometheusMeterRegistry prometheus) {
+        ops = OpsServer.start(new Ops(prometheus), port);
+    }
+
+    /** The operations endpoint, or {@code null} when the server was built without one. */
+    public @Nullable OpsServer ops() {
+        return ops;
+    }
+
+    /** What the operations endpoint sees of this server and does to it. */
+    private final class Ops implements OpsTarget {
+        private final io.micrometer.prometheusmetrics.@Nullable PrometheusMeterRegistry prometheus;
+
+        Ops(io.micrometer.prometheusmetrics.@Nullable PrometheusMeterRegistry prometheus) {
+            this.prometheus = prometheus;
+        }
+
+        @Override
+        public List<Service> services() {
+            synchronized (exported) {
+                return exported.stream().map(e -> new Service(e.exporter().url().serviceKey().toString(),
+                        e.exporter().url().address(), !offline.contains(e.exporter()))).toList();
+            }
+        }
+
+        @Override
+        public List<ReferenceState> references() {
+            return List.of();
+        }
+
+        @Override
+        public int online(String pattern) {
+            return change(pattern, true);
+        }
+
+        @Override
+        public int offline(String pattern) {
+            return change(pattern, false);
+        }
+
+        private int change(String pattern, boolean online) {
+            int matched = 0;
+            synchronized (exported) {
+                for (Exported e : exported) {
+                    if (!OpsPatterns.matches(pattern, e.exporter().url().serviceKey())) {
+                        continue;
+                    }
+                    matched++;
+                    boolean wasOffline = offline.contains(e.exporter());
+                    if (online && wasOffline) {
+                        if (registry != null && e.registered() != null) {
+                            registry.register(e.registered());
+                        }
+                        offline.remove(e.exporter());
+                        log.info("ops: {} is online", e.exporter().url().serviceKey());
+                    } else if (!online && !wasOffline) {
+                        if (registry != null && e.registered() != null) {
+                            registry.unregister(e.registered());
+                        }
+                        offline.add(e.exporter());
+                        log.info("ops: {} is offline (still exported)", e.exporter().url().serviceKey());
+                    }
+                }
+            }
+            return matched;
+        }
+
+        @Override
+        public boolean ready() {
+            synchronized (exported) {
+                return started && !closed.get() && !exported.isEmpty() && offline.isEmpty();
+            }
+        }
+
+        @Override
+        public boolean started() {
+            return started;
+        }
+
+        @Override
+        public io.tern.core.lifecycle.LifecycleReport lifecycle() {
+            return tracker.report();
+        }
+
+        @Override
+        public @Nullable String prometheus() {
+            return prometheus == null ? null : prometheus.scrape();
         }
     }
 
@@ -96,12 +209,21 @@ public final class TernServer implements AsyncCloseable {
         if (!closed.compareAndSet(false, true)) {
             return closeFuture;
         }
-        List<Exported> reversed = new ArrayList<>(exported);
+        OpsServer endpoint = ops;
+        if (endpoint != null) {
+            endpoint.close();
+        }
+        List<Exported> reversed;
+        java.util.Set<Exporter<?>> wasOffline;
+        synchronized (exported) {
+            reversed = new ArrayList<>(exported);
+            wasOffline = java.util.Set.copyOf(offline);
+        }
         java.util.Collections.reverse(reversed);
         boolean unregistered = false;
         if (registry != null) {
             for (Exported e : reversed) {
-                if (e.registered() != null) {
+                if (e.registered() != null && !wasOffline.contains(e.exporter())) {
                     unregistered = true;
                     try {
                         registry.unregister(e.registered());
@@ -120,7 +242,12 @@ public final class TernServer implements AsyncCloseable {
                 .thenCompose(ignored -> protocol.closeAsync())
                 .thenCompose(ignored -> ownsRegistry && registry != null ? registry.closeAsync()
                         : CompletableFuture.completedFuture(null))
-                .whenComplete((a, b) -> closeFuture.complete(null));
+                .whenComplete((a, b) -> {
+                    if (metrics != null) {
+                        metrics.close();
+                    }
+                    closeFuture.complete(null);
+                });
         return closeFuture;
     }
 }

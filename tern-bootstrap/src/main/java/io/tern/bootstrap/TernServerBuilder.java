@@ -2,11 +2,17 @@ package io.tern.bootstrap;
 
 import static java.util.Objects.requireNonNull;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tern.ServiceUrl;
 import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.metrics.TernMetrics;
 import io.tern.registry.Registries;
 import io.tern.registry.Registry;
 import io.tern.transport.DubboProtocol;
+import io.tern.transport.DubboProtocolBuilder;
 import io.tern.transport.ServerOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +35,8 @@ public final class TernServerBuilder {
     ServerOptions serverOptions = ServerOptions.DEFAULT;
     Duration unregisterDelay = Duration.ofSeconds(1);
     LifecycleTracker tracker = LifecycleTracker.global();
+    @Nullable MeterRegistry meterRegistry;
+    int opsPort = -1;
     final List<ServiceSpec<?>> services = new ArrayList<>();
 
     TernServerBuilder() {
@@ -93,6 +101,31 @@ public final class TernServerBuilder {
         return this;
     }
 
+    /**
+     * Meters the server's calls (Dubbo's {@code dubbo.provider.*} names, tagged with the
+     * application), the lifecycle tracker and the protocol into {@code registry}; removed again
+     * when the server closes. Off unless set.
+     */
+    public TernServerBuilder metrics(MeterRegistry registry) {
+        this.meterRegistry = requireNonNull(registry, "registry");
+        return this;
+    }
+
+    /**
+     * Starts the operations endpoint (Dubbo's QoS commands over HTTP, and {@code /lifecycle}) on
+     * 127.0.0.1:{@code port}, 0 for any free port; see {@link TernServer#ops()}. Its
+     * {@code /metrics} shows the meter registry given to {@link #metrics} when that is a
+     * Prometheus one; without one, the server meters into a Prometheus registry of its own. Off
+     * unless set.
+     */
+    public TernServerBuilder ops(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("ops port: " + port + " (expected: 0-65535)");
+        }
+        this.opsPort = port;
+        return this;
+    }
+
     public TernServerBuilder serverOptions(ServerOptions options) {
         this.serverOptions = requireNonNull(options, "options");
         return this;
@@ -111,17 +144,59 @@ public final class TernServerBuilder {
         return this;
     }
 
+    /** The Prometheus registry among {@code meters}, if there is one. */
+    static @Nullable PrometheusMeterRegistry prometheus(@Nullable MeterRegistry meters) {
+        if (meters instanceof PrometheusMeterRegistry p) {
+            return p;
+        }
+        if (meters instanceof CompositeMeterRegistry composite) {
+            for (MeterRegistry r : composite.getRegistries()) {
+                if (r instanceof PrometheusMeterRegistry p) {
+                    return p;
+                }
+            }
+        }
+        return null;
+    }
+
     /**
      * Binds, exports every service, and registers each once its port is bound. On failure,
      * whatever was started is closed again.
      */
     public TernServer start() {
-        Registry owned = registryUrl != null ? Registries.connect(registryUrl, tracker) : null;
-        DubboProtocol protocol = DubboProtocol.builder().serverOptions(serverOptions).tracker(tracker).build();
+        MeterRegistry meters = meterRegistry;
+        if (meters == null && opsPort >= 0) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        }
+        TernMetrics metrics = meters == null ? null : TernMetrics.create(meters, application);
+        Registry owned = null;
+        DubboProtocol protocol;
+        try {
+            owned = registryUrl != null ? Registries.connect(registryUrl, tracker) : null;
+            DubboProtocolBuilder builder = DubboProtocol.builder().serverOptions(serverOptions).tracker(tracker);
+            if (metrics != null) {
+                builder.providerFilters(List.of(metrics.providerFilter()));
+            }
+            protocol = builder.build();
+        } catch (RuntimeException e) {
+            if (metrics != null) {
+                metrics.close();
+            }
+            if (owned != null) {
+                owned.close();
+            }
+            throw e;
+        }
+        if (metrics != null) {
+            metrics.bindLifecycle(tracker).bindProtocol("provider", protocol.stats());
+        }
         TernServer server = new TernServer(protocol, registry != null ? registry : owned, owned != null,
-                unregisterDelay);
+                unregisterDelay, metrics);
         try {
             server.start(this);
+            if (opsPort >= 0) {
+                server.startOps(opsPort, prometheus(meters));
+            }
             return server;
         } catch (RuntimeException e) {
             server.close();

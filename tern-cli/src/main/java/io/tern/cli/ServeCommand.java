@@ -35,6 +35,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--application", defaultValue = "tern-serve", description = "the application name (default ${DEFAULT-VALUE})")
     String application;
 
+    @Option(names = "--ops-port", paramLabel = "PORT",
+            description = "serve the operations endpoint (ls, online, offline, live, ready, startup, metrics, lifecycle)"
+                    + " on 127.0.0.1:PORT; 0 for any free one; off unless given")
+    Integer opsPort;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -48,6 +53,12 @@ final class ServeCommand implements Callable<Integer> {
         if (registry != null) {
             builder.registry(registry);
         }
+        if (opsPort != null) {
+            if (opsPort < 0 || opsPort > 65_535) {
+                throw new UsageException("--ops-port " + opsPort + " (expected: 0-65535)");
+            }
+            builder.ops(opsPort);
+        }
         TernServer server = builder.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -57,6 +68,9 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         PrintWriter out = spec.commandLine().getOut();
         out.println("listening on dubbo://" + host + ":" + server.port());
+        if (server.ops() != null) {
+            out.println("operations on " + server.ops().uri());
+        }
         out.flush();
         try {
             stopped.await();

@@ -228,6 +228,58 @@ class TernCliTest {
     }
 
     @Test
+    void serveWithAnOpsPortReportsMetricsAndGoesOfflineAndBack() throws Exception {
+        try (TestingServer zookeeper = new TestingServer(true)) {
+            String registry = "zookeeper://" + zookeeper.getConnectString();
+            SyncOutput out = new SyncOutput();
+            AtomicInteger exit = new AtomicInteger(-1);
+            Thread serving = new Thread(() -> exit.set(TernCli.run(new String[] {"serve", "--port", "0", "--ops-port",
+                "0", "--registry", registry + "?file-cache=false", "--application", "ops-test"}, out.stream(),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))));
+            serving.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> out.text().contains("operations on"));
+            Matcher lines = Pattern.compile("^listening on dubbo://127\\.0\\.0\\.1:(\\d+)\noperations on "
+                    + "(http://127\\.0\\.0\\.1:\\d+)\n$").matcher(out.text());
+            assertThat(lines.matches()).as(out.text()).isTrue();
+            String url = "dubbo://127.0.0.1:" + lines.group(1) + "/" + UserService.class.getName();
+            String ops = lines.group(2);
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
+                try {
+                    return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ops + path)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            Pattern echoes = Pattern.compile("^dubbo_provider_requests_total\\{application_name=\"ops-test\",group=\"\","
+                    + "interface=\"io\\.tern\\.example\\.UserService\",method=\"echo\",version=\"\"\\} (\\S+)$",
+                    Pattern.MULTILINE);
+            for (int i = 1; i <= 3; i++) {
+                assertThat(CliRun.of("call", url, "echo", "\"n\"").exit()).isZero();
+                Matcher calls = echoes.matcher(get.apply("/metrics").body());
+                assertThat(calls.find()).isTrue();
+                assertThat(Double.parseDouble(calls.group(1))).isEqualTo(i); // rising with the calls
+            }
+            assertThat(get.apply("/metrics").body()).contains("tern_lifecycle_live{kind=\"exporter\"} ");
+            assertThat(get.apply("/ready").body()).isEqualTo("true\n");
+
+            assertThat(get.apply("/offline?service=*UserService").statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !CliRun.of("ls", registry).out().contains("providers: 1"));
+            assertThat(get.apply("/ready").statusCode()).isEqualTo(503);
+            assertThat(CliRun.of("call", url, "echo", "\"still served\"").exit()).isZero(); // offline, not stopped
+
+            assertThat(get.apply("/online?service=*UserService").statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> CliRun.of("ls", registry).out().contains("providers: 1"));
+            assertThat(get.apply("/ready").body()).isEqualTo("true\n");
+
+            serving.interrupt();
+            serving.join(30_000);
+            assertThat(exit.get()).isZero();
+        }
+    }
+
+    @Test
     void serveShutsDownGracefullyOnCtrlC() throws Exception {
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), TernCli.class.getName(), "serve", "--port", "0")

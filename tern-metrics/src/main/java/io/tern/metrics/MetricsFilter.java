@@ -1,6 +1,7 @@
 package io.tern.metrics;
 
 import io.tern.Filter;
+import io.tern.GenericService;
 import io.tern.Invocation;
 import io.tern.Invoker;
 import io.tern.MethodDescriptor;
@@ -54,6 +55,8 @@ final class MetricsFilter implements Filter {
         private final MeterSet.Key[] keys;
         /** Methods outside the interface (generic calls, {@code $echo}), met as they come. */
         private final ConcurrentHashMap<String, RequestMeters> others = new ConcurrentHashMap<>();
+        /** Generic calls' targets that are methods of the interface: their meters, held by {@link #byIndex}. */
+        private final ConcurrentHashMap<String, RequestMeters> generic = new ConcurrentHashMap<>();
         private boolean closed;
 
         Bound(Invoker<?> invoker) {
@@ -78,11 +81,37 @@ final class MetricsFilter implements Filter {
             if (md != null && own != null && md.index() < byIndex.length && own.methods().get(md.index()) == md) {
                 return byIndex[md.index()];
             }
-            RequestMeters m = others.get(invocation.methodName());
-            return m != null ? m : other(invocation.methodName());
+            String name = methodName(invocation);
+            RequestMeters m = others.get(name);
+            if (m == null) {
+                m = generic.get(name);
+            }
+            return m != null ? m : other(name);
+        }
+
+        /** The method a call is for: a generic call's is its first argument, as Dubbo counts it. */
+        private String methodName(Invocation invocation) {
+            String name = invocation.methodName();
+            if (GenericService.INVOKE.equals(name) || GenericService.INVOKE_ASYNC.equals(name)) {
+                Object[] arguments = invocation.arguments();
+                if (arguments.length > 0 && arguments[0] instanceof String target && !target.isEmpty()) {
+                    return target;
+                }
+            }
+            return name;
         }
 
         private synchronized RequestMeters other(String method) {
+            ServiceDescriptor own = descriptor;
+            if (own != null) {
+                for (MethodDescriptor md : own.methods()) {
+                    if (md.name().equals(method)) {
+                        RequestMeters known = byIndex[md.index()]; // a generic call of a method of the interface
+                        generic.put(method, known);
+                        return known;
+                    }
+                }
+            }
             return others.computeIfAbsent(method, name -> {
                 RequestMeters m = set.acquire(key(name));
                 if (closed) {

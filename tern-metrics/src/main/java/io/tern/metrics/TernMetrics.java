@@ -2,9 +2,6 @@ package io.tern.metrics;
 
 import static java.util.Objects.requireNonNull;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.tern.Filter;
@@ -50,7 +47,7 @@ public final class TernMetrics implements AutoCloseable {
     private final MeterSet consumer;
     private final Filter providerFilter;
     private final Filter consumerFilter;
-    private final List<Meter> bound = new ArrayList<>();
+    private final List<SharedMeters.Handle> bound = new ArrayList<>();
     private boolean closed;
 
     private TernMetrics(MeterRegistry registry, String application) {
@@ -99,36 +96,36 @@ public final class TernMetrics implements AutoCloseable {
             lifecycleCounter(tracker, kind, tags.and("event", "destroyed"), LifecycleReport.Counts::destroyed);
             lifecycleCounter(tracker, kind, tags.and("event", "collected"), LifecycleReport.Counts::collected);
             lifecycleCounter(tracker, kind, tags.and("event", "leaked"), LifecycleReport.Counts::leaked);
-            bound.add(Gauge.builder("tern.lifecycle.live", tracker, t -> t.counts(kind).live())
-                    .description("Resources made and not closed").tags(tags).register(registry));
+            bound.add(SharedMeters.gauge(registry, "tern.lifecycle.live", "Resources made and not closed", tags,
+                    tracker, t -> t.counts(kind).live()));
         }
         return this;
     }
 
     private void lifecycleCounter(LifecycleTracker tracker, ResourceKind kind, Tags tags,
             ToLongFunction<LifecycleReport.Counts> count) {
-        bound.add(FunctionCounter.builder("tern.lifecycle.events", tracker, t -> count.applyAsLong(t.counts(kind)))
-                .description("Resources made, closed, garbage-collected after closing, and found leaked (closed,"
-                        + " still reachable after the tracker's GC cycles)")
-                .tags(tags).register(registry));
+        bound.add(SharedMeters.counter(registry, "tern.lifecycle.events", "Resources made, closed, garbage-collected"
+                + " after closing, and found leaked (closed, still reachable after the tracker's GC cycles)", tags,
+                tracker, t -> count.applyAsLong(t.counts(kind))));
     }
 
     /**
-     * Registers a dubbo protocol's gauges, tagged {@code protocol=name}: {@code tern.connections}
-     * (by {@code side}: open on its servers, or made by its clients so far as
-     * {@code tern.connections.opened}), {@code tern.calls.pending}, {@code tern.services.exported},
-     * {@code tern.references}, {@code tern.servers} and {@code tern.clients}.
+     * Registers a dubbo protocol's gauges, tagged {@code protocol=dubbo} and {@code role}
+     * (say {@code provider} or {@code consumer}): {@code tern.connections} (open on its
+     * servers), {@code tern.connections.opened} (made by its clients so far, a counter),
+     * {@code tern.calls.pending}, {@code tern.services.exported}, {@code tern.references},
+     * {@code tern.servers} and {@code tern.clients}. Protocols bound under one role report their
+     * sum.
      */
-    public synchronized TernMetrics bindProtocol(String name, DubboProtocolStats stats) {
-        requireNonNull(name, "name");
+    public synchronized TernMetrics bindProtocol(String role, DubboProtocolStats stats) {
+        requireNonNull(role, "role");
         requireNonNull(stats, "stats");
         checkOpen();
-        Tags tags = Tags.of("protocol", name);
-        gauge("tern.connections", "Connections open on this protocol's servers", stats, tags.and("side", "provider"),
+        Tags tags = Tags.of("protocol", "dubbo", "role", role);
+        gauge("tern.connections", "Connections open on this protocol's servers", stats, tags,
                 DubboProtocolStats::acceptedConnections);
-        bound.add(FunctionCounter.builder("tern.connections.opened", stats, DubboProtocolStats::connectionsOpened)
-                .description("Connections this protocol's clients have made, reconnections included")
-                .tags(tags.and("side", "consumer")).register(registry));
+        bound.add(SharedMeters.counter(registry, "tern.connections.opened", "Connections this protocol's clients"
+                + " have made, reconnections included", tags, stats, DubboProtocolStats::connectionsOpened));
         gauge("tern.calls.pending", "Two-way calls waiting for an answer", stats, tags, DubboProtocolStats::pendingCalls);
         gauge("tern.services.exported", "Services exported", stats, tags, DubboProtocolStats::exportedCount);
         gauge("tern.references", "Invokers referred and not closed", stats, tags, DubboProtocolStats::referredCount);
@@ -139,7 +136,7 @@ public final class TernMetrics implements AutoCloseable {
 
     private void gauge(String name, String description, DubboProtocolStats stats, Tags tags,
             ToDoubleFunction<DubboProtocolStats> value) {
-        bound.add(Gauge.builder(name, stats, value).description(description).tags(tags).register(registry));
+        bound.add(SharedMeters.gauge(registry, name, description, tags, stats, value));
     }
 
     /** Methods with meters now, provider and consumer side; for tests of the meter lifecycle. */
@@ -162,7 +159,7 @@ public final class TernMetrics implements AutoCloseable {
         closed = true;
         provider.close();
         consumer.close();
-        bound.forEach(registry::remove);
+        bound.forEach(SharedMeters.Handle::close);
         bound.clear();
     }
 }

@@ -203,8 +203,25 @@ class TernMetricsTest {
     }
 
     @Test
+    void twoOwnersOfOneSharedMeterEachKeepItUntilTheLastLetsGo() {
+        LifecycleTracker tracker = LifecycleTracker.global();
+        providerMetrics.bindLifecycle(tracker).bindProtocol("provider", provider.stats());
+        consumerMetrics.bindLifecycle(tracker).bindProtocol("provider", consumer.stats());
+        export("1.0");
+        String live = "tern_lifecycle_live{kind=\"exporter\"} ";
+        assertThat(registry.scrape()).contains(live + tracker.counts(io.tern.core.lifecycle.ResourceKind.EXPORTER).live()
+                + ".0"); // the one tracker counts once, though bound twice
+        assertThat(registry.scrape()).contains("tern_services_exported{protocol=\"dubbo\",role=\"provider\"} 1.0");
+
+        providerMetrics.close();
+        assertThat(registry.scrape()).contains(live).contains("tern_services_exported{"); // the consumer's share
+        consumerMetrics.close();
+        assertThat(registry.scrape()).doesNotContain("tern_lifecycle_live").doesNotContain("tern_services_exported");
+    }
+
+    @Test
     void lifecycleAndProtocolMetersAreBoundAndRemovedOnClose() {
-        providerMetrics.bindLifecycle(LifecycleTracker.global()).bindProtocol("dubbo", provider.stats());
+        providerMetrics.bindLifecycle(LifecycleTracker.global()).bindProtocol("provider", provider.stats());
         Exporter<Greeter> exporter = export("1.0");
         Proxies.create(consumer.refer(Greeter.class, exporter.url())).greet("x");
         String scrape = registry.scrape();
@@ -213,8 +230,8 @@ class TernMetricsTest {
         assertThat(Double.parseDouble(created.group(1))).isPositive();
         assertThat(scrape).contains("tern_lifecycle_live{kind=\"exporter\"} 1.0")
                 .contains("tern_lifecycle_events_total{event=\"leaked\",kind=\"client\"} 0.0")
-                .contains("tern_services_exported{protocol=\"dubbo\"} 1.0")
-                .contains("tern_connections{protocol=\"dubbo\",side=\"provider\"} 1.0");
+                .contains("tern_services_exported{protocol=\"dubbo\",role=\"provider\"} 1.0")
+                .contains("tern_connections{protocol=\"dubbo\",role=\"provider\"} 1.0");
 
         providerMetrics.close();
         assertThat(registry.scrape()).doesNotContain("tern_lifecycle").doesNotContain("tern_services_exported")

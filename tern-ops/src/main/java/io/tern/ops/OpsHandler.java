@@ -1,0 +1,230 @@
+package io.tern.ops;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.tern.core.lifecycle.LifecycleReport;
+import io.tern.core.lifecycle.ResourceKind;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Answers one connection's commands; every answer is text, or JSON for {@code /lifecycle}. */
+final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final Logger log = LoggerFactory.getLogger(OpsHandler.class);
+
+    static final List<String> COMMANDS = List.of("ls", "online", "offline", "live", "ready", "startup", "metrics",
+            "lifecycle");
+    private static final String TEXT = "text/plain; charset=utf-8";
+    private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String JSON = "application/json";
+
+    private record Answer(HttpResponseStatus status, String contentType, String body) {
+        static Answer text(HttpResponseStatus status, String body) {
+            return new Answer(status, TEXT, body.endsWith("\n") ? body : body + "\n");
+        }
+    }
+
+    private final OpsTarget target;
+
+    OpsHandler(OpsTarget target) {
+        this.target = target;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        Answer answer;
+        if (!request.decoderResult().isSuccess()) {
+            answer = Answer.text(HttpResponseStatus.BAD_REQUEST, "bad request: " + request.decoderResult().cause());
+        } else {
+            try {
+                answer = answer(request);
+            } catch (RuntimeException e) {
+                log.warn("ops: {} failed", request.uri(), e);
+                answer = Answer.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "failed: " + e);
+            }
+        }
+        ByteBuf body = ctx.alloc().buffer().writeBytes(answer.body.getBytes(StandardCharsets.UTF_8));
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status, body);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response);
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private Answer answer(FullHttpRequest request) {
+        QueryStringDecoder query = new QueryStringDecoder(request.uri());
+        String path = query.path();
+        String command = path.startsWith("/") ? path.substring(1) : path;
+        boolean changes = command.equals("online") || command.equals("offline");
+        if (!request.method().equals(HttpMethod.GET) && !(changes && request.method().equals(HttpMethod.POST))) {
+            return Answer.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method: " + request.method() + " (expected: GET"
+                    + (changes ? " or POST" : "") + ")");
+        }
+        return switch (command) {
+            case "ls" -> Answer.text(HttpResponseStatus.OK, ls());
+            case "online", "offline" -> change(command, parameter(query, "service"));
+            case "live" -> probe(target.live());
+            case "ready" -> probe(target.ready());
+            case "startup" -> probe(target.started());
+            case "metrics" -> {
+                String text = target.prometheus();
+                yield text == null ? Answer.text(HttpResponseStatus.NOT_FOUND, "metrics are off (expected: a server"
+                        + " or client built with a meter registry)") : new Answer(HttpResponseStatus.OK, PROMETHEUS, text);
+            }
+            case "lifecycle" -> new Answer(HttpResponseStatus.OK, JSON, lifecycleJson(target.lifecycle()));
+            default -> Answer.text(HttpResponseStatus.NOT_FOUND, "unknown command: '" + command + "' (expected one of: "
+                    + String.join(", ", COMMANDS) + ")");
+        };
+    }
+
+    private static @Nullable String parameter(QueryStringDecoder query, String name) {
+        List<String> values = query.parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static Answer probe(boolean value) {
+        return Answer.text(value ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, Boolean.toString(value));
+    }
+
+    private Answer change(String command, @Nullable String pattern) {
+        String services = pattern == null || pattern.isBlank() ? "*" : pattern;
+        int matched = command.equals("online") ? target.online(services) : target.offline(services);
+        if (matched == 0) {
+            return Answer.text(HttpResponseStatus.NOT_FOUND, "no service matches '" + services + "' (expected one of: "
+                    + String.join(", ", target.services().stream().map(OpsTarget.Service::key).toList()) + ")");
+        }
+        return Answer.text(HttpResponseStatus.OK, "OK: " + matched + (matched == 1 ? " service " : " services ")
+                + command);
+    }
+
+    private String ls() {
+        StringBuilder out = new StringBuilder();
+        List<OpsTarget.Service> services = target.services();
+        out.append("As Provider side:\n");
+        table(out, List.of("Provider Service Name", "Address", "State"), services.stream()
+                .map(s -> List.of(s.key(), s.address(), s.online() ? "online" : "offline")).toList());
+        out.append("As Consumer side:\n");
+        table(out, List.of("Consumer Service Name", "State", "Providers"), target.references().stream()
+                .map(r -> List.of(r.key(), r.available() ? "available" : "unavailable",
+                        r.providers().isEmpty() ? "-" : String.join(" ", r.providers()))).toList());
+        return out.toString();
+    }
+
+    private static void table(StringBuilder out, List<String> head, List<List<String>> rows) {
+        int[] width = new int[head.size()];
+        for (int i = 0; i < head.size(); i++) {
+            width[i] = head.get(i).length();
+            for (List<String> row : rows) {
+                width[i] = Math.max(width[i], row.get(i).length());
+            }
+        }
+        line(out, head, width);
+        for (List<String> row : rows) {
+            line(out, row, width);
+        }
+    }
+
+    private static void line(StringBuilder out, List<String> cells, int[] width) {
+        for (int i = 0; i < cells.size(); i++) {
+            out.append(i == 0 ? "" : "  ").append(cells.get(i));
+            if (i < cells.size() - 1) {
+                out.append(" ".repeat(width[i] - cells.get(i).length()));
+            }
+        }
+        out.append('\n');
+    }
+
+    /** The tracker's report: the level, each kind's counts, and each leak. */
+    static String lifecycleJson(LifecycleReport report) {
+        StringBuilder out = new StringBuilder("{\"level\":");
+        string(out, report.level().name().toLowerCase(java.util.Locale.ROOT));
+        out.append(",\"kinds\":{");
+        boolean first = true;
+        for (ResourceKind kind : ResourceKind.values()) {
+            LifecycleReport.Counts c = report.counts(kind);
+            out.append(first ? "" : ",");
+            first = false;
+            string(out, kind.label());
+            out.append(":{\"created\":").append(c.created()).append(",\"destroyed\":").append(c.destroyed())
+                    .append(",\"live\":").append(c.live()).append(",\"collected\":").append(c.collected())
+                    .append(",\"leaked\":").append(c.leaked()).append(",\"pending\":").append(c.pending()).append('}');
+        }
+        out.append("},\"leaks\":[");
+        first = true;
+        for (var leak : report.leaks()) {
+            out.append(first ? "" : ",");
+            first = false;
+            out.append("{\"kind\":");
+            string(out, leak.kind().label());
+            out.append(",\"name\":");
+            string(out, leak.name());
+            out.append(",\"destroyedAt\":");
+            string(out, leak.destroyedAt().toString());
+            out.append(",\"gcCycles\":").append(leak.gcCycles());
+            out.append(",\"createdStack\":");
+            nullableString(out, leak.createdStack());
+            out.append(",\"destroyedStack\":");
+            nullableString(out, leak.destroyedStack());
+            out.append('}');
+        }
+        return out.append("]}\n").toString();
+    }
+
+    private static void nullableString(StringBuilder out, @Nullable String s) {
+        if (s == null) {
+            out.append("null");
+        } else {
+            string(out, s);
+        }
+    }
+
+    /** A JSON string: quotes, backslashes and control characters escaped. */
+    static void string(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("ops: closing {}: {}", ctx.channel(), cause.toString());
+        ctx.close();
+    }
+}

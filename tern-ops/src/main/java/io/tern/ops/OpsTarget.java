@@ -1,0 +1,50 @@
+package io.tern.ops;
+
+import io.tern.core.lifecycle.LifecycleReport;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** What an operations endpoint reports on and acts on: a server's services, a client's references. */
+public interface OpsTarget {
+
+    /** A service exported here: its key, where it listens, and whether it is registered (online). */
+    record Service(String key, String address, boolean online) {
+    }
+
+    /** A reference: its key, whether it can take calls, and the provider addresses it has now. */
+    record ReferenceState(String key, boolean available, List<String> providers) {
+    }
+
+    List<Service> services();
+
+    List<ReferenceState> references();
+
+    /**
+     * Registers again the services whose key matches {@code pattern} ({@code *} for any run of
+     * characters); the number that matched.
+     */
+    int online(String pattern);
+
+    /**
+     * Unregisters the services whose key matches {@code pattern}, leaving them exported (calls in
+     * flight, and calls from consumers that have not heard yet, are still served); the number
+     * that matched.
+     */
+    int offline(String pattern);
+
+    /** Whether the process is alive: the endpoint answering is most of the answer. */
+    default boolean live() {
+        return true;
+    }
+
+    /** Whether it should take traffic: started, and not taken offline. */
+    boolean ready();
+
+    /** Whether it has finished starting. */
+    boolean started();
+
+    LifecycleReport lifecycle();
+
+    /** The meters in Prometheus' text format, or {@code null} when metrics are off. */
+    @Nullable String prometheus();
+}
