@@ -111,14 +111,24 @@ public final class Result {
     public static Result await(CompletableFuture<Result> future) {
         try {
             return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RpcException(RpcStatus.INTERNAL, "interrupted while waiting for a call", e);
-        } catch (CancellationException e) {
-            throw new RpcException(RpcStatus.INTERNAL, "call cancelled", e);
-        } catch (ExecutionException e) {
-            throw asRpcException(e.getCause());
+        } catch (InterruptedException | CancellationException | ExecutionException e) {
+            throw waitFailed(e);
         }
+    }
+
+    /**
+     * What waiting for a call's future threw, as an {@link RpcException}: an interruption (the
+     * thread's flag set again), a cancellation, or the call's own failure.
+     */
+    public static RpcException waitFailed(Exception e) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return new RpcException(RpcStatus.INTERNAL, "interrupted while waiting for a call", e);
+        }
+        if (e instanceof CancellationException) {
+            return new RpcException(RpcStatus.INTERNAL, "call cancelled", e);
+        }
+        return asRpcException(e instanceof ExecutionException ? e.getCause() : e);
     }
 
     /** How many wrappers deep a failure's cause is looked for. */

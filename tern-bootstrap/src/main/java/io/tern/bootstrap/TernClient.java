@@ -10,7 +10,6 @@ import io.tern.cluster.Clusters;
 import io.tern.cluster.DynamicDirectory;
 import io.tern.metrics.TernMetrics;
 import io.tern.ops.OpsServer;
-import io.tern.ops.OpsTarget;
 import io.tern.registry.Registry;
 import io.tern.registry.internal.RegistryUrls;
 import io.tern.transport.DubboProtocol;
@@ -82,11 +81,9 @@ public final class TernClient implements AsyncCloseable {
     }
 
     /** What the operations endpoint sees of this client: its references and their providers. */
-    private final class Ops implements OpsTarget {
-        private final io.micrometer.prometheusmetrics.@Nullable PrometheusMeterRegistry prometheus;
-
+    private final class Ops extends OpsBase {
         Ops(io.micrometer.prometheusmetrics.@Nullable PrometheusMeterRegistry prometheus) {
-            this.prometheus = prometheus;
+            super(config.tracker, prometheus);
         }
 
         @Override
@@ -143,15 +140,6 @@ public final class TernClient implements AsyncCloseable {
             return true;
         }
 
-        @Override
-        public io.tern.core.lifecycle.LifecycleReport lifecycle() {
-            return config.tracker.report();
-        }
-
-        @Override
-        public @Nullable String prometheus() {
-            return prometheus == null ? null : prometheus.scrape();
-        }
     }
 
     public <T> Reference<T> reference(Class<T> type) {

@@ -6,12 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tern.ServiceUrl;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.metrics.TernMetrics;
-import io.tern.registry.Registries;
 import io.tern.registry.Registry;
 import io.tern.transport.ClientOptions;
 import io.tern.transport.DubboProtocol;
-import io.tern.transport.DubboProtocolBuilder;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** Declares a consumer application; {@link #build()} makes the client references come from. */
@@ -88,37 +85,15 @@ public final class TernClientBuilder {
     }
 
     public TernClient build() {
-        MeterRegistry meters = meterRegistry;
-        if (meters == null && opsPort >= 0) {
-            meters = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
-                    io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-        }
-        TernMetrics metrics = meters == null ? null : TernMetrics.create(meters, application);
-        Registry owned = null;
-        DubboProtocol protocol;
-        try {
-            owned = registryUrl != null ? Registries.connect(registryUrl, tracker) : null;
-            DubboProtocolBuilder builder = DubboProtocol.builder().clientOptions(clientOptions).tracker(tracker);
-            if (metrics != null) {
-                builder.consumerFilters(List.of(metrics.consumerFilter()));
-            }
-            protocol = builder.build();
-        } catch (RuntimeException e) {
-            if (metrics != null) {
-                metrics.close();
-            }
-            if (owned != null) {
-                owned.close();
-            }
-            throw e;
-        }
-        if (metrics != null) {
-            metrics.bindLifecycle(tracker).bindProtocol("consumer", protocol.stats());
-        }
+        Parts parts = Parts.make(application, registryUrl, meterRegistry, opsPort >= 0, tracker,
+                DubboProtocol.builder().clientOptions(clientOptions), false);
+        DubboProtocol protocol = parts.protocol();
+        Registry owned = parts.ownedRegistry();
+        TernMetrics metrics = parts.metrics();
         TernClient client = new TernClient(this, protocol, registry != null ? registry : owned, owned != null, metrics);
         if (opsPort >= 0) {
             try {
-                client.startOps(opsPort, TernServerBuilder.prometheus(meters));
+                client.startOps(opsPort, parts.prometheus());
             } catch (RuntimeException e) {
                 client.close();
                 throw e;

@@ -8,7 +8,6 @@ import io.tern.core.Invokers;
 import io.tern.metrics.TernMetrics;
 import io.tern.ops.OpsPatterns;
 import io.tern.ops.OpsServer;
-import io.tern.ops.OpsTarget;
 import io.tern.registry.Registry;
 import io.tern.registry.internal.RegistryUrls;
 import io.tern.transport.DubboProtocol;
@@ -96,11 +95,9 @@ public final class TernServer implements AsyncCloseable {
     }
 
     /** What the operations endpoint sees of this server and does to it. */
-    private final class Ops implements OpsTarget {
-        private final io.micrometer.prometheusmetrics.@Nullable PrometheusMeterRegistry prometheus;
-
+    private final class Ops extends OpsBase {
         Ops(io.micrometer.prometheusmetrics.@Nullable PrometheusMeterRegistry prometheus) {
-            this.prometheus = prometheus;
+            super(tracker, prometheus);
         }
 
         @Override
@@ -165,15 +162,6 @@ public final class TernServer implements AsyncCloseable {
             return started;
         }
 
-        @Override
-        public io.tern.core.lifecycle.LifecycleReport lifecycle() {
-            return tracker.report();
-        }
-
-        @Override
-        public @Nullable String prometheus() {
-            return prometheus == null ? null : prometheus.scrape();
-        }
     }
 
     private static <T> Exporter<T> export(TernServerBuilder.ServiceSpec<T> spec, TernServerBuilder b, int port,

@@ -3,16 +3,11 @@ package io.tern.bootstrap;
 import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tern.ServiceUrl;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.metrics.TernMetrics;
-import io.tern.registry.Registries;
 import io.tern.registry.Registry;
 import io.tern.transport.DubboProtocol;
-import io.tern.transport.DubboProtocolBuilder;
 import io.tern.transport.ServerOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -144,58 +139,22 @@ public final class TernServerBuilder {
         return this;
     }
 
-    /** The Prometheus registry among {@code meters}, if there is one. */
-    static @Nullable PrometheusMeterRegistry prometheus(@Nullable MeterRegistry meters) {
-        if (meters instanceof PrometheusMeterRegistry p) {
-            return p;
-        }
-        if (meters instanceof CompositeMeterRegistry composite) {
-            for (MeterRegistry r : composite.getRegistries()) {
-                if (r instanceof PrometheusMeterRegistry p) {
-                    return p;
-                }
-            }
-        }
-        return null;
-    }
-
     /**
      * Binds, exports every service, and registers each once its port is bound. On failure,
      * whatever was started is closed again.
      */
     public TernServer start() {
-        MeterRegistry meters = meterRegistry;
-        if (meters == null && opsPort >= 0) {
-            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        }
-        TernMetrics metrics = meters == null ? null : TernMetrics.create(meters, application);
-        Registry owned = null;
-        DubboProtocol protocol;
-        try {
-            owned = registryUrl != null ? Registries.connect(registryUrl, tracker) : null;
-            DubboProtocolBuilder builder = DubboProtocol.builder().serverOptions(serverOptions).tracker(tracker);
-            if (metrics != null) {
-                builder.providerFilters(List.of(metrics.providerFilter()));
-            }
-            protocol = builder.build();
-        } catch (RuntimeException e) {
-            if (metrics != null) {
-                metrics.close();
-            }
-            if (owned != null) {
-                owned.close();
-            }
-            throw e;
-        }
-        if (metrics != null) {
-            metrics.bindLifecycle(tracker).bindProtocol("provider", protocol.stats());
-        }
+        Parts parts = Parts.make(application, registryUrl, meterRegistry, opsPort >= 0, tracker,
+                DubboProtocol.builder().serverOptions(serverOptions), true);
+        DubboProtocol protocol = parts.protocol();
+        Registry owned = parts.ownedRegistry();
+        TernMetrics metrics = parts.metrics();
         TernServer server = new TernServer(protocol, registry != null ? registry : owned, owned != null,
                 unregisterDelay, metrics);
         try {
             server.start(this);
             if (opsPort >= 0) {
-                server.startOps(opsPort, prometheus(meters));
+                server.startOps(opsPort, parts.prometheus());
             }
             return server;
         } catch (RuntimeException e) {

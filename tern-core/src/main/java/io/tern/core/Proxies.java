@@ -124,13 +124,8 @@ public final class Proxies {
         private static Result await(CallerExecutor caller, CompletableFuture<Result> future) {
             try {
                 return caller.await(future);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RpcException(RpcStatus.INTERNAL, "interrupted while waiting for a call", e);
-            } catch (CancellationException e) {
-                throw new RpcException(RpcStatus.INTERNAL, "call cancelled", e);
-            } catch (ExecutionException e) {
-                throw Result.asRpcException(e.getCause());
+            } catch (InterruptedException | CancellationException | ExecutionException e) {
+                throw Result.waitFailed(e);
             }
         }
 

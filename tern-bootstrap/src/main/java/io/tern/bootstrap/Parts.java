@@ -1,0 +1,74 @@
+package io.tern.bootstrap;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tern.ServiceUrl;
+import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.metrics.TernMetrics;
+import io.tern.registry.Registries;
+import io.tern.registry.Registry;
+import io.tern.transport.DubboProtocol;
+import io.tern.transport.DubboProtocolBuilder;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a server or a client is built on — its registry (when it owns one), its meters, its
+ * protocol — made together: when one cannot be made, those made before it are closed.
+ */
+record Parts(@Nullable Registry ownedRegistry, @Nullable TernMetrics metrics,
+        @Nullable PrometheusMeterRegistry prometheus, DubboProtocol protocol) {
+
+    /**
+     * Makes the parts; {@code provider} says which side's metrics filter the protocol gets.
+     * With an operations endpoint and no meter registry, the meters go to a Prometheus registry
+     * made here, which the endpoint's {@code /metrics} shows.
+     */
+    static Parts make(String application, @Nullable ServiceUrl registryUrl, @Nullable MeterRegistry meterRegistry,
+            boolean ops, LifecycleTracker tracker, DubboProtocolBuilder protocol, boolean provider) {
+        MeterRegistry meters = meterRegistry;
+        if (meters == null && ops) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        }
+        TernMetrics metrics = meters == null ? null : TernMetrics.create(meters, application);
+        Registry owned = null;
+        try {
+            owned = registryUrl != null ? Registries.connect(registryUrl, tracker) : null;
+            if (metrics != null && provider) {
+                protocol.providerFilters(List.of(metrics.providerFilter()));
+            } else if (metrics != null) {
+                protocol.consumerFilters(List.of(metrics.consumerFilter()));
+            }
+            DubboProtocol built = protocol.tracker(tracker).build();
+            if (metrics != null) {
+                metrics.bindLifecycle(tracker).bindProtocol(provider ? "provider" : "consumer", built.stats());
+            }
+            return new Parts(owned, metrics, prometheus(meters), built);
+        } catch (RuntimeException e) {
+            if (metrics != null) {
+                metrics.close();
+            }
+            if (owned != null) {
+                owned.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The Prometheus registry among {@code meters}, if there is one. */
+    private static @Nullable PrometheusMeterRegistry prometheus(@Nullable MeterRegistry meters) {
+        if (meters instanceof PrometheusMeterRegistry p) {
+            return p;
+        }
+        if (meters instanceof CompositeMeterRegistry composite) {
+            for (MeterRegistry r : composite.getRegistries()) {
+                if (r instanceof PrometheusMeterRegistry p) {
+                    return p;
+                }
+            }
+        }
+        return null;
+    }
+}
