@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tern.Exporter;
 import io.tern.Invoker;
 import io.tern.ServiceUrl;
+import io.tern.bootstrap.Tern;
+import io.tern.bootstrap.TernServer;
 import io.tern.cluster.Clusters;
 import io.tern.cluster.DynamicDirectory;
 import io.tern.core.Invokers;
@@ -101,6 +103,74 @@ class ZooKeeperInteropTest {
         assertThat(service.echo("through ZooKeeper")).isEqualTo("through ZooKeeper");
         assertThat(service.orders(3)).hasSize(3);
         reference.destroy();
+    }
+
+    @Test
+    void anOperatorTakesATernProviderOutOfADubboConsumersRotationAndBackWithoutAFailedCall() throws Exception {
+        String address = "zookeeper://" + zookeeper.getConnectString() + "?timeout=10000";
+        try (TernServer a = Tern.server().application("tern-a").registry(address).ops(0).service(InteropService.class,
+                        new InteropServiceImpl("tern-a", key -> null, (key, value) -> { }), s -> s.version("3.0.0")).start();
+                TernServer b = Tern.server().application("tern-b").registry(address).service(InteropService.class,
+                        new InteropServiceImpl("tern-b", key -> null, (key, value) -> { }), s -> s.version("3.0.0"))
+                        .start()) {
+            ReferenceConfig<InteropService> reference = new ReferenceConfig<>();
+            reference.setScopeModel(dubbo.getApplicationModel().getDefaultModule());
+            reference.setInterface(InteropService.class);
+            reference.setVersion("3.0.0");
+            reference.setRetries(0);
+            reference.setTimeout(10_000);
+            reference.setCheck(false);
+            reference.setLoadbalance("roundrobin");
+            InteropService service = reference.get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                try {
+                    String who = service.identify();
+                    return "tern-a".equals(who) || "tern-b".equals(who);
+                } catch (RuntimeException e) {
+                    System.err.println("DEBUG identify: " + e);
+                    return false;
+                }
+            });
+
+            java.util.Queue<String> served = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            java.util.Queue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread caller = new Thread(() -> {
+                while (running.get()) {
+                    try {
+                        served.add(service.identify());
+                    } catch (RuntimeException e) {
+                        failures.add(e);
+                    }
+                }
+            }, "dubbo-caller");
+            caller.start();
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> served.contains("tern-a") && served.contains("tern-b"));
+                java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                String ops = a.ops().uri();
+                java.net.http.HttpResponse<String> offline = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(ops + "/offline?service=*InteropService*")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(offline.body()).isEqualTo("OK: 1 service offline\n");
+                // The consumer hears of it through ZooKeeper; from then on only tern-b answers.
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    served.clear();
+                    Thread.sleep(300);
+                    return !served.isEmpty() && !served.contains("tern-a");
+                });
+                http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ops + "/online?service=*InteropService*"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                served.clear();
+                await().atMost(Duration.ofSeconds(30)).until(() -> served.contains("tern-a"));
+            } finally {
+                running.set(false);
+                caller.join(15_000);
+                reference.destroy();
+            }
+            assertThat(failures).as("calls the Dubbo consumer saw fail").isEmpty();
+            assertThat(b.ops()).as("only the first server was given an endpoint").isNull();
+        }
     }
 
     @Test
