@@ -2,15 +2,19 @@ package io.tern.bootstrap;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tern.Filter;
 import io.tern.ServiceUrl;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.metrics.TernMetrics;
+import io.tern.metrics.TernTracing;
 import io.tern.registry.Registries;
 import io.tern.registry.Registry;
 import io.tern.transport.DubboProtocol;
 import io.tern.transport.DubboProtocolBuilder;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -27,7 +31,8 @@ record Parts(@Nullable Registry ownedRegistry, @Nullable TernMetrics metrics,
      * made here, which the endpoint's {@code /metrics} shows.
      */
     static Parts make(String application, @Nullable ServiceUrl registryUrl, @Nullable MeterRegistry meterRegistry,
-            boolean ops, LifecycleTracker tracker, DubboProtocolBuilder protocol, boolean provider) {
+            @Nullable ObservationRegistry observations, boolean ops, LifecycleTracker tracker,
+            DubboProtocolBuilder protocol, boolean provider) {
         MeterRegistry meters = meterRegistry;
         if (meters == null && ops) {
             meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -36,10 +41,18 @@ record Parts(@Nullable Registry ownedRegistry, @Nullable TernMetrics metrics,
         Registry owned = null;
         try {
             owned = registryUrl != null ? Registries.connect(registryUrl, tracker) : null;
-            if (metrics != null && provider) {
-                protocol.providerFilters(List.of(metrics.providerFilter()));
-            } else if (metrics != null) {
-                protocol.consumerFilters(List.of(metrics.consumerFilter()));
+            List<Filter> filters = new ArrayList<>();
+            if (metrics != null) {
+                filters.add(provider ? metrics.providerFilter() : metrics.consumerFilter());
+            }
+            if (observations != null) {
+                TernTracing tracing = TernTracing.create(observations);
+                filters.add(provider ? tracing.providerFilter() : tracing.consumerFilter());
+            }
+            if (provider) {
+                protocol.providerFilters(filters);
+            } else {
+                protocol.consumerFilters(filters);
             }
             DubboProtocol built = protocol.tracker(tracker).build();
             if (metrics != null) {

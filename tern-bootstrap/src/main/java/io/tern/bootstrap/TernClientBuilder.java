@@ -3,6 +3,7 @@ package io.tern.bootstrap;
 import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.tern.ServiceUrl;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.metrics.TernMetrics;
@@ -21,6 +22,7 @@ public final class TernClientBuilder {
     ClientOptions clientOptions = ClientOptions.DEFAULT;
     LifecycleTracker tracker = LifecycleTracker.global();
     @Nullable MeterRegistry meterRegistry;
+    @Nullable ObservationRegistry observations;
     int opsPort = -1;
 
     TernClientBuilder() {
@@ -67,6 +69,16 @@ public final class TernClientBuilder {
      * application), the lifecycle tracker and the protocol into {@code registry}; removed again
      * when the client closes. Off unless set.
      */
+    /**
+     * Observes the client's calls in {@code registry} (Micrometer Observation; with a tracer, spans
+     * named as Dubbo names them, the trace carried in the calls' attachments as W3C
+     * {@code traceparent}). Off unless set.
+     */
+    public TernClientBuilder tracing(ObservationRegistry registry) {
+        this.observations = requireNonNull(registry, "registry");
+        return this;
+    }
+
     public TernClientBuilder metrics(MeterRegistry registry) {
         this.meterRegistry = requireNonNull(registry, "registry");
         return this;
@@ -85,7 +97,7 @@ public final class TernClientBuilder {
     }
 
     public TernClient build() {
-        Parts parts = Parts.make(application, registryUrl, meterRegistry, opsPort >= 0, tracker,
+        Parts parts = Parts.make(application, registryUrl, meterRegistry, observations, opsPort >= 0, tracker,
                 DubboProtocol.builder().clientOptions(clientOptions), false);
         DubboProtocol protocol = parts.protocol();
         Registry owned = parts.ownedRegistry();

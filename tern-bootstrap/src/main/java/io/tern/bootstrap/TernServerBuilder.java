@@ -3,6 +3,7 @@ package io.tern.bootstrap;
 import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.tern.ServiceUrl;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.metrics.TernMetrics;
@@ -31,6 +32,7 @@ public final class TernServerBuilder {
     Duration unregisterDelay = Duration.ofSeconds(1);
     LifecycleTracker tracker = LifecycleTracker.global();
     @Nullable MeterRegistry meterRegistry;
+    @Nullable ObservationRegistry observations;
     int opsPort = -1;
     final List<ServiceSpec<?>> services = new ArrayList<>();
 
@@ -101,6 +103,16 @@ public final class TernServerBuilder {
      * application), the lifecycle tracker and the protocol into {@code registry}; removed again
      * when the server closes. Off unless set.
      */
+    /**
+     * Observes the server's calls in {@code registry} (Micrometer Observation; with a tracer, spans
+     * named as Dubbo names them, the trace carried in the calls' attachments as W3C
+     * {@code traceparent}). Off unless set.
+     */
+    public TernServerBuilder tracing(ObservationRegistry registry) {
+        this.observations = requireNonNull(registry, "registry");
+        return this;
+    }
+
     public TernServerBuilder metrics(MeterRegistry registry) {
         this.meterRegistry = requireNonNull(registry, "registry");
         return this;
@@ -144,7 +156,7 @@ public final class TernServerBuilder {
      * whatever was started is closed again.
      */
     public TernServer start() {
-        Parts parts = Parts.make(application, registryUrl, meterRegistry, opsPort >= 0, tracker,
+        Parts parts = Parts.make(application, registryUrl, meterRegistry, observations, opsPort >= 0, tracker,
                 DubboProtocol.builder().serverOptions(serverOptions), true);
         DubboProtocol protocol = parts.protocol();
         Registry owned = parts.ownedRegistry();
