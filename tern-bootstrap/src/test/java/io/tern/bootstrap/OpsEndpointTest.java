@@ -88,6 +88,11 @@ class OpsEndpointTest {
         assertThat(echoCalls(get(ops, "/metrics").body())).isGreaterThanOrEqualTo(6);
 
         assertThat(get(ops, "/lifecycle").body()).startsWith("{\"level\":").contains("\"exporter\":{\"created\":");
+        assertThat(get(ops, "/state").body()).startsWith("{\"ready\":true,\"services\":[{\"key\":\""
+                + Echo.class.getName() + "\"").contains("\"online\":true");
+        HttpResponse<String> console = get(ops, "/");
+        assertThat(console.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
+        assertThat(console.body()).contains("<title>Tern console</title>").doesNotContain("src=\"http", "href=\"http"); // nothing fetched from outside
         HttpResponse<String> unknown = get(ops, "/nonsense");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).contains("unknown command: 'nonsense'").contains("ls, online, offline");

@@ -28,10 +28,24 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(OpsHandler.class);
 
     static final List<String> COMMANDS = List.of("ls", "online", "offline", "live", "ready", "startup", "metrics",
-            "lifecycle");
+            "lifecycle", "state");
     private static final String TEXT = "text/plain; charset=utf-8";
     private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
     private static final String JSON = "application/json";
+    private static final String HTML = "text/html; charset=utf-8";
+    /** The live console: one page, no outside resources, reading {@code /state}, {@code /lifecycle}, {@code /metrics}. */
+    private static final String CONSOLE = console();
+
+    private static String console() {
+        try (java.io.InputStream in = OpsHandler.class.getResourceAsStream("console.html")) {
+            if (in == null) {
+                throw new IllegalStateException("console.html is missing from tern-ops");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     private record Answer(HttpResponseStatus status, String contentType, String body) {
         static Answer text(HttpResponseStatus status, String body) {
@@ -82,6 +96,8 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     + (changes ? " or POST" : "") + ")");
         }
         return switch (command) {
+            case "" -> new Answer(HttpResponseStatus.OK, HTML, CONSOLE);
+            case "state" -> new Answer(HttpResponseStatus.OK, JSON, stateJson());
             case "ls" -> Answer.text(HttpResponseStatus.OK, ls());
             case "online", "offline" -> change(command, parameter(query, "service"));
             case "live" -> probe(target.live());
@@ -153,6 +169,36 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
         }
         out.append('\n');
+    }
+
+    /** What the console shows of services and references, as JSON. */
+    private String stateJson() {
+        StringBuilder out = new StringBuilder("{\"ready\":").append(target.ready()).append(",\"services\":[");
+        boolean first = true;
+        for (OpsTarget.Service service : target.services()) {
+            out.append(first ? "" : ",");
+            first = false;
+            out.append("{\"key\":");
+            string(out, service.key());
+            out.append(",\"address\":");
+            string(out, service.address());
+            out.append(",\"online\":").append(service.online()).append('}');
+        }
+        out.append("],\"references\":[");
+        first = true;
+        for (OpsTarget.ReferenceState reference : target.references()) {
+            out.append(first ? "" : ",");
+            first = false;
+            out.append("{\"key\":");
+            string(out, reference.key());
+            out.append(",\"available\":").append(reference.available()).append(",\"providers\":[");
+            for (int i = 0; i < reference.providers().size(); i++) {
+                out.append(i == 0 ? "" : ",");
+                string(out, reference.providers().get(i));
+            }
+            out.append("]}");
+        }
+        return out.append("]}\n").toString();
     }
 
     /** The tracker's report: the level, each kind's counts, and each leak. */

@@ -1,0 +1,137 @@
+package io.tern.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tern.registry.InJvmRegistry;
+import io.tern.testing.TernCleanup;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The live console in a real browser: Debian's Chromium, headless, driven through ChromeDriver's
+ * WebDriver protocol, against a server with traffic. Asserts on the rendered page and saves a
+ * screenshot under the test's output ({@code target/surefire-reports/console.png}).
+ */
+class ConsoleBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    @RegisterExtension
+    final TernCleanup cleanup = new TernCleanup();
+
+    public interface Echo {
+        String echo(String text);
+    }
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void theConsoleShowsServicesRatesAndTheTracker() throws Exception {
+        assertThat(CHROMIUM).as("Debian's chromium (.ci/run installs it)").exists();
+        assertThat(CHROMEDRIVER).as("Debian's chromium-driver (.ci/run installs it)").exists();
+        InJvmRegistry registry = new InJvmRegistry();
+        TernServer server = cleanup.register(Tern.server().application("console-demo").registry(registry).ops(0)
+                .service(Echo.class, t -> t).start());
+        TernClient client = cleanup.register(Tern.client().registry(registry).build());
+        Echo echo = client.reference(Echo.class).get();
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread traffic = new Thread(() -> {
+            while (running.get()) {
+                echo.echo("load");
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "console-traffic");
+        traffic.start();
+
+        int driverPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            driverPort = socket.getLocalPort();
+        }
+        Process driver = new ProcessBuilder(CHROMEDRIVER.toString(), "--port=" + driverPort, "--allowed-ips=127.0.0.1")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String base = "http://127.0.0.1:" + driverPort;
+        String session = null;
+        try {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> get(base + "/status").contains("ready"));
+            String created = post(base + "/session", "{\"capabilities\":{\"alwaysMatch\":{\"browserName\":\"chrome\","
+                    + "\"goog:chromeOptions\":{\"binary\":\"" + CHROMIUM + "\",\"args\":[\"--headless=new\","
+                    + "\"--no-sandbox\",\"--disable-gpu\",\"--window-size=1100,900\"]}}}}");
+            Matcher id = Pattern.compile("\"sessionId\"\\s*:\\s*\"([^\"]+)\"").matcher(created);
+            assertThat(id.find()).as(created).isTrue();
+            session = base + "/session/" + id.group(1);
+            String page0 = session;
+            post(session + "/url", "{\"url\":\"" + server.ops().uri() + "/\"}");
+
+            // A rate needs two scrapes a second apart: wait for a non-zero one in the rendered table.
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                String rate = script(page0, "var td = document.querySelector('#methods td.rate');"
+                        + " return td ? td.textContent : '';");
+                return !rate.isEmpty() && Double.parseDouble(rate) > 0;
+            });
+            // A few more refreshes, so the screenshot's rate chart has a line to show.
+            await().atMost(Duration.ofSeconds(30)).until(() -> Integer.parseInt(script(page0, "var p = document"
+                    + ".querySelector('#methods polyline'); return String(p ? p.getAttribute('points').split(' ')"
+                    + ".length : 0);")) >= 6);
+            String page = script(session, "return document.body.innerText;");
+            assertThat(page).contains(Echo.class.getName()).contains("online").contains("take offline")
+                    .contains("provider").contains(Echo.class.getName() + "#echo").contains("Lifecycle tracker")
+                    .contains("exporter").contains("ready");
+            assertThat(script(session, "return String(document.querySelectorAll('#lifecycle tbody tr').length);"))
+                    .isEqualTo("8");
+
+            String shot = get(session + "/screenshot");
+            Matcher png = Pattern.compile("\"value\"\\s*:\\s*\"([^\"]+)\"").matcher(shot);
+            assertThat(png.find()).isTrue();
+            Path out = Path.of("target", "surefire-reports", "console.png");
+            Files.createDirectories(out.getParent());
+            Files.write(out, Base64.getDecoder().decode(png.group(1)));
+            assertThat(Files.size(out)).isPositive();
+        } finally {
+            running.set(false);
+            traffic.join(5_000);
+            if (session != null) {
+                http.send(HttpRequest.newBuilder(URI.create(session)).DELETE().build(),
+                        HttpResponse.BodyHandlers.discarding());
+            }
+            driver.destroy();
+            driver.waitFor();
+        }
+    }
+
+    /** Runs a script in the page; its string result. */
+    private String script(String session, String body) throws Exception {
+        String answer = post(session + "/execute/sync", "{\"script\":\"" + body.replace("\\", "\\\\").replace("\"", "\\\"")
+                + "\",\"args\":[]}");
+        Matcher value = Pattern.compile("\"value\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(answer);
+        return value.find() ? value.group(1).replace("\\n", "\n").replace("\\\"", "\"") : "";
+    }
+
+    private String get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private String post(String url, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+}
