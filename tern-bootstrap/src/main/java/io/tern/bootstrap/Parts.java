@@ -30,7 +30,8 @@ record Parts(@Nullable Registry ownedRegistry, @Nullable TernMetrics metrics,
      * With an operations endpoint and no meter registry, the meters go to a Prometheus registry
      * made here, which the endpoint's {@code /metrics} shows.
      */
-    static Parts make(String application, @Nullable ServiceUrl registryUrl, @Nullable MeterRegistry meterRegistry,
+    static Parts make(String application, @Nullable ServiceUrl registryUrl, @Nullable Registry givenRegistry,
+            @Nullable MeterRegistry meterRegistry,
             @Nullable ObservationRegistry observations, boolean ops, LifecycleTracker tracker,
             DubboProtocolBuilder protocol, boolean provider) {
         MeterRegistry meters = meterRegistry;
@@ -57,6 +58,10 @@ record Parts(@Nullable Registry ownedRegistry, @Nullable TernMetrics metrics,
             DubboProtocol built = protocol.tracker(tracker).build();
             if (metrics != null) {
                 metrics.bindLifecycle(tracker).bindProtocol(provider ? "provider" : "consumer", built.stats());
+                Registry used = givenRegistry != null ? givenRegistry : owned;
+                if (used != null) {
+                    metrics.bindRegistry(used.url().address(), used::isConnected);
+                }
             }
             return new Parts(owned, metrics, prometheus(meters), built);
         } catch (RuntimeException e) {

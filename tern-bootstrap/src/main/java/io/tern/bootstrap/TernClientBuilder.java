@@ -97,7 +97,7 @@ public final class TernClientBuilder {
     }
 
     public TernClient build() {
-        Parts parts = Parts.make(application, registryUrl, meterRegistry, observations, opsPort >= 0, tracker,
+        Parts parts = Parts.make(application, registryUrl, registry, meterRegistry, observations, opsPort >= 0, tracker,
                 DubboProtocol.builder().clientOptions(clientOptions), false);
         DubboProtocol protocol = parts.protocol();
         Registry owned = parts.ownedRegistry();

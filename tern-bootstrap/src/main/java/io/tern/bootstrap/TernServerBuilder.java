@@ -156,7 +156,7 @@ public final class TernServerBuilder {
      * whatever was started is closed again.
      */
     public TernServer start() {
-        Parts parts = Parts.make(application, registryUrl, meterRegistry, observations, opsPort >= 0, tracker,
+        Parts parts = Parts.make(application, registryUrl, registry, meterRegistry, observations, opsPort >= 0, tracker,
                 DubboProtocol.builder().serverOptions(serverOptions), true);
         DubboProtocol protocol = parts.protocol();
         Registry owned = parts.ownedRegistry();

@@ -273,6 +273,13 @@ class TernCliTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> CliRun.of("ls", registry).out().contains("providers: 1"));
             assertThat(get.apply("/ready").body()).isEqualTo("true\n");
 
+            String connected = "tern_registry_connected{registry=\"" + zookeeper.getConnectString() + "\"} ";
+            assertThat(get.apply("/metrics").body()).contains(connected + "1.0");
+            zookeeper.stop();
+            await().atMost(Duration.ofSeconds(30)).until(() -> get.apply("/metrics").body().contains(connected + "0.0"));
+            zookeeper.restart();
+            await().atMost(Duration.ofSeconds(30)).until(() -> get.apply("/metrics").body().contains(connected + "1.0"));
+
             serving.interrupt();
             serving.join(30_000);
             assertThat(exit.get()).isZero();

@@ -33,8 +33,8 @@ import java.util.function.ToLongFunction;
  *   <li>Under Prometheus, gauges lose a {@code .total} suffix (it is reserved for counters):
  *       Dubbo's {@code requests.processing.total} appears as
  *       {@code dubbo_provider_requests_processing}.</li>
- *   <li>A dubbo protocol's connections, pending calls, exports and references
- *       ({@link #bindProtocol}).</li>
+ *   <li>A dubbo protocol's connections, pending calls, exports, references and server pool
+ *       ({@link #bindProtocol}); a registry's connection state ({@link #bindRegistry}).</li>
  * </ul>
  *
  * <p>A method's meters exist while an invoker of it does: the last one closed removes them.
@@ -131,6 +131,25 @@ public final class TernMetrics implements AutoCloseable {
         gauge("tern.references", "Invokers referred and not closed", stats, tags, DubboProtocolStats::referredCount);
         gauge("tern.servers", "Ports open", stats, tags, DubboProtocolStats::serverCount);
         gauge("tern.clients", "Provider addresses with a shared client", stats, tags, DubboProtocolStats::clientCount);
+        gauge("tern.server.calls", "Calls accepted and not yet answered", stats, tags,
+                DubboProtocolStats::serverCallsInFlight);
+        gauge("tern.server.pool.active", "Server pool workers running a call", stats, tags,
+                DubboProtocolStats::serverPoolActive);
+        gauge("tern.server.pool.queued", "Calls waiting for a server pool worker", stats, tags,
+                DubboProtocolStats::serverPoolQueued);
+        return this;
+    }
+
+    /**
+     * Registers {@code tern.registry.connected{registry=address}}: 1 while the registry reaches
+     * its servers, 0 while it does not (a ZooKeeper registry then serves its cache).
+     */
+    public synchronized TernMetrics bindRegistry(String address, java.util.function.BooleanSupplier connected) {
+        requireNonNull(address, "address");
+        requireNonNull(connected, "connected");
+        checkOpen();
+        bound.add(SharedMeters.gauge(registry, "tern.registry.connected", "Whether the registry is reachable",
+                Tags.of("registry", address), connected, c -> c.getAsBoolean() ? 1 : 0));
         return this;
     }
 

@@ -231,7 +231,10 @@ class TernMetricsTest {
         assertThat(scrape).contains("tern_lifecycle_live{kind=\"exporter\"} 1.0")
                 .contains("tern_lifecycle_events_total{event=\"leaked\",kind=\"client\"} 0.0")
                 .contains("tern_services_exported{protocol=\"dubbo\",role=\"provider\"} 1.0")
-                .contains("tern_connections{protocol=\"dubbo\",role=\"provider\"} 1.0");
+                .contains("tern_connections{protocol=\"dubbo\",role=\"provider\"} 1.0")
+                .contains("tern_server_calls{protocol=\"dubbo\",role=\"provider\"} 0.0")
+                .contains("tern_server_pool_active{protocol=\"dubbo\",role=\"provider\"}")
+                .contains("tern_server_pool_queued{protocol=\"dubbo\",role=\"provider\"} 0.0");
 
         providerMetrics.close();
         assertThat(registry.scrape()).doesNotContain("tern_lifecycle").doesNotContain("tern_services_exported")

@@ -58,6 +58,11 @@ public final class Registries {
         }
 
         @Override
+        public boolean isConnected() {
+            return registry.isConnected();
+        }
+
+        @Override
         public void register(ServiceUrl url) {
             registry.register(url);
         }

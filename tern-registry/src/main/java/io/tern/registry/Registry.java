@@ -14,6 +14,11 @@ public interface Registry extends AsyncCloseable {
     /** The registry's own URL. */
     ServiceUrl url();
 
+    /** Whether the registry reaches its servers now; an in-process registry always does. */
+    default boolean isConnected() {
+        return true;
+    }
+
     /** Announces a provider ({@code side=provider}) or a consumer ({@code side=consumer}). */
     void register(ServiceUrl url);
 

@@ -141,6 +141,11 @@ public final class ZooKeeperRegistry implements Registry {
     }
 
     @Override
+    public boolean isConnected() {
+        return !closed.get() && connected();
+    }
+
+    @Override
     public ServiceUrl url() {
         return url;
     }

@@ -237,6 +237,21 @@ public final class DubboProtocol implements Protocol {
         public int acceptedConnections() {
             return servers.values().stream().mapToInt(DubboServer::connectionCount).sum();
         }
+
+        @Override
+        public int serverCallsInFlight() {
+            return servers.values().stream().mapToInt(DubboServer::callsInFlight).sum();
+        }
+
+        @Override
+        public int serverPoolActive() {
+            return servers.values().stream().mapToInt(DubboServer::poolActive).sum();
+        }
+
+        @Override
+        public int serverPoolQueued() {
+            return servers.values().stream().mapToInt(DubboServer::poolQueued).sum();
+        }
     }
 
     void connectionOpened() {

@@ -26,4 +26,13 @@ public interface DubboProtocolStats {
 
     /** Connections open now on this protocol's servers. */
     int acceptedConnections();
+
+    /** Calls this protocol's servers have accepted and not yet answered. */
+    int serverCallsInFlight();
+
+    /** Server pool workers running a call now, over all ports. */
+    int serverPoolActive();
+
+    /** Calls waiting for a server pool worker, over all ports. */
+    int serverPoolQueued();
 }

@@ -260,6 +260,21 @@ final class DubboServer implements DubboCodec.ServiceLookup {
         return connections.size();
     }
 
+    /** Calls accepted and not yet answered. */
+    int callsInFlight() {
+        return inFlight.get();
+    }
+
+    /** Pool workers running a call now; 0 without a pool. */
+    int poolActive() {
+        return executor instanceof WorkStealingPool pool ? pool.active() : 0;
+    }
+
+    /** Calls waiting for a pool worker; 0 without a pool. */
+    int poolQueued() {
+        return executor instanceof WorkStealingPool pool ? pool.queued() : 0;
+    }
+
     /** Runs an accepted call per the dispatch option; returns false if the pool refused it. */
     boolean dispatch(ServerConnectionHandler.ServerCall call) {
         if (executor == null) {

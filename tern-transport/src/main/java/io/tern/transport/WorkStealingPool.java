@@ -51,6 +51,16 @@ final class WorkStealingPool extends AbstractExecutorService {
         }
     }
 
+    /** Workers running a call now (an estimate, as the pool's own count is). */
+    int active() {
+        return pool.getActiveThreadCount();
+    }
+
+    /** Calls admitted and waiting for a worker. */
+    int queued() {
+        return (int) Math.min(Integer.MAX_VALUE, pool.getQueuedSubmissionCount() + pool.getQueuedTaskCount());
+    }
+
     /** Removes the calls admitted and not yet started, and returns them; they will not run. */
     List<Runnable> drainQueued() {
         List<ForkJoinTask<?>> tasks = new ArrayList<>();
