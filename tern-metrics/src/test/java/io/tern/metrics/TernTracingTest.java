@@ -32,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 /** A trace through a Tern consumer and a Tern provider, with a real tracer (OpenTelemetry's SDK). */
 class TernTracingTest {
@@ -40,7 +41,7 @@ class TernTracingTest {
         String greet(String name);
     }
 
-    /** What the service saw while it ran: the trace and span in scope, and the traceparent it was sent. */
+    /** What the service saw while it ran: the trace in scope and in the MDC, and the traceparent it was sent. */
     static final Map<String, String> SEEN = new ConcurrentHashMap<>();
 
     private static final Slf4JEventListener MDC_LISTENER = new Slf4JEventListener();
@@ -87,12 +88,11 @@ class TernTracingTest {
     }
 
     @Test
-    void aTraceStartedByTheCallerContinuesInTheProviderAndIsInScopeWhileTheServiceRuns() {
+    void aTraceStartedByTheCallerContinuesInTheProviderWithTheTraceInTheMdc() {
         ServiceUrl url = provider.export(Invokers.of(Greeter.class, name -> {
-            // What a tracer's MDC listener (Slf4JEventListener) would put in the MDC: the span in scope.
-            // (slf4j-simple, the tests' logger, keeps no MDC, so the MDC itself cannot be read here.)
-            SEEN.put("traceId", Span.current().getSpanContext().getTraceId());
-            SEEN.put("spanId", Span.current().getSpanContext().getSpanId());
+            SEEN.put("scopeTraceId", Span.current().getSpanContext().getTraceId());
+            SEEN.put("mdcTraceId", String.valueOf(MDC.get("traceId"))); // put there by the tracer's Slf4JEventListener
+            SEEN.put("mdcSpanId", String.valueOf(MDC.get("spanId")));
             Object traceparent = io.tern.core.RpcContext.requestAttachments().get("traceparent");
             SEEN.put("traceparent", String.valueOf(traceparent));
             return "Hello, " + name;
@@ -104,6 +104,7 @@ class TernTracingTest {
         Observation.Scope scope = request.openScope();
         try {
             traceId = Span.current().getSpanContext().getTraceId();
+            assertThat(MDC.get("traceId")).as("the caller's MDC").isEqualTo(traceId);
             assertThat(greeter.greet("trace")).isEqualTo("Hello, trace");
         } finally {
             scope.close();
@@ -120,8 +121,9 @@ class TernTracingTest {
         assertThat(server.getParentSpanId()).isEqualTo(client.getSpanId());
         assertThat(server.getAttributes().asMap().toString()).contains("rpc.system=apache_dubbo")
                 .contains("rpc.method=greet");
-        assertThat(SEEN.get("traceId")).isEqualTo(traceId);
-        assertThat(SEEN.get("spanId")).isEqualTo(server.getSpanId());
+        assertThat(SEEN.get("scopeTraceId")).isEqualTo(traceId);
+        assertThat(SEEN.get("mdcTraceId")).as("the service's MDC").isEqualTo(traceId);
+        assertThat(SEEN.get("mdcSpanId")).isEqualTo(server.getSpanId());
         assertThat(SEEN.get("traceparent")).startsWith("00-" + traceId + "-" + client.getSpanId() + "-"); // then flags
     }
 }
