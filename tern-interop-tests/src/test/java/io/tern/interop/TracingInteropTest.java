@@ -4,27 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
-import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
-import io.micrometer.tracing.handler.PropagatingReceiverTracingObservationHandler;
-import io.micrometer.tracing.handler.PropagatingSenderTracingObservationHandler;
-import io.micrometer.tracing.otel.bridge.OtelBaggageManager;
-import io.micrometer.tracing.otel.bridge.OtelCurrentTraceContext;
-import io.micrometer.tracing.otel.bridge.OtelPropagator;
-import io.micrometer.tracing.otel.bridge.OtelTracer;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.propagation.ContextPropagators;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.tern.ServiceUrl;
 import io.tern.core.Invokers;
 import io.tern.core.Proxies;
 import io.tern.metrics.TernTracing;
+import io.tern.testing.InMemoryTracing;
 import io.tern.transport.DubboProtocol;
 import java.time.Duration;
 import java.util.List;
@@ -48,8 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class TracingInteropTest {
 
-    private static InMemorySpanExporter spans;
-    private static SdkTracerProvider tracerProvider;
+    private static InMemoryTracing tracing;
     private static ObservationRegistry observations;
     private static DubboProtocol tern;
     private static DubboBootstrap dubbo;
@@ -58,24 +44,11 @@ class TracingInteropTest {
 
     @BeforeAll
     static void start() {
-        spans = InMemorySpanExporter.create();
-        tracerProvider = SdkTracerProvider.builder().setSampler(Sampler.alwaysOn())
-                .addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
-        io.opentelemetry.api.trace.Tracer otel = tracerProvider.get("interop");
-        ContextPropagators propagators = ContextPropagators.create(W3CTraceContextPropagator.getInstance());
-        OtelCurrentTraceContext current = new OtelCurrentTraceContext();
-        OtelTracer tracer = new OtelTracer(otel, current, event -> { },
-                new OtelBaggageManager(current, List.of(), List.of()));
-        OtelPropagator propagator = new OtelPropagator(propagators, otel);
-        observations = ObservationRegistry.create();
-        observations.observationConfig().observationHandler(new ObservationHandler.FirstMatchingCompositeObservationHandler(
-                new PropagatingSenderTracingObservationHandler<>(tracer, propagator),
-                new PropagatingReceiverTracingObservationHandler<>(tracer, propagator),
-                new DefaultTracingObservationHandler(tracer)));
-
-        TernTracing tracing = TernTracing.create(observations);
-        tern = DubboProtocol.builder().providerFilters(List.of(tracing.providerFilter()))
-                .consumerFilters(List.of(tracing.consumerFilter())).build();
+        tracing = new InMemoryTracing();
+        observations = tracing.observations();
+        TernTracing filters = TernTracing.create(observations);
+        tern = DubboProtocol.builder().providerFilters(List.of(filters.providerFilter()))
+                .consumerFilters(List.of(filters.consumerFilter())).build();
         ternProvider = tern.export(Invokers.of(InteropService.class, new InteropServiceImpl("tern", key -> null,
                 (key, value) -> { }), ServiceUrl.parse("dubbo://127.0.0.1:0/" + InteropService.class.getName()))).url();
 
@@ -101,12 +74,12 @@ class TracingInteropTest {
     static void stop() {
         dubbo.destroy();
         tern.close();
-        tracerProvider.close();
+        tracing.close();
     }
 
     @BeforeEach
     void clear() {
-        spans.reset();
+        tracing.reset();
     }
 
     private static String traced(java.util.function.Supplier<String> call) {
@@ -122,7 +95,7 @@ class TracingInteropTest {
     }
 
     private static SpanData span(SpanKind kind) {
-        return spans.getFinishedSpanItems().stream().filter(s -> s.getKind() == kind).findFirst().orElseThrow();
+        return tracing.finished().stream().filter(s -> s.getKind() == kind).findFirst().orElseThrow();
     }
 
     @Test
@@ -130,7 +103,7 @@ class TracingInteropTest {
         InteropService service = Proxies.create(tern.refer(InteropService.class, ServiceUrl.parse(
                 "dubbo://127.0.0.1:" + dubboPort + "/" + InteropService.class.getName() + "?timeout=10000")));
         String traceId = traced(() -> service.echo("traced"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
+        await().atMost(Duration.ofSeconds(10)).until(() -> tracing.finished().stream()
                 .anyMatch(s -> s.getKind() == SpanKind.SERVER));
         SpanData client = span(SpanKind.CLIENT);
         SpanData server = span(SpanKind.SERVER); // Dubbo's
@@ -150,7 +123,7 @@ class TracingInteropTest {
         InteropService service = reference.get();
         try {
             String traceId = traced(() -> service.echo("traced"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
+            await().atMost(Duration.ofSeconds(10)).until(() -> tracing.finished().stream()
                     .anyMatch(s -> s.getKind() == SpanKind.SERVER));
             SpanData client = span(SpanKind.CLIENT); // Dubbo's
             SpanData server = span(SpanKind.SERVER); // Tern's

@@ -4,27 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationHandler;
-import io.micrometer.observation.ObservationRegistry;
-import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
-import io.micrometer.tracing.handler.PropagatingReceiverTracingObservationHandler;
-import io.micrometer.tracing.handler.PropagatingSenderTracingObservationHandler;
-import io.micrometer.tracing.otel.bridge.OtelBaggageManager;
-import io.micrometer.tracing.otel.bridge.OtelCurrentTraceContext;
-import io.micrometer.tracing.otel.bridge.OtelPropagator;
-import io.micrometer.tracing.otel.bridge.OtelTracer;
-import io.micrometer.tracing.otel.bridge.Slf4JEventListener;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.propagation.ContextPropagators;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.tern.ServiceUrl;
 import io.tern.core.Invokers;
 import io.tern.core.Proxies;
+import io.tern.testing.InMemoryTracing;
 import io.tern.transport.DubboProtocol;
 import java.util.List;
 import java.util.Map;
@@ -44,39 +29,16 @@ class TernTracingTest {
     /** What the service saw while it ran: the trace in scope and in the MDC, and the traceparent it was sent. */
     static final Map<String, String> SEEN = new ConcurrentHashMap<>();
 
-    private static final Slf4JEventListener MDC_LISTENER = new Slf4JEventListener();
-
-    static {
-        // How the OpenTelemetry bridge learns of scopes opening and closing, to keep the MDC: once per JVM.
-        io.opentelemetry.context.ContextStorage.addWrapper(
-                new io.micrometer.tracing.otel.bridge.EventPublishingContextWrapper(MDC_LISTENER::onEvent));
-    }
-
-    private InMemorySpanExporter spans;
-    private SdkTracerProvider tracerProvider;
-    private ObservationRegistry observations;
+    private InMemoryTracing tracing;
     private DubboProtocol provider;
     private DubboProtocol consumer;
 
     @BeforeEach
     void start() {
-        spans = InMemorySpanExporter.create();
-        tracerProvider = SdkTracerProvider.builder().setSampler(Sampler.alwaysOn())
-                .addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
-        io.opentelemetry.api.trace.Tracer otel = tracerProvider.get("tern-test");
-        ContextPropagators propagators = ContextPropagators.create(W3CTraceContextPropagator.getInstance());
-        OtelCurrentTraceContext current = new OtelCurrentTraceContext();
-        OtelTracer tracer = new OtelTracer(otel, current, MDC_LISTENER::onEvent,
-                new OtelBaggageManager(current, List.of(), List.of()));
-        OtelPropagator propagator = new OtelPropagator(propagators, otel);
-        observations = ObservationRegistry.create();
-        observations.observationConfig().observationHandler(new ObservationHandler.FirstMatchingCompositeObservationHandler(
-                new PropagatingSenderTracingObservationHandler<>(tracer, propagator),
-                new PropagatingReceiverTracingObservationHandler<>(tracer, propagator),
-                new DefaultTracingObservationHandler(tracer)));
-        TernTracing tracing = TernTracing.create(observations);
-        provider = DubboProtocol.builder().providerFilters(List.of(tracing.providerFilter())).build();
-        consumer = DubboProtocol.builder().consumerFilters(List.of(tracing.consumerFilter())).build();
+        tracing = new InMemoryTracing();
+        TernTracing filters = TernTracing.create(tracing.observations());
+        provider = DubboProtocol.builder().providerFilters(List.of(filters.providerFilter())).build();
+        consumer = DubboProtocol.builder().consumerFilters(List.of(filters.consumerFilter())).build();
         SEEN.clear();
     }
 
@@ -84,7 +46,7 @@ class TernTracingTest {
     void stop() {
         consumer.close();
         provider.close();
-        tracerProvider.close();
+        tracing.close();
     }
 
     @Test
@@ -99,7 +61,7 @@ class TernTracingTest {
         }, ServiceUrl.parse("dubbo://127.0.0.1:0/" + Greeter.class.getName()))).url();
         Greeter greeter = Proxies.create(consumer.refer(Greeter.class, url));
 
-        Observation request = Observation.start("http.request", observations);
+        Observation request = Observation.start("http.request", tracing.observations());
         String traceId;
         Observation.Scope scope = request.openScope();
         try {
@@ -111,8 +73,8 @@ class TernTracingTest {
             request.stop();
         }
 
-        await().until(() -> spans.getFinishedSpanItems().size() == 3);
-        List<SpanData> finished = spans.getFinishedSpanItems();
+        await().until(() -> tracing.finished().size() == 3);
+        List<SpanData> finished = tracing.finished();
         SpanData client = finished.stream().filter(s -> s.getName().equals(Greeter.class.getName() + "/greet")
                 && s.getKind() == io.opentelemetry.api.trace.SpanKind.CLIENT).findFirst().orElseThrow();
         SpanData server = finished.stream().filter(s -> s.getKind() == io.opentelemetry.api.trace.SpanKind.SERVER)
