@@ -1,0 +1,30 @@
+package io.tern.spring.boot;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Exports a Spring bean as a Tern service: put it on the implementation class. The service
+ * interface is the bean's only interface unless {@link #interfaceClass} names one.
+ */
+@Documented
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+public @interface TernService {
+
+    /** The interface to export; by default the implementation's only interface. */
+    Class<?> interfaceClass() default void.class;
+
+    String version() default "";
+
+    String group() default "";
+
+    /** Milliseconds a provider-side timeout advertises to consumers; 0 leaves the default. */
+    long timeout() default 0;
+
+    /** The provider's load-balancing weight advertised to consumers; 0 leaves the default. */
+    int weight() default 0;
+}
