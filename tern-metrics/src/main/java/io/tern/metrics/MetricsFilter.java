@@ -103,14 +103,11 @@ final class MetricsFilter implements Filter {
 
         private synchronized RequestMeters other(String method) {
             ServiceDescriptor own = descriptor;
-            if (own != null) {
-                for (MethodDescriptor md : own.methods()) {
-                    if (md.name().equals(method)) {
-                        RequestMeters known = byIndex[md.index()]; // a generic call of a method of the interface
-                        generic.put(method, known);
-                        return known;
-                    }
-                }
+            List<MethodDescriptor> named = own == null ? List.of() : own.find(method);
+            if (!named.isEmpty()) {
+                RequestMeters known = byIndex[named.get(0).index()]; // a generic call of a method of the interface
+                generic.put(method, known);
+                return known;
             }
             return others.computeIfAbsent(method, name -> {
                 RequestMeters m = set.acquire(key(name));

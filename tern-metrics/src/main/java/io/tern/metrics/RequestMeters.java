@@ -46,7 +46,6 @@ final class RequestMeters {
     private final LongAccumulator minMillis = new LongAccumulator(Math::min, Long.MAX_VALUE);
     private final LongAccumulator maxMillis = new LongAccumulator(Math::max, 0);
     private final LongAdder sumMillis = new LongAdder();
-    private final LongAdder finished = new LongAdder();
     /** Every meter registered here, for removal when the last invoker of the method goes. */
     final List<Meter> meters = new ArrayList<>();
     /** Invokers using these meters; guarded by the owning {@link MeterSet}. */
@@ -78,11 +77,11 @@ final class RequestMeters {
         meters.add(rt);
         String ms = prefix + "rt.milliseconds.";
         gauge(registry, ms + "last", tags, this, m -> m.lastMillis.get());
-        gauge(registry, ms + "min", tags, this, m -> m.finished.sum() == 0 ? 0 : m.minMillis.get());
+        gauge(registry, ms + "min", tags, this, m -> m.rt.count() == 0 ? 0 : m.minMillis.get());
         gauge(registry, ms + "max", tags, this, m -> m.maxMillis.get());
         gauge(registry, ms + "sum", tags, this, m -> m.sumMillis.sum());
         gauge(registry, ms + "avg", tags, this, m -> {
-            long n = m.finished.sum();
+            long n = m.rt.count();
             return n == 0 ? 0 : (double) m.sumMillis.sum() / n;
         });
         for (double p : PERCENTILES) {
@@ -126,7 +125,6 @@ final class RequestMeters {
         minMillis.accumulate(millis);
         maxMillis.accumulate(millis);
         sumMillis.add(millis);
-        finished.increment();
         if (failure == null) {
             if (result != null && result.hasException()) {
                 businessFailed.increment();
