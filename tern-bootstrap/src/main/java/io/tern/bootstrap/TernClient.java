@@ -10,6 +10,7 @@ import io.tern.cluster.Clusters;
 import io.tern.cluster.DynamicDirectory;
 import io.tern.metrics.TernMetrics;
 import io.tern.ops.OpsServer;
+import io.tern.ops.OpsTarget;
 import io.tern.registry.Registry;
 import io.tern.registry.internal.RegistryUrls;
 import io.tern.transport.DubboProtocol;
@@ -73,6 +74,14 @@ public final class TernClient implements AsyncCloseable {
     /** Starts the operations endpoint on 127.0.0.1:{@code port}; closed with the client. */
     void startOps(int port, io.micrometer.prometheusmetrics.@Nullable PrometheusMeterRegistry prometheus) {
         ops = OpsServer.start(new Ops(prometheus), port);
+    }
+
+    /**
+     * What the operations endpoint reports of this client: its references and their providers — and the tracker's
+     * report — for an embedder that shows it its own way (an actuator endpoint, a health check).
+     */
+    public OpsTarget state() {
+        return new Ops(null);
     }
 
     /** The operations endpoint, or {@code null} when the client was built without one. */

@@ -8,6 +8,7 @@ import io.tern.core.Invokers;
 import io.tern.metrics.TernMetrics;
 import io.tern.ops.OpsPatterns;
 import io.tern.ops.OpsServer;
+import io.tern.ops.OpsTarget;
 import io.tern.registry.Registry;
 import io.tern.registry.internal.RegistryUrls;
 import io.tern.transport.DubboProtocol;
@@ -87,6 +88,14 @@ public final class TernServer implements AsyncCloseable {
     /** Starts the operations endpoint on 127.0.0.1:{@code port}; closed with the server. */
     void startOps(int port, io.micrometer.prometheusmetrics.@Nullable PrometheusMeterRegistry prometheus) {
         ops = OpsServer.start(new Ops(prometheus), port);
+    }
+
+    /**
+     * What the operations endpoint reports of this server: its services, their addresses and whether they are online — and the tracker's
+     * report — for an embedder that shows it its own way (an actuator endpoint, a health check).
+     */
+    public OpsTarget state() {
+        return new Ops(null);
     }
 
     /** The operations endpoint, or {@code null} when the server was built without one. */

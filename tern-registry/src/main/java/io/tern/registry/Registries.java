@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.tern.ServiceUrl;
 import io.tern.core.lifecycle.LifecycleTracker;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
 
 /** Makes a registry from its URL. */
 public final class Registries {
@@ -14,7 +17,8 @@ public final class Registries {
 
     /**
      * {@code zookeeper://host:port[?backup=...]} connects to ZooKeeper; {@code embedded://[127.0.0.1[:port]]}
-     * starts a ZooKeeper in this process (any free port unless one is given) and connects to it;
+     * starts a ZooKeeper in this process (any free port unless one is given), or shares the one
+     * already started here for that port, and connects to it;
      * {@code injvm://} is a registry for this process only.
      *
      * @throws IllegalArgumentException for another protocol, naming the known ones
@@ -36,22 +40,80 @@ public final class Registries {
         };
     }
 
+    /**
+     * The embedded servers of this process by the port asked for, 0 for "any": every
+     * {@code embedded://} registry of one port shares one server, which stops when the last of
+     * them closes. So two applications in one process — a provider and a consumer, each with
+     * {@code embedded://} — find each other.
+     */
+    private static final Map<Integer, SharedServer> EMBEDDED = new HashMap<>();
+    private static final ReentrantLock EMBEDDED_LOCK = new ReentrantLock();
+
+    private static final class SharedServer {
+        final int key;
+        final EmbeddedZooKeeper server;
+        int users;
+
+        SharedServer(int key, EmbeddedZooKeeper server) {
+            this.key = key;
+            this.server = server;
+        }
+
+        void release() {
+            EMBEDDED_LOCK.lock();
+            try {
+                if (--users > 0) {
+                    return;
+                }
+                EMBEDDED.remove(key, this);
+            } finally {
+                EMBEDDED_LOCK.unlock();
+            }
+            server.close();
+        }
+    }
+
+    private static SharedServer acquireEmbedded(int port) {
+        EMBEDDED_LOCK.lock();
+        try {
+            SharedServer shared = EMBEDDED.get(port);
+            if (shared == null) {
+                shared = new SharedServer(port, EmbeddedZooKeeper.start(port));
+                EMBEDDED.put(port, shared);
+            }
+            shared.users++;
+            return shared;
+        } finally {
+            EMBEDDED_LOCK.unlock();
+        }
+    }
+
+    /** How many embedded servers this process runs now. */
+    static int embeddedServers() {
+        EMBEDDED_LOCK.lock();
+        try {
+            return EMBEDDED.size();
+        } finally {
+            EMBEDDED_LOCK.unlock();
+        }
+    }
+
     private static Registry embedded(ServiceUrl url, LifecycleTracker tracker) {
-        EmbeddedZooKeeper server = EmbeddedZooKeeper.start(url.port());
+        SharedServer shared = acquireEmbedded(url.port());
         try {
             // A fresh server on each start: a cache of its providers would only ever be stale.
             ZooKeeperRegistry registry = ZooKeeperRegistry.connect(url.toBuilder().protocol("zookeeper")
-                    .address("127.0.0.1", server.port()).parameter("file-cache", false).build(),
+                    .address("127.0.0.1", shared.server.port()).parameter("file-cache", false).build(),
                     tracker);
-            return new EmbeddedRegistry(registry, server);
+            return new EmbeddedRegistry(registry, shared);
         } catch (RuntimeException e) {
-            server.close();
+            shared.release();
             throw e;
         }
     }
 
-    /** A ZooKeeper registry that owns the embedded server it talks to and stops it last. */
-    private record EmbeddedRegistry(ZooKeeperRegistry registry, EmbeddedZooKeeper server) implements Registry {
+    /** A ZooKeeper registry holding a share of the embedded server it talks to, released last. */
+    private record EmbeddedRegistry(ZooKeeperRegistry registry, SharedServer server) implements Registry {
         @Override
         public ServiceUrl url() {
             return registry.url();
@@ -84,7 +146,7 @@ public final class Registries {
 
         @Override
         public CompletableFuture<Void> closeAsync() {
-            return registry.closeAsync().whenComplete((a, b) -> server.close());
+            return registry.closeAsync().whenComplete((a, b) -> server.release());
         }
     }
 }
