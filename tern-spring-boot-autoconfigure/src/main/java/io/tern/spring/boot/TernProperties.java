@@ -1,16 +1,25 @@
 package io.tern.spring.boot;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** Tern's settings under {@code tern.}. */
+/**
+ * Tern's settings under {@code tern.}. Where a {@code tern.} key is absent, the Dubbo key an
+ * estate already has is read instead ({@code dubbo.application.name}, {@code dubbo.protocol.port},
+ * {@code dubbo.registry.address}), with one warning naming the {@code tern.} key to use.
+ */
 @ConfigurationProperties("tern")
 public class TernProperties {
 
     private final Application application = new Application();
     private final Protocol protocol = new Protocol();
     private final Registry registry = new Registry();
+    private final Consumer consumer = new Consumer();
     private final Ops ops = new Ops();
+    private final Lifecycle lifecycle = new Lifecycle();
 
     public Application getApplication() {
         return application;
@@ -24,12 +33,20 @@ public class TernProperties {
         return registry;
     }
 
+    public Consumer getConsumer() {
+        return consumer;
+    }
+
     public Ops getOps() {
         return ops;
     }
 
+    public Lifecycle getLifecycle() {
+        return lifecycle;
+    }
+
     public static class Application {
-        /** The application name providers and consumers register under; {@code spring.application.name} by default. */
+        /** The application name providers and consumers register under; spring.application.name unless set. */
         private @Nullable String name;
 
         public @Nullable String getName() {
@@ -42,16 +59,16 @@ public class TernProperties {
     }
 
     public static class Protocol {
-        /** The port the dubbo protocol listens on; 0 for any free one. */
-        private int port = 20880;
+        /** The port the dubbo protocol listens on, 20880 unless set; 0 for any free one. */
+        private @Nullable Integer port;
         /** The address to bind and register. */
         private String host = "127.0.0.1";
 
-        public int getPort() {
+        public @Nullable Integer getPort() {
             return port;
         }
 
-        public void setPort(int port) {
+        public void setPort(@Nullable Integer port) {
             this.port = port;
         }
 
@@ -65,8 +82,20 @@ public class TernProperties {
     }
 
     public static class Registry {
-        /** {@code zookeeper://host:port}, {@code embedded://} or {@code injvm://}; none for direct calls only. */
+        /** zookeeper://host:port, embedded:// or injvm://; without one, references need a url and nothing registers. */
         private @Nullable String address;
+        /** The ZooKeeper root node the layout lives under ("dubbo" unless set). */
+        private @Nullable String group;
+        /** The ZooKeeper session timeout. */
+        private @Nullable Duration session;
+        /** How long to wait for the first ZooKeeper session. */
+        private @Nullable Duration timeout;
+        /** The file consumers cache provider lists in. */
+        private @Nullable String file;
+        /** Whether consumers cache provider lists on disk. */
+        private @Nullable Boolean fileCache;
+        /** More registry URL parameters, in their URL names. */
+        private Map<String, String> parameters = new LinkedHashMap<>();
 
         public @Nullable String getAddress() {
             return address;
@@ -74,6 +103,67 @@ public class TernProperties {
 
         public void setAddress(@Nullable String address) {
             this.address = address;
+        }
+
+        public @Nullable String getGroup() {
+            return group;
+        }
+
+        public void setGroup(@Nullable String group) {
+            this.group = group;
+        }
+
+        public @Nullable Duration getSession() {
+            return session;
+        }
+
+        public void setSession(@Nullable Duration session) {
+            this.session = session;
+        }
+
+        public @Nullable Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(@Nullable Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public @Nullable String getFile() {
+            return file;
+        }
+
+        public void setFile(@Nullable String file) {
+            this.file = file;
+        }
+
+        public @Nullable Boolean getFileCache() {
+            return fileCache;
+        }
+
+        public void setFileCache(@Nullable Boolean fileCache) {
+            this.fileCache = fileCache;
+        }
+
+        public Map<String, String> getParameters() {
+            return parameters;
+        }
+
+        public void setParameters(Map<String, String> parameters) {
+            this.parameters = parameters;
+        }
+    }
+
+    public static class Consumer {
+        /** How long a call through an injected reference may take, unless its declaration says otherwise. */
+        private @Nullable Duration timeout;
+
+        public @Nullable Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(@Nullable Duration timeout) {
+            this.timeout = timeout;
         }
     }
 
@@ -87,6 +177,19 @@ public class TernProperties {
 
         public void setPort(@Nullable Integer port) {
             this.port = port;
+        }
+    }
+
+    public static class Lifecycle {
+        /** How closely the lifecycle tracker watches destroyed resources: off, sampled or paranoid. */
+        private @Nullable String level;
+
+        public @Nullable String getLevel() {
+            return level;
+        }
+
+        public void setLevel(@Nullable String level) {
+            this.level = level;
         }
     }
 }

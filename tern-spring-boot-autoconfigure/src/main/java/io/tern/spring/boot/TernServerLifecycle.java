@@ -1,15 +1,21 @@
 package io.tern.spring.boot;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.tern.bootstrap.Tern;
 import io.tern.bootstrap.TernServer;
 import io.tern.bootstrap.TernServerBuilder;
+import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.registry.Registry;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.annotation.AnnotationUtils;
 
 /**
  * Exports the context's {@link TernService} beans once the context is refreshed, so services
@@ -21,16 +27,26 @@ public class TernServerLifecycle implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TernServerLifecycle.class);
 
-    /** Late to start, early to stop: after and before the beans the services use. */
+    /** Late to start, early to stop: after and before the beans the services use, and the web server. */
     public static final int PHASE = Integer.MAX_VALUE - 1024;
 
     private final ApplicationContext context;
-    private final TernProperties properties;
+    private final TernSettings settings;
+    private final LifecycleTracker tracker;
+    private final @Nullable Registry registry;
+    private final ObjectProvider<MeterRegistry> meters;
+    private final ObjectProvider<ObservationRegistry> observations;
     private volatile @Nullable TernServer server;
 
-    public TernServerLifecycle(ApplicationContext context, TernProperties properties) {
+    public TernServerLifecycle(ApplicationContext context, TernSettings settings, LifecycleTracker tracker,
+            @Nullable Registry registry, ObjectProvider<MeterRegistry> meters,
+            ObjectProvider<ObservationRegistry> observations) {
         this.context = context;
-        this.properties = properties;
+        this.settings = settings;
+        this.tracker = tracker;
+        this.registry = registry;
+        this.meters = meters;
+        this.observations = observations;
     }
 
     @Override
@@ -39,25 +55,23 @@ public class TernServerLifecycle implements SmartLifecycle {
         if (services.isEmpty() || server != null) {
             return;
         }
-        TernServerBuilder builder = Tern.server().application(applicationName())
-                .host(properties.getProtocol().getHost()).port(properties.getProtocol().getPort());
-        String registry = properties.getRegistry().getAddress();
-        if (registry != null && !registry.isBlank()) {
+        TernServerBuilder builder = Tern.server().application(settings.applicationName()).host(settings.host())
+                .port(settings.port()).tracker(tracker);
+        if (registry != null) {
             builder.registry(registry);
         }
-        Integer ops = properties.getOps().getPort();
-        if (ops != null) {
-            builder.ops(ops);
-        }
+        meters.ifAvailable(builder::metrics);
+        observations.ifAvailable(builder::tracing);
         services.forEach((name, bean) -> export(builder, name, bean));
-        server = builder.start();
-        log.info("tern: {} service(s) on dubbo://{}:{}", services.size(), properties.getProtocol().getHost(),
-                server.port());
+        TernServer started = builder.start();
+        server = started;
+        log.info("tern: {} service(s) on dubbo://{}:{}{}", services.size(), settings.host(), started.port(),
+                registry == null ? "" : ", registered in " + registry.url().address());
     }
 
     private static void export(TernServerBuilder builder, String name, Object bean) {
         Class<?> implementation = AopUtils.getTargetClass(bean);
-        TernService annotation = org.springframework.core.annotation.AnnotationUtils.findAnnotation(implementation,
+        TernService annotation = AnnotationUtils.findAnnotation(implementation,
                 TernService.class);
         if (annotation == null) {
             throw new IllegalStateException("bean '" + name + "': no @TernService on " + implementation.getName());
@@ -81,6 +95,14 @@ public class TernServerLifecycle implements SmartLifecycle {
             if (annotation.weight() > 0) {
                 options.parameter("weight", Integer.toString(annotation.weight()));
             }
+            for (String parameter : annotation.parameters()) {
+                int eq = parameter.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalStateException("@TernService(parameters = \"" + parameter + "\") on "
+                            + type.getName() + " (expected: key=value)");
+                }
+                options.parameter(parameter.substring(0, eq).trim(), parameter.substring(eq + 1).trim());
+            }
         });
     }
 
@@ -101,24 +123,38 @@ public class TernServerLifecycle implements SmartLifecycle {
         return interfaces[0];
     }
 
-    private String applicationName() {
-        String name = properties.getApplication().getName();
-        if (name == null || name.isBlank()) {
-            name = context.getEnvironment().getProperty("spring.application.name", "tern-application");
-        }
-        return name;
-    }
-
     @Override
     public void stop() {
-        TernServer running;
-        synchronized (this) {
-            running = server;
-            server = null;
-        }
+        TernServer running = take();
         if (running != null) {
             running.close(); // unregister, wait, read-only event, drain
         }
+    }
+
+    /**
+     * Closes the server gracefully — unregister, wait for consumers to hear, read-only event,
+     * drain — and tells Spring when it is done, which waits up to
+     * {@code spring.lifecycle.timeout-per-shutdown-phase}.
+     */
+    @Override
+    public void stop(Runnable callback) {
+        TernServer running = take();
+        if (running == null) {
+            callback.run();
+            return;
+        }
+        running.closeAsync().whenComplete((done, failure) -> {
+            if (failure != null) {
+                log.warn("tern: the server did not close cleanly", failure);
+            }
+            callback.run();
+        });
+    }
+
+    private synchronized @Nullable TernServer take() {
+        TernServer running = server;
+        server = null;
+        return running;
     }
 
     @Override
@@ -129,6 +165,11 @@ public class TernServerLifecycle implements SmartLifecycle {
     @Override
     public int getPhase() {
         return PHASE;
+    }
+
+    /** Whether the context has {@link TernService} beans to export. */
+    public boolean hasServices() {
+        return context.getBeanNamesForAnnotation(TernService.class).length > 0;
     }
 
     /** The running server, or {@code null} before start, after stop, or with no service. */

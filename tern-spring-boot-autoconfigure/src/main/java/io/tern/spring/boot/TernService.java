@@ -8,7 +8,9 @@ import java.lang.annotation.Target;
 
 /**
  * Exports a Spring bean as a Tern service: put it on the implementation class. The service
- * interface is the bean's only interface unless {@link #interfaceClass} names one.
+ * interface is the bean's only interface unless {@link #interfaceClass} names one. The service
+ * is exported, and registered, once the application context is refreshed, and unregistered and
+ * drained first when it closes.
  */
 @Documented
 @Target(ElementType.TYPE)
@@ -27,4 +29,7 @@ public @interface TernService {
 
     /** The provider's load-balancing weight advertised to consumers; 0 leaves the default. */
     int weight() default 0;
+
+    /** More URL parameters, each {@code key=value} in Dubbo's names ({@code retries=0}, {@code loadbalance=...}). */
+    String[] parameters() default {};
 }

@@ -1,0 +1,194 @@
+package io.tern.spring.boot;
+
+import io.tern.ServiceUrl;
+import io.tern.ServiceUrlBuilder;
+import io.tern.core.lifecycle.TrackerLevel;
+import java.time.Duration;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.env.Environment;
+
+/**
+ * The settings Tern runs with, resolved once from {@link TernProperties}: defaults filled in, the
+ * Dubbo keys of an estate read where the {@code tern.} key is absent (one warning each), and
+ * every value checked, so a bad one fails the start with its key named.
+ */
+public final class TernSettings {
+
+    private static final Logger log = LoggerFactory.getLogger(TernSettings.class);
+
+    /** The dubbo protocol's port unless one is set. */
+    public static final int DEFAULT_PORT = 20880;
+
+    private final String applicationName;
+    private final String host;
+    private final int port;
+    private final @Nullable ServiceUrl registry;
+    private final @Nullable Duration consumerTimeout;
+    private final @Nullable Integer opsPort;
+    private final @Nullable TrackerLevel trackerLevel;
+
+    private TernSettings(String applicationName, String host, int port, @Nullable ServiceUrl registry,
+            @Nullable Duration consumerTimeout, @Nullable Integer opsPort, @Nullable TrackerLevel trackerLevel) {
+        this.applicationName = applicationName;
+        this.host = host;
+        this.port = port;
+        this.registry = registry;
+        this.consumerTimeout = consumerTimeout;
+        this.opsPort = opsPort;
+        this.trackerLevel = trackerLevel;
+    }
+
+    /**
+     * Resolves the settings.
+     *
+     * @throws IllegalArgumentException naming the key whose value is wrong and what was expected
+     */
+    public static TernSettings resolve(TernProperties properties, Environment environment) {
+        String name = properties.getApplication().getName();
+        if (blank(name)) {
+            name = dubbo(environment, "dubbo.application.name", "tern.application.name");
+        }
+        if (blank(name)) {
+            name = environment.getProperty("spring.application.name", "tern-application");
+        }
+        Integer port = properties.getProtocol().getPort();
+        if (port == null) {
+            String dubboPort = dubbo(environment, "dubbo.protocol.port", "tern.protocol.port");
+            port = dubboPort == null ? DEFAULT_PORT : parsePort("dubbo.protocol.port", dubboPort);
+        }
+        checkPort("tern.protocol.port", port);
+        Integer ops = properties.getOps().getPort();
+        if (ops != null) {
+            checkPort("tern.ops.port", ops);
+        }
+        Duration timeout = properties.getConsumer().getTimeout();
+        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+            throw new IllegalArgumentException("tern.consumer.timeout: " + timeout + " (expected: > 0)");
+        }
+        String level = properties.getLifecycle().getLevel();
+        TrackerLevel trackerLevel;
+        try {
+            trackerLevel = blank(level) ? null : TrackerLevel.parse(level);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().replaceFirst("^lifecycle level", "tern.lifecycle.level"),
+                    e);
+        }
+        return new TernSettings(name, properties.getProtocol().getHost(), port,
+                registryUrl(properties.getRegistry(), environment), timeout, ops, trackerLevel);
+    }
+
+    /** Whether a registry address is configured, under {@code tern.} or Dubbo's key; "N/A" is none, as in Dubbo. */
+    static boolean hasRegistry(Environment environment) {
+        return present(environment.getProperty("tern.registry.address"))
+                || present(environment.getProperty("dubbo.registry.address"));
+    }
+
+    private static @Nullable ServiceUrl registryUrl(TernProperties.Registry registry, Environment environment) {
+        String address = registry.getAddress();
+        if (!present(address)) {
+            address = dubbo(environment, "dubbo.registry.address", "tern.registry.address");
+        }
+        if (!present(address)) {
+            return null;
+        }
+        ServiceUrl parsed;
+        try {
+            parsed = ServiceUrl.parse(address.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("tern.registry.address: '" + address
+                    + "' (expected: zookeeper://host:port, embedded:// or injvm://): " + e.getMessage(), e);
+        }
+        ServiceUrlBuilder url = parsed.toBuilder();
+        if (!blank(registry.getGroup())) {
+            url.parameter("group", registry.getGroup());
+        }
+        if (registry.getSession() != null) {
+            url.parameter("session", positiveMillis("tern.registry.session", registry.getSession()));
+        }
+        if (registry.getTimeout() != null) {
+            url.parameter("timeout", positiveMillis("tern.registry.timeout", registry.getTimeout()));
+        }
+        if (!blank(registry.getFile())) {
+            url.parameter("file", registry.getFile());
+        }
+        if (registry.getFileCache() != null) {
+            url.parameter("file-cache", registry.getFileCache());
+        }
+        for (Map.Entry<String, String> parameter : registry.getParameters().entrySet()) {
+            url.parameter(parameter.getKey(), parameter.getValue());
+        }
+        return url.build();
+    }
+
+    private static long positiveMillis(String key, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(key + ": " + value + " (expected: > 0)");
+        }
+        return value.toMillis();
+    }
+
+    /** The value of a Dubbo key, warning once that the {@code tern.} key should say it. */
+    private static @Nullable String dubbo(Environment environment, String dubboKey, String ternKey) {
+        String value = environment.getProperty(dubboKey);
+        if (blank(value)) {
+            return null;
+        }
+        log.warn("tern: using {}={}; set {} instead", dubboKey, value, ternKey);
+        return value.trim();
+    }
+
+    private static int parsePort(String key, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": '" + value + "' (expected: a port, 0-65535)", e);
+        }
+    }
+
+    private static void checkPort(String key, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(key + ": " + port + " (expected: 0-65535)");
+        }
+    }
+
+    private static boolean blank(@Nullable String value) {
+        return value == null || value.isBlank();
+    }
+
+    private static boolean present(@Nullable String address) {
+        return !blank(address) && !"N/A".equalsIgnoreCase(address.trim());
+    }
+
+    public String applicationName() {
+        return applicationName;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The registry's URL with its options, or {@code null} without a registry. */
+    public @Nullable ServiceUrl registry() {
+        return registry;
+    }
+
+    public @Nullable Duration consumerTimeout() {
+        return consumerTimeout;
+    }
+
+    public @Nullable Integer opsPort() {
+        return opsPort;
+    }
+
+    /** The lifecycle tracker's level when {@code tern.lifecycle.level} sets one; else the global tracker serves. */
+    public @Nullable TrackerLevel trackerLevel() {
+        return trackerLevel;
+    }
+}
