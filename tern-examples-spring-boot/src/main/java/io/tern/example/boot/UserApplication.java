@@ -1,0 +1,88 @@
+package io.tern.example.boot;
+
+import io.tern.example.Page;
+import io.tern.example.User;
+import io.tern.example.UserNotFoundException;
+import io.tern.example.UserService;
+import io.tern.example.UserServiceImpl;
+import io.tern.spring.boot.TernReference;
+import io.tern.spring.boot.TernService;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Component;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The example as a Spring Boot application. By default ({@code tern.role=provider}) it provides
+ * {@link UserService} with {@link TernService}; with {@code --tern.role=consumer} it consumes it
+ * through a {@link TernReference} and serves {@code GET /users/{id}} as JSON.
+ */
+@SpringBootApplication
+public class UserApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(UserApplication.class, args);
+    }
+
+    /** The provider: every call Tern receives for UserService 1.0.0 lands here. */
+    @Component
+    @TernService(version = "1.0.0")
+    @ConditionalOnProperty(name = "tern.role", havingValue = "provider", matchIfMissing = true)
+    public static class UserServiceBean implements UserService {
+        private final UserService users = new UserServiceImpl();
+
+        @Override
+        public boolean existUser(String email) {
+            return users.existUser(email);
+        }
+
+        @Override
+        public User getUser(long id) throws UserNotFoundException {
+            return users.getUser(id);
+        }
+
+        @Override
+        public Page<User> listUser(int pageNo) {
+            return users.listUser(pageNo);
+        }
+
+        @Override
+        public String echo(String text) {
+            return users.echo(text);
+        }
+
+        @Override
+        public CompletableFuture<User> getUserAsync(long id) {
+            return users.getUserAsync(id);
+        }
+    }
+
+    /** The consumer: a REST endpoint in front of the remote UserService. */
+    @RestController
+    @ConditionalOnProperty(name = "tern.role", havingValue = "consumer")
+    public static class UserController {
+        private final UserService users;
+
+        public UserController(@TernReference(version = "1.0.0") UserService users) {
+            this.users = users;
+        }
+
+        @GetMapping("/users/{id}")
+        public User user(@PathVariable("id") long id) throws UserNotFoundException {
+            return users.getUser(id);
+        }
+
+        @ExceptionHandler(UserNotFoundException.class)
+        public ResponseEntity<Map<String, String>> notFound(UserNotFoundException e) {
+            return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", String.valueOf(e.getMessage())));
+        }
+    }
+}
