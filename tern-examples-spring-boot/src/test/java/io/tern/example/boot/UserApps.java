@@ -65,4 +65,25 @@ final class UserApps {
                 .contains("\"name\":\"" + io.tern.example.UserServiceImpl.user(id).getName() + "\"")
                 .contains("\"email\":\"user" + id + "@example.com\"");
     }
+
+    /** The status of the {@code tern} component in an {@code /actuator/health} answer. */
+    static String ternHealth(String health) {
+        int start = health.indexOf("\"tern\":{");
+        assertThat(start).as(health).isNotNegative();
+        int depth = 0;
+        int open = start + "\"tern\":".length();
+        for (int i = open; i < health.length(); i++) {
+            char c = health.charAt(i);
+            if (c == '{') {
+                depth++;
+            } else if (c == '}' && --depth == 0) {
+                String component = health.substring(open, i + 1);
+                java.util.regex.Matcher status = java.util.regex.Pattern.compile("\"status\":\"([A-Z_]+)\"\\}$")
+                        .matcher(component);
+                assertThat(status.find()).as(component).isTrue();
+                return status.group(1);
+            }
+        }
+        throw new AssertionError("no end to the tern component in " + health);
+    }
 }
