@@ -192,13 +192,16 @@ class UserApplicationZooKeeperTest {
     /** Starts a consumer context, calls through it, closes it; returns its tracker. */
     private static LifecycleTracker callAndClose(CuratorFramework curator, String consumers, int consumersBefore,
             long watchesBefore) throws Exception {
-        // Spring Boot's Logback system keeps the Environment of the application it configured last,
-        // and through it that application's servlet context and beans, until another application
-        // starts: this consumer leaves logging as it found it, so what the tracker sees is Tern's alone.
+        // Spring Boot keeps a closed application's beans reachable in two places of its own, outside
+        // Tern: its Logback system holds the Environment of the application it configured last (and
+        // through it the servlet context and the beans), and Micrometer's global registry keeps the
+        // application's meter registry (Boot 3.5). This consumer stays out of both, so what the
+        // tracker sees is Tern's alone.
         System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
         ConfigurableApplicationContext started;
         try {
-            started = UserApps.consumer(REGISTRY, "--tern.lifecycle.level=paranoid");
+            started = UserApps.consumer(REGISTRY, "--tern.lifecycle.level=paranoid",
+                    "--management.metrics.use-global-registry=false");
         } finally {
             System.clearProperty(LoggingSystem.SYSTEM_PROPERTY);
         }

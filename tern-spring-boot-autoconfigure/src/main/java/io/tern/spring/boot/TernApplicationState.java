@@ -26,11 +26,15 @@ public class TernApplicationState implements OpsTarget {
 
     private final TernServerLifecycle server;
     private final TernReferences references;
-    private final @Nullable Registry registry;
+    private final ObjectProvider<Registry> registry;
     private final LifecycleTracker tracker;
     private final ObjectProvider<MeterRegistry> meters;
 
-    public TernApplicationState(TernServerLifecycle server, TernReferences references, @Nullable Registry registry,
+    /**
+     * The registry is looked up when wanted, not kept: a closed context's beans that something
+     * outside Tern still reaches do not keep the closed registry with them.
+     */
+    public TernApplicationState(TernServerLifecycle server, TernReferences references, ObjectProvider<Registry> registry,
             LifecycleTracker tracker, ObjectProvider<MeterRegistry> meters) {
         this.server = server;
         this.references = references;
@@ -56,7 +60,7 @@ public class TernApplicationState implements OpsTarget {
 
     /** The registry, or {@code null} without one. */
     public @Nullable Registry registry() {
-        return registry;
+        return registry.getIfAvailable();
     }
 
     @Override
@@ -136,8 +140,9 @@ public class TernApplicationState implements OpsTarget {
         if (running != null) {
             report.put("port", running.port());
         }
-        if (registry != null) {
-            report.put("registry", Map.of("address", registry.url().address(), "connected", registry.isConnected()));
+        Registry used = registry();
+        if (used != null) {
+            report.put("registry", Map.of("address", used.url().address(), "connected", used.isConnected()));
         }
         report.put("services", services().stream().map(s -> Map.of("service", s.key(), "address", s.address(),
                 "online", s.online())).toList());

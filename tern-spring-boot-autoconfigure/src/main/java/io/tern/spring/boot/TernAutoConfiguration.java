@@ -60,7 +60,7 @@ public class TernAutoConfiguration {
     public TernReferences ternReferences(TernSettings settings, LifecycleTracker tracker,
             ObjectProvider<Registry> registry, ObjectProvider<MeterRegistry> meters,
             ObjectProvider<ObservationRegistry> observations) {
-        return new TernReferences(settings, tracker, registry.getIfAvailable(), meters, observations);
+        return new TernReferences(settings, tracker, registry, meters, observations);
     }
 
     @Bean
@@ -73,14 +73,14 @@ public class TernAutoConfiguration {
     public TernServerLifecycle ternServerLifecycle(ApplicationContext context, TernSettings settings,
             LifecycleTracker tracker, ObjectProvider<Registry> registry, ObjectProvider<MeterRegistry> meters,
             ObjectProvider<ObservationRegistry> observations) {
-        return new TernServerLifecycle(context, settings, tracker, registry.getIfAvailable(), meters, observations);
+        return new TernServerLifecycle(context, settings, tracker, registry, meters, observations);
     }
 
     @Bean
     @ConditionalOnMissingBean
     public TernApplicationState ternApplicationState(TernServerLifecycle server, TernReferences references,
             ObjectProvider<Registry> registry, LifecycleTracker tracker, ObjectProvider<MeterRegistry> meters) {
-        return new TernApplicationState(server, references, registry.getIfAvailable(), tracker, meters);
+        return new TernApplicationState(server, references, registry, tracker, meters);
     }
 
     @Bean

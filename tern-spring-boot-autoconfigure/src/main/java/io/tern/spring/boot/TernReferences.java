@@ -37,7 +37,7 @@ public class TernReferences implements DisposableBean {
 
     private final TernSettings settings;
     private final LifecycleTracker tracker;
-    private final @Nullable Registry registry;
+    private final ObjectProvider<Registry> registry;
     private final ObjectProvider<MeterRegistry> meters;
     private final ObjectProvider<ObservationRegistry> observations;
     private final Map<Declaration, Reference<?>> declared = new ConcurrentHashMap<>();
@@ -45,10 +45,15 @@ public class TernReferences implements DisposableBean {
     private volatile @Nullable TernClient client;
     private volatile boolean closed;
 
-    public TernReferences(TernSettings settings, LifecycleTracker tracker, @Nullable Registry registry,
+    /**
+     * The registry, when there is one, is made before this bean (so it closes after the client) but
+     * looked up when the client is made, not kept.
+     */
+    public TernReferences(TernSettings settings, LifecycleTracker tracker, ObjectProvider<Registry> registry,
             ObjectProvider<MeterRegistry> meters, ObjectProvider<ObservationRegistry> observations) {
         this.settings = requireNonNull(settings, "settings");
         this.tracker = requireNonNull(tracker, "tracker");
+        registry.getIfAvailable();
         this.registry = registry;
         this.meters = meters;
         this.observations = observations;
@@ -145,9 +150,7 @@ public class TernReferences implements DisposableBean {
             if (client == null) {
                 TernClientBuilder builder = Tern.client().application(settings.applicationName()).host(settings.host())
                         .tracker(tracker);
-                if (registry != null) {
-                    builder.registry(registry);
-                }
+                registry.ifAvailable(builder::registry);
                 meters.ifAvailable(builder::metrics);
                 observations.ifAvailable(builder::tracing);
                 client = builder.build();

@@ -33,13 +33,13 @@ public class TernServerLifecycle implements SmartLifecycle {
     private final ApplicationContext context;
     private final TernSettings settings;
     private final LifecycleTracker tracker;
-    private final @Nullable Registry registry;
+    private final ObjectProvider<Registry> registry;
     private final ObjectProvider<MeterRegistry> meters;
     private final ObjectProvider<ObservationRegistry> observations;
     private volatile @Nullable TernServer server;
 
     public TernServerLifecycle(ApplicationContext context, TernSettings settings, LifecycleTracker tracker,
-            @Nullable Registry registry, ObjectProvider<MeterRegistry> meters,
+            ObjectProvider<Registry> registry, ObjectProvider<MeterRegistry> meters,
             ObjectProvider<ObservationRegistry> observations) {
         this.context = context;
         this.settings = settings;
@@ -57,8 +57,9 @@ public class TernServerLifecycle implements SmartLifecycle {
         }
         TernServerBuilder builder = Tern.server().application(settings.applicationName()).host(settings.host())
                 .port(settings.port()).tracker(tracker);
-        if (registry != null) {
-            builder.registry(registry);
+        Registry used = registry.getIfAvailable();
+        if (used != null) {
+            builder.registry(used);
         }
         meters.ifAvailable(builder::metrics);
         observations.ifAvailable(builder::tracing);
@@ -66,7 +67,7 @@ public class TernServerLifecycle implements SmartLifecycle {
         TernServer started = builder.start();
         server = started;
         log.info("tern: {} service(s) on dubbo://{}:{}{}", services.size(), settings.host(), started.port(),
-                registry == null ? "" : ", registered in " + registry.url().address());
+                used == null ? "" : ", registered in " + used.url().address());
     }
 
     private static void export(TernServerBuilder builder, String name, Object bean) {

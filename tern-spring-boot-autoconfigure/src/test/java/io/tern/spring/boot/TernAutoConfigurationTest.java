@@ -179,6 +179,8 @@ class TernAutoConfigurationTest {
     private static ConfigurableApplicationContext run(Class<?> application, String... args) {
         SpringApplication spring = new SpringApplication(application);
         spring.setWebApplicationType(WebApplicationType.NONE);
+        // only the arguments configure it, whatever application.yml the class path holds
+        spring.setDefaultProperties(java.util.Map.of("spring.config.name", "tern-autoconfiguration-test"));
         return spring.run(args);
     }
 
