@@ -2,6 +2,7 @@ package io.tern.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.tern.RpcException;
 import io.tern.RpcStatus;
@@ -14,7 +15,13 @@ import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
 import io.tern.core.lifecycle.TrackerLevel;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.SpringApplication;
@@ -145,6 +152,44 @@ class TernAutoConfigurationTest {
         assertThat(constructor.greeter).as("one declaration, one reference").isSameAs(field.greeter);
         assertThat(beanMethod).as("another declaration (its timeout)").isNotSameAs(field.greeter);
         return typed;
+    }
+
+    @Test
+    void theOperationsEndpointReportsTheApplicationsServicesAndReferences() throws Exception {
+        int port;
+        try (ConfigurableApplicationContext provider = run(ProviderApplication.class, "--tern.protocol.port=0",
+                "--tern.registry.address=embedded://", "--tern.ops.port=0")) {
+            TernOpsLifecycle ops = provider.getBean(TernOpsLifecycle.class);
+            assertThat(ops.ops()).as("started with the context").isNotNull();
+            port = ops.ops().port();
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> ls = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ls"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ls.body()).contains(Greeter.class.getName() + ":1.0.0");
+            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/ready")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(200);
+        }
+        assertThat(portOpen(port)).as("the endpoint stops with the context").isFalse();
+    }
+
+    @Test
+    void healthIsDownWhileAProvidersRegistryCannotBeReached() throws Exception {
+        TestingServer zookeeper = new TestingServer(true);
+        try (ConfigurableApplicationContext provider = run(ProviderApplication.class, "--tern.protocol.port=0",
+                "--tern.registry.address=zookeeper://" + zookeeper.getConnectString() + "?session=4000")) {
+            TernApplicationState state = provider.getBean(TernApplicationState.class);
+            assertThat(TernHealth.of(state).up()).as(TernHealth.of(state).toString()).isTrue();
+            assertThat(TernHealth.of(state).details()).containsEntry("services", List.of(Greeter.class.getName()
+                    + ":1.0.0"));
+            zookeeper.stop();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !TernHealth.of(state).up());
+            assertThat(TernHealth.of(state).reason()).isEqualTo("the registry cannot be reached: services cannot register");
+            zookeeper.restart();
+            await().atMost(Duration.ofSeconds(30)).until(() -> TernHealth.of(state).up());
+        } finally {
+            zookeeper.close();
+        }
     }
 
     @Test
