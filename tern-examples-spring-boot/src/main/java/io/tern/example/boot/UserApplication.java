@@ -1,6 +1,5 @@
 package io.tern.example.boot;
 
-import io.tern.example.Page;
 import io.tern.example.User;
 import io.tern.example.UserNotFoundException;
 import io.tern.example.UserService;
@@ -8,13 +7,12 @@ import io.tern.example.UserServiceImpl;
 import io.tern.spring.boot.TernReference;
 import io.tern.spring.boot.TernService;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.stereotype.Component;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -32,37 +30,12 @@ public class UserApplication {
         SpringApplication.run(UserApplication.class, args);
     }
 
-    /** The provider: every call Tern receives for UserService 1.0.0 lands here. */
-    @Component
+    /** The provider: UserService 1.0.0, exported and registered once the application is ready. */
+    @Bean
     @TernService(version = "1.0.0")
     @ConditionalOnProperty(name = "tern.role", havingValue = "provider", matchIfMissing = true)
-    public static class UserServiceBean implements UserService {
-        private final UserService users = new UserServiceImpl();
-
-        @Override
-        public boolean existUser(String email) {
-            return users.existUser(email);
-        }
-
-        @Override
-        public User getUser(long id) throws UserNotFoundException {
-            return users.getUser(id);
-        }
-
-        @Override
-        public Page<User> listUser(int pageNo) {
-            return users.listUser(pageNo);
-        }
-
-        @Override
-        public String echo(String text) {
-            return users.echo(text);
-        }
-
-        @Override
-        public CompletableFuture<User> getUserAsync(long id) {
-            return users.getUserAsync(id);
-        }
+    UserService userService() {
+        return new UserServiceImpl();
     }
 
     /** The consumer: a REST endpoint in front of the remote UserService. */

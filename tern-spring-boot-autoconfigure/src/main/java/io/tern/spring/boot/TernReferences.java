@@ -111,14 +111,7 @@ public class TernReferences implements DisposableBean {
         if (!annotation.loadbalance().isEmpty()) {
             options.loadBalancer(annotation.loadbalance());
         }
-        for (String parameter : annotation.parameters()) {
-            int eq = parameter.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("@TernReference(parameters = \"" + parameter
-                        + "\") (expected: key=value)");
-            }
-            options.parameter(parameter.substring(0, eq).trim(), parameter.substring(eq + 1).trim());
-        }
+        AnnotationParameters.apply("@TernReference", annotation.parameters(), options::parameter);
     }
 
     /**

@@ -15,7 +15,6 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.core.annotation.AnnotationUtils;
 
 /**
  * Exports the context's {@link TernService} beans once the context is refreshed, so services
@@ -70,10 +69,10 @@ public class TernServerLifecycle implements SmartLifecycle {
                 used == null ? "" : ", registered in " + used.url().address());
     }
 
-    private static void export(TernServerBuilder builder, String name, Object bean) {
+    /** Exports a bean whose class, or whose {@code @Bean} method, carries {@link TernService}. */
+    private void export(TernServerBuilder builder, String name, Object bean) {
         Class<?> implementation = AopUtils.getTargetClass(bean);
-        TernService annotation = AnnotationUtils.findAnnotation(implementation,
-                TernService.class);
+        TernService annotation = context.findAnnotationOnBean(name, TernService.class);
         if (annotation == null) {
             throw new IllegalStateException("bean '" + name + "': no @TernService on " + implementation.getName());
         }
@@ -96,14 +95,7 @@ public class TernServerLifecycle implements SmartLifecycle {
             if (annotation.weight() > 0) {
                 options.parameter("weight", Integer.toString(annotation.weight()));
             }
-            for (String parameter : annotation.parameters()) {
-                int eq = parameter.indexOf('=');
-                if (eq <= 0) {
-                    throw new IllegalStateException("@TernService(parameters = \"" + parameter + "\") on "
-                            + type.getName() + " (expected: key=value)");
-                }
-                options.parameter(parameter.substring(0, eq).trim(), parameter.substring(eq + 1).trim());
-            }
+            AnnotationParameters.apply("@TernService", annotation.parameters(), options::parameter);
         });
     }
 

@@ -7,13 +7,14 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Exports a Spring bean as a Tern service: put it on the implementation class. The service
+ * Exports a Spring bean as a Tern service: put it on the implementation class, or on the
+ * {@code @Bean} method that makes the bean. The service
  * interface is the bean's only interface unless {@link #interfaceClass} names one. The service
  * is exported, and registered, once the application context is refreshed, and unregistered and
  * drained first when it closes.
  */
 @Documented
-@Target(ElementType.TYPE)
+@Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
 public @interface TernService {
 
