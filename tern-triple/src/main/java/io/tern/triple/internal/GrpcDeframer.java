@@ -1,0 +1,100 @@
+package io.tern.triple.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import java.util.function.Consumer;
+
+/**
+ * Cuts a stream's DATA into gRPC messages: a flag byte (0, uncompressed; this reader takes no
+ * other), a four-byte big-endian length, then the message. A length over the limit is refused
+ * from the five header bytes alone, before anything is gathered for the body. Holds only the
+ * bytes of the message it is reading; {@link #close()} releases them.
+ */
+public final class GrpcDeframer implements AutoCloseable {
+
+    /** Bytes before each message. */
+    public static final int HEADER = 5;
+
+    private final int maxMessageSize;
+    private final Consumer<ByteBuf> messages;
+    private final CompositeByteBuf pending;
+    private int bodyLength = -1;
+    private boolean closed;
+
+    /**
+     * @param messages gets each message, and owns it: it must release it
+     */
+    public GrpcDeframer(ByteBufAllocator allocator, int maxMessageSize, Consumer<ByteBuf> messages) {
+        if (maxMessageSize < 0) {
+            throw new IllegalArgumentException("maxMessageSize: " + maxMessageSize + " (expected: >= 0)");
+        }
+        this.maxMessageSize = maxMessageSize;
+        this.messages = messages;
+        this.pending = allocator.compositeBuffer(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Takes a chunk of the stream (and its ownership) and hands on every message it completes.
+     *
+     * @throws GrpcFramingException for a compressed message or one over the limit; the reader
+     *     is closed then
+     */
+    public void feed(ByteBuf data) {
+        if (closed) {
+            data.release();
+            throw new IllegalStateException("deframer closed (expected: open)");
+        }
+        pending.addComponent(true, data);
+        try {
+            while (true) {
+                if (bodyLength < 0) {
+                    if (pending.readableBytes() < HEADER) {
+                        break;
+                    }
+                    int flag = pending.readUnsignedByte();
+                    long length = pending.readUnsignedInt();
+                    if (flag != 0) {
+                        throw new GrpcFramingException(flag == 1 ? GrpcStatus.UNIMPLEMENTED : GrpcStatus.INTERNAL,
+                                "gRPC message flag " + flag + " (expected: 0, uncompressed; no grpc-encoding is accepted)");
+                    }
+                    if (length > maxMessageSize) {
+                        throw new GrpcFramingException(GrpcStatus.RESOURCE_EXHAUSTED, "gRPC message of " + length
+                                + " bytes (expected: at most " + maxMessageSize + ")");
+                    }
+                    bodyLength = (int) length;
+                }
+                if (pending.readableBytes() < bodyLength) {
+                    break;
+                }
+                if (pending.refCnt() == 1) {
+                    pending.discardReadComponents(); // only while no message read before still shares it
+                }
+                ByteBuf message = pending.readRetainedSlice(bodyLength);
+                bodyLength = -1;
+                messages.accept(message);
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Whether a message has begun and not ended: at the end of a stream, a cut-off message. */
+    public boolean partial() {
+        return !closed && (bodyLength >= 0 || pending.isReadable());
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            pending.release();
+        }
+    }
+
+    /** One message with its header, in a buffer of {@code allocator}'s. */
+    public static ByteBuf frame(ByteBufAllocator allocator, byte[] message) {
+        return allocator.buffer(HEADER + message.length).writeByte(0).writeInt(message.length).writeBytes(message);
+    }
+}
