@@ -16,12 +16,13 @@ class UserApplicationReadmeTest {
     @Test
     void theReadmeShowsTheExampleAsItIs() throws IOException {
         String readme = Files.readString(Path.of("../README.md"));
-        String source = Files.readString(Path.of("../tern-examples-spring-boot/src/main/java/io/tern/example/boot/UserApplication.java"));
+        Path module = Path.of("../tern-examples-spring-boot"); // also run from tern-spring-boot3-tests
+        String source = Files.readString(module.resolve("src/main/java/io/tern/example/boot/UserApplication.java"));
         String application = source.substring(source.indexOf("@SpringBootApplication\npublic class")).strip()
                 .lines().filter(line -> !line.strip().startsWith("/**")).collect(Collectors.joining("\n"));
         assertThat(block(readme, "java", "@SpringBootApplication")).isEqualTo(application);
 
-        String yaml = Files.readString(Path.of("../tern-examples-spring-boot/src/main/resources/application.yml")).strip();
+        String yaml = Files.readString(module.resolve("src/main/resources/application.yml")).strip();
         assertThat(block(readme, "yaml", "spring:")).isEqualTo(yaml);
     }
 
