@@ -22,7 +22,7 @@ import org.springframework.beans.factory.ObjectProvider;
  * references' providers, the registry's connection and the lifecycle tracker — for the
  * operations endpoint, the health contributor and the actuator endpoint.
  */
-public class TernApplicationState implements OpsTarget {
+public final class TernApplicationState implements OpsTarget {
 
     private final TernServerLifecycle server;
     private final TernReferences references;

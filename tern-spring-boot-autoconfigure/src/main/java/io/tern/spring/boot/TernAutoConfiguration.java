@@ -27,7 +27,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  */
 @AutoConfiguration
 @EnableConfigurationProperties(TernProperties.class)
-public class TernAutoConfiguration {
+public final class TernAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean

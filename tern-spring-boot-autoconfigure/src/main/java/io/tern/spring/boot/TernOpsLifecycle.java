@@ -11,7 +11,7 @@ import org.springframework.context.SmartLifecycle;
  * services and its references. Starts before the server and stops after it, so an operator sees
  * the server come and go.
  */
-public class TernOpsLifecycle implements SmartLifecycle {
+public final class TernOpsLifecycle implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TernOpsLifecycle.class);
 

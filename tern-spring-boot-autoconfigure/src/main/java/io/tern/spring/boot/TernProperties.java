@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code dubbo.registry.address}), with one warning naming the {@code tern.} key to use.
  */
 @ConfigurationProperties("tern")
-public class TernProperties {
+public final class TernProperties {
 
     private final Application application = new Application();
     private final Protocol protocol = new Protocol();
@@ -45,7 +45,7 @@ public class TernProperties {
         return lifecycle;
     }
 
-    public static class Application {
+    public static final class Application {
         /** The application name providers and consumers register under; spring.application.name unless set. */
         private @Nullable String name;
 
@@ -58,7 +58,7 @@ public class TernProperties {
         }
     }
 
-    public static class Protocol {
+    public static final class Protocol {
         /** The port the dubbo protocol listens on, 20880 unless set; 0 for any free one. */
         private @Nullable Integer port;
         /** The address to bind and register. */
@@ -81,7 +81,7 @@ public class TernProperties {
         }
     }
 
-    public static class Registry {
+    public static final class Registry {
         /** zookeeper://host:port, embedded:// or injvm://; without one, references need a url and nothing registers. */
         private @Nullable String address;
         /** The ZooKeeper root node the layout lives under ("dubbo" unless set). */
@@ -154,7 +154,7 @@ public class TernProperties {
         }
     }
 
-    public static class Consumer {
+    public static final class Consumer {
         /** How long a call through an injected reference may take, unless its declaration says otherwise. */
         private @Nullable Duration timeout;
 
@@ -167,7 +167,7 @@ public class TernProperties {
         }
     }
 
-    public static class Ops {
+    public static final class Ops {
         /** The operations endpoint's port on 127.0.0.1; off unless set, 0 for any free one. */
         private @Nullable Integer port;
 
@@ -180,7 +180,7 @@ public class TernProperties {
         }
     }
 
-    public static class Lifecycle {
+    public static final class Lifecycle {
         /** How closely the lifecycle tracker watches destroyed resources: off, sampled or paranoid. */
         private @Nullable String level;
 

@@ -31,7 +31,7 @@ import org.springframework.util.ReflectionUtils;
  * factory's candidate resolver, which it wraps). Each bean that receives a reference is recorded
  * as depending on {@link TernReferences}, so it is destroyed before the references close.
  */
-public class TernReferenceInjector implements BeanFactoryPostProcessor, InstantiationAwareBeanPostProcessor,
+public final class TernReferenceInjector implements BeanFactoryPostProcessor, InstantiationAwareBeanPostProcessor,
         BeanFactoryAware, PriorityOrdered {
 
     private record Injection(@Nullable Field field, @Nullable Method setter, Class<?> type, TernReference annotation) {

@@ -27,7 +27,7 @@ import org.springframework.beans.factory.ObjectProvider;
  * context, after the beans the references went into) closes the references and the client, so
  * their directories, subscriptions, consumer registrations and connections go.
  */
-public class TernReferences implements DisposableBean {
+public final class TernReferences implements DisposableBean {
 
     /** The bean name the auto-configuration gives it. */
     public static final String BEAN_NAME = "ternReferences";

@@ -22,7 +22,7 @@ import org.springframework.context.SmartLifecycle;
  * unregistering, waiting for consumers to hear of it, and draining — before the beans it calls
  * are destroyed.
  */
-public class TernServerLifecycle implements SmartLifecycle {
+public final class TernServerLifecycle implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TernServerLifecycle.class);
 

@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration(after = TernAutoConfiguration.class)
 @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
 @ConditionalOnBean(TernApplicationState.class)
-public class TernActuatorAutoConfiguration {
+public final class TernActuatorAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
@@ -28,7 +28,7 @@ public class TernActuatorAutoConfiguration {
     /** Spring Boot 4: {@code org.springframework.boot.health.contributor}. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
-    public static class Boot4Health {
+    public static final class Boot4Health {
         @Bean
         @ConditionalOnMissingBean(name = "ternHealthIndicator")
         public TernHealthIndicator ternHealthIndicator(TernApplicationState state) {
@@ -39,7 +39,7 @@ public class TernActuatorAutoConfiguration {
     /** Spring Boot 3.5: {@code org.springframework.boot.actuate.health}. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
-    public static class Boot3Health {
+    public static final class Boot3Health {
         @Bean
         @ConditionalOnMissingBean(name = "ternHealthIndicator")
         public TernBoot3HealthIndicator ternHealthIndicator(TernApplicationState state) {

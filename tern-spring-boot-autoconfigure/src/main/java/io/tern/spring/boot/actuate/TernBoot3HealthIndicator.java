@@ -6,7 +6,7 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 
 /** The {@code tern} health contributor on Spring Boot 3.5. */
-public class TernBoot3HealthIndicator implements HealthIndicator {
+public final class TernBoot3HealthIndicator implements HealthIndicator {
 
     private final TernApplicationState state;
 

@@ -11,7 +11,7 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
  * leaks.
  */
 @Endpoint(id = "tern")
-public class TernEndpoint {
+public final class TernEndpoint {
 
     private final TernApplicationState state;
 

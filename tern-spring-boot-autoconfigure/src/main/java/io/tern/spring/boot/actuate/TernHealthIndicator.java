@@ -6,7 +6,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /** The {@code tern} health contributor on Spring Boot 4. */
-public class TernHealthIndicator implements HealthIndicator {
+public final class TernHealthIndicator implements HealthIndicator {
 
     private final TernApplicationState state;
 
