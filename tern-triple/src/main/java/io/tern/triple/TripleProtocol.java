@@ -1,0 +1,173 @@
+package io.tern.triple;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.tern.Exporter;
+import io.tern.Invoker;
+import io.tern.Protocol;
+import io.tern.ServiceUrl;
+import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.serialization.ClassPolicy;
+import io.tern.serialization.Hessian2Serialization;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The Triple protocol, {@code tri}: gRPC over HTTP/2 (h2c, prior knowledge) as Apache Dubbo 3.3
+ * speaks it. Exports services on servers, one per address, that answer unary calls of plain Java
+ * interfaces, their arguments and answers wrapped and in Hessian2 ({@code hessian4}), under the
+ * same class policy as the dubbo protocol. Owns its event loops, its service threads and its
+ * servers; closing it unexports what is still exported and stops them.
+ *
+ * <p>Not built yet: references ({@link #refer}), protobuf-typed methods, streaming, deadlines
+ * from {@code grpc-timeout}, HTTP/1.1, and one port shared with the dubbo protocol.
+ */
+public final class TripleProtocol implements Protocol {
+
+    /** The largest message taken or sent, as Dubbo's default. */
+    public static final int MAX_MESSAGE_SIZE = 8 * 1024 * 1024;
+
+    private final LifecycleTracker tracker;
+    private final ClassPolicy policy;
+    private final Hessian2Serialization serialization;
+    private final MultiThreadIoEventLoopGroup group;
+    private final ExecutorService services;
+    private final Map<String, TripleServer> servers = new HashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+
+    private TripleProtocol(LifecycleTracker tracker, ClassPolicy policy) {
+        this.tracker = tracker;
+        this.policy = policy;
+        this.serialization = new Hessian2Serialization(policy);
+        this.group = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("tern-tri-io", true),
+                NioIoHandler.newFactory());
+        this.services = new ThreadPoolExecutor(0, 200, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                new DefaultThreadFactory("tern-tri-service", true));
+    }
+
+    /** A protocol with the global tracker and a strict class policy. */
+    public static TripleProtocol create() {
+        return create(LifecycleTracker.global(), ClassPolicy.strict());
+    }
+
+    /** A protocol registering with {@code tracker}, reading only what {@code policy} allows. */
+    public static TripleProtocol create(LifecycleTracker tracker, ClassPolicy policy) {
+        return new TripleProtocol(requireNonNull(tracker, "tracker"), requireNonNull(policy, "policy"));
+    }
+
+    @Override
+    public String name() {
+        return "tri";
+    }
+
+    /**
+     * Exports on the server at the URL's address, started for it unless one serves there already;
+     * port 0 binds any free port, and the exporter's URL says which.
+     *
+     * @throws IllegalStateException when the protocol is closed or the service key is exported there
+     */
+    @Override
+    public <T> Exporter<T> export(Invoker<T> invoker) {
+        requireNonNull(invoker, "invoker");
+        ServiceUrl url = invoker.url();
+        lock.lock();
+        try {
+            if (closed.get()) {
+                throw new IllegalStateException("protocol closed: tri (expected: an open protocol)");
+            }
+            policy.allowInterface(invoker.type());
+            String address = url.host() + ":" + url.port();
+            TripleServer server = servers.get(address);
+            if (server == null) {
+                server = TripleServer.bind(this, url.host(), url.port());
+                servers.put(address, server);
+                if (url.port() == 0) {
+                    servers.put(url.host() + ":" + server.port(), server);
+                }
+            }
+            return server.export(invoker);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Not built yet: the Triple consumer side comes next. */
+    @Override
+    public <T> Invoker<T> refer(Class<T> type, ServiceUrl url) {
+        throw new UnsupportedOperationException("tri: references are not built yet (expected: dubbo:// for "
+                + type.getName() + ")");
+    }
+
+    /** A server that has unexported its last service has closed: it leaves the protocol. */
+    void forget(TripleServer server) {
+        lock.lock();
+        try {
+            servers.values().removeIf(s -> s == server);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    LifecycleTracker tracker() {
+        return tracker;
+    }
+
+    Hessian2Serialization serialization() {
+        return serialization;
+    }
+
+    MultiThreadIoEventLoopGroup group() {
+        return group;
+    }
+
+    ExecutorService services() {
+        return services;
+    }
+
+    /** The servers running now; for lifecycle tests. */
+    public int serverCount() {
+        lock.lock();
+        try {
+            return (int) servers.values().stream().distinct().count();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Unexports every service, closes the servers, then stops the threads. */
+    @Override
+    public CompletableFuture<Void> closeAsync() {
+        if (!closed.compareAndSet(false, true)) {
+            return closeFuture;
+        }
+        List<TripleServer> running;
+        lock.lock();
+        try {
+            running = new ArrayList<>(servers.values().stream().distinct().toList());
+            servers.clear();
+        } finally {
+            lock.unlock();
+        }
+        CompletableFuture.allOf(running.stream().map(TripleServer::closeAsync).toArray(CompletableFuture[]::new))
+                .whenComplete((done, failure) -> {
+                    services.shutdown();
+                    group.shutdownGracefully(0, 2, TimeUnit.SECONDS)
+                            .addListener(f -> closeFuture.complete(null));
+                });
+        return closeFuture;
+    }
+}

@@ -1,0 +1,170 @@
+package io.tern.triple;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.tern.Exporter;
+import io.tern.Invoker;
+import io.tern.RpcException;
+import io.tern.RpcStatus;
+import io.tern.ServiceKey;
+import io.tern.ServiceUrl;
+import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.core.lifecycle.ResourceKind;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One listening address of a {@link TripleProtocol}: HTTP/2 with prior knowledge, each stream a
+ * call to one of the services exported here. Closes when its last service is unexported, and
+ * with its protocol; does not own the protocol's event loops or service threads.
+ */
+final class TripleServer {
+
+    private final TripleProtocol protocol;
+    private final String host;
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final Map<ServiceKey, TripleExporter<?>> exporters = new ConcurrentHashMap<>();
+    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    private @Nullable Channel channel;
+    private LifecycleTracker.@Nullable Tracked tracked;
+    private int port;
+    private boolean closing;
+
+    private TripleServer(TripleProtocol protocol, String host) {
+        this.protocol = protocol;
+        this.host = host;
+    }
+
+    static TripleServer bind(TripleProtocol protocol, String host, int port) {
+        TripleServer server = new TripleServer(protocol, host);
+        server.listen(port);
+        return server;
+    }
+
+    private void listen(int wanted) {
+        ServerBootstrap bootstrap = new ServerBootstrap().group(protocol.group()).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
+                        ch.pipeline().addLast(Http2FrameCodecBuilder.forServer()
+                                .initialSettings(Http2Settings.defaultSettings()
+                                        .initialWindowSize(TripleProtocol.MAX_MESSAGE_SIZE)
+                                        .maxHeaderListSize(32 * 1024))
+                                .build());
+                        ch.pipeline().addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                            @Override
+                            protected void initChannel(Http2StreamChannel stream) {
+                                stream.pipeline().addLast(new TripleStreamHandler(TripleServer.this));
+                            }
+                        }));
+                    }
+                });
+        try {
+            Channel bound = bootstrap.bind(host, wanted).sync().channel();
+            channel = bound;
+            port = ((InetSocketAddress) bound.localAddress()).getPort();
+            tracked = protocol.tracker().track(ResourceKind.SERVER, "tri://" + host + ":" + port);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new RpcException(RpcStatus.NETWORK, "tri: cannot listen on " + host + ":" + wanted + ": " + e
+                    + " (expected: a free port)", e);
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    LifecycleTracker tracker() {
+        return protocol.tracker();
+    }
+
+    TripleProtocol protocol() {
+        return protocol;
+    }
+
+    synchronized <T> Exporter<T> export(Invoker<T> invoker) {
+        if (closing) {
+            throw new IllegalStateException("tri server closed: " + host + ":" + port + " (expected: an open server)");
+        }
+        ServiceUrl url = invoker.url().toBuilder().protocol("tri").address(host, port).build();
+        TripleExporter<T> exporter = new TripleExporter<>(this, url, invoker);
+        if (exporters.putIfAbsent(exporter.key(), exporter) != null) {
+            throw new IllegalStateException("tri: " + exporter.key() + " is already exported on " + host + ":" + port
+                    + " (expected: one export per service key)");
+        }
+        return exporter;
+    }
+
+    /**
+     * The exporter a call addresses: its group, interface and version; without a version, then
+     * version 1.0.0, then the interface alone, as Dubbo looks it up.
+     */
+    @Nullable TripleExporter<?> find(String interfaceName, @Nullable String group, @Nullable String version) {
+        TripleExporter<?> exporter = exporters.get(ServiceKey.of(interfaceName, group, version));
+        if (exporter == null && (version == null || version.isEmpty())) {
+            exporter = exporters.get(ServiceKey.of(interfaceName, group, "1.0.0"));
+        }
+        if (exporter == null) {
+            exporter = exporters.get(ServiceKey.of(interfaceName));
+        }
+        return exporter;
+    }
+
+    CompletableFuture<Void> unexport(TripleExporter<?> exporter) {
+        boolean last;
+        synchronized (this) {
+            exporters.remove(exporter.key(), exporter);
+            last = exporters.isEmpty() && !closing;
+        }
+        if (last) {
+            closeAsync();
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Unexports what is left, then closes the port and the connections on it. */
+    CompletableFuture<Void> closeAsync() {
+        synchronized (this) {
+            if (closing) {
+                return closeFuture;
+            }
+            closing = true;
+        }
+        protocol.forget(this);
+        for (TripleExporter<?> exporter : exporters.values()) {
+            exporter.close();
+        }
+        Channel listening = channel;
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        if (listening == null) {
+            closed.complete(null);
+        } else {
+            listening.close().addListener(f -> connections.close().addListener(g -> closed.complete(null)));
+        }
+        closed.whenComplete((done, failure) -> {
+            LifecycleTracker.Tracked t = tracked;
+            if (t != null) {
+                t.destroyed(this);
+            }
+            closeFuture.complete(null);
+        });
+        return closeFuture;
+    }
+}
