@@ -77,8 +77,9 @@ public final class TernClient implements AsyncCloseable {
     }
 
     /**
-     * What the operations endpoint reports of this client: its references and their providers — and the tracker's
-     * report — for an embedder that shows it its own way (an actuator endpoint, a health check).
+     * What the operations endpoint reports of this client — its references and their providers,
+     * and the tracker's report — for an embedder that shows it its own way (an actuator
+     * endpoint, a health check).
      */
     public OpsTarget state() {
         return new Ops(null);

@@ -91,8 +91,9 @@ public final class TernServer implements AsyncCloseable {
     }
 
     /**
-     * What the operations endpoint reports of this server: its services, their addresses and whether they are online — and the tracker's
-     * report — for an embedder that shows it its own way (an actuator endpoint, a health check).
+     * What the operations endpoint reports of this server — its services, their addresses and
+     * whether they are online, and the tracker's report — for an embedder that shows it its own
+     * way (an actuator endpoint, a health check).
      */
     public OpsTarget state() {
         return new Ops(null);
