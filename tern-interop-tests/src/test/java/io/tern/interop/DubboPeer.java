@@ -36,7 +36,13 @@ final class DubboPeer implements AutoCloseable {
     }
 
     static DubboPeer provider(String name, int port, List<ServiceConfig<?>> services, int heartbeatMillis) {
-        ProtocolConfig protocol = new ProtocolConfig("dubbo", port);
+        return provider(name, "dubbo", port, services, heartbeatMillis);
+    }
+
+    /** A provider on {@code protocolName} ({@code dubbo}, {@code tri}). */
+    static DubboPeer provider(String name, String protocolName, int port, List<ServiceConfig<?>> services,
+            int heartbeatMillis) {
+        ProtocolConfig protocol = new ProtocolConfig(protocolName, port);
         protocol.setHost("127.0.0.1");
         protocol.setHeartbeat(heartbeatMillis);
         DubboBootstrap bootstrap = DubboBootstrap.newInstance()

@@ -111,8 +111,13 @@ class TripleDubboConsumerToTernProviderTest {
     }
 
     @Test
+    void anUnknownVersionIsServedByVersionOneAsDubboServesIt() {
+        assertThat(reference("9.9.9", null).identify()).isEqualTo("tri-1.0.0");
+    }
+
+    @Test
     void aServiceNotExportedHereIsUnimplemented() {
-        InteropService missing = reference("9.9.9", null);
+        InteropService missing = reference("9.9.9", "green");
         assertThatThrownBy(missing::identify).isInstanceOf(org.apache.dubbo.rpc.RpcException.class)
                 .hasMessageContaining("UNIMPLEMENTED").hasMessageContaining("service not found: "
                         + InteropService.class.getName());

@@ -14,8 +14,10 @@ import io.tern.serialization.ClassPolicy;
 import io.tern.serialization.Hessian2Serialization;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -28,11 +30,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * The Triple protocol, {@code tri}: gRPC over HTTP/2 (h2c, prior knowledge) as Apache Dubbo 3.3
  * speaks it. Exports services on servers, one per address, that answer unary calls of plain Java
  * interfaces, their arguments and answers wrapped and in Hessian2 ({@code hessian4}), under the
- * same class policy as the dubbo protocol. Owns its event loops, its service threads and its
- * servers; closing it unexports what is still exported and stops them.
+ * same class policy as the dubbo protocol; and refers such services, one shared connection per
+ * address. Owns its event loops, its service threads, its servers and its connections; closing it
+ * unexports what is still exported, closes the connections and stops them.
  *
- * <p>Not built yet: references ({@link #refer}), protobuf-typed methods, streaming, deadlines
- * from {@code grpc-timeout}, HTTP/1.1, and one port shared with the dubbo protocol.
+ * <p>Not built yet: protobuf-typed methods, streaming, deadlines from {@code grpc-timeout} on
+ * the provider side, HTTP/1.1, and one port shared with the dubbo protocol.
  */
 public final class TripleProtocol implements Protocol {
 
@@ -45,6 +48,8 @@ public final class TripleProtocol implements Protocol {
     private final MultiThreadIoEventLoopGroup group;
     private final ExecutorService services;
     private final Map<String, TripleServer> servers = new HashMap<>();
+    private final Map<String, TripleConnection> connections = new HashMap<>();
+    private final Set<TripleInvoker<?>> invokers = new HashSet<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
@@ -105,11 +110,84 @@ public final class TripleProtocol implements Protocol {
         }
     }
 
-    /** Not built yet: the Triple consumer side comes next. */
+    /**
+     * An invoker of the service at the URL's address, over the connection this protocol keeps to
+     * that address (made now if it has none), with the URL's timeout (3 s if it names none). The
+     * caller owns the invoker; the connection closes when its last invoker does.
+     *
+     * @throws IllegalStateException when the protocol is closed
+     * @throws io.tern.RpcException {@link io.tern.RpcStatus#NETWORK} when the address cannot be reached
+     */
     @Override
     public <T> Invoker<T> refer(Class<T> type, ServiceUrl url) {
-        throw new UnsupportedOperationException("tri: references are not built yet (expected: dubbo:// for "
-                + type.getName() + ")");
+        requireNonNull(type, "type");
+        requireNonNull(url, "url");
+        lock.lock();
+        try {
+            if (closed.get()) {
+                throw new IllegalStateException("protocol closed: tri (expected: an open protocol)");
+            }
+            policy.allowInterface(type);
+            String address = url.host() + ":" + url.port();
+            TripleConnection connection = connections.get(address);
+            if (connection == null || !connection.isActive()) {
+                connection = TripleConnection.connect(this, url.host(), url.port());
+                connections.put(address, connection);
+            }
+            connection.users++;
+            TripleInvoker<T> invoker = new TripleInvoker<>(this, connection, type, url);
+            invokers.add(invoker);
+            return invoker;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** An invoker started closing: it leaves the protocol at once. */
+    void forget(TripleInvoker<?> invoker) {
+        lock.lock();
+        try {
+            invokers.remove(invoker);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A closed invoker's calls have ended: it lets go of its share of the connection, and the
+     * last share closes the connection, which leaves the protocol.
+     */
+    CompletableFuture<Void> release(TripleConnection connection) {
+        lock.lock();
+        try {
+            if (--connection.users > 0) {
+                return CompletableFuture.completedFuture(null);
+            }
+            connections.remove(connection.address, connection);
+        } finally {
+            lock.unlock();
+        }
+        return connection.close();
+    }
+
+    /** The invokers referred and not closed; for lifecycle tests. */
+    public int invokerCount() {
+        lock.lock();
+        try {
+            return invokers.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The connections to providers open now; for lifecycle tests. */
+    public int connectionCount() {
+        lock.lock();
+        try {
+            return connections.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** A server that has unexported its last service has closed: it leaves the protocol. */
@@ -155,14 +233,19 @@ public final class TripleProtocol implements Protocol {
             return closeFuture;
         }
         List<TripleServer> running;
+        List<TripleInvoker<?>> referred;
         lock.lock();
         try {
             running = new ArrayList<>(servers.values().stream().distinct().toList());
             servers.clear();
+            referred = new ArrayList<>(invokers);
         } finally {
             lock.unlock();
         }
-        CompletableFuture.allOf(running.stream().map(TripleServer::closeAsync).toArray(CompletableFuture[]::new))
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        referred.forEach(invoker -> closing.add(invoker.closeAsync())); // their connections close with the last
+        running.forEach(server -> closing.add(server.closeAsync()));
+        CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
                 .whenComplete((done, failure) -> {
                     services.shutdown();
                     group.shutdownGracefully(0, 2, TimeUnit.SECONDS)

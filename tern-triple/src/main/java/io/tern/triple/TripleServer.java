@@ -113,12 +113,13 @@ final class TripleServer {
     }
 
     /**
-     * The exporter a call addresses: its group, interface and version; without a version, then
-     * version 1.0.0, then the interface alone, as Dubbo looks it up.
+     * The exporter a call addresses, tried as Apache Dubbo's Triple server tries them: its group,
+     * interface and version; the same group and interface at version 1.0.0; the interface alone
+     * (a service exported with neither group nor version).
      */
     @Nullable TripleExporter<?> find(String interfaceName, @Nullable String group, @Nullable String version) {
         TripleExporter<?> exporter = exporters.get(ServiceKey.of(interfaceName, group, version));
-        if (exporter == null && (version == null || version.isEmpty())) {
+        if (exporter == null) {
             exporter = exporters.get(ServiceKey.of(interfaceName, group, "1.0.0"));
         }
         if (exporter == null) {

@@ -1,0 +1,91 @@
+package io.tern.triple;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.util.ReferenceCountUtil;
+import io.tern.RpcException;
+import io.tern.RpcStatus;
+import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.core.lifecycle.ResourceKind;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One HTTP/2 connection (h2c, prior knowledge) from a {@link TripleProtocol} to a provider's
+ * address, shared by every invoker of that address and counted: the protocol closes it when the
+ * last invoker lets go. Each call is a stream of its own.
+ */
+final class TripleConnection {
+
+    final String address;
+    final Channel channel;
+    private final LifecycleTracker.Tracked tracked;
+    int users;
+
+    private TripleConnection(String address, Channel channel, LifecycleTracker tracker) {
+        this.address = address;
+        this.channel = channel;
+        this.tracked = tracker.track(ResourceKind.CLIENT, "tri://" + address);
+    }
+
+    static TripleConnection connect(TripleProtocol protocol, String host, int port) {
+        Bootstrap bootstrap = new Bootstrap().group(protocol.group()).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(Http2FrameCodecBuilder.forClient()
+                                .initialSettings(Http2Settings.defaultSettings()
+                                        .initialWindowSize(TripleProtocol.MAX_MESSAGE_SIZE)
+                                        .maxHeaderListSize(32 * 1024).pushEnabled(false))
+                                .build());
+                        ch.pipeline().addLast(new Http2MultiplexHandler(new RefuseStreams()));
+                    }
+                });
+        try {
+            Channel channel = bootstrap.connect(host, port).sync().channel();
+            return new TripleConnection(host + ":" + port, channel, protocol.tracker());
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new RpcException(RpcStatus.NETWORK, "tri: cannot connect to " + host + ":" + port + ": " + e
+                    + " (expected: a Triple provider listening there)", e);
+        }
+    }
+
+    boolean isActive() {
+        return channel.isActive();
+    }
+
+    CompletableFuture<Void> close() {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        channel.close().addListener(f -> {
+            tracked.destroyed(this);
+            closed.complete(null);
+        });
+        return closed;
+    }
+
+    /** A server does not open streams to a client: any it tries are dropped. */
+    private static final class RefuseStreams extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+        }
+
+        @Override
+        public boolean isSharable() {
+            return true;
+        }
+    }
+}
