@@ -22,13 +22,17 @@ import io.tern.serialization.ObjectOutput;
 import io.tern.triple.internal.GrpcDeframer;
 import io.tern.triple.internal.GrpcFramingException;
 import io.tern.triple.internal.GrpcStatus;
+import io.tern.triple.internal.GrpcTimeout;
 import io.tern.triple.internal.TripleHeaders;
 import io.tern.triple.internal.TripleRequestWrapper;
 import io.tern.triple.internal.TripleResponseWrapper;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,6 +56,10 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
     private Map<String, Object> attachments = Map.of();
     private @Nullable byte[] request;
     private boolean answered;
+    /** Set by whichever ends the stream first: the answer, the deadline, or the client going away. */
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private @Nullable Duration deadline;
+    private io.netty.util.concurrent.@Nullable ScheduledFuture<?> deadlineTask;
 
     TripleStreamHandler(TripleServer server) {
         this.server = server;
@@ -88,6 +96,7 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
         CharSequence contentType = headers.get("content-type");
         if (contentType == null || !contentType.toString().startsWith("application/grpc")) {
             answered = true;
+            finished.set(true);
             ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("415")
                     .set("content-type", "application/grpc").setInt("grpc-status", GrpcStatus.INTERNAL.code())
                     .set("grpc-message", GrpcStatus.encodeMessage("content-type: " + contentType
@@ -111,6 +120,10 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
             fail(ctx, GrpcStatus.UNIMPLEMENTED, "method not found: " + service + "." + methodName
                     + " (expected: one of " + exporter.descriptor.methodNames() + ")");
             return;
+        }
+        CharSequence timeout = headers.get("grpc-timeout");
+        if (timeout != null) {
+            deadline = GrpcTimeout.parse(timeout.toString());
         }
         attachments = TripleHeaders.read(headers);
         deframer = new GrpcDeframer(ctx.alloc(), TripleProtocol.MAX_MESSAGE_SIZE, this::onMessage);
@@ -157,6 +170,12 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
         request = null;
         closeDeframer();
         answered = true;
+        Duration limit = deadline;
+        if (limit != null) {
+            deadlineTask = ctx.executor().schedule(() -> writeTrailersOnly(ctx, GrpcStatus.DEADLINE_EXCEEDED,
+                    "tri: no answer within the caller's grpc-timeout of " + limit.toMillis() + " ms"),
+                    limit.toNanos(), TimeUnit.NANOSECONDS);
+        }
         try {
             server.protocol().services().execute(() -> call(ctx, message));
         } catch (RejectedExecutionException e) {
@@ -265,6 +284,9 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
         DefaultHttp2Headers trailers = new DefaultHttp2Headers();
         trailers.setInt("grpc-status", GrpcStatus.OK.code());
         TripleHeaders.write(result.attachments(), trailers::set);
+        if (!finish()) {
+            return; // the deadline answered first, or the client went away
+        }
         ctx.write(new DefaultHttp2HeadersFrame(headers));
         ctx.write(new DefaultHttp2DataFrame(GrpcDeframer.frame(ctx.alloc(), response)));
         ctx.writeAndFlush(new DefaultHttp2HeadersFrame(trailers, true));
@@ -278,7 +300,22 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static void writeTrailersOnly(ChannelHandlerContext ctx, GrpcStatus status, @Nullable String message) {
+    /** Claims the end of the stream; false when something else ended it already. */
+    private boolean finish() {
+        if (!finished.compareAndSet(false, true)) {
+            return false;
+        }
+        io.netty.util.concurrent.ScheduledFuture<?> task = deadlineTask;
+        if (task != null) {
+            task.cancel(false);
+        }
+        return true;
+    }
+
+    private void writeTrailersOnly(ChannelHandlerContext ctx, GrpcStatus status, @Nullable String message) {
+        if (!finish()) {
+            return;
+        }
         DefaultHttp2Headers headers = new DefaultHttp2Headers();
         headers.status("200").set("content-type", "application/grpc").setInt("grpc-status", status.code());
         if (message != null) {
@@ -301,6 +338,7 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        finish(); // reset by the client, or the connection lost: nothing more is written
         closeDeframer();
         request = null;
         ctx.fireChannelInactive();

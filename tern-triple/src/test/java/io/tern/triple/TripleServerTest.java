@@ -79,10 +79,21 @@ class TripleServerTest {
         }
     }
 
+    private static String greet(String name) {
+        if (name.equals("slow")) {
+            try {
+                Thread.sleep(3_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return "Hello, " + name;
+    }
+
     @BeforeEach
     void start() throws Exception {
         protocol = TripleProtocol.create(tracker, ClassPolicy.strict());
-        exporter = protocol.export(Invokers.of(Greeter.class, name -> "Hello, " + name,
+        exporter = protocol.export(Invokers.of(Greeter.class, TripleServerTest::greet,
                 ServiceUrl.parse("tri://127.0.0.1:0/" + Greeter.class.getName() + "?version=1.0.0")));
         connection = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -199,6 +210,20 @@ class TripleServerTest {
         assertThat(broken.message()).startsWith("TripleRequestWrapper: a length of 127");
 
         assertThat(call(request(greetPath()), List.of(greetMessage("again"))).status()).isEqualTo("0");
+    }
+
+    @Test
+    void aCallPastTheCallersGrpcTimeoutIsAnsweredDeadlineExceeded() throws Exception {
+        Answer late = call(request(greetPath()).set("grpc-timeout", "100m"), List.of(greetMessage("slow")));
+        assertThat(late.status()).isEqualTo(String.valueOf(GrpcStatus.DEADLINE_EXCEEDED.code()));
+        assertThat(late.message()).isEqualTo("tri: no answer within the caller's grpc-timeout of 100 ms");
+        assertThat(late.headers()).as("trailers only: the late answer is not sent").hasSize(1);
+
+        Answer malformed = call(request(greetPath()).set("grpc-timeout", "soon"), List.of(greetMessage("x")));
+        assertThat(malformed.status()).isEqualTo(String.valueOf(GrpcStatus.INTERNAL.code()));
+        assertThat(malformed.message()).startsWith("grpc-timeout: 'soon' (expected:");
+        assertThat(call(request(greetPath()).set("grpc-timeout", "5S"), List.of(greetMessage("on time"))).status())
+                .isEqualTo("0");
     }
 
     @Test
