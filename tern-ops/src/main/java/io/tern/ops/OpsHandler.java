@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.tern.core.internal.JsonStrings;
 import io.tern.core.lifecycle.LifecycleReport;
 import io.tern.core.lifecycle.ResourceKind;
 import java.nio.charset.StandardCharsets;
@@ -179,9 +180,9 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             out.append(first ? "" : ",");
             first = false;
             out.append("{\"key\":");
-            string(out, service.key());
+            JsonStrings.append(out, service.key());
             out.append(",\"address\":");
-            string(out, service.address());
+            JsonStrings.append(out, service.address());
             out.append(",\"online\":").append(service.online()).append('}');
         }
         out.append("],\"references\":[");
@@ -190,11 +191,11 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             out.append(first ? "" : ",");
             first = false;
             out.append("{\"key\":");
-            string(out, reference.key());
+            JsonStrings.append(out, reference.key());
             out.append(",\"available\":").append(reference.available()).append(",\"providers\":[");
             for (int i = 0; i < reference.providers().size(); i++) {
                 out.append(i == 0 ? "" : ",");
-                string(out, reference.providers().get(i));
+                JsonStrings.append(out, reference.providers().get(i));
             }
             out.append("]}");
         }
@@ -204,14 +205,14 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** The tracker's report: the level, each kind's counts, and each leak. */
     static String lifecycleJson(LifecycleReport report) {
         StringBuilder out = new StringBuilder("{\"level\":");
-        string(out, report.level().name().toLowerCase(java.util.Locale.ROOT));
+        JsonStrings.append(out, report.level().name().toLowerCase(java.util.Locale.ROOT));
         out.append(",\"kinds\":{");
         boolean first = true;
         for (ResourceKind kind : ResourceKind.values()) {
             LifecycleReport.Counts c = report.counts(kind);
             out.append(first ? "" : ",");
             first = false;
-            string(out, kind.label());
+            JsonStrings.append(out, kind.label());
             out.append(":{\"created\":").append(c.created()).append(",\"destroyed\":").append(c.destroyed())
                     .append(",\"live\":").append(c.live()).append(",\"collected\":").append(c.collected())
                     .append(",\"leaked\":").append(c.leaked()).append(",\"pending\":").append(c.pending()).append('}');
@@ -222,11 +223,11 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             out.append(first ? "" : ",");
             first = false;
             out.append("{\"kind\":");
-            string(out, leak.kind().label());
+            JsonStrings.append(out, leak.kind().label());
             out.append(",\"name\":");
-            string(out, leak.name());
+            JsonStrings.append(out, leak.name());
             out.append(",\"destroyedAt\":");
-            string(out, leak.destroyedAt().toString());
+            JsonStrings.append(out, leak.destroyedAt().toString());
             out.append(",\"gcCycles\":").append(leak.gcCycles());
             out.append(",\"createdStack\":");
             nullableString(out, leak.createdStack());
@@ -241,31 +242,8 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (s == null) {
             out.append("null");
         } else {
-            string(out, s);
+            JsonStrings.append(out, s);
         }
-    }
-
-    /** A JSON string: quotes, backslashes and control characters escaped. */
-    static void string(StringBuilder out, String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.tern.triple.internal;
 
+import io.tern.core.internal.JsonStrings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,30 +24,11 @@ final class FlatJson {
                 out.append(',');
             }
             first = false;
-            string(out, entry.getKey());
+            JsonStrings.append(out, entry.getKey());
             out.append(':');
-            string(out, entry.getValue());
+            JsonStrings.append(out, entry.getValue());
         }
         return out.append('}').toString();
-    }
-
-    private static void string(StringBuilder out, String value) {
-        out.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
     }
 
     static Map<String, String> read(String json, String header) {
