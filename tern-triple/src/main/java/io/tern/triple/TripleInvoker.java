@@ -197,15 +197,10 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
 
         private void finish(Http2Headers trailers) {
             Http2Headers first = headers;
-            CharSequence status = trailers.get("grpc-status");
-            CharSequence statusMessage = trailers.get("grpc-message");
-            if (status == null && first != null) {
-                status = first.get("grpc-status");
-                statusMessage = first.get("grpc-message");
-            }
-            GrpcStatus grpc = status == null ? (first != null && first.status() != null
-                    && !"200".contentEquals(first.status()) ? GrpcStatus.ofHttp(Integer.parseInt(first.status().toString()))
-                    : GrpcStatus.UNKNOWN) : GrpcStatus.ofCode(parseStatus(status));
+            // the status comes in the trailers, or in the headers of a trailers-only answer
+            Http2Headers carrier = trailers.contains("grpc-status") || first == null ? trailers : first;
+            CharSequence statusMessage = carrier.get("grpc-message");
+            GrpcStatus grpc = status(carrier.get("grpc-status"), first);
             if (grpc != GrpcStatus.OK) {
                 String text = statusMessage == null ? grpc.name() : GrpcStatus.decodeMessage(statusMessage.toString());
                 fail(new RpcException(grpc.toRpcStatus(), "tri: " + url().serviceKey().call(method.name()) + " failed: "
@@ -232,12 +227,18 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
             closeDeframer();
         }
 
-        private int parseStatus(CharSequence status) {
-            try {
-                return Integer.parseInt(status.toString().trim());
-            } catch (NumberFormatException e) {
-                return GrpcStatus.UNKNOWN.code();
+        /** A {@code grpc-status}; without one, what the HTTP status stands for (UNKNOWN for a 200 without one). */
+        private GrpcStatus status(@Nullable CharSequence grpcStatus, @Nullable Http2Headers first) {
+            if (grpcStatus != null) {
+                try {
+                    return GrpcStatus.ofCode(Integer.parseInt(grpcStatus.toString().trim()));
+                } catch (NumberFormatException e) {
+                    return GrpcStatus.UNKNOWN;
+                }
             }
+            CharSequence http = first == null ? null : first.status();
+            return http == null || "200".contentEquals(http) ? GrpcStatus.UNKNOWN
+                    : GrpcStatus.ofHttp(Integer.parseInt(http.toString()));
         }
 
         private void fail(RpcException e) {

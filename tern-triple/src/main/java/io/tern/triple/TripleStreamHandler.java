@@ -96,11 +96,8 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
         CharSequence contentType = headers.get("content-type");
         if (contentType == null || !contentType.toString().startsWith("application/grpc")) {
             answered = true;
-            finished.set(true);
-            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("415")
-                    .set("content-type", "application/grpc").setInt("grpc-status", GrpcStatus.INTERNAL.code())
-                    .set("grpc-message", GrpcStatus.encodeMessage("content-type: " + contentType
-                            + " (expected: application/grpc)")), true));
+            writeTrailersOnly(ctx, "415", GrpcStatus.INTERNAL, "content-type: " + contentType
+                    + " (expected: application/grpc)");
             return;
         }
         String path = headers.path() == null ? "" : headers.path().toString();
@@ -313,11 +310,17 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void writeTrailersOnly(ChannelHandlerContext ctx, GrpcStatus status, @Nullable String message) {
+        writeTrailersOnly(ctx, "200", status, message);
+    }
+
+    /** Ends the stream with one header block: the HTTP status, the gRPC status and its message. */
+    private void writeTrailersOnly(ChannelHandlerContext ctx, String httpStatus, GrpcStatus status,
+            @Nullable String message) {
         if (!finish()) {
             return;
         }
         DefaultHttp2Headers headers = new DefaultHttp2Headers();
-        headers.status("200").set("content-type", "application/grpc").setInt("grpc-status", status.code());
+        headers.status(httpStatus).set("content-type", "application/grpc").setInt("grpc-status", status.code());
         if (message != null) {
             headers.set("grpc-message", GrpcStatus.encodeMessage(message));
         }
