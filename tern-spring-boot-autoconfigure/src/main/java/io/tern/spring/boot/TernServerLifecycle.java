@@ -36,6 +36,7 @@ public final class TernServerLifecycle implements SmartLifecycle {
     private final ObjectProvider<MeterRegistry> meters;
     private final ObjectProvider<ObservationRegistry> observations;
     private volatile @Nullable TernServer server;
+    private volatile @Nullable Boolean provides;
 
     public TernServerLifecycle(ApplicationContext context, TernSettings settings, LifecycleTracker tracker,
             ObjectProvider<Registry> registry, ObjectProvider<MeterRegistry> meters,
@@ -162,7 +163,13 @@ public final class TernServerLifecycle implements SmartLifecycle {
 
     /** Whether the context has {@link TernService} beans to export. */
     public boolean hasServices() {
-        return context.getBeanNamesForAnnotation(TernService.class).length > 0;
+        Boolean known = provides;
+        if (known == null) {
+            // asked once the context's singletons exist (health, readiness): the answer stays
+            known = context.getBeanNamesForAnnotation(TernService.class).length > 0;
+            provides = known;
+        }
+        return known;
     }
 
     /** The running server, or {@code null} before start, after stop, or with no service. */
