@@ -11,11 +11,25 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * One remotely callable method of a service interface, described once: its name, parameter
- * types and their JVM descriptor ({@code Ljava/lang/String;I}), its result type, and whether it
- * answers asynchronously (returns {@link CompletableFuture} or {@link CompletionStage}).
- * Obtained from {@link ServiceDescriptor}; never built per call.
+ * types and their JVM descriptor ({@code Ljava/lang/String;I}), its result type, whether it
+ * answers asynchronously (returns {@link CompletableFuture} or {@link CompletionStage}), and
+ * whether it streams ({@link Kind}). Obtained from {@link ServiceDescriptor}; never built per
+ * call.
  */
 public final class MethodDescriptor {
+
+    /** How a method's messages flow; told from its signature. */
+    public enum Kind {
+        /** One request, one answer: any signature that is not one of the streaming ones. */
+        UNARY,
+        /** {@code void m(Req request, StreamObserver<Resp> responses)}: one request, a stream of answers. */
+        SERVER_STREAMING,
+        /**
+         * {@code StreamObserver<Req> m(StreamObserver<Resp> responses)}: a stream each way; client
+         * streaming has the same signature (the method answers once, then completes).
+         */
+        BIDI_STREAMING
+    }
 
     private final Method method;
     private final String name;
@@ -26,6 +40,9 @@ public final class MethodDescriptor {
     private final Class<?> resultType;
     private final Type genericResultType;
     private final int index;
+    private final Kind kind;
+    private final Class<?> requestType;
+    private final Class<?> responseType;
 
     MethodDescriptor(Method method, int index) {
         this.method = method;
@@ -45,6 +62,26 @@ public final class MethodDescriptor {
             this.resultType = returnType;
             this.genericResultType = method.getGenericReturnType();
         }
+        Type[] generic = method.getGenericParameterTypes();
+        if (parameterTypes.length == 2 && parameterTypes[1] == StreamObserver.class && returnType == void.class) {
+            this.kind = Kind.SERVER_STREAMING;
+            this.requestType = parameterTypes[0];
+            this.responseType = elementType(generic[1]);
+        } else if (parameterTypes.length == 1 && parameterTypes[0] == StreamObserver.class
+                && returnType == StreamObserver.class) {
+            this.kind = Kind.BIDI_STREAMING;
+            this.requestType = elementType(method.getGenericReturnType());
+            this.responseType = elementType(generic[0]);
+        } else {
+            this.kind = Kind.UNARY;
+            this.requestType = parameterTypes.length == 1 ? parameterTypes[0] : Object[].class;
+            this.responseType = resultType;
+        }
+    }
+
+    /** {@code T} of a {@code StreamObserver<T>}; Object when the type names none. */
+    private static Class<?> elementType(Type observer) {
+        return observer instanceof ParameterizedType p ? rawType(p.getActualTypeArguments()[0]) : Object.class;
     }
 
     private static Class<?> rawType(Type type) {
@@ -147,6 +184,28 @@ public final class MethodDescriptor {
 
     public Type genericResultType() {
         return genericResultType;
+    }
+
+    /** Whether the method is unary or streams, told from its signature. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /**
+     * The type of each request message: a streaming method's request (server streaming) or the
+     * element type of the observer it returns (bidirectional); a unary method's one parameter,
+     * or {@code Object[]} when it has none or several.
+     */
+    public Class<?> requestType() {
+        return requestType;
+    }
+
+    /**
+     * The type of each answer message: the element type of a streaming method's response
+     * observer; a unary method's {@link #resultType()}.
+     */
+    public Class<?> responseType() {
+        return responseType;
     }
 
     /** The position of this method in {@link ServiceDescriptor#methods()}. */

@@ -26,6 +26,8 @@ public enum RpcStatus {
     BAD_REQUEST,
     /** No provider was available to take the call. */
     NO_PROVIDER,
+    /** The call was cancelled: by its caller, or its stream was reset. */
+    CANCELLED,
     /** A failure that fits no other status; the message says what happened. */
     INTERNAL
 }

@@ -29,6 +29,39 @@ class ServiceDescriptorTest {
         }
     }
 
+    interface Streams {
+        void watch(String query, StreamObserver<Long> events);
+
+        StreamObserver<String> chat(StreamObserver<Integer> replies);
+
+        void notStreaming(String query, List<Long> events);
+
+        String find(String name);
+    }
+
+    @Test
+    void streamingMethodsAreToldFromTheirSignatures() {
+        ServiceDescriptor descriptor = ServiceDescriptor.of(Streams.class);
+
+        MethodDescriptor watch = descriptor.find("watch").get(0);
+        assertThat(watch.kind()).isEqualTo(MethodDescriptor.Kind.SERVER_STREAMING);
+        assertThat(watch.requestType()).isEqualTo(String.class);
+        assertThat(watch.responseType()).isEqualTo(Long.class);
+
+        MethodDescriptor chat = descriptor.find("chat").get(0);
+        assertThat(chat.kind()).isEqualTo(MethodDescriptor.Kind.BIDI_STREAMING);
+        assertThat(chat.requestType()).isEqualTo(String.class);
+        assertThat(chat.responseType()).isEqualTo(Integer.class);
+
+        MethodDescriptor plain = descriptor.find("notStreaming").get(0);
+        assertThat(plain.kind()).isEqualTo(MethodDescriptor.Kind.UNARY);
+        assertThat(plain.requestType()).isEqualTo(Object[].class);
+        MethodDescriptor find = descriptor.find("find").get(0);
+        assertThat(find.kind()).isEqualTo(MethodDescriptor.Kind.UNARY);
+        assertThat(find.requestType()).isEqualTo(String.class);
+        assertThat(find.responseType()).isEqualTo(String.class);
+    }
+
     @Test
     void descriptorsAreJvmDescriptors() {
         ServiceDescriptor descriptor = ServiceDescriptor.of(Catalog.class);

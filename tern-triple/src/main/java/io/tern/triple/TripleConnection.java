@@ -47,6 +47,7 @@ final class TripleConnection {
                                         .initialWindowSize(TripleProtocol.MAX_MESSAGE_SIZE)
                                         .maxHeaderListSize(32 * 1024).pushEnabled(false))
                                 .build());
+                        ch.pipeline().addLast(new ConnectionWindow());
                         ch.pipeline().addLast(new Http2MultiplexHandler(new RefuseStreams()));
                     }
                 });

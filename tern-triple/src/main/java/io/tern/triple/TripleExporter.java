@@ -1,9 +1,11 @@
 package io.tern.triple;
 
 import io.tern.Invoker;
+import io.tern.MethodDescriptor;
 import io.tern.ServiceDescriptor;
 import io.tern.ServiceUrl;
 import io.tern.core.AbstractExporter;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -14,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 final class TripleExporter<T> extends AbstractExporter<T> {
 
     final ServiceDescriptor descriptor;
+    /** The wire form of each method, by its index in the descriptor. */
+    private final TripleMethod[] methods;
     private final ServiceUrl url;
     private final TripleServer server;
 
@@ -22,6 +26,20 @@ final class TripleExporter<T> extends AbstractExporter<T> {
         this.server = server;
         this.url = url;
         this.descriptor = ServiceDescriptor.of(invoker.type());
+        this.methods = descriptor.methods().stream()
+                .map(m -> TripleMethod.of(m, server.protocol().serialization())).toArray(TripleMethod[]::new);
+    }
+
+    /**
+     * The methods a request's {@code :path} names: by their Java name, else by that name with the
+     * first letter lower-cased (gRPC's {@code SayHello} for {@code sayHello}); overloads share a name.
+     */
+    List<TripleMethod> named(String wireName) {
+        List<MethodDescriptor> found = descriptor.find(wireName);
+        if (found.isEmpty() && !wireName.isEmpty() && Character.isUpperCase(wireName.charAt(0))) {
+            found = descriptor.find(Character.toLowerCase(wireName.charAt(0)) + wireName.substring(1));
+        }
+        return found.stream().map(m -> methods[m.index()]).toList();
     }
 
     /** The URL the service is reachable at, with the port the server bound. */

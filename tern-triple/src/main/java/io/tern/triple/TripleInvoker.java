@@ -1,7 +1,6 @@
 package io.tern.triple;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -23,30 +22,39 @@ import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.ServiceDescriptor;
 import io.tern.ServiceUrl;
+import io.tern.StreamObserver;
 import io.tern.core.internal.AbstractInvoker;
-import io.tern.serialization.Hessian2Serialization;
-import io.tern.serialization.ObjectInput;
-import io.tern.serialization.ObjectOutput;
 import io.tern.triple.internal.GrpcDeframer;
 import io.tern.triple.internal.GrpcFramingException;
 import io.tern.triple.internal.GrpcStatus;
 import io.tern.triple.internal.GrpcTimeout;
 import io.tern.triple.internal.TripleHeaders;
-import io.tern.triple.internal.TripleRequestWrapper;
-import io.tern.triple.internal.TripleResponseWrapper;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Calls one service of one provider over Triple: each call a stream on the protocol's shared
- * connection to that address, unary, wrapped and in Hessian2 ({@code hessian4}), with the
- * reference's timeout sent as {@code grpc-timeout} and kept here too (the stream is reset when
- * it passes). Holds a share of the connection, given back when it closes.
+ * connection to that address.
+ *
+ * <ul>
+ *   <li>Unary calls send the reference's timeout as {@code grpc-timeout} and keep it here too:
+ *       the stream is reset when it passes.
+ *   <li>Server-streaming calls ({@code void m(Req, StreamObserver<Resp>)}) return once the
+ *       request is on its way; the answers reach the observer in order on the protocol's
+ *       service threads, then {@code onCompleted} or {@code onError}. An observer that throws
+ *       cancels the call.
+ *   <li>Bidirectional calls ({@code StreamObserver<Req> m(StreamObserver<Resp>)}) return the
+ *       observer requests go to: {@code onNext} waits while the provider is not reading,
+ *       {@code onCompleted} ends the requests, {@code onError} cancels the call.
+ * </ul>
+ *
+ * <p>Streams have no deadline of their own. Holds a share of the connection, given back when it
+ * closes.
  */
 final class TripleInvoker<T> extends AbstractInvoker<T> {
 
@@ -55,6 +63,8 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
     private final TripleProtocol protocol;
     private final TripleConnection connection;
     private final ServiceDescriptor descriptor;
+    /** The wire form of each method, by its index in the descriptor. */
+    private final TripleMethod[] methods;
     private final String path;
     private final Duration timeout;
     private final String timeoutHeader;
@@ -64,6 +74,8 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
         this.protocol = protocol;
         this.connection = connection;
         this.descriptor = ServiceDescriptor.of(type);
+        this.methods = descriptor.methods().stream().map(m -> TripleMethod.of(m, protocol.serialization()))
+                .toArray(TripleMethod[]::new);
         this.path = "/" + (url.path().isEmpty() ? type.getName() : url.path()) + "/";
         this.timeout = url.timeout().orElse(DEFAULT_TIMEOUT);
         this.timeoutHeader = GrpcTimeout.format(timeout);
@@ -76,19 +88,21 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
 
     @Override
     protected CompletableFuture<Result> doInvoke(Invocation invocation) {
-        MethodDescriptor method = invocation.method();
-        if (method == null) {
-            method = descriptor.find(invocation.methodName(), invocation.parameterDescriptor());
+        MethodDescriptor described = invocation.method();
+        if (described == null) {
+            described = descriptor.find(invocation.methodName(), invocation.parameterDescriptor());
         }
-        if (method == null) {
+        if (described == null) {
             return CompletableFuture.failedFuture(new RpcException(RpcStatus.METHOD_NOT_FOUND, "method not found: "
                     + url().serviceKey() + "." + invocation.methodName() + " (expected: a method of " + type().getName()
                     + ")"));
         }
-        byte[] request = request(protocol.serialization(), method, invocation.arguments());
+        TripleMethod method = methods[described.index()];
         Http2Headers headers = new DefaultHttp2Headers().method("POST").scheme("http").authority(connection.address)
-                .path(path + method.name()).set("content-type", "application/grpc+proto").set("te", "trailers")
-                .set("grpc-timeout", timeoutHeader);
+                .path(path + method.wireName).set("content-type", "application/grpc+proto").set("te", "trailers");
+        if (method.kind() == MethodDescriptor.Kind.UNARY) {
+            headers.set("grpc-timeout", timeoutHeader);
+        }
         if (!url().serviceKey().version().isEmpty()) {
             headers.set("tri-service-version", url().serviceKey().version());
         }
@@ -96,49 +110,91 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
             headers.set("tri-service-group", url().serviceKey().group());
         }
         TripleHeaders.write(invocation.attachments(), headers::set);
+        @Nullable Object[] arguments = invocation.arguments();
+        return switch (method.kind()) {
+            case UNARY -> unary(method, headers, arguments);
+            case SERVER_STREAMING -> serverStreaming(method, headers, arguments);
+            case BIDI_STREAMING -> bidiStreaming(method, headers, arguments);
+        };
+    }
 
+    private CompletableFuture<Result> unary(TripleMethod method, Http2Headers headers, @Nullable Object[] arguments) {
+        ByteBuf request = method.request(connection.channel.alloc(), arguments);
         CompletableFuture<Result> answer = new CompletableFuture<>();
-        Call call = new Call(method, answer);
-        MethodDescriptor called = method;
-        new Http2StreamChannelBootstrap(connection.channel).handler(call).open().addListener((Future<Http2StreamChannel> f) -> {
-            if (!f.isSuccess()) {
-                answer.completeExceptionally(new RpcException(RpcStatus.NETWORK, "tri: no stream to "
-                        + connection.address + " for " + url().serviceKey().call(called.name()) + ": " + f.cause(),
-                        f.cause()));
+        UnaryCall call = new UnaryCall(method, answer);
+        open(call, method).whenComplete((stream, failure) -> {
+            if (failure != null) {
+                request.release();
+                answer.completeExceptionally(failure);
                 return;
             }
-            Http2StreamChannel stream = f.getNow();
             ScheduledFuture<?> deadline = stream.eventLoop().schedule(() -> {
                 if (answer.completeExceptionally(new RpcException(RpcStatus.TIMEOUT, "tri: "
-                        + url().serviceKey().call(called.name()) + " did not answer within " + timeout.toMillis()
-                        + " ms (expected: an answer within the timeout)"))) {
+                        + url().serviceKey().call(method.descriptor.name()) + " did not answer within "
+                        + timeout.toMillis() + " ms (expected: an answer within the timeout)"))) {
                     stream.close(); // resets the stream: the provider stops working on it
                 }
             }, timeout.toNanos(), TimeUnit.NANOSECONDS);
             answer.whenComplete((r, e) -> deadline.cancel(false));
             stream.write(new DefaultHttp2HeadersFrame(headers));
-            stream.writeAndFlush(new DefaultHttp2DataFrame(GrpcDeframer.frame(stream.alloc(), request), true));
+            stream.writeAndFlush(new DefaultHttp2DataFrame(request, true));
         });
         return answer;
     }
 
-    private static byte[] request(Hessian2Serialization serialization, MethodDescriptor method,
+    private CompletableFuture<Result> serverStreaming(TripleMethod method, Http2Headers headers,
             @Nullable Object[] arguments) {
-        List<byte[]> args = new ArrayList<>(arguments.length);
-        List<String> types = new ArrayList<>(arguments.length);
-        for (int i = 0; i < arguments.length; i++) {
-            ByteBuf out = Unpooled.buffer();
-            try {
-                try (ObjectOutput output = serialization.output(out)) {
-                    output.writeObject(arguments[i]);
-                }
-                args.add(ByteBufUtil.getBytes(out));
-            } finally {
-                out.release();
+        StreamObserver<Object> responses = observer(arguments[1], method);
+        ByteBuf request = method.request(connection.channel.alloc(), arguments);
+        StreamCall call = new StreamCall(method, responses);
+        return open(call, method).handle((stream, failure) -> {
+            if (failure != null) {
+                request.release();
+                throw Result.asRpcException(failure);
             }
-            types.add(method.parameterTypes().get(i).getName());
+            stream.write(new DefaultHttp2HeadersFrame(headers));
+            stream.writeAndFlush(new DefaultHttp2DataFrame(request, true));
+            return Result.value(null);
+        });
+    }
+
+    private CompletableFuture<Result> bidiStreaming(TripleMethod method, Http2Headers headers,
+            @Nullable Object[] arguments) {
+        StreamObserver<Object> responses = observer(arguments[0], method);
+        StreamCall call = new StreamCall(method, responses);
+        return open(call, method).handle((stream, failure) -> {
+            if (failure != null) {
+                throw Result.asRpcException(failure);
+            }
+            stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers));
+            return Result.value(new Requests(method, stream, call));
+        });
+    }
+
+    private static StreamObserver<Object> observer(@Nullable Object argument, TripleMethod method) {
+        if (argument == null) {
+            throw new IllegalArgumentException("responses: null (expected: the StreamObserver the answers of "
+                    + method.descriptor + " go to)");
         }
-        return new TripleRequestWrapper("hessian4", args, types).encode();
+        @SuppressWarnings("unchecked")
+        StreamObserver<Object> observer = (StreamObserver<Object>) argument;
+        return observer;
+    }
+
+    /** A new stream on the connection, with {@code handler} reading it. */
+    private CompletableFuture<Http2StreamChannel> open(ClientStream handler, TripleMethod method) {
+        CompletableFuture<Http2StreamChannel> opened = new CompletableFuture<>();
+        new Http2StreamChannelBootstrap(connection.channel).handler(handler).open()
+                .addListener((Future<Http2StreamChannel> f) -> {
+                    if (f.isSuccess()) {
+                        opened.complete(f.getNow());
+                    } else {
+                        opened.completeExceptionally(new RpcException(RpcStatus.NETWORK, "tri: no stream to "
+                                + connection.address + " for " + url().serviceKey().call(method.descriptor.name())
+                                + ": " + f.cause(), f.cause()));
+                    }
+                });
+        return opened;
     }
 
     @Override
@@ -151,80 +207,85 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
         return protocol.release(connection);
     }
 
-    /** One call's stream: gathers the answer's headers, message and trailers, then completes the call. */
-    private final class Call extends SimpleChannelInboundHandler<Http2StreamFrame> {
-        private final MethodDescriptor method;
-        private final CompletableFuture<Result> answer;
+    /**
+     * Reads one call's answer: its headers, its messages, and the status in its trailers (or in
+     * the headers of a trailers-only answer). Subclasses take the messages and the end.
+     */
+    private abstract class ClientStream extends SimpleChannelInboundHandler<Http2StreamFrame> {
+        final TripleMethod method;
         private @Nullable Http2Headers headers;
         private @Nullable GrpcDeframer deframer;
-        private byte @Nullable [] message;
+        private boolean done;
 
-        Call(MethodDescriptor method, CompletableFuture<Result> answer) {
+        ClientStream(TripleMethod method) {
             this.method = method;
-            this.answer = answer;
         }
+
+        /** One answer message, owned by the caller. */
+        abstract void onMessage(ByteBuf message, boolean thrown);
+
+        /** The call ended well: the trailers' attachments. */
+        abstract void onSuccess(Map<String, Object> attachments);
+
+        /** The call failed. */
+        abstract void onFailure(RpcException failure);
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Http2StreamFrame frame) {
+            if (done) {
+                return;
+            }
             try {
                 if (frame instanceof Http2HeadersFrame block) {
                     if (headers == null) {
                         headers = block.headers();
+                        boolean thrown = thrown(block.headers());
                         deframer = new GrpcDeframer(ctx.alloc(), TripleProtocol.MAX_MESSAGE_SIZE, m -> {
                             try {
-                                message = ByteBufUtil.getBytes(m);
+                                onMessage(m, thrown);
                             } finally {
                                 m.release();
                             }
                         });
                     }
                     if (block.isEndStream()) {
-                        finish(block.headers());
+                        end(block.headers());
                     }
                 } else if (frame instanceof Http2DataFrame data && deframer != null) {
                     deframer.feed(data.content().retain());
                     if (data.isEndStream()) {
-                        finish(new DefaultHttp2Headers());
+                        end(new DefaultHttp2Headers());
                     }
                 }
             } catch (GrpcFramingException e) {
-                fail(new RpcException(e.status().toRpcStatus(), "tri: " + e.getMessage()));
+                fail(ctx, new RpcException(e.status().toRpcStatus(), "tri: " + e.getMessage()));
             } catch (RuntimeException e) {
-                fail(e instanceof RpcException rpc ? rpc : new RpcException(RpcStatus.SERIALIZATION, "tri: the answer of "
-                        + url().serviceKey().call(method.name()) + " cannot be read: " + e.getMessage(), e));
+                fail(ctx, e instanceof RpcException rpc ? rpc : new RpcException(RpcStatus.SERIALIZATION, "tri: the"
+                        + " answer of " + url().serviceKey().call(method.descriptor.name()) + " cannot be read: "
+                        + e.getMessage(), e));
             }
         }
 
-        private void finish(Http2Headers trailers) {
+        private boolean thrown(Http2Headers first) {
+            CharSequence exceptionCode = first.get("tri-exception-code");
+            return exceptionCode != null && !"0".contentEquals(exceptionCode);
+        }
+
+        private void end(Http2Headers trailers) {
             Http2Headers first = headers;
             // the status comes in the trailers, or in the headers of a trailers-only answer
             Http2Headers carrier = trailers.contains("grpc-status") || first == null ? trailers : first;
-            CharSequence statusMessage = carrier.get("grpc-message");
             GrpcStatus grpc = status(carrier.get("grpc-status"), first);
-            if (grpc != GrpcStatus.OK) {
-                String text = statusMessage == null ? grpc.name() : GrpcStatus.decodeMessage(statusMessage.toString());
-                fail(new RpcException(grpc.toRpcStatus(), "tri: " + url().serviceKey().call(method.name()) + " failed: "
-                        + grpc + ": " + text));
-                return;
-            }
-            byte[] body = message;
-            if (body == null) {
-                fail(new RpcException(RpcStatus.SERIALIZATION, "tri: " + url().serviceKey().call(method.name())
-                        + " answered without a message (expected: one, for a unary call)"));
-                return;
-            }
-            TripleResponseWrapper response = TripleResponseWrapper.decode(body);
-            CharSequence exceptionCode = first == null ? null : first.get("tri-exception-code");
-            boolean thrown = exceptionCode != null && !"0".contentEquals(exceptionCode);
-            Object value;
-            ByteBuf data = Unpooled.wrappedBuffer(response.data());
-            try (ObjectInput input = protocol.serialization().input(data)) {
-                value = response.data().length == 0 ? null : thrown ? input.readObject() : input.readObject(method.resultType());
-            }
-            Map<String, Object> attachments = TripleHeaders.read(trailers);
-            Result result = thrown && value instanceof Throwable t ? Result.exception(t) : Result.value(value);
-            answer.complete(attachments.isEmpty() ? result : result.withAttachments(attachments));
+            done = true;
             closeDeframer();
+            if (grpc != GrpcStatus.OK) {
+                CharSequence statusMessage = carrier.get("grpc-message");
+                String text = statusMessage == null ? grpc.name() : GrpcStatus.decodeMessage(statusMessage.toString());
+                onFailure(new RpcException(grpc.toRpcStatus(), "tri: " + url().serviceKey().call(method.descriptor.name())
+                        + " failed: " + grpc + ": " + text));
+                return;
+            }
+            onSuccess(TripleHeaders.read(trailers));
         }
 
         /** A {@code grpc-status}; without one, what the HTTP status stands for (UNKNOWN for a 200 without one). */
@@ -237,13 +298,25 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
                 }
             }
             CharSequence http = first == null ? null : first.status();
-            return http == null || "200".contentEquals(http) ? GrpcStatus.UNKNOWN
-                    : GrpcStatus.ofHttp(Integer.parseInt(http.toString()));
+            if (http == null || "200".contentEquals(http)) {
+                return GrpcStatus.UNKNOWN;
+            }
+            try {
+                return GrpcStatus.ofHttp(Integer.parseInt(http.toString()));
+            } catch (NumberFormatException e) {
+                return GrpcStatus.UNKNOWN;
+            }
         }
 
-        private void fail(RpcException e) {
+        /** Fails the call and resets its stream: the provider stops working on it. */
+        void fail(ChannelHandlerContext ctx, RpcException failure) {
+            if (done) {
+                return;
+            }
+            done = true;
             closeDeframer();
-            answer.completeExceptionally(e);
+            onFailure(failure);
+            ctx.close();
         }
 
         private void closeDeframer() {
@@ -256,10 +329,185 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             closeDeframer();
-            answer.completeExceptionally(new RpcException(RpcStatus.NETWORK, "tri: the stream of "
-                    + url().serviceKey().call(method.name()) + " to " + connection.address
-                    + " closed before the answer (expected: an answer)"));
+            if (!done) {
+                done = true;
+                onFailure(new RpcException(RpcStatus.NETWORK, "tri: the stream of "
+                        + url().serviceKey().call(method.descriptor.name()) + " to " + connection.address
+                        + " closed before the answer (expected: an answer)"));
+            }
             ctx.fireChannelInactive();
+        }
+    }
+
+    /** A unary call: one answer message, then the trailers complete the call. */
+    private final class UnaryCall extends ClientStream {
+        private final CompletableFuture<Result> answer;
+        private @Nullable Result result;
+
+        UnaryCall(TripleMethod method, CompletableFuture<Result> answer) {
+            super(method);
+            this.answer = answer;
+        }
+
+        @Override
+        void onMessage(ByteBuf message, boolean thrown) {
+            if (result != null) {
+                throw new RpcException(RpcStatus.SERIALIZATION, "tri: " + url().serviceKey().call(method.descriptor.name())
+                        + " answered a second message (expected: one, for a unary call)");
+            }
+            Object value = method.answer(message, thrown);
+            result = thrown && value instanceof Throwable t ? Result.exception(t) : Result.value(value);
+        }
+
+        @Override
+        void onSuccess(Map<String, Object> attachments) {
+            Result answered = result;
+            if (answered == null) {
+                onFailure(new RpcException(RpcStatus.SERIALIZATION, "tri: " + url().serviceKey().call(method.descriptor.name())
+                        + " answered without a message (expected: one, for a unary call)"));
+                return;
+            }
+            answer.complete(attachments.isEmpty() ? answered : answered.withAttachments(attachments));
+        }
+
+        @Override
+        void onFailure(RpcException failure) {
+            answer.completeExceptionally(failure);
+        }
+    }
+
+    /**
+     * A streaming call's answers: each message handed to the caller's observer in order, on the
+     * service threads, then its end. An observer that throws cancels the call.
+     */
+    private final class StreamCall extends ClientStream {
+        private final StreamObserver<Object> responses;
+        /** The call is over: answered, failed or cancelled; requests can no longer go out. */
+        private final AtomicBoolean ended = new AtomicBoolean();
+        /** This side cancelled: answers still waiting are not handed on. */
+        private volatile boolean cancelled;
+        private final StreamWritability writability = new StreamWritability();
+        private @Nullable StreamInbound inbound;
+        private @Nullable ChannelHandlerContext context;
+
+        StreamCall(TripleMethod method, StreamObserver<Object> responses) {
+            super(method);
+            this.responses = responses;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            context = ctx;
+            inbound = new StreamInbound(ctx.channel(), protocol.services());
+        }
+
+        @Override
+        void onMessage(ByteBuf message, boolean thrown) {
+            Object value = method.answer(message, thrown);
+            deliver(() -> {
+                if (cancelled) {
+                    return;
+                }
+                try {
+                    responses.onNext(value);
+                } catch (RuntimeException e) {
+                    cancel(new RpcException(RpcStatus.CANCELLED, "tri: the observer of "
+                            + url().serviceKey().call(method.descriptor.name()) + " threw " + e, e), true);
+                }
+            });
+        }
+
+        @Override
+        void onSuccess(Map<String, Object> attachments) {
+            if (ended.compareAndSet(false, true)) {
+                writability.signal();
+                deliver(responses::onCompleted);
+            }
+        }
+
+        @Override
+        void onFailure(RpcException failure) {
+            if (ended.compareAndSet(false, true)) {
+                writability.signal();
+                deliver(() -> responses.onError(failure));
+            }
+        }
+
+        /** Ends the call from this side: resets the stream, and the observer hears why. */
+        void cancel(RpcException why, boolean tell) {
+            if (!ended.compareAndSet(false, true)) {
+                return;
+            }
+            cancelled = true;
+            writability.signal();
+            ChannelHandlerContext ctx = context;
+            if (ctx != null) {
+                ctx.channel().close();
+            }
+            if (tell) {
+                responses.onError(why);
+            } else {
+                deliver(() -> responses.onError(why));
+            }
+        }
+
+        private void deliver(Runnable task) {
+            StreamInbound queue = inbound;
+            if (queue == null) {
+                return;
+            }
+            try {
+                queue.submit(task);
+            } catch (RejectedExecutionException e) {
+                ChannelHandlerContext ctx = context;
+                if (ctx != null) {
+                    ctx.channel().close(); // the protocol is closing: nothing can observe the rest
+                }
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            writability.signal();
+            ctx.fireChannelWritabilityChanged();
+        }
+    }
+
+    /** The observer a bidirectional call's requests go to: each message out on the call's stream. */
+    private final class Requests implements StreamObserver<Object> {
+        private final TripleMethod method;
+        private final Http2StreamChannel stream;
+        private final StreamCall call;
+        private boolean completed;
+
+        Requests(TripleMethod method, Http2StreamChannel stream, StreamCall call) {
+            this.method = method;
+            this.stream = stream;
+            this.call = call;
+        }
+
+        @Override
+        public void onNext(Object value) {
+            if (completed || call.ended.get()) {
+                throw new RpcException(RpcStatus.CANCELLED, "tri: the stream of "
+                        + url().serviceKey().call(method.descriptor.name()) + " has ended (completed or cancelled)");
+            }
+            stream.writeAndFlush(new DefaultHttp2DataFrame(method.requestMessage(stream.alloc(), value)));
+            call.writability.await(stream, call.ended::get);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            call.cancel(new RpcException(RpcStatus.CANCELLED, "tri: " + url().serviceKey().call(method.descriptor.name())
+                    + " cancelled by its caller: " + error, error), false);
+        }
+
+        @Override
+        public void onCompleted() {
+            if (!completed && !call.ended.get()) {
+                completed = true;
+                stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
+            }
         }
     }
 }

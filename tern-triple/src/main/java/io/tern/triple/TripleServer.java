@@ -65,6 +65,7 @@ final class TripleServer {
                                         .initialWindowSize(TripleProtocol.MAX_MESSAGE_SIZE)
                                         .maxHeaderListSize(32 * 1024))
                                 .build());
+                        ch.pipeline().addLast(new ConnectionWindow());
                         ch.pipeline().addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                             @Override
                             protected void initChannel(Http2StreamChannel stream) {

@@ -2,6 +2,7 @@ package io.tern.triple;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
@@ -11,21 +12,19 @@ import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.tern.Invocation;
 import io.tern.MethodDescriptor;
 import io.tern.Result;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
-import io.tern.serialization.Hessian2Serialization;
-import io.tern.serialization.ObjectInput;
-import io.tern.serialization.ObjectOutput;
+import io.tern.StreamObserver;
 import io.tern.triple.internal.GrpcDeframer;
 import io.tern.triple.internal.GrpcFramingException;
 import io.tern.triple.internal.GrpcStatus;
 import io.tern.triple.internal.GrpcTimeout;
 import io.tern.triple.internal.TripleHeaders;
 import io.tern.triple.internal.TripleRequestWrapper;
-import io.tern.triple.internal.TripleResponseWrapper;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,39 +35,65 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One HTTP/2 stream of a {@link TripleServer}: a unary call. Reads the headers (the path names
- * the service and the method, {@code tri-service-version} and {@code tri-service-group} the
- * exporter, the rest are attachments), gathers the one request message, runs the call on the
- * protocol's service threads, and answers with headers, the response message and trailers — or
- * with trailers only when the call cannot be made. Holds the bytes of the message being read,
- * released on every way out.
+ * One HTTP/2 stream of a {@link TripleServer}: one call, unary or streaming. Reads the headers
+ * (the path names the service and the method, {@code tri-service-version} and
+ * {@code tri-service-group} the exporter, {@code grpc-timeout} the deadline, the rest are
+ * attachments), then the request messages, and runs the service on the protocol's service
+ * threads, never on the event loop:
+ *
+ * <ul>
+ *   <li>unary and server-streaming calls run once their one request has arrived; the answer, or
+ *       each message the service gives the response observer, goes out as it comes;
+ *   <li>a bidirectional call starts at once; each request message is handed, in order, to the
+ *       observer the service returned, and reading pauses while many wait ({@link StreamInbound}).
+ * </ul>
+ *
+ * <p>The stream ends once: by the answer, by the deadline (DEADLINE_EXCEEDED), or by the client
+ * resetting it or the connection going away. Then nothing more is written; a service thread
+ * still running a unary or server-streaming method is interrupted, a response observer's
+ * {@code onNext} throws CANCELLED, and a bidirectional call's request observer gets CANCELLED.
+ * Holds the bytes of the message being read, released on every way out.
  */
 final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
 
-    private static final String HESSIAN = "hessian4";
     /** Dubbo's code for a service's own exception, in {@code tri-exception-code}. */
     private static final String BUSINESS_EXCEPTION = "3";
 
     private final TripleServer server;
+    private final StreamWritability writability = new StreamWritability();
+    /** Set by whichever ends the stream first: the answer, the deadline, or the client going away. */
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private @Nullable ChannelHandlerContext context;
     private @Nullable GrpcDeframer deframer;
     private @Nullable TripleExporter<?> exporter;
-    private @Nullable String methodName;
+    private List<TripleMethod> candidates = List.of();
+    private @Nullable TripleMethod method;
     private Map<String, Object> attachments = Map.of();
-    private @Nullable byte[] request;
-    private boolean answered;
-    /** Set by whichever ends the stream first: the answer, the deadline, or the client going away. */
-    private final AtomicBoolean finished = new AtomicBoolean();
-    private @Nullable Duration deadline;
-    private io.netty.util.concurrent.@Nullable ScheduledFuture<?> deadlineTask;
+    private byte @Nullable [] request;
+    /** No more is read: the request is complete, or the call failed. */
+    private boolean requestDone;
+    private boolean headersSent;
+    private @Nullable ScheduledFuture<?> deadlineTask;
+    /** The service thread running a unary or server-streaming method right now, to interrupt on cancel. */
+    private @Nullable Thread worker;
+    private final Object workerLock = new Object();
+    /** Bidirectional calls: the service's turns, in order, and the observer its requests go to. */
+    private @Nullable StreamInbound inbound;
+    private @Nullable StreamObserver<Object> requests;
 
     TripleStreamHandler(TripleServer server) {
         this.server = server;
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        context = ctx;
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
-            if (answered) {
+            if (requestDone || ended.get()) {
                 return;
             }
             if (msg instanceof Http2HeadersFrame headers) {
@@ -77,9 +102,11 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
                 onData(ctx, data);
             }
         } catch (GrpcFramingException e) {
-            fail(ctx, e.status(), e.getMessage());
+            fail(e.status(), e.getMessage());
+        } catch (RpcException e) {
+            fail(GrpcStatus.of(e.status()), e.getMessage());
         } catch (RuntimeException e) {
-            fail(ctx, GrpcStatus.INTERNAL, e.getMessage() == null ? e.toString() : e.getMessage());
+            fail(GrpcStatus.INTERNAL, e.getMessage() == null ? e.toString() : e.getMessage());
         } finally {
             ReferenceCountUtil.release(msg);
         }
@@ -88,52 +115,82 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
     private void onHeaders(ChannelHandlerContext ctx, Http2HeadersFrame frame) {
         if (deframer != null) {
             if (frame.isEndStream()) {
-                endOfRequest(ctx); // trailers from the client end its half
+                endOfRequest(); // trailers from the client end its half
             }
             return;
         }
         Http2Headers headers = frame.headers();
         CharSequence contentType = headers.get("content-type");
         if (contentType == null || !contentType.toString().startsWith("application/grpc")) {
-            answered = true;
-            writeTrailersOnly(ctx, "415", GrpcStatus.INTERNAL, "content-type: " + contentType
+            requestDone = true;
+            writeTrailersOnly("415", GrpcStatus.INTERNAL, "content-type: " + contentType
                     + " (expected: application/grpc)");
             return;
         }
         String path = headers.path() == null ? "" : headers.path().toString();
         int slash = path.lastIndexOf('/');
         if (slash <= 0 || slash == path.length() - 1) {
-            fail(ctx, GrpcStatus.UNIMPLEMENTED, "path: '" + path + "' (expected: /{interface}/{method})");
+            fail(GrpcStatus.UNIMPLEMENTED, "path: '" + path + "' (expected: /{interface}/{method})");
             return;
         }
         String service = path.substring(path.lastIndexOf('/', slash - 1) + 1, slash);
-        methodName = path.substring(slash + 1);
-        exporter = server.find(service, string(headers, "tri-service-group"), string(headers, "tri-service-version"));
-        if (exporter == null) {
-            fail(ctx, GrpcStatus.UNIMPLEMENTED, "service not found: " + service + " (expected: one exported here)");
+        String name = path.substring(slash + 1);
+        TripleExporter<?> target = server.find(service, string(headers, "tri-service-group"),
+                string(headers, "tri-service-version"));
+        if (target == null) {
+            fail(GrpcStatus.UNIMPLEMENTED, "service not found: " + service + " (expected: one exported here)");
             return;
         }
-        if (exporter.descriptor.find(methodName).isEmpty()) {
-            fail(ctx, GrpcStatus.UNIMPLEMENTED, "method not found: " + service + "." + methodName
-                    + " (expected: one of " + exporter.descriptor.methodNames() + ")");
+        exporter = target;
+        candidates = target.named(name);
+        if (candidates.isEmpty()) {
+            fail(GrpcStatus.UNIMPLEMENTED, "method not found: " + service + "." + name
+                    + " (expected: one of " + target.descriptor.methodNames() + ")");
             return;
         }
         CharSequence timeout = headers.get("grpc-timeout");
         if (timeout != null) {
-            deadline = GrpcTimeout.parse(timeout.toString());
+            Duration limit = GrpcTimeout.parse(timeout.toString());
+            deadlineTask = ctx.executor().schedule(() -> expire(limit), limit.toNanos(), TimeUnit.NANOSECONDS);
         }
         attachments = TripleHeaders.read(headers);
         deframer = new GrpcDeframer(ctx.alloc(), TripleProtocol.MAX_MESSAGE_SIZE, this::onMessage);
+        if (candidates.size() == 1) {
+            choose(candidates.get(0));
+        }
         if (frame.isEndStream()) {
-            endOfRequest(ctx);
+            endOfRequest();
+        }
+    }
+
+    /** The method is known: a bidirectional call starts now, the others once their request is in. */
+    private void choose(TripleMethod chosen) {
+        method = chosen;
+        if (chosen.kind() == MethodDescriptor.Kind.BIDI_STREAMING) {
+            startBidi(chosen);
         }
     }
 
     private void onMessage(ByteBuf message) {
         try {
+            TripleMethod chosen = method;
+            if (chosen == null) {
+                chosen = overload(message);
+                choose(chosen);
+            }
+            if (chosen.kind() == MethodDescriptor.Kind.BIDI_STREAMING) {
+                Object value = chosen.message(message);
+                turn(() -> {
+                    StreamObserver<Object> observer = requests;
+                    if (observer != null && !ended.get()) {
+                        observer.onNext(value);
+                    }
+                });
+                return;
+            }
             if (request != null) {
-                throw new GrpcFramingException(GrpcStatus.UNIMPLEMENTED,
-                        "a second request message (expected: one, for a unary call)");
+                throw new GrpcFramingException(GrpcStatus.UNIMPLEMENTED, "a second request message (expected: one,"
+                        + " for a " + kindName(chosen) + " call)");
             }
             request = ByteBufUtil.getBytes(message);
         } finally {
@@ -141,190 +198,365 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private static String kindName(@Nullable TripleMethod method) {
+        return method == null || method.kind() == MethodDescriptor.Kind.UNARY ? "unary" : "server-streaming";
+    }
+
+    /** Among methods sharing a name, the one the wrapped request's argument types name. */
+    private TripleMethod overload(ByteBuf message) {
+        List<String> argTypes;
+        try {
+            argTypes = TripleRequestWrapper.decode(ByteBufUtil.getBytes(message)).argTypes();
+        } catch (IllegalArgumentException e) {
+            throw new RpcException(RpcStatus.SERIALIZATION, e.getMessage(), e);
+        }
+        for (TripleMethod candidate : candidates) {
+            if (candidate.matches(argTypes)) {
+                return candidate;
+            }
+        }
+        TripleExporter<?> target = exporter;
+        throw new RpcException(RpcStatus.METHOD_NOT_FOUND, "method not found: "
+                + (target == null ? "" : target.key().interfaceName()) + "." + candidates.get(0).descriptor.name()
+                + argTypes + " (expected: the parameter types of a method of that name)");
+    }
+
     private void onData(ChannelHandlerContext ctx, Http2DataFrame data) {
         GrpcDeframer reader = deframer;
         if (reader == null) {
-            fail(ctx, GrpcStatus.INTERNAL, "DATA before HEADERS (expected: HEADERS first)");
+            fail(GrpcStatus.INTERNAL, "DATA before HEADERS (expected: HEADERS first)");
             return;
         }
         reader.feed(data.content().retain());
         if (data.isEndStream()) {
-            endOfRequest(ctx);
+            endOfRequest();
         }
     }
 
-    private void endOfRequest(ChannelHandlerContext ctx) {
+    private void endOfRequest() {
         GrpcDeframer reader = deframer;
-        byte[] message = request;
         if (reader != null && reader.partial()) {
-            fail(ctx, GrpcStatus.INTERNAL, "the request ended inside a message (expected: whole messages)");
+            fail(GrpcStatus.INTERNAL, "the request ended inside a message (expected: whole messages)");
             return;
         }
-        if (message == null) {
-            fail(ctx, GrpcStatus.UNIMPLEMENTED, "no request message (expected: one, for a unary call)");
-            return;
-        }
-        request = null;
+        requestDone = true;
         closeDeframer();
-        answered = true;
-        Duration limit = deadline;
-        if (limit != null) {
-            deadlineTask = ctx.executor().schedule(() -> writeTrailersOnly(ctx, GrpcStatus.DEADLINE_EXCEEDED,
-                    "tri: no answer within the caller's grpc-timeout of " + limit.toMillis() + " ms"),
-                    limit.toNanos(), TimeUnit.NANOSECONDS);
+        TripleMethod chosen = method;
+        if (chosen != null && chosen.kind() == MethodDescriptor.Kind.BIDI_STREAMING) {
+            turn(() -> {
+                StreamObserver<Object> observer = requests;
+                if (observer != null && !ended.get()) {
+                    observer.onCompleted();
+                }
+            });
+            return;
+        }
+        byte[] message = request;
+        request = null;
+        if (message == null || chosen == null) {
+            fail(GrpcStatus.UNIMPLEMENTED, "no request message (expected: one, for a " + kindName(chosen) + " call)");
+            return;
         }
         try {
-            server.protocol().services().execute(() -> call(ctx, message));
+            server.protocol().services().execute(() -> call(chosen, message));
         } catch (RejectedExecutionException e) {
-            writeTrailersOnly(ctx, GrpcStatus.RESOURCE_EXHAUSTED, "tri: no service thread free (expected: fewer calls)");
+            endWith(GrpcStatus.RESOURCE_EXHAUSTED, "tri: no service thread free (expected: fewer calls)");
         }
     }
 
-    /** Runs on a service thread: decodes, invokes, answers. */
-    private void call(ChannelHandlerContext ctx, byte[] message) {
-        TripleExporter<?> target = exporter;
-        if (target == null || methodName == null) {
-            writeTrailersOnly(ctx, GrpcStatus.INTERNAL, "no exporter");
-            return;
-        }
-        MethodDescriptor method;
-        Object[] arguments;
+    /** Runs on a service thread: decodes, invokes, answers (unary) or lets the service answer (server streaming). */
+    private void call(TripleMethod target, byte[] message) {
+        @Nullable Object[] arguments;
         try {
-            TripleRequestWrapper wrapper = TripleRequestWrapper.decode(message);
-            if (!HESSIAN.equals(wrapper.serializeType())) {
-                throw new RpcException(RpcStatus.SERIALIZATION, "serializeType: '" + wrapper.serializeType()
-                        + "' (expected: " + HESSIAN + ")");
-            }
-            method = method(target, methodName, wrapper.argTypes());
-            arguments = arguments(server.protocol().serialization(), method, wrapper.args());
-        } catch (IllegalArgumentException e) {
-            writeTrailersOnly(ctx, GrpcStatus.INTERNAL, e.getMessage());
-            return;
+            arguments = target.arguments(Unpooled.wrappedBuffer(message));
         } catch (RpcException e) {
-            writeTrailersOnly(ctx, GrpcStatus.of(e.status()), e.getMessage());
+            endWith(GrpcStatus.of(e.status()), e.getMessage());
             return;
         }
-        Invocation invocation = Invocation.of(target.key(), method, arguments).setAttachments(attachments);
-        CompletableFuture<Result> answer;
-        try {
-            answer = target.invoker().invoke(invocation);
-        } catch (RuntimeException e) {
-            answer = CompletableFuture.failedFuture(e);
+        ServerResponses responses = null;
+        if (target.kind() == MethodDescriptor.Kind.SERVER_STREAMING) {
+            responses = new ServerResponses(target);
+            arguments = new Object[] {arguments[0], responses};
         }
+        CompletableFuture<Result> answer = invoke(target, arguments);
+        ServerResponses streaming = responses;
         answer.whenComplete((result, failure) -> {
             if (failure != null) {
                 RpcException rpc = Result.asRpcException(failure);
-                writeTrailersOnly(ctx, GrpcStatus.of(rpc.status()), rpc.getMessage());
-            } else {
-                answer(ctx, method, result);
+                endWith(GrpcStatus.of(rpc.status()), rpc.getMessage());
+            } else if (streaming == null) {
+                answer(target, result);
+            } else if (result.exception() != null) {
+                streaming.onError(result.exception());
             }
         });
     }
 
-    private static MethodDescriptor method(TripleExporter<?> target, String name, List<String> argTypes) {
-        List<MethodDescriptor> named = target.descriptor.find(name);
-        for (MethodDescriptor candidate : named) {
-            if (candidate.parameterCount() == argTypes.size() && (argTypes.isEmpty() || sameTypes(candidate, argTypes))) {
-                return candidate;
+    /** Invokes the service on this thread, which a cancel interrupts meanwhile. */
+    private CompletableFuture<Result> invoke(TripleMethod target, @Nullable Object[] arguments) {
+        TripleExporter<?> service = exporter;
+        if (service == null) {
+            return CompletableFuture.failedFuture(new RpcException(RpcStatus.INTERNAL, "no exporter"));
+        }
+        Invocation invocation = Invocation.of(service.key(), target.descriptor, arguments).setAttachments(attachments);
+        synchronized (workerLock) {
+            if (ended.get()) {
+                return CompletableFuture.failedFuture(new RpcException(RpcStatus.CANCELLED, "tri: cancelled"));
             }
+            worker = Thread.currentThread();
         }
-        if (named.size() == 1 && argTypes.isEmpty() && named.get(0).parameterCount() == 0) {
-            return named.get(0);
-        }
-        throw new RpcException(RpcStatus.METHOD_NOT_FOUND, "method not found: " + target.key().interfaceName() + "."
-                + name + argTypes + " (expected: the parameter types of a method of that name)");
-    }
-
-    private static boolean sameTypes(MethodDescriptor method, List<String> argTypes) {
-        List<Class<?>> types = method.parameterTypes();
-        for (int i = 0; i < types.size(); i++) {
-            if (!types.get(i).getName().equals(argTypes.get(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static Object[] arguments(Hessian2Serialization serialization, MethodDescriptor method, List<byte[]> args) {
-        Object[] values = new Object[args.size()];
-        for (int i = 0; i < values.length; i++) {
-            ByteBuf bytes = io.netty.buffer.Unpooled.wrappedBuffer(args.get(i));
-            try (ObjectInput in = serialization.input(bytes)) {
-                values[i] = in.readObject(method.parameterTypes().get(i));
-            }
-        }
-        return values;
-    }
-
-    private void answer(ChannelHandlerContext ctx, MethodDescriptor method, Result result) {
-        Throwable thrown = result.exception();
-        byte[] data;
-        ByteBuf out = ctx.alloc().buffer();
         try {
-            try (ObjectOutput output = server.protocol().serialization().output(out)) {
-                output.writeObject(thrown != null ? thrown : result.value());
-            }
-            data = ByteBufUtil.getBytes(out);
-        } catch (RpcException e) {
-            writeTrailersOnly(ctx, GrpcStatus.of(e.status()), e.getMessage());
-            return;
+            return service.invoker().invoke(invocation);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         } finally {
-            out.release();
+            synchronized (workerLock) {
+                worker = null;
+            }
+            Thread.interrupted(); // an interrupt from a cancel is for this call only, never the next task
         }
-        String type = thrown != null ? thrown.getClass().getName() : method.resultType().getName();
-        byte[] response = new TripleResponseWrapper(HESSIAN, data, type).encode();
+    }
+
+    /** A bidirectional call: the service is invoked in the stream's first turn and returns its request observer. */
+    private void startBidi(TripleMethod target) {
+        ChannelHandlerContext ctx = context;
+        if (ctx == null) {
+            return;
+        }
+        inbound = new StreamInbound(ctx.channel(), server.protocol().services());
+        ServerResponses responses = new ServerResponses(target);
+        turn(() -> {
+            CompletableFuture<Result> answer = invoke(target, new Object[] {responses});
+            Result result;
+            try {
+                result = answer.join();
+            } catch (RuntimeException e) {
+                RpcException rpc = Result.asRpcException(e.getCause() == null ? e : e.getCause());
+                endWith(GrpcStatus.of(rpc.status()), rpc.getMessage());
+                return;
+            }
+            if (result.exception() != null) {
+                responses.onError(result.exception());
+            } else if (result.value() instanceof StreamObserver<?> observer) {
+                @SuppressWarnings("unchecked")
+                StreamObserver<Object> typed = (StreamObserver<Object>) observer;
+                requests = typed;
+            } else {
+                endWith(GrpcStatus.INTERNAL, "tri: " + target.descriptor + " returned no StreamObserver"
+                        + " (expected: the observer its requests go to)");
+            }
+        });
+    }
+
+    /** Runs a piece of a bidirectional call in its order, off the event loop. */
+    private void turn(Runnable task) {
+        StreamInbound queue = inbound;
+        if (queue == null) {
+            return;
+        }
+        try {
+            queue.submit(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    RpcException rpc = Result.asRpcException(e);
+                    if (endWith(GrpcStatus.of(rpc.status()), rpc.getMessage())) {
+                        cancelled(rpc.getMessage());
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            endWith(GrpcStatus.RESOURCE_EXHAUSTED, "tri: no service thread free (expected: fewer calls)");
+        }
+    }
+
+    private void answer(TripleMethod target, Result result) {
+        Throwable thrown = result.exception();
+        ChannelHandlerContext ctx = context;
+        if (ctx == null) {
+            return;
+        }
+        ByteBuf body;
+        try {
+            body = target.answer(ctx.alloc(), thrown != null ? thrown : result.value(), thrown != null);
+        } catch (RpcException e) {
+            endWith(GrpcStatus.of(e.status()), e.getMessage());
+            return;
+        }
         DefaultHttp2Headers headers = new DefaultHttp2Headers();
         headers.status("200").set("content-type", "application/grpc");
         if (thrown != null) {
             headers.set("tri-exception-code", BUSINESS_EXCEPTION);
         }
-        DefaultHttp2Headers trailers = new DefaultHttp2Headers();
-        trailers.setInt("grpc-status", GrpcStatus.OK.code());
+        DefaultHttp2Headers trailers = trailers(GrpcStatus.OK, null);
         TripleHeaders.write(result.attachments(), trailers::set);
-        if (!finish()) {
-            return; // the deadline answered first, or the client went away
+        synchronized (this) {
+            if (!end()) {
+                body.release();
+                return; // the deadline answered first, or the client went away
+            }
+            headersSent = true;
+            ctx.write(new DefaultHttp2HeadersFrame(headers));
+            ctx.write(new DefaultHttp2DataFrame(body));
+            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(trailers, true));
         }
-        ctx.write(new DefaultHttp2HeadersFrame(headers));
-        ctx.write(new DefaultHttp2DataFrame(GrpcDeframer.frame(ctx.alloc(), response)));
-        ctx.writeAndFlush(new DefaultHttp2HeadersFrame(trailers, true));
     }
 
-    private void fail(ChannelHandlerContext ctx, GrpcStatus status, @Nullable String message) {
+    /** The observer a streaming method answers through: each message out as it comes, then trailers. */
+    private final class ServerResponses implements StreamObserver<Object> {
+        private final TripleMethod target;
+
+        ServerResponses(TripleMethod target) {
+            this.target = target;
+        }
+
+        @Override
+        public void onNext(Object value) {
+            ChannelHandlerContext ctx = context;
+            if (ended.get() || ctx == null) {
+                throw new RpcException(RpcStatus.CANCELLED, "tri: the stream of " + target.descriptor
+                        + " has ended (cancelled by the caller, past its deadline, or completed)");
+            }
+            ByteBuf body = target.answer(ctx.alloc(), value, false);
+            synchronized (TripleStreamHandler.this) {
+                if (ended.get()) {
+                    body.release();
+                    throw new RpcException(RpcStatus.CANCELLED, "tri: the stream of " + target.descriptor
+                            + " has ended (cancelled by the caller, past its deadline, or completed)");
+                }
+                if (!headersSent) {
+                    headersSent = true;
+                    ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")
+                            .set("content-type", "application/grpc")));
+                }
+                ctx.writeAndFlush(new DefaultHttp2DataFrame(body));
+            }
+            writability.await(ctx.channel(), ended::get);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            RpcException rpc = error instanceof RpcException e ? e : null;
+            GrpcStatus status = rpc != null ? GrpcStatus.of(rpc.status()) : GrpcStatus.UNKNOWN;
+            String message = error.getMessage() == null ? error.getClass().getName() : error.getMessage();
+            endWith(status, message);
+        }
+
+        @Override
+        public void onCompleted() {
+            endWith(GrpcStatus.OK, null);
+        }
+    }
+
+    /**
+     * Ends a streaming answer: trailers after messages, or a trailers-only answer when none went
+     * out; false when the stream had ended already.
+     */
+    private boolean endWith(GrpcStatus status, @Nullable String message) {
+        ChannelHandlerContext ctx = context;
+        if (ctx == null) {
+            return false;
+        }
+        synchronized (this) {
+            if (!headersSent) {
+                return writeTrailersOnly("200", status, message);
+            }
+            if (!end()) {
+                return false;
+            }
+            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(trailers(status, message), true));
+            return true;
+        }
+    }
+
+    private static DefaultHttp2Headers trailers(GrpcStatus status, @Nullable String message) {
+        DefaultHttp2Headers trailers = new DefaultHttp2Headers();
+        trailers.setInt("grpc-status", status.code());
+        if (message != null) {
+            trailers.set("grpc-message", GrpcStatus.encodeMessage(message));
+        }
+        return trailers;
+    }
+
+    private void expire(Duration limit) {
+        String message = "tri: no answer within the caller's grpc-timeout of " + limit.toMillis() + " ms";
+        if (endWith(GrpcStatus.DEADLINE_EXCEEDED, message)) {
+            cancelled(message);
+        }
+    }
+
+    private void fail(GrpcStatus status, @Nullable String message) {
         closeDeframer();
-        if (!answered) {
-            answered = true;
-            writeTrailersOnly(ctx, status, message);
+        requestDone = true;
+        request = null;
+        if (endWith(status, message)) {
+            cancelled(message);
         }
     }
 
     /** Claims the end of the stream; false when something else ended it already. */
-    private boolean finish() {
-        if (!finished.compareAndSet(false, true)) {
+    private boolean end() {
+        if (!ended.compareAndSet(false, true)) {
             return false;
         }
-        io.netty.util.concurrent.ScheduledFuture<?> task = deadlineTask;
+        ScheduledFuture<?> task = deadlineTask;
         if (task != null) {
             task.cancel(false);
         }
+        writability.signal();
         return true;
     }
 
-    private void writeTrailersOnly(ChannelHandlerContext ctx, GrpcStatus status, @Nullable String message) {
-        writeTrailersOnly(ctx, "200", status, message);
+    /**
+     * Ends the stream with one header block: the HTTP status, the gRPC status and its message;
+     * false when the stream had ended already.
+     */
+    private boolean writeTrailersOnly(String httpStatus, GrpcStatus status, @Nullable String message) {
+        ChannelHandlerContext ctx = context;
+        synchronized (this) {
+            if (ctx == null || !end()) {
+                return false;
+            }
+            headersSent = true;
+            DefaultHttp2Headers headers = new DefaultHttp2Headers();
+            headers.status(httpStatus).set("content-type", "application/grpc").setInt("grpc-status", status.code());
+            if (message != null) {
+                headers.set("grpc-message", GrpcStatus.encodeMessage(message));
+            }
+            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(headers, true));
+            return true;
+        }
     }
 
-    /** Ends the stream with one header block: the HTTP status, the gRPC status and its message. */
-    private void writeTrailersOnly(ChannelHandlerContext ctx, String httpStatus, GrpcStatus status,
-            @Nullable String message) {
-        if (!finish()) {
-            return;
+    /**
+     * The call is over before the service finished: stops its work. A unary or server-streaming
+     * method still running is interrupted; a bidirectional call's request observer hears CANCELLED.
+     */
+    private void cancelled(@Nullable String why) {
+        synchronized (workerLock) {
+            Thread running = worker;
+            if (running != null) {
+                running.interrupt();
+            }
         }
-        DefaultHttp2Headers headers = new DefaultHttp2Headers();
-        headers.status(httpStatus).set("content-type", "application/grpc").setInt("grpc-status", status.code());
-        if (message != null) {
-            headers.set("grpc-message", GrpcStatus.encodeMessage(message));
+        StreamInbound queue = inbound;
+        StreamObserver<Object> observer = requests;
+        if (queue != null) {
+            try {
+                queue.submit(() -> {
+                    StreamObserver<Object> current = requests;
+                    requests = null;
+                    if (current != null) {
+                        current.onError(new RpcException(RpcStatus.CANCELLED, "tri: the call was cancelled"
+                                + (why == null ? "" : ": " + why)));
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                requests = null;
+            }
+        } else if (observer != null) {
+            requests = null;
         }
-        ctx.writeAndFlush(new DefaultHttp2HeadersFrame(headers, true));
     }
 
     private static @Nullable String string(Http2Headers headers, String name) {
@@ -340,10 +572,20 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        writability.signal();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        finish(); // reset by the client, or the connection lost: nothing more is written
+        boolean early = end(); // reset by the client, or the connection lost: nothing more is written
         closeDeframer();
         request = null;
+        writability.signal();
+        if (early) {
+            cancelled("the stream was reset or its connection closed");
+        }
         ctx.fireChannelInactive();
     }
 }

@@ -64,6 +64,7 @@ public enum GrpcStatus {
             case SERVER_BUSY, LIMIT_EXCEEDED -> RESOURCE_EXHAUSTED;
             case FORBIDDEN -> PERMISSION_DENIED;
             case BAD_REQUEST -> INVALID_ARGUMENT;
+            case CANCELLED -> CANCELLED;
         };
     }
 
@@ -71,7 +72,8 @@ public enum GrpcStatus {
     public RpcStatus toRpcStatus() {
         return switch (this) {
             case DEADLINE_EXCEEDED -> RpcStatus.TIMEOUT;
-            case UNAVAILABLE, CANCELLED -> RpcStatus.NETWORK;
+            case UNAVAILABLE -> RpcStatus.NETWORK;
+            case CANCELLED -> RpcStatus.CANCELLED;
             case UNIMPLEMENTED, NOT_FOUND -> RpcStatus.SERVICE_NOT_FOUND;
             case RESOURCE_EXHAUSTED -> RpcStatus.SERVER_BUSY;
             case PERMISSION_DENIED, UNAUTHENTICATED -> RpcStatus.FORBIDDEN;
