@@ -44,6 +44,8 @@ class TripleDubboConsumerToTernProviderTest {
         port = main.url().port();
         tern.export(Invokers.of(InteropService.class, implementation("tri-blue-2.0.0"), ServiceUrl.parse(
                 "tri://127.0.0.1:" + port + "/" + InteropService.class.getName() + "?group=blue&version=2.0.0")));
+        tern.export(Invokers.of(TernStreams.class, new TernStreams.Impl(),
+                ServiceUrl.parse("tri://127.0.0.1:" + port + "/" + TernStreams.NAME)));
         dubbo = DubboPeer.consumer("tri-consumer", List.of());
         service = reference("1.0.0", null);
         blue = reference("2.0.0", "blue");
@@ -94,6 +96,34 @@ class TripleDubboConsumerToTernProviderTest {
         List<Order> orders = service.orders(100);
         assertThat(orders).hasSize(100);
         assertThat(service.roundTrip(orders.get(7))).isEqualTo(orders.get(7));
+    }
+
+    @Test
+    void aServerStreamOfAThousandAndABidirectionalEchoReachDubbosObservers() {
+        ReferenceConfig<DubboStreams> reference = new ReferenceConfig<>();
+        reference.setScopeModel(dubbo.module());
+        reference.setInterface(DubboStreams.class);
+        reference.setProtocol("tri");
+        reference.setUrl("tri://127.0.0.1:" + port);
+        reference.setRetries(0);
+        reference.setTimeout(10_000);
+        DubboStreams streams = reference.get();
+
+        TernStreams.Recorder<Integer> numbers = new TernStreams.Recorder<>();
+        streams.count(1_000, numbers);
+        assertThat(numbers.awaitEnd()).isNull();
+        assertThat(numbers.values).hasSize(1_000).startsWith(1, 2).endsWith(1_000);
+
+        TernStreams.Recorder<String> replies = new TernStreams.Recorder<>();
+        org.apache.dubbo.common.stream.StreamObserver<String> requests = streams.echo(replies);
+        for (int i = 0; i < 50; i++) {
+            requests.onNext("m" + i);
+        }
+        requests.onCompleted();
+        assertThat(replies.awaitEnd()).isNull();
+        assertThat(replies.values).hasSize(50).startsWith("echo: m0").endsWith("echo: m49");
+
+        assertThat(streams.name()).isEqualTo("tern");
     }
 
     @Test

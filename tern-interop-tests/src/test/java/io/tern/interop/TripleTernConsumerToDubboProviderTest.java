@@ -46,7 +46,10 @@ class TripleTernConsumerToDubboProviderTest {
         blue.setRef(new InteropServiceImpl("dubbo-tri-blue", key -> null, (key, value) -> { }));
         blue.setVersion("2.0.0");
         blue.setGroup("blue");
-        dubbo = DubboPeer.provider("dubbo-tri-provider", "tri", port, List.of(main, blue), 60_000);
+        ServiceConfig<DubboStreams> streams = new ServiceConfig<>();
+        streams.setInterface(DubboStreams.class);
+        streams.setRef(new DubboStreams.Impl());
+        dubbo = DubboPeer.provider("dubbo-tri-provider", "tri", port, List.of(main, blue, streams), 60_000);
         tern = TripleProtocol.create(TRACKER, ClassPolicy.strict());
         invoker = tern.refer(InteropService.class, url("version=1.0.0"));
         service = Proxies.create(invoker);
@@ -64,6 +67,30 @@ class TripleTernConsumerToDubboProviderTest {
     private static ServiceUrl url(String query) {
         return ServiceUrl.parse("tri://127.0.0.1:" + port + "/" + InteropService.class.getName() + "?timeout=10000&"
                 + query);
+    }
+
+    @Test
+    void aServerStreamOfAThousandAndABidirectionalEchoComeFromDubbo() {
+        Invoker<TernStreams> streamsInvoker = tern.refer(TernStreams.class, ServiceUrl.parse("tri://127.0.0.1:" + port
+                + "/" + TernStreams.NAME + "?timeout=10000"));
+        TernStreams streams = Proxies.create(streamsInvoker);
+
+        TernStreams.Recorder<Integer> numbers = new TernStreams.Recorder<>();
+        streams.count(1_000, numbers);
+        assertThat(numbers.awaitEnd()).isNull();
+        assertThat(numbers.values).hasSize(1_000).startsWith(1, 2).endsWith(1_000);
+
+        TernStreams.Recorder<String> replies = new TernStreams.Recorder<>();
+        io.tern.StreamObserver<String> requests = streams.echo(replies);
+        for (int i = 0; i < 50; i++) {
+            requests.onNext("m" + i);
+        }
+        requests.onCompleted();
+        assertThat(replies.awaitEnd()).isNull();
+        assertThat(replies.values).hasSize(50).startsWith("echo: m0").endsWith("echo: m49");
+
+        assertThat(streams.name()).isEqualTo("dubbo");
+        streamsInvoker.close();
     }
 
     @Test
