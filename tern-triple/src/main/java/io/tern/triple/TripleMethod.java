@@ -67,6 +67,9 @@ abstract sealed class TripleMethod {
         return descriptor.kind();
     }
 
+    /** Whether an answer message can carry the service's exception (wrapped ones can, protobuf ones cannot). */
+    abstract boolean carriesExceptions();
+
     /** A consumer's request of a unary or server-streaming call: its arguments but the observer. */
     abstract ByteBuf request(ByteBufAllocator allocator, @Nullable Object[] arguments);
 
@@ -111,6 +114,11 @@ abstract sealed class TripleMethod {
             super(method, grpcName(method.name()));
             this.requests = ProtobufCodec.of(method.requestType());
             this.answers = ProtobufCodec.of(method.responseType());
+        }
+
+        @Override
+        boolean carriesExceptions() {
+            return false;
         }
 
         @Override
@@ -166,6 +174,11 @@ abstract sealed class TripleMethod {
                 case BIDI_STREAMING -> types.add(method.requestType().getName());
             }
             this.argTypes = List.copyOf(types);
+        }
+
+        @Override
+        boolean carriesExceptions() {
+            return true;
         }
 
         @Override

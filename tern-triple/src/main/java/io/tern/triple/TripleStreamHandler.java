@@ -376,6 +376,13 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
         if (ctx == null) {
             return;
         }
+        if (thrown != null && !target.carriesExceptions()) {
+            // a protobuf method has no message for it: the status says what went wrong
+            RpcException rpc = thrown instanceof RpcException e ? e : null;
+            endWith(rpc != null ? GrpcStatus.of(rpc.status()) : GrpcStatus.UNKNOWN,
+                    thrown.getMessage() == null ? thrown.getClass().getName() : thrown.getMessage());
+            return;
+        }
         ByteBuf body;
         try {
             body = target.answer(ctx.alloc(), thrown != null ? thrown : result.value(), thrown != null);
