@@ -97,6 +97,9 @@ class GrpcInteropTest {
         grpcServer.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         invoker.close();
         tern.close();
+        invoker = null; // let go of what was closed: the tracker reports anything else still reachable
+        greeter = null;
+        exporter = null;
         assertThat(TRACKER.counts(ResourceKind.SERVER).live()).isZero();
         assertThat(TRACKER.counts(ResourceKind.CLIENT).live()).isZero();
     }

@@ -60,6 +60,8 @@ class TripleTernConsumerToDubboProviderTest {
         invoker.close();
         tern.close();
         dubbo.close();
+        invoker = null; // let go of what was closed: the tracker reports anything else still reachable
+        service = null;
         assertThat(TRACKER.counts(ResourceKind.CLIENT).live()).isZero();
         assertThat(TRACKER.counts(ResourceKind.INVOKER).live()).isZero();
     }

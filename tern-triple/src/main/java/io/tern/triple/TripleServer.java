@@ -3,10 +3,13 @@ package io.tern.triple;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -28,7 +31,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One listening address of a {@link TripleProtocol}: HTTP/2 with prior knowledge, each stream a
- * call to one of the services exported here. Closes when its last service is unexported, and
+ * call to one of the services exported here, and HTTP/1.1 for unary calls in JSON, told apart
+ * from each connection's first bytes. Closes when its last service is unexported, and
  * with its protocol; does not own the protocol's event loops or service threads.
  */
 final class TripleServer {
@@ -60,18 +64,7 @@ final class TripleServer {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
-                        ch.pipeline().addLast(Http2FrameCodecBuilder.forServer()
-                                .initialSettings(Http2Settings.defaultSettings()
-                                        .initialWindowSize(TripleProtocol.MAX_MESSAGE_SIZE)
-                                        .maxHeaderListSize(32 * 1024))
-                                .build());
-                        ch.pipeline().addLast(new ConnectionWindow());
-                        ch.pipeline().addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-                            @Override
-                            protected void initChannel(Http2StreamChannel stream) {
-                                stream.pipeline().addLast(new TripleStreamHandler(TripleServer.this));
-                            }
-                        }));
+                        ch.pipeline().addLast(new ProtocolDetector(TripleServer.this::http2, TripleServer.this::http1));
                     }
                 });
         try {
@@ -86,6 +79,29 @@ final class TripleServer {
             throw new RpcException(RpcStatus.NETWORK, "tri: cannot listen on " + host + ":" + wanted + ": " + e
                     + " (expected: a free port)", e);
         }
+    }
+
+    /** A connection that opened with the HTTP/2 preface: gRPC, each stream a call. */
+    private void http2(ChannelPipeline pipeline) {
+        pipeline.addLast(Http2FrameCodecBuilder.forServer()
+                .initialSettings(Http2Settings.defaultSettings()
+                        .initialWindowSize(TripleProtocol.MAX_MESSAGE_SIZE)
+                        .maxHeaderListSize(32 * 1024))
+                .build());
+        pipeline.addLast(new ConnectionWindow());
+        pipeline.addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                stream.pipeline().addLast(new TripleStreamHandler(TripleServer.this));
+            }
+        }));
+    }
+
+    /** A connection that opened with an HTTP/1.1 request line: unary calls in JSON. */
+    private void http1(ChannelPipeline pipeline) {
+        pipeline.addLast(new HttpServerCodec(4096, 32 * 1024, 8192));
+        pipeline.addLast(new HttpObjectAggregator(TripleProtocol.MAX_MESSAGE_SIZE));
+        pipeline.addLast(new Http1JsonHandler(this));
     }
 
     int port() {

@@ -24,7 +24,7 @@ public final class TripleHeaders {
     private static final Set<String> KEPT_BACK = Set.of("group", "interface", "path", "application",
             "remote.application", "serialization");
     private static final Set<String> TRANSPORT = Set.of("te", "content-type", "content-length", "user-agent",
-            "accept-encoding", "host", "connection", "keep-alive", "transfer-encoding", "upgrade", "http-status");
+            "accept-encoding", "accept", "expect", "host", "connection", "keep-alive", "transfer-encoding", "upgrade", "http-status");
     private static final Base64.Encoder BASE64 = Base64.getEncoder().withoutPadding();
 
     private TripleHeaders() {
