@@ -7,7 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -17,6 +17,9 @@ import io.tern.RpcStatus;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One HTTP/2 connection (h2c, prior knowledge) from a {@link TripleProtocol} to a provider's
@@ -37,7 +40,7 @@ final class TripleConnection {
     }
 
     static TripleConnection connect(TripleProtocol protocol, String host, int port) {
-        Bootstrap bootstrap = new Bootstrap().group(protocol.group()).channel(NioSocketChannel.class)
+        Bootstrap bootstrap = new Bootstrap().group(protocol.group()).channel(protocol.channelType())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -46,6 +49,8 @@ final class TripleConnection {
                                 .initialSettings(Http2Settings.defaultSettings()
                                         .initialWindowSize(TripleProtocol.MAX_MESSAGE_SIZE)
                                         .maxHeaderListSize(32 * 1024).pushEnabled(false))
+                                // calls beyond the provider's concurrent-stream limit wait for a stream, not fail
+                                .encoderEnforceMaxConcurrentStreams(true)
                                 .build());
                         ch.pipeline().addLast(new ConnectionWindow());
                         ch.pipeline().addLast(new Http2MultiplexHandler(new RefuseStreams()));
@@ -65,6 +70,27 @@ final class TripleConnection {
 
     boolean isActive() {
         return channel.isActive();
+    }
+
+    /** The HTTP/2 streams open now on this connection. */
+    int activeStreams() {
+        return activeStreams(channel);
+    }
+
+    /** The HTTP/2 streams open now on an HTTP/2 connection, counted on its event loop; 0 for any other. */
+    static int activeStreams(Channel connection) {
+        Http2FrameCodec codec = connection.pipeline().get(Http2FrameCodec.class);
+        if (codec == null || !connection.isActive()) {
+            return 0;
+        }
+        try {
+            return connection.eventLoop().submit(() -> codec.connection().numActiveStreams()).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return 0; // the connection is closing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
     }
 
     CompletableFuture<Void> close() {

@@ -230,6 +230,11 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
         /** The call failed. */
         abstract void onFailure(RpcException failure);
 
+        /** Whether this side has ended its half of the stream; a stream the provider ended before it is reset. */
+        boolean requestsEnded() {
+            return true;
+        }
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Http2StreamFrame frame) {
             if (done) {
@@ -249,12 +254,12 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
                         });
                     }
                     if (block.isEndStream()) {
-                        end(block.headers());
+                        end(ctx, block.headers());
                     }
                 } else if (frame instanceof Http2DataFrame data && deframer != null) {
                     deframer.feed(data.content().retain());
                     if (data.isEndStream()) {
-                        end(new DefaultHttp2Headers());
+                        end(ctx, new DefaultHttp2Headers());
                     }
                 }
             } catch (GrpcFramingException e) {
@@ -271,7 +276,10 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
             return exceptionCode != null && !"0".contentEquals(exceptionCode);
         }
 
-        private void end(Http2Headers trailers) {
+        private void end(ChannelHandlerContext ctx, Http2Headers trailers) {
+            if (!requestsEnded()) {
+                ctx.close(); // the provider has answered in full: our half ends too
+            }
             Http2Headers first = headers;
             // the status comes in the trailers, or in the headers of a trailers-only answer
             Http2Headers carrier = trailers.contains("grpc-status") || first == null ? trailers : first;
@@ -386,6 +394,8 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
         private final AtomicBoolean ended = new AtomicBoolean();
         /** This side cancelled: answers still waiting are not handed on. */
         private volatile boolean cancelled;
+        /** The caller's requests have ended (always, for a server stream's one request). */
+        private volatile boolean requestsEnded;
         private final StreamWritability writability = new StreamWritability();
         private @Nullable StreamInbound inbound;
         private @Nullable ChannelHandlerContext context;
@@ -393,6 +403,12 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
         StreamCall(TripleMethod method, StreamObserver<Object> responses) {
             super(method);
             this.responses = responses;
+            this.requestsEnded = method.kind() != MethodDescriptor.Kind.BIDI_STREAMING;
+        }
+
+        @Override
+        boolean requestsEnded() {
+            return requestsEnded;
         }
 
         @Override
@@ -506,6 +522,7 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
         public void onCompleted() {
             if (!completed && !call.ended.get()) {
                 completed = true;
+                call.requestsEnded = true;
                 stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
             }
         }

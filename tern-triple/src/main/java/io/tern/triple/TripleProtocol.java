@@ -3,7 +3,15 @@ package io.tern.triple;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.tern.Exporter;
 import io.tern.Invoker;
@@ -42,10 +50,18 @@ public final class TripleProtocol implements Protocol {
     /** The largest message taken or sent, as Dubbo's default. */
     public static final int MAX_MESSAGE_SIZE = 8 * 1024 * 1024;
 
+    /**
+     * The streams a client may have open at once on one connection to a Tern server; a Tern
+     * client holds calls beyond a server's limit until a stream frees up.
+     */
+    public static final int MAX_CONCURRENT_STREAMS = 1_000;
+
     private final LifecycleTracker tracker;
     private final ClassPolicy policy;
     private final Hessian2Serialization serialization;
     private final MultiThreadIoEventLoopGroup group;
+    /** Linux's epoll when Netty's native transport loads, else NIO. */
+    private final boolean epoll;
     private final ExecutorService services;
     private final Map<String, TripleServer> servers = new HashMap<>();
     private final Map<String, TripleConnection> connections = new HashMap<>();
@@ -58,8 +74,9 @@ public final class TripleProtocol implements Protocol {
         this.tracker = tracker;
         this.policy = policy;
         this.serialization = new Hessian2Serialization(policy);
+        this.epoll = Epoll.isAvailable();
         this.group = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("tern-tri-io", true),
-                NioIoHandler.newFactory());
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.services = new ThreadPoolExecutor(0, 200, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 new DefaultThreadFactory("tern-tri-service", true));
     }
@@ -190,6 +207,31 @@ public final class TripleProtocol implements Protocol {
         }
     }
 
+    /**
+     * The HTTP/2 streams open now on this protocol's servers and connections; for lifecycle
+     * tests: every stream leaves once it completes, fails, is cancelled, times out or its
+     * connection goes.
+     */
+    public int activeStreams() {
+        List<TripleServer> running;
+        List<TripleConnection> open;
+        lock.lock();
+        try {
+            running = servers.values().stream().distinct().toList();
+            open = List.copyOf(connections.values());
+        } finally {
+            lock.unlock();
+        }
+        int total = 0;
+        for (TripleServer server : running) {
+            total += server.activeStreams();
+        }
+        for (TripleConnection connection : open) {
+            total += connection.activeStreams();
+        }
+        return total;
+    }
+
     /** A server that has unexported its last service has closed: it leaves the protocol. */
     void forget(TripleServer server) {
         lock.lock();
@@ -210,6 +252,14 @@ public final class TripleProtocol implements Protocol {
 
     MultiThreadIoEventLoopGroup group() {
         return group;
+    }
+
+    Class<? extends ServerChannel> serverChannelType() {
+        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    Class<? extends SocketChannel> channelType() {
+        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
     ExecutorService services() {

@@ -3,11 +3,11 @@ package io.tern.triple;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -59,7 +59,8 @@ final class TripleServer {
     }
 
     private void listen(int wanted) {
-        ServerBootstrap bootstrap = new ServerBootstrap().group(protocol.group()).channel(NioServerSocketChannel.class)
+        ServerBootstrap bootstrap = new ServerBootstrap().group(protocol.group()).channel(protocol.serverChannelType())
+                .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -86,7 +87,11 @@ final class TripleServer {
         pipeline.addLast(Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings()
                         .initialWindowSize(TripleProtocol.MAX_MESSAGE_SIZE)
-                        .maxHeaderListSize(32 * 1024))
+                        .maxHeaderListSize(32 * 1024)
+                        .maxConcurrentStreams(TripleProtocol.MAX_CONCURRENT_STREAMS))
+                // rapid reset: a client resetting more streams than this in 10 s loses its connection;
+                // far above what callers cancelling their own calls reach
+                .decoderEnforceMaxRstFramesPerWindow(10_000, 10)
                 .build());
         pipeline.addLast(new ConnectionWindow());
         pipeline.addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
@@ -106,6 +111,15 @@ final class TripleServer {
 
     int port() {
         return port;
+    }
+
+    /** The HTTP/2 streams open now on this server's connections. */
+    int activeStreams() {
+        int total = 0;
+        for (Channel connection : connections) {
+            total += TripleConnection.activeStreams(connection);
+        }
+        return total;
     }
 
     LifecycleTracker tracker() {
@@ -145,16 +159,14 @@ final class TripleServer {
         return exporter;
     }
 
+    /** Removes a service; the last one closes the server, and the future completes once its port is closed. */
     CompletableFuture<Void> unexport(TripleExporter<?> exporter) {
         boolean last;
         synchronized (this) {
             exporters.remove(exporter.key(), exporter);
             last = exporters.isEmpty() && !closing;
         }
-        if (last) {
-            closeAsync();
-        }
-        return CompletableFuture.completedFuture(null);
+        return last ? closeAsync() : CompletableFuture.completedFuture(null);
     }
 
     /** Unexports what is left, then closes the port and the connections on it. */

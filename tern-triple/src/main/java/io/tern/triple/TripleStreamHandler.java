@@ -8,6 +8,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
@@ -72,6 +74,8 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
     private byte @Nullable [] request;
     /** No more is read: the request is complete, or the call failed. */
     private boolean requestDone;
+    /** The client ended its half of the stream; until it has, ending ours also resets the stream. */
+    private volatile boolean halfClosed;
     private boolean headersSent;
     private @Nullable ScheduledFuture<?> deadlineTask;
     /** The service thread running a unary or server-streaming method right now, to interrupt on cancel. */
@@ -93,6 +97,9 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
+            if (msg instanceof Http2HeadersFrame h && h.isEndStream() || msg instanceof Http2DataFrame d && d.isEndStream()) {
+                halfClosed = true;
+            }
             if (requestDone || ended.get()) {
                 return;
             }
@@ -472,7 +479,18 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
                 return false;
             }
             ctx.writeAndFlush(new DefaultHttp2HeadersFrame(trailers(status, message), true));
+            stopRequests(ctx);
             return true;
+        }
+    }
+
+    /**
+     * After our half has ended, a client still sending is told to stop (RST_STREAM NO_ERROR, as
+     * HTTP/2 allows a server that has answered in full), so the stream does not stay open.
+     */
+    private void stopRequests(ChannelHandlerContext ctx) {
+        if (!halfClosed) {
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
         }
     }
 
@@ -531,6 +549,7 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
                 headers.set("grpc-message", GrpcStatus.encodeMessage(message));
             }
             ctx.writeAndFlush(new DefaultHttp2HeadersFrame(headers, true));
+            stopRequests(ctx);
             return true;
         }
     }

@@ -130,7 +130,7 @@ class TripleHostileInputTest {
         int before = IMPL.greeted.get();
         try (RawHttp2 client = RawHttp2.open(port)) {
             try {
-                for (int i = 0; i < 5_000; i++) {
+                for (int i = 0; i < 50_000; i++) {
                     int stream = 2 * i + 1;
                     client.headers(stream, call("greet"), false);
                     client.data(stream, greetMessage("r" + i), true);
@@ -139,9 +139,9 @@ class TripleHostileInputTest {
             } catch (SocketException e) {
                 // the server closed the connection while it was being flooded
             }
-            assertThat(client.goAwayErrorOrClosed()).isIn(RawHttp2.CLOSED, 0xb /* ENHANCE_YOUR_CALM */);
+            assertThat(client.goAwayErrorOrClosed()).isEqualTo(0xb /* ENHANCE_YOUR_CALM */);
         }
-        assertThat(IMPL.greeted.get() - before).as("calls that ran of the 5,000 reset").isLessThan(1_000);
+        assertThat(IMPL.greeted.get() - before).as("calls that ran of the 50,000 reset").isLessThan(12_000);
     }
 
     @Test

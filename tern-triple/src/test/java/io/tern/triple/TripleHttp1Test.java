@@ -53,6 +53,7 @@ class TripleHttp1Test {
     static void stop() {
         http = null; // Java 17's client has no close: its connections go with it
         protocol.close();
+        exporter = null; // let go of what was closed: the tracker reports anything else still reachable
     }
 
     private static HttpResponse<String> post(String method, String body) throws Exception {
