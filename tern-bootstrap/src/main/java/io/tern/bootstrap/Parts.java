@@ -20,10 +20,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What a server or a client is built on — its registry (when it owns one), its meters, its
- * protocol — made together: when one cannot be made, those made before it are closed.
+ * protocol, and the filters (meters, tracing) its invokers go through — made together: when one
+ * cannot be made, those made before it are closed.
  */
 record Parts(@Nullable Registry ownedRegistry, @Nullable TernMetrics metrics,
-        @Nullable PrometheusMeterRegistry prometheus, DubboProtocol protocol) {
+        @Nullable PrometheusMeterRegistry prometheus, DubboProtocol protocol, List<Filter> filters) {
 
     /**
      * Makes the parts; {@code provider} says which side's metrics filter the protocol gets.
@@ -63,7 +64,7 @@ record Parts(@Nullable Registry ownedRegistry, @Nullable TernMetrics metrics,
                     metrics.bindRegistry(used.url().address(), used::isConnected);
                 }
             }
-            return new Parts(owned, metrics, prometheus(meters), built);
+            return new Parts(owned, metrics, prometheus(meters), built, List.copyOf(filters));
         } catch (RuntimeException e) {
             if (metrics != null) {
                 metrics.close();

@@ -5,12 +5,16 @@ import static java.util.Objects.requireNonNull;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** How one service is exported: its group, version, and any URL parameters (Dubbo's names). */
+/**
+ * How one service is exported: its group, version, any URL parameters (Dubbo's names), and
+ * whether it is offered over Triple only.
+ */
 public final class ServiceOptions {
 
     String group = "";
     String version = "";
     final Map<String, String> parameters = new LinkedHashMap<>();
+    boolean tripleOnly;
 
     ServiceOptions() {
     }
@@ -22,6 +26,16 @@ public final class ServiceOptions {
 
     public ServiceOptions version(String version) {
         this.version = requireNonNull(version, "version");
+        return this;
+    }
+
+    /**
+     * Offers the service over Triple only, not dubbo: for a service whose methods take and
+     * return protobuf messages, which gRPC clients call and Hessian2 does not carry. Needs a
+     * server with {@link TernServerBuilder#triple(boolean) Triple} on.
+     */
+    public ServiceOptions tripleOnly() {
+        this.tripleOnly = true;
         return this;
     }
 

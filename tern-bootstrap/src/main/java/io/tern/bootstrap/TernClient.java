@@ -228,7 +228,7 @@ public final class TernClient implements AsyncCloseable {
         });
         DynamicDirectory<T> directory = DynamicDirectory.create(type, consumer,
                 provider -> protocol.refer(type, RegistryUrls.merge(provider, consumer)), io.tern.cluster.Directory.DEFAULT_GRACE,
-                config.tracker);
+                config.tracker, java.util.Set.of(protocol.name()));
         Invoker<T> cluster = Clusters.join(directory, options.routers, config.tracker);
         made.add(cluster);
         made.add(new DirectoryView(directory));

@@ -2,9 +2,11 @@ package io.tern.bootstrap;
 
 import io.tern.AsyncCloseable;
 import io.tern.Exporter;
+import io.tern.Filter;
 import io.tern.ServiceUrl;
 import io.tern.ServiceUrlBuilder;
 import io.tern.core.Invokers;
+import io.tern.core.internal.FilterChain;
 import io.tern.metrics.TernMetrics;
 import io.tern.ops.OpsPatterns;
 import io.tern.ops.OpsServer;
@@ -12,6 +14,7 @@ import io.tern.ops.OpsTarget;
 import io.tern.registry.Registry;
 import io.tern.registry.internal.RegistryUrls;
 import io.tern.transport.DubboProtocol;
+import io.tern.triple.TripleProtocol;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,10 +27,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running provider application. Owns its protocol, its exporters and registrations, and its
- * registry when it made it. Closing is graceful and in reverse order: unregister first, and keep
- * serving for the unregister delay while consumers hear of it; then unexport (connected consumers
- * are told by the read-only event, calls in flight finish); then the protocol, then the registry.
+ * A running provider application. Owns its protocols (dubbo, and Triple on the same port when
+ * asked for), its exporters and registrations, and its registry when it made it. Closing is
+ * graceful and in reverse order: unregister first, and keep serving for the unregister delay
+ * while consumers hear of it; then unexport (connected consumers are told by the read-only
+ * event, calls in flight finish); then the protocols, then the registry.
  */
 public final class TernServer implements AsyncCloseable {
 
@@ -37,6 +41,8 @@ public final class TernServer implements AsyncCloseable {
     }
 
     private final DubboProtocol protocol;
+    private final @Nullable TripleProtocol triple;
+    private final List<Filter> filters;
     private final @Nullable Registry registry;
     private final boolean ownsRegistry;
     private final Duration unregisterDelay;
@@ -51,9 +57,11 @@ public final class TernServer implements AsyncCloseable {
     private final java.util.Set<Exporter<?>> offline = new java.util.HashSet<>();
     private volatile @Nullable OpsServer ops;
 
-    TernServer(DubboProtocol protocol, @Nullable Registry registry, boolean ownsRegistry, Duration unregisterDelay,
-            @Nullable TernMetrics metrics) {
+    TernServer(DubboProtocol protocol, @Nullable TripleProtocol triple, List<Filter> filters,
+            @Nullable Registry registry, boolean ownsRegistry, Duration unregisterDelay, @Nullable TernMetrics metrics) {
         this.protocol = protocol;
+        this.triple = triple;
+        this.filters = filters;
         this.registry = registry;
         this.ownsRegistry = ownsRegistry;
         this.unregisterDelay = unregisterDelay;
@@ -69,20 +77,50 @@ public final class TernServer implements AsyncCloseable {
         tracker = b.tracker;
         int port = b.port;
         for (TernServerBuilder.ServiceSpec<?> spec : b.services) {
+            if (spec.options().tripleOnly) {
+                if (triple == null) {
+                    throw new IllegalStateException(spec.type().getName() + ": offered over Triple only on a server"
+                            + " without Triple (expected: TernServerBuilder.triple(true))");
+                }
+                continue;
+            }
             Exporter<?> exporter = export(spec, b, port, protocol);
             port = exporter.url().port(); // the rest share the port the first one bound
-            ServiceUrl registered = null;
-            if (registry != null) {
-                ServiceUrl advertised = b.registerHost == null ? exporter.url()
-                        : exporter.url().toBuilder().address(b.registerHost, exporter.url().port()).build();
-                registered = RegistryUrls.provider(advertised, spec.type(), b.application);
-                registry.register(registered);
+            publish(exporter, spec, b);
+        }
+        if (triple != null) {
+            boolean shared = !exported.isEmpty();
+            if (shared) {
+                triple.share(exported.get(0).exporter().url().host(), port);
             }
-            synchronized (exported) {
-                exported.add(new Exported(exporter, registered));
+            for (TernServerBuilder.ServiceSpec<?> spec : b.services) {
+                Exporter<?> exporter = exportTriple(spec, b, port);
+                port = exporter.url().port(); // without dubbo services, the first binds a port of its own
+                publish(exporter, spec, b);
             }
         }
         started = true;
+    }
+
+    /** Registers an exported service, when there is a registry, and keeps it for closing. */
+    private void publish(Exporter<?> exporter, TernServerBuilder.ServiceSpec<?> spec, TernServerBuilder b) {
+        ServiceUrl registered = null;
+        if (registry != null) {
+            ServiceUrl advertised = b.registerHost == null ? exporter.url()
+                    : exporter.url().toBuilder().address(b.registerHost, exporter.url().port()).build();
+            registered = RegistryUrls.provider(advertised, spec.type(), b.application);
+            registry.register(registered);
+        }
+        synchronized (exported) {
+            exported.add(new Exported(exporter, registered));
+        }
+    }
+
+    /** A service over Triple, on the dubbo services' port when there are any, through the same filters. */
+    private <T> Exporter<T> exportTriple(TernServerBuilder.ServiceSpec<T> spec, TernServerBuilder b, int port) {
+        TripleProtocol tri = java.util.Objects.requireNonNull(triple);
+        ServiceUrl url = serviceUrl("tri", spec, b, port);
+        return tri.export(FilterChain.of(filters).wrap(Invokers.of(spec.type(), spec.implementation(), url, b.tracker)));
     }
 
     /** Starts the operations endpoint on 127.0.0.1:{@code port}; closed with the server. */
@@ -176,7 +214,13 @@ public final class TernServer implements AsyncCloseable {
 
     private static <T> Exporter<T> export(TernServerBuilder.ServiceSpec<T> spec, TernServerBuilder b, int port,
             DubboProtocol protocol) {
-        ServiceUrlBuilder url = ServiceUrl.builder("dubbo").address(b.host, port).path(spec.type().getName())
+        return protocol.export(Invokers.of(spec.type(), spec.implementation(), serviceUrl("dubbo", spec, b, port),
+                b.tracker));
+    }
+
+    private static ServiceUrl serviceUrl(String protocol, TernServerBuilder.ServiceSpec<?> spec, TernServerBuilder b,
+            int port) {
+        ServiceUrlBuilder url = ServiceUrl.builder(protocol).address(b.host, port).path(spec.type().getName())
                 .parameter("application", b.application);
         if (!spec.options().group.isEmpty()) {
             url.group(spec.options().group);
@@ -185,7 +229,12 @@ public final class TernServer implements AsyncCloseable {
             url.version(spec.options().version);
         }
         spec.options().parameters.forEach(url::parameter);
-        return protocol.export(Invokers.of(spec.type(), spec.implementation(), url.build(), b.tracker));
+        return url.build();
+    }
+
+    /** The Triple protocol answering on the same port, or {@code null} when the server serves dubbo alone. */
+    public @Nullable TripleProtocol triple() {
+        return triple;
     }
 
     /** The port the server listens on; 0 when it exports nothing. */
@@ -237,6 +286,7 @@ public final class TernServer implements AsyncCloseable {
         CompletableFuture.supplyAsync(() -> CompletableFuture.allOf(reversed.stream()
                         .map(e -> e.exporter().closeAsync()).toArray(CompletableFuture<?>[]::new)), afterDelay)
                 .thenCompose(unexported -> unexported)
+                .thenCompose(ignored -> triple != null ? triple.closeAsync() : CompletableFuture.completedFuture(null))
                 .thenCompose(ignored -> protocol.closeAsync())
                 .thenCompose(ignored -> ownsRegistry && registry != null ? registry.closeAsync()
                         : CompletableFuture.completedFuture(null))

@@ -8,8 +8,11 @@ import io.tern.ServiceUrl;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.metrics.TernMetrics;
 import io.tern.registry.Registry;
+import io.tern.serialization.ClassPolicy;
 import io.tern.transport.DubboProtocol;
+import io.tern.transport.DubboProtocolBuilder;
 import io.tern.transport.ServerOptions;
+import io.tern.triple.TripleProtocol;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +37,7 @@ public final class TernServerBuilder {
     @Nullable MeterRegistry meterRegistry;
     @Nullable ObservationRegistry observations;
     int opsPort = -1;
+    boolean triple;
     final List<ServiceSpec<?>> services = new ArrayList<>();
 
     TernServerBuilder() {
@@ -133,6 +137,16 @@ public final class TernServerBuilder {
         return this;
     }
 
+    /**
+     * Whether the server also answers Triple (gRPC over HTTP/2, and JSON over HTTP/1.1) on its
+     * port, told apart from dubbo by each connection's first bytes, and registers a
+     * {@code tri://} URL next to each {@code dubbo://} one. Off unless set.
+     */
+    public TernServerBuilder triple(boolean triple) {
+        this.triple = triple;
+        return this;
+    }
+
     public TernServerBuilder serverOptions(ServerOptions options) {
         this.serverOptions = requireNonNull(options, "options");
         return this;
@@ -156,13 +170,26 @@ public final class TernServerBuilder {
      * whatever was started is closed again.
      */
     public TernServer start() {
-        Parts parts = Parts.make(application, registryUrl, registry, meterRegistry, observations, opsPort >= 0, tracker,
-                DubboProtocol.builder().serverOptions(serverOptions), true);
+        TripleProtocol tri = triple ? TripleProtocol.create(tracker, ClassPolicy.strict()) : null;
+        DubboProtocolBuilder dubbo = DubboProtocol.builder().serverOptions(serverOptions);
+        if (tri != null) {
+            dubbo.sharePort(tri::adopt);
+        }
+        Parts parts;
+        try {
+            parts = Parts.make(application, registryUrl, registry, meterRegistry, observations, opsPort >= 0, tracker,
+                    dubbo, true);
+        } catch (RuntimeException e) {
+            if (tri != null) {
+                tri.close();
+            }
+            throw e;
+        }
         DubboProtocol protocol = parts.protocol();
         Registry owned = parts.ownedRegistry();
         TernMetrics metrics = parts.metrics();
-        TernServer server = new TernServer(protocol, registry != null ? registry : owned, owned != null,
-                unregisterDelay, metrics);
+        TernServer server = new TernServer(protocol, tri, parts.filters(), registry != null ? registry : owned,
+                owned != null, unregisterDelay, metrics);
         try {
             server.start(this);
             if (opsPort >= 0) {

@@ -1,5 +1,6 @@
 package io.tern.cli;
 
+import io.tern.bootstrap.ServiceOptions;
 import io.tern.bootstrap.Tern;
 import io.tern.bootstrap.TernServer;
 import io.tern.bootstrap.TernServerBuilder;
@@ -16,6 +17,9 @@ import picocli.CommandLine.Option;
 @Command(name = "serve",
         description = {"Serves the example io.tern.example.UserService until interrupted; Ctrl-C shuts down"
                 + " gracefully (unregister, read-only event, drain).",
+            "On the same port it also answers Triple: gRPC over HTTP/2 (UserService, and the protobuf"
+                + " tern.example.Greeter of greeter.proto) and JSON over HTTP/1.1 (curl), and registers a tri:// URL"
+                + " next to each dubbo:// one; --no-tri serves dubbo alone.",
             "Prints 'listening on dubbo://HOST:PORT' once it accepts calls."})
 final class ServeCommand implements Callable<Integer> {
 
@@ -40,6 +44,10 @@ final class ServeCommand implements Callable<Integer> {
                     + " on 127.0.0.1:PORT; 0 for any free one; off unless given")
     Integer opsPort;
 
+    @Option(names = "--tri", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "also answer Triple (gRPC, HTTP/1.1 JSON) on the port (default: on; --no-tri for dubbo alone)")
+    boolean tri;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -48,8 +56,11 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65_535) {
             throw new UsageException("--port " + port + " (expected: 0-65535)");
         }
-        TernServerBuilder builder = Tern.server().application(application).host(host).port(port)
+        TernServerBuilder builder = Tern.server().application(application).host(host).port(port).triple(tri)
                 .service(UserService.class, new UserServiceImpl());
+        if (tri) {
+            builder.service(tern.example.Greeter.class, new tern.example.GreeterImpl(), ServiceOptions::tripleOnly);
+        }
         if (registry != null) {
             builder.registry(registry);
         }
@@ -68,6 +79,11 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         PrintWriter out = spec.commandLine().getOut();
         out.println("listening on dubbo://" + host + ":" + server.port());
+        if (tri) {
+            out.println("and on tri://" + host + ":" + server.port() + " (gRPC; JSON over HTTP/1.1: curl -d '[\"hi\"]'"
+                    + " -H 'content-type: application/json' http://" + host + ":" + server.port() + "/"
+                    + UserService.class.getName() + "/echo)");
+        }
         if (server.ops() != null) {
             out.println("operations on " + server.ops().uri());
         }

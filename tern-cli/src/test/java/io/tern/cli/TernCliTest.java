@@ -194,7 +194,8 @@ class TernCliTest {
                     new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))));
             serving.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> out.text().contains("listening on"));
-            Matcher listening = Pattern.compile("^listening on dubbo://127\\.0\\.0\\.1:(\\d+)\n$").matcher(out.text());
+            Matcher listening = Pattern.compile("^listening on dubbo://127\\.0\\.0\\.1:(\\d+)\nand on tri://127\\.0\\.0\\.1:\\1"
+                    + " \\(gRPC; JSON over HTTP/1\\.1: curl .*\\)\n$").matcher(out.text());
             assertThat(listening.matches()).as(out.text()).isTrue();
             int port = Integer.parseInt(listening.group(1));
 
@@ -208,9 +209,13 @@ class TernCliTest {
 
             CliRun ls = CliRun.of("ls", registry);
             assertThat(ls.exit()).as(ls.toString()).isZero();
-            assertThat(ls.out()).contains(UserService.class.getName() + "\n  providers: 1\n    dubbo://127.0.0.1:" + port
-                    + "  version=-  group=-  application=cli-test  release=tern-0.1.0"
-                    + "  methods=echo,existUser,getUser,getUserAsync,listUser\n  consumers: 0\n");
+            String methods = "  version=-  group=-  application=cli-test  release=tern-0.1.0"
+                    + "  methods=echo,existUser,getUser,getUserAsync,listUser\n";
+            assertThat(ls.out()).contains(UserService.class.getName() + "\n  providers: 2\n    dubbo://127.0.0.1:" + port
+                    + methods + "    tri://127.0.0.1:" + port + methods + "  consumers: 0\n");
+            assertThat(ls.out()).as("the protobuf service, over Triple alone").contains("tern.example.Greeter\n"
+                    + "  providers: 1\n    tri://127.0.0.1:" + port + "  version=-  group=-  application=cli-test"
+                    + "  release=tern-0.1.0  methods=chat,sayHello,sayHelloStream\n");
             JsonNode listing = json(CliRun.of("ls", registry, UserService.class.getName(), "--json").out());
             assertThat(listing.get(UserService.class.getName()).get("providers").get(0).get("address").asText())
                     .isEqualTo("dubbo://127.0.0.1:" + port);
@@ -238,7 +243,7 @@ class TernCliTest {
                     new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))));
             serving.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> out.text().contains("operations on"));
-            Matcher lines = Pattern.compile("^listening on dubbo://127\\.0\\.0\\.1:(\\d+)\noperations on "
+            Matcher lines = Pattern.compile("^listening on dubbo://127\\.0\\.0\\.1:(\\d+)\nand on tri://.*\noperations on "
                     + "(http://127\\.0\\.0\\.1:\\d+)\n$").matcher(out.text());
             assertThat(lines.matches()).as(out.text()).isTrue();
             String url = "dubbo://127.0.0.1:" + lines.group(1) + "/" + UserService.class.getName();
@@ -265,12 +270,14 @@ class TernCliTest {
             assertThat(get.apply("/ready").body()).isEqualTo("true\n");
 
             assertThat(get.apply("/offline?service=*UserService").statusCode()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(10)).until(() -> !CliRun.of("ls", registry).out().contains("providers: 1"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !CliRun.of("ls", registry, UserService.class.getName())
+                    .out().contains("providers: 2"));
             assertThat(get.apply("/ready").statusCode()).isEqualTo(503);
             assertThat(CliRun.of("call", url, "echo", "\"still served\"").exit()).isZero(); // offline, not stopped
 
             assertThat(get.apply("/online?service=*UserService").statusCode()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(10)).until(() -> CliRun.of("ls", registry).out().contains("providers: 1"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> CliRun.of("ls", registry, UserService.class.getName())
+                    .out().contains("providers: 2"));
             assertThat(get.apply("/ready").body()).isEqualTo("true\n");
 
             String connected = "tern_registry_connected{registry=\"" + zookeeper.getConnectString() + "\"} ";
@@ -296,6 +303,7 @@ class TernCliTest {
             String line = out.readLine();
             assertThat(line).startsWith("listening on dubbo://127.0.0.1:");
             int port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1));
+            assertThat(out.readLine()).startsWith("and on tri://127.0.0.1:" + port + " ");
             String url = "dubbo://127.0.0.1:" + port + "/" + UserService.class.getName();
             assertThat(json(CliRun.of("call", url, "echo", "\"before\"").out()).asText()).isEqualTo("before");
 

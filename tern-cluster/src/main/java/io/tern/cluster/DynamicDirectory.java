@@ -8,10 +8,12 @@ import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -46,6 +48,8 @@ public final class DynamicDirectory<T> implements Directory<T> {
     private final ServiceUrl consumerUrl;
     private final Function<ServiceUrl, Invoker<T>> factory;
     private final Duration grace;
+    /** The provider protocols taken; empty for any. */
+    private final Set<String> protocols;
     private final ListenerSet<List<Provider<T>>> listeners = new ListenerSet<>();
     private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
     private final ReentrantLock notifyLock = new ReentrantLock();
@@ -55,9 +59,12 @@ public final class DynamicDirectory<T> implements Directory<T> {
     private volatile Snapshot<T> snapshot = new Snapshot<>(List.of(), Map.of());
 
     private DynamicDirectory(Class<T> type, ServiceUrl consumerUrl, Function<ServiceUrl, Invoker<T>> factory,
-            Duration grace, LifecycleTracker tracker) {
+            Duration grace, LifecycleTracker tracker, Set<String> protocols) {
         this.type = type;
         this.consumerUrl = consumerUrl;
+        String asked = consumerUrl.parameter("protocol");
+        this.protocols = asked == null || asked.isBlank() ? Set.copyOf(protocols)
+                : Set.copyOf(Arrays.stream(asked.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList());
         this.factory = factory;
         this.grace = grace;
         this.tracked = tracker.track(ResourceKind.DIRECTORY, consumerUrl.serviceKey());
@@ -70,6 +77,18 @@ public final class DynamicDirectory<T> implements Directory<T> {
      */
     public static <T> DynamicDirectory<T> create(Class<T> type, ServiceUrl consumerUrl,
             Function<ServiceUrl, Invoker<T>> factory, Duration grace, LifecycleTracker tracker) {
+        return create(type, consumerUrl, factory, grace, tracker, Set.of());
+    }
+
+    /**
+     * A directory that takes only providers of {@code protocols} (the ones {@code factory} can
+     * refer; empty for any), or of those the consumer URL's {@code protocol} parameter names
+     * (comma-separated, as Dubbo's reference {@code protocol} setting) when it has one. Providers
+     * of other protocols are left out, as a Dubbo consumer leaves out protocols it does not have.
+     */
+    public static <T> DynamicDirectory<T> create(Class<T> type, ServiceUrl consumerUrl,
+            Function<ServiceUrl, Invoker<T>> factory, Duration grace, LifecycleTracker tracker, Set<String> protocols) {
+        requireNonNull(protocols, "protocols");
         requireNonNull(type, "type");
         requireNonNull(consumerUrl, "consumerUrl");
         requireNonNull(factory, "factory");
@@ -78,7 +97,7 @@ public final class DynamicDirectory<T> implements Directory<T> {
         if (grace.isNegative()) {
             throw new IllegalArgumentException("grace: " + grace + " (expected: >= 0)");
         }
-        return new DynamicDirectory<>(type, consumerUrl, factory, grace, tracker);
+        return new DynamicDirectory<>(type, consumerUrl, factory, grace, tracker, protocols);
     }
 
     public static <T> DynamicDirectory<T> create(Class<T> type, ServiceUrl consumerUrl,
@@ -137,7 +156,8 @@ public final class DynamicDirectory<T> implements Directory<T> {
             Map<ServiceUrl, Provider<T>> next = new LinkedHashMap<>();
             if (!explicitEmpty) {
                 for (ServiceUrl url : providers) {
-                    if (url.isEmptyProtocol() || next.containsKey(url)) {
+                    if (url.isEmptyProtocol() || next.containsKey(url)
+                            || !protocols.isEmpty() && !protocols.contains(url.protocol())) {
                         continue;
                     }
                     Provider<T> existing = old.byUrl().get(url);

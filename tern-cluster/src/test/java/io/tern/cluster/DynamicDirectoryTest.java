@@ -47,6 +47,34 @@ class DynamicDirectoryTest {
         return FakeInvoker.url("10.0." + (n / 250) + "." + (n % 250 + 1) + ":20880");
     }
 
+    private DynamicDirectory<FakeInvoker.Service> directory(ServiceUrl consumer, java.util.Set<String> protocols) {
+        return DynamicDirectory.create(FakeInvoker.Service.class, consumer, url -> {
+            FakeInvoker invoker = new FakeInvoker(url, i -> CompletableFuture.completedFuture(
+                    Result.value(url.address())), tracker);
+            made.add(invoker);
+            return invoker;
+        }, Duration.ofSeconds(5), tracker, protocols);
+    }
+
+    @Test
+    void onlyProvidersOfTheProtocolsTheConsumerHasOrAsksForAreTaken() {
+        ServiceUrl dubbo = provider(1);
+        ServiceUrl tri = dubbo.toBuilder().protocol("tri").build();
+        try (DynamicDirectory<FakeInvoker.Service> directory = directory(CONSUMER, java.util.Set.of("dubbo"))) {
+            directory.notify(List.of(dubbo, tri));
+            assertThat(directory.providers()).extracting(p -> p.url().protocol()).containsExactly("dubbo");
+        }
+        ServiceUrl asksForTri = CONSUMER.toBuilder().parameter("protocol", "tri").build();
+        try (DynamicDirectory<FakeInvoker.Service> directory = directory(asksForTri, java.util.Set.of("dubbo", "tri"))) {
+            directory.notify(List.of(dubbo, tri));
+            assertThat(directory.providers()).extracting(p -> p.url().protocol()).containsExactly("tri");
+        }
+        try (DynamicDirectory<FakeInvoker.Service> any = directory()) {
+            any.notify(List.of(dubbo, tri));
+            assertThat(any.providers()).as("no protocols given: any").hasSize(2);
+        }
+    }
+
     @Test
     void notificationsReuseKeepCreateAndDestroy() {
         try (DynamicDirectory<FakeInvoker.Service> directory = directory()) {

@@ -46,6 +46,8 @@ public final class DubboProtocol implements Protocol {
     private final ClassPolicy policy;
     private final DubboCodec codec;
     private final TransportResources resources;
+    /** Where connections that are not dubbo go, when another protocol shares the ports. */
+    final java.util.function.@Nullable Consumer<io.netty.channel.Channel> sharedPort;
     private final ConcurrentMap<HostPort, DubboServer> servers = new ConcurrentHashMap<>();
     private final ConcurrentMap<HostPort, SharedClient> clients = new ConcurrentHashMap<>();
     private final Set<DubboExporter<?>> exporters = ConcurrentHashMap.newKeySet();
@@ -64,6 +66,7 @@ public final class DubboProtocol implements Protocol {
         this.policy = builder.classPolicy;
         this.codec = new DubboCodec(new Hessian2Serialization(policy));
         this.resources = new TransportResources(builder.ioThreads);
+        this.sharedPort = builder.sharedPort;
     }
 
     public static DubboProtocolBuilder builder() {

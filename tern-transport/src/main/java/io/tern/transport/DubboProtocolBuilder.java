@@ -2,11 +2,14 @@ package io.tern.transport;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.channel.Channel;
 import io.tern.Filter;
 import io.tern.core.internal.FilterChain;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.serialization.ClassPolicy;
 import java.util.List;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /** Builds a {@link DubboProtocol}. */
 public final class DubboProtocolBuilder {
@@ -18,6 +21,7 @@ public final class DubboProtocolBuilder {
     ClientOptions clientOptions = ClientOptions.DEFAULT;
     ClassPolicy classPolicy = ClassPolicy.strict();
     int ioThreads = Runtime.getRuntime().availableProcessors();
+    @Nullable Consumer<Channel> sharedPort;
 
     DubboProtocolBuilder() {
     }
@@ -62,6 +66,18 @@ public final class DubboProtocolBuilder {
     public DubboProtocolBuilder ioThreads(int ioThreads) {
         Options.positive("ioThreads", ioThreads);
         this.ioThreads = ioThreads;
+        return this;
+    }
+
+    /**
+     * Another protocol answered on this protocol's ports: a connection whose first two bytes are
+     * not dubbo's magic is handed to {@code other}, its first bytes still unread, which sets up
+     * the connection's pipeline for itself or closes it. The connection still counts against the
+     * server's connection limits and closes with the server. Without it, such a connection is
+     * refused as a bad dubbo frame.
+     */
+    public DubboProtocolBuilder sharePort(Consumer<Channel> other) {
+        this.sharedPort = requireNonNull(other, "other");
         return this;
     }
 

@@ -102,13 +102,11 @@ final class DubboServer implements DubboCodec.ServiceLookup {
                             return;
                         }
                         server.connections.add(ch);
-                        long idleMillis = server.options.heartbeat().toMillis() * 3;
-                        ReadGate gate = new ReadGate(ch);
-                        ch.pipeline()
-                                .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
-                                .addLast("decoder", new DubboFrameDecoder(codec, server.options.payloadLimit(), server,
-                                        null, server.admission, resources.decodeGroup, gate))
-                                .addLast("handler", new ServerConnectionHandler(server, ch, gate));
+                        if (protocol.sharedPort == null) {
+                            server.dubbo(ch);
+                        } else {
+                            ch.pipeline().addLast("detect", new SharedPortDetector(server::dubbo, protocol.sharedPort));
+                        }
                     }
                 });
         ChannelFuture bindFuture = bootstrap.bind(host, port).awaitUninterruptibly();
@@ -122,6 +120,17 @@ final class DubboServer implements DubboCodec.ServiceLookup {
         DubboServer server = new DubboServer(protocol, resources, codec, options, bindFuture.channel(), executor, tracker);
         self[0] = server;
         return server;
+    }
+
+    /** Sets up an accepted connection for the dubbo protocol. */
+    private void dubbo(Channel ch) {
+        long idleMillis = options.heartbeat().toMillis() * 3;
+        ReadGate gate = new ReadGate(ch);
+        ch.pipeline()
+                .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
+                .addLast("decoder", new DubboFrameDecoder(codec, options.payloadLimit(), this, null, admission,
+                        resources.decodeGroup, gate))
+                .addLast("handler", new ServerConnectionHandler(this, ch, gate));
     }
 
     @Override

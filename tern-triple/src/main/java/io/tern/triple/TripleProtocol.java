@@ -36,14 +36,16 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The Triple protocol, {@code tri}: gRPC over HTTP/2 (h2c, prior knowledge) as Apache Dubbo 3.3
- * speaks it. Exports services on servers, one per address, that answer unary calls of plain Java
- * interfaces, their arguments and answers wrapped and in Hessian2 ({@code hessian4}), under the
- * same class policy as the dubbo protocol; and refers such services, one shared connection per
- * address. Owns its event loops, its service threads, its servers and its connections; closing it
- * unexports what is still exported, closes the connections and stops them.
+ * speaks it, and unary calls in JSON over HTTP/1.1 on the same port. Exports services on
+ * servers, one per address, or on a port the dubbo protocol listens on ({@link #share}); refers
+ * them, one shared connection per address. Methods of plain Java interfaces travel wrapped with
+ * Hessian2 inside ({@code hessian4}), under the same class policy as the dubbo protocol;
+ * methods whose request and answer are protobuf messages travel as protobuf, as any gRPC peer
+ * sends them. Unary, server-streaming and bidirectional calls ({@link io.tern.StreamObserver}),
+ * with HTTP/2 flow control, deadlines from {@code grpc-timeout}, and cancellation both ways.
  *
- * <p>Not built yet: protobuf-typed methods, streaming, deadlines from {@code grpc-timeout} on
- * the provider side, HTTP/1.1, and one port shared with the dubbo protocol.
+ * <p>Owns its event loops, its service threads, its servers and its connections; closing it
+ * unexports what is still exported, closes the connections and stops them.
  */
 public final class TripleProtocol implements Protocol {
 
@@ -64,6 +66,8 @@ public final class TripleProtocol implements Protocol {
     private final boolean epoll;
     private final ExecutorService services;
     private final Map<String, TripleServer> servers = new HashMap<>();
+    /** The servers on ports other protocols listen on, by port. */
+    private final Map<Integer, TripleServer> shared = new HashMap<>();
     private final Map<String, TripleConnection> connections = new HashMap<>();
     private final Set<TripleInvoker<?>> invokers = new HashSet<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -160,6 +164,58 @@ public final class TripleProtocol implements Protocol {
         }
     }
 
+    /**
+     * Serves Triple on a port another protocol listens on (the dubbo protocol's, through its
+     * {@code sharePort}): services exported here afterwards at {@code host:port} are answered on
+     * the connections that protocol hands to {@link #adopt}. The sharing ends with the last
+     * service exported there.
+     *
+     * @throws IllegalStateException when the protocol is closed or already serves that address
+     */
+    public void share(String host, int port) {
+        requireNonNull(host, "host");
+        if (port <= 0 || port > 65_535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: the bound port, 1 to 65535)");
+        }
+        lock.lock();
+        try {
+            if (closed.get()) {
+                throw new IllegalStateException("protocol closed: tri (expected: an open protocol)");
+            }
+            String address = host + ":" + port;
+            if (servers.containsKey(address)) {
+                throw new IllegalStateException("tri already serves " + address + " (expected: share a port once)");
+            }
+            TripleServer server = TripleServer.shared(this, host, port);
+            servers.put(address, server);
+            shared.put(port, server);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes a connection another protocol accepted on a port shared with {@link #share}, its
+     * first bytes still unread: HTTP/2 and HTTP/1.1 are served, anything else is closed, as is a
+     * connection on a port no longer shared.
+     */
+    public void adopt(io.netty.channel.Channel connection) {
+        requireNonNull(connection, "connection");
+        int port = ((java.net.InetSocketAddress) connection.localAddress()).getPort();
+        TripleServer server;
+        lock.lock();
+        try {
+            server = shared.get(port);
+        } finally {
+            lock.unlock();
+        }
+        if (server == null) {
+            connection.close();
+        } else {
+            server.adopt(connection);
+        }
+    }
+
     /** An invoker started closing: it leaves the protocol at once. */
     void forget(TripleInvoker<?> invoker) {
         lock.lock();
@@ -237,6 +293,7 @@ public final class TripleProtocol implements Protocol {
         lock.lock();
         try {
             servers.values().removeIf(s -> s == server);
+            shared.values().removeIf(s -> s == server);
         } finally {
             lock.unlock();
         }
@@ -288,6 +345,7 @@ public final class TripleProtocol implements Protocol {
         try {
             running = new ArrayList<>(servers.values().stream().distinct().toList());
             servers.clear();
+            shared.clear();
             referred = new ArrayList<>(invokers);
         } finally {
             lock.unlock();

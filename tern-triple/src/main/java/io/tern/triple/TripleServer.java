@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One listening address of a {@link TripleProtocol}: HTTP/2 with prior knowledge, each stream a
  * call to one of the services exported here, and HTTP/1.1 for unary calls in JSON, told apart
- * from each connection's first bytes. Closes when its last service is unexported, and
+ * from each connection's first bytes. Binds its port, or shares one another protocol listens on
+ * and serves the connections handed to it; closing a shared one closes those connections only. Closes when its last service is unexported, and
  * with its protocol; does not own the protocol's event loops or service threads.
  */
 final class TripleServer {
@@ -56,6 +57,29 @@ final class TripleServer {
         TripleServer server = new TripleServer(protocol, host);
         server.listen(port);
         return server;
+    }
+
+    /**
+     * A server on a port another protocol listens on: it binds nothing, and takes the connections
+     * that protocol hands it ({@link #adopt}).
+     */
+    static TripleServer shared(TripleProtocol protocol, String host, int port) {
+        TripleServer server = new TripleServer(protocol, host);
+        server.port = port;
+        server.tracked = protocol.tracker().track(ResourceKind.SERVER, "tri://" + host + ":" + port + " (shared)");
+        return server;
+    }
+
+    /** Takes over a connection accepted on the shared port, its first bytes still unread. */
+    void adopt(Channel connection) {
+        synchronized (this) {
+            if (closing) {
+                connection.close();
+                return;
+            }
+        }
+        connections.add(connection);
+        connection.pipeline().addLast(new ProtocolDetector(this::http2, this::http1));
     }
 
     private void listen(int wanted) {
@@ -184,7 +208,7 @@ final class TripleServer {
         Channel listening = channel;
         CompletableFuture<Void> closed = new CompletableFuture<>();
         if (listening == null) {
-            closed.complete(null);
+            connections.close().addListener(g -> closed.complete(null)); // shared: the port stays the other protocol's
         } else {
             listening.close().addListener(f -> connections.close().addListener(g -> closed.complete(null)));
         }
