@@ -47,6 +47,20 @@ public final class ReferenceOptions {
         return this;
     }
 
+    /**
+     * The protocol to call over: {@code dubbo} (the default) or {@code tri}. Through a registry
+     * the reference then takes only providers registered with it; a direct {@link #url} names it
+     * itself ({@code tri://host:port}).
+     */
+    public ReferenceOptions protocol(String protocol) {
+        requireNonNull(protocol, "protocol");
+        if (!protocol.equals("dubbo") && !protocol.equals("tri")) {
+            throw new IllegalArgumentException("protocol: " + protocol + " (expected: dubbo or tri)");
+        }
+        parameters.put("protocol", protocol);
+        return this;
+    }
+
     public ReferenceOptions group(String group) {
         this.group = requireNonNull(group, "group");
         return this;

@@ -3,17 +3,21 @@ package io.tern.bootstrap;
 import static java.util.Objects.requireNonNull;
 
 import io.tern.AsyncCloseable;
+import io.tern.Filter;
 import io.tern.Invoker;
 import io.tern.ServiceUrl;
 import io.tern.ServiceUrlBuilder;
 import io.tern.cluster.Clusters;
 import io.tern.cluster.DynamicDirectory;
+import io.tern.core.internal.FilterChain;
 import io.tern.metrics.TernMetrics;
 import io.tern.ops.OpsServer;
 import io.tern.ops.OpsTarget;
 import io.tern.registry.Registry;
 import io.tern.registry.internal.RegistryUrls;
+import io.tern.serialization.ClassPolicy;
 import io.tern.transport.DubboProtocol;
+import io.tern.triple.TripleProtocol;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -45,6 +49,10 @@ public final class TernClient implements AsyncCloseable {
 
     private final TernClientBuilder config;
     private final DubboProtocol protocol;
+    /** The consumer filters (meters, tracing) Triple invokers go through; the dubbo protocol applies its own. */
+    private final FilterChain filters;
+    /** Made when a reference first asks for Triple; guarded by {@link #lock}. */
+    private @Nullable TripleProtocol triple;
     private final @Nullable Registry registry;
     private final boolean ownsRegistry;
     private final Map<ReferenceKey, Shared<?>> shared = new HashMap<>();
@@ -55,10 +63,11 @@ public final class TernClient implements AsyncCloseable {
 
     private final @Nullable TernMetrics metrics;
 
-    TernClient(TernClientBuilder config, DubboProtocol protocol, @Nullable Registry registry, boolean ownsRegistry,
-            @Nullable TernMetrics metrics) {
+    TernClient(TernClientBuilder config, DubboProtocol protocol, List<Filter> filters, @Nullable Registry registry,
+            boolean ownsRegistry, @Nullable TernMetrics metrics) {
         this.config = config;
         this.protocol = protocol;
+        this.filters = FilterChain.of(filters);
         this.registry = registry;
         this.ownsRegistry = ownsRegistry;
         this.metrics = metrics;
@@ -203,9 +212,32 @@ public final class TernClient implements AsyncCloseable {
         String service = options.service != null ? options.service : type.getName();
         ServiceUrlBuilder url = given.toBuilder().path(given.path().isEmpty() ? service : given.path());
         apply(url, options);
-        Invoker<T> invoker = protocol.refer(type, url.build());
+        Invoker<T> invoker = refer(type, url.build());
         made.add(invoker);
         return invoker;
+    }
+
+    /** An invoker over the provider URL's protocol: {@code tri} over Triple, anything else over dubbo. */
+    private <T> Invoker<T> refer(Class<T> type, ServiceUrl url) {
+        return "tri".equals(url.protocol()) ? filters.wrap(triple().refer(type, url)) : protocol.refer(type, url);
+    }
+
+    /** The Triple protocol, made at the first reference that asks for it and closed with the client. */
+    private TripleProtocol triple() {
+        lock.lock();
+        try {
+            if (closed.get()) {
+                throw new IllegalStateException("client closed (expected: an open client)");
+            }
+            TripleProtocol made = triple;
+            if (made == null) {
+                made = TripleProtocol.create(config.tracker, ClassPolicy.strict());
+                triple = made;
+            }
+            return made;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private <T> Invoker<T> discovered(Class<T> type, ReferenceOptions options, List<AsyncCloseable> made) {
@@ -227,8 +259,8 @@ public final class TernClient implements AsyncCloseable {
             return CompletableFuture.completedFuture(null);
         });
         DynamicDirectory<T> directory = DynamicDirectory.create(type, consumer,
-                provider -> protocol.refer(type, RegistryUrls.merge(provider, consumer)), io.tern.cluster.Directory.DEFAULT_GRACE,
-                config.tracker, java.util.Set.of(protocol.name()));
+                provider -> refer(type, RegistryUrls.merge(provider, consumer)), io.tern.cluster.Directory.DEFAULT_GRACE,
+                config.tracker, java.util.Set.of(protocol.name())); // dubbo unless the reference asks: protocol=tri
         Invoker<T> cluster = Clusters.join(directory, options.routers, config.tracker);
         made.add(cluster);
         made.add(new DirectoryView(directory));
@@ -339,7 +371,17 @@ public final class TernClient implements AsyncCloseable {
             DefaultReference<?> reference = references.get(i);
             chain = chain.thenCompose(ignored -> reference.closeAsync());
         }
-        chain.thenCompose(ignored -> protocol.closeAsync())
+        chain.thenCompose(ignored -> {
+                    TripleProtocol tri;
+                    lock.lock();
+                    try {
+                        tri = triple;
+                    } finally {
+                        lock.unlock();
+                    }
+                    return tri != null ? tri.closeAsync() : CompletableFuture.completedFuture(null);
+                })
+                .thenCompose(ignored -> protocol.closeAsync())
                 .thenCompose(ignored -> ownsRegistry && registry != null ? registry.closeAsync()
                         : CompletableFuture.completedFuture(null))
                 .whenComplete((a, b) -> {

@@ -102,7 +102,8 @@ public final class TernClientBuilder {
         DubboProtocol protocol = parts.protocol();
         Registry owned = parts.ownedRegistry();
         TernMetrics metrics = parts.metrics();
-        TernClient client = new TernClient(this, protocol, registry != null ? registry : owned, owned != null, metrics);
+        TernClient client = new TernClient(this, protocol, parts.filters(), registry != null ? registry : owned,
+                owned != null, metrics);
         if (opsPort >= 0) {
             try {
                 client.startOps(opsPort, parts.prometheus());

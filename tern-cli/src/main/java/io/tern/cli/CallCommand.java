@@ -14,10 +14,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code tern call}: one generic call to any dubbo-protocol provider, the result as JSON. */
+/**
+ * {@code tern call}: one generic call to any dubbo-protocol provider, or one call in JSON to a
+ * Triple port, the result as JSON.
+ */
 @Command(name = "call",
         description = {"Calls a method of any dubbo-protocol provider (Tern or Apache Dubbo) generically and"
                 + " prints the result as JSON.",
+            "A tri:// or http://host:port/Service URL calls the service's Triple port in JSON over HTTP/1.1"
+                + " instead (no --types needed: the provider binds the arguments to its method's).",
             "Arguments are JSON: 42, \"text\", [1, 2], {\"id\": 1} (POJOs as objects, with an optional"
                 + " \"class\")."},
         exitCodeListHeading = "%nExit codes:%n",
@@ -39,6 +44,13 @@ final class CallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (JsonCall.handles(options.url)) {
+            Json.arguments(options.arguments); // each argument must be JSON, as for the other forms
+            Object result = JsonCall.call(options.url, options.service, options.method, options.arguments,
+                    options.group, options.version, options.timeout, attachments);
+            spec.commandLine().getOut().println(Json.pretty(result));
+            return 0;
+        }
         Object[] args = Json.arguments(options.arguments);
         String[] types = options.types(args.length);
         Json.checkNumbers(args, types);
@@ -58,8 +70,8 @@ final class CallCommand implements Callable<Integer> {
     /** The parameters and options {@code call} and {@code bench} share. */
     static final class CallOptions {
         @Parameters(index = "0", paramLabel = "URL",
-                description = "dubbo://host:port/com.example.Service[?version=..&group=..], or a registry"
-                        + " zookeeper://host:port with --service")
+                description = "dubbo://host:port/com.example.Service[?version=..&group=..], a registry"
+                        + " zookeeper://host:port with --service, or tri:// or http://host:port/com.example.Service")
         String url;
 
         @Parameters(index = "1", paramLabel = "METHOD", description = "the method to call")

@@ -49,7 +49,7 @@ class TernCliTest {
 
     @BeforeAll
     static void start() {
-        server = cleanup.register(Tern.server().service(UserService.class, new UserServiceImpl())
+        server = cleanup.register(Tern.server().triple(true).service(UserService.class, new UserServiceImpl())
                 .service(Probe.class, new Probe() {
                     @Override
                     public String attachment(String key) {
@@ -68,6 +68,32 @@ class TernCliTest {
 
     private static JsonNode json(String text) throws IOException {
         return Json.MAPPER.readTree(text);
+    }
+
+    @Test
+    void callOverTriplesJsonFormNeedsNoTypes() throws IOException {
+        String tri = "tri://127.0.0.1:" + server.port() + "/" + UserService.class.getName();
+        CliRun user = CliRun.of("call", tri, "getUser", "5");
+        assertThat(user.exit()).as(user.toString()).isZero();
+        assertThat(json(user.out()).get("id").asLong()).isEqualTo(5);
+        assertThat(json(user.out()).get("birthday").asText()).matches("\\d{4}-\\d{2}-\\d{2}");
+
+        CliRun http = CliRun.of("call", "http://127.0.0.1:" + server.port() + "/" + Probe.class.getName(),
+                "attachment", "\"who\"", "--attachment", "who=me");
+        assertThat(json(http.out()).asText()).as(http.toString()).isEqualTo("me");
+
+        CliRun thrown = CliRun.of("call", tri, "getUser", "-1");
+        assertThat(thrown.exit()).isEqualTo(1);
+        assertThat(thrown.errorLines()).singleElement().asString()
+                .isEqualTo("tern call: SERVICE_ERROR: io.tern.example.UserNotFoundException: no user -1 (ids start at 1)");
+        CliRun missing = CliRun.of("call", tri, "wave");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.errorLines()).singleElement().asString().startsWith("tern call: SERVICE_NOT_FOUND: method"
+                + " not found: io.tern.example.UserService.wave");
+        CliRun closed = CliRun.of("call", "tri://127.0.0.1:" + closedPort() + "/" + UserService.class.getName(),
+                "echo", "\"x\"");
+        assertThat(closed.exit()).isEqualTo(1);
+        assertThat(closed.errorLines()).singleElement().asString().startsWith("tern call: NETWORK: cannot connect");
     }
 
     @ParameterizedTest

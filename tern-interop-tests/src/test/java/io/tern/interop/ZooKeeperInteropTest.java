@@ -106,6 +106,30 @@ class ZooKeeperInteropTest {
     }
 
     @Test
+    void aDubboTripleConsumerFindsATernServersTriUrlAndCallsItOverTriple() {
+        String address = "zookeeper://" + zookeeper.getConnectString();
+        try (TernServer server = Tern.server().application("tern-tri").registry(address).triple(true)
+                .service(InteropService.class, new InteropServiceImpl("tern-tri-3.0.0", key -> null, (key, value) -> { }),
+                        s -> s.version("3.0.0").tripleOnly()).start()) { // registered as tri:// alone
+            ReferenceConfig<InteropService> reference = new ReferenceConfig<>();
+            reference.setScopeModel(dubbo.getApplicationModel().getDefaultModule());
+            reference.setInterface(InteropService.class);
+            reference.setVersion("3.0.0");
+            reference.setProtocol("tri");
+            reference.setRetries(0);
+            reference.setTimeout(10_000);
+            reference.setCheck(false);
+            InteropService service = reference.get();
+
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> "tern-tri-3.0.0".equals(service.identify()));
+            assertThat(service.echo("tri through ZooKeeper")).isEqualTo("tri through ZooKeeper");
+            assertThat(server.urls()).extracting(u -> u.protocol()).containsExactly("tri");
+            reference.destroy();
+        }
+    }
+
+    @Test
     void anOperatorTakesATernProviderOutOfADubboConsumersRotationAndBackWithoutAFailedCall() throws Exception {
         String address = "zookeeper://" + zookeeper.getConnectString() + "?timeout=10000";
         try (TernServer a = Tern.server().application("tern-a").registry(address).ops(0).service(InteropService.class,

@@ -1,0 +1,72 @@
+package io.tern.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tern.RpcException;
+import io.tern.RpcStatus;
+import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.core.lifecycle.ResourceKind;
+import io.tern.core.lifecycle.TrackerLevel;
+import io.tern.registry.InJvmRegistry;
+import io.tern.testing.TernCleanup;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A server with Triple on answers dubbo and Triple on one port and registers both; a client
+ * takes the dubbo providers unless a reference asks for Triple, and closes what Triple made.
+ */
+class TripleBootstrapTest {
+
+    @RegisterExtension
+    final TernCleanup cleanup = new TernCleanup();
+
+    public interface Greeter {
+        String greet(String name);
+    }
+
+    public interface Counter {
+        int next();
+    }
+
+    @Test
+    void referencesChooseTheProtocolAndTripleOnlyServicesAreFoundOverTripleAlone() {
+        InJvmRegistry registry = new InJvmRegistry();
+        LifecycleTracker tracker = LifecycleTracker.create(TrackerLevel.SAMPLED, 1, 2);
+        int[] count = {0};
+        TernServer server = cleanup.register(Tern.server().application("both").registry(registry).triple(true)
+                .service(Greeter.class, who -> "Hello, " + who)
+                .service(Counter.class, () -> ++count[0], ServiceOptions::tripleOnly).start());
+        assertThat(server.urls()).extracting(u -> u.protocol() + " " + u.path()).containsExactly(
+                "dubbo " + Greeter.class.getName(), "tri " + Greeter.class.getName(), "tri " + Counter.class.getName());
+        assertThat(server.urls()).extracting(u -> u.port()).containsOnly(server.port());
+
+        try (TernClient client = Tern.client().application("web").registry(registry).tracker(tracker).build()) {
+            Greeter overDubbo = client.reference(Greeter.class, r -> r.timeout(Duration.ofSeconds(5))).get();
+            Greeter overTriple = client.reference(Greeter.class, r -> r.protocol("tri")).get();
+            assertThat(overDubbo.greet("dubbo")).isEqualTo("Hello, dubbo");
+            assertThat(overTriple.greet("tri")).isEqualTo("Hello, tri");
+            assertThat(client.protocol().stats().clientCount()).as("one dubbo connection, for the dubbo reference")
+                    .isEqualTo(1);
+            assertThat(tracker.counts(ResourceKind.CLIENT).live()).as("and one Triple connection").isEqualTo(2);
+
+            Counter counter = client.reference(Counter.class, r -> r.protocol("tri")).get();
+            assertThat(counter.next()).isEqualTo(1);
+            Counter overDubboToo = client.reference(Counter.class, r -> r.timeout(Duration.ofSeconds(1))).get();
+            assertThatThrownBy(overDubboToo::next).isInstanceOfSatisfying(RpcException.class,
+                    e -> assertThat(e.status()).as("no dubbo provider of a Triple-only service")
+                            .isEqualTo(RpcStatus.NO_PROVIDER));
+
+            Greeter direct = client.reference(Greeter.class, r -> r.url("tri://127.0.0.1:" + server.port())).get();
+            assertThat(direct.greet("direct")).isEqualTo("Hello, direct");
+            assertThatThrownBy(() -> client.reference(Greeter.class, r -> r.protocol("rmi")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("protocol: rmi (expected: dubbo or tri)");
+        }
+        assertThat(tracker.counts(ResourceKind.CLIENT).live()).as("the client's connections, both protocols").isZero();
+        server.close();
+        assertThat(server.triple().serverCount()).isZero();
+        assertThat(registry.size()).isZero();
+    }
+}
