@@ -129,18 +129,16 @@ final class Http1JsonHandler extends SimpleChannelInboundHandler<FullHttpRequest
         if (query >= 0) {
             path = path.substring(0, query);
         }
-        int slash = path.lastIndexOf('/');
-        if (slash <= 0 || slash == path.length() - 1) {
-            answer(ctx, keepAlive, GrpcStatus.UNIMPLEMENTED, "path: '" + path + "' (expected: /{interface}/{method})");
+        CallPath call = CallPath.parse(path);
+        if (call == null) {
+            answer(ctx, keepAlive, GrpcStatus.UNIMPLEMENTED, CallPath.refused(path));
             return;
         }
-        String service = path.substring(path.lastIndexOf('/', slash - 1) + 1, slash);
-        String name = path.substring(slash + 1);
-        TripleExporter<?> exporter = server.find(service, request.headers().get("tri-service-group"),
+        String name = call.method();
+        TripleExporter<?> exporter = server.find(call.service(), request.headers().get("tri-service-group"),
                 request.headers().get("tri-service-version"));
         if (exporter == null) {
-            answer(ctx, keepAlive, GrpcStatus.UNIMPLEMENTED, "service not found: " + service
-                    + " (expected: one exported here)");
+            answer(ctx, keepAlive, GrpcStatus.UNIMPLEMENTED, call.serviceNotFound());
             return;
         }
         Map<String, Object> attachments;

@@ -135,17 +135,17 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String path = headers.path() == null ? "" : headers.path().toString();
-        int slash = path.lastIndexOf('/');
-        if (slash <= 0 || slash == path.length() - 1) {
-            fail(GrpcStatus.UNIMPLEMENTED, "path: '" + path + "' (expected: /{interface}/{method})");
+        CallPath call = CallPath.parse(path);
+        if (call == null) {
+            fail(GrpcStatus.UNIMPLEMENTED, CallPath.refused(path));
             return;
         }
-        String service = path.substring(path.lastIndexOf('/', slash - 1) + 1, slash);
-        String name = path.substring(slash + 1);
+        String service = call.service();
+        String name = call.method();
         TripleExporter<?> target = server.find(service, string(headers, "tri-service-group"),
                 string(headers, "tri-service-version"));
         if (target == null) {
-            fail(GrpcStatus.UNIMPLEMENTED, "service not found: " + service + " (expected: one exported here)");
+            fail(GrpcStatus.UNIMPLEMENTED, call.serviceNotFound());
             return;
         }
         exporter = target;
@@ -565,8 +565,7 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
                 running.interrupt();
             }
         }
-        StreamInbound queue = inbound;
-        StreamObserver<Object> observer = requests;
+        StreamInbound queue = inbound; // only a bidirectional call has one, and a request observer
         if (queue != null) {
             try {
                 queue.submit(() -> {
@@ -580,8 +579,6 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
             } catch (RejectedExecutionException e) {
                 requests = null;
             }
-        } else if (observer != null) {
-            requests = null;
         }
     }
 
