@@ -1,10 +1,12 @@
 package io.tern.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.ManagedChannel;
 import io.tern.ServiceUrl;
 import io.tern.core.Proxies;
 import io.tern.example.UserService;
 import io.tern.transport.DubboProtocol;
+import io.tern.triple.TripleProtocol;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -21,6 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.apache.dubbo.config.ReferenceConfig;
 import org.apache.dubbo.config.bootstrap.DubboBootstrap;
+import tern.example.Greeter;
 
 /**
  * A benchmark consumer in a JVM of its own: {@code threads} callers in a closed loop against one
@@ -47,7 +50,7 @@ public final class BenchClient {
     }
 
     public static void main(String[] args) throws Exception {
-        Kind kind = Kind.valueOf(args[0].toUpperCase(java.util.Locale.ROOT));
+        Kind kind = Kind.of(args[0]);
         int port = Integer.parseInt(args[1]);
         Workload workload = Workload.of(args[2]);
         int threads = Integer.parseInt(args[3]);
@@ -58,32 +61,16 @@ public final class BenchClient {
 
         List<AutoCloseable> resources = new ArrayList<>();
         List<Caller> callers = new ArrayList<>();
-        switch (kind) {
-            case RAW -> {
-                for (int t = 0; t < threads; t++) {
-                    RawCaller raw = new RawCaller(port, requestBytes, responseBytes);
-                    resources.add(raw);
-                    callers.add(raw);
-                }
+        if (kind == Kind.RAW) {
+            for (int t = 0; t < threads; t++) {
+                RawCaller raw = new RawCaller(port, requestBytes, responseBytes);
+                resources.add(raw);
+                callers.add(raw);
             }
-            case TERN -> {
-                DubboProtocol protocol = DubboProtocol.create();
-                resources.add(protocol);
-                UserService users = Proxies.create(protocol.refer(UserService.class, ServiceUrl.parse(
-                        "dubbo://127.0.0.1:" + port + "/" + UserService.class.getName() + "?timeout=10000")));
-                for (int t = 0; t < threads; t++) {
-                    callers.add(i -> workload.call(users, i));
-                }
-            }
-            case DUBBO -> {
-                ReferenceConfig<UserService> reference = DubboSide.reference(port);
-                DubboBootstrap bootstrap = DubboSide.bootstrap("bench-consumer").reference(reference);
-                bootstrap.start();
-                resources.add(bootstrap::destroy);
-                UserService users = reference.get();
-                for (int t = 0; t < threads; t++) {
-                    callers.add(i -> workload.call(users, i));
-                }
+        } else {
+            Object service = service(kind, port, workload.service, resources);
+            for (int t = 0; t < threads; t++) {
+                callers.add(i -> workload.call(service, i));
             }
         }
 
@@ -134,6 +121,48 @@ public final class BenchClient {
             resource.close();
         }
         System.exit(0);
+    }
+
+    /**
+     * A consumer of {@code type} at {@code port} for {@code kind}, with one connection; what it
+     * holds goes into {@code resources}, to close after the run.
+     */
+    static Object service(Kind kind, int port, Class<?> type, List<AutoCloseable> resources) {
+        String path = "127.0.0.1:" + port + "/" + type.getName() + "?timeout=10000";
+        switch (kind) {
+            case TERN -> {
+                DubboProtocol protocol = DubboProtocol.create();
+                resources.add(protocol);
+                return Proxies.create(protocol.refer(type, ServiceUrl.parse("dubbo://" + path)));
+            }
+            case TERN_TRI -> {
+                TripleProtocol protocol = TripleProtocol.create();
+                resources.add(protocol);
+                return Proxies.create(protocol.refer(type, ServiceUrl.parse("tri://" + path)));
+            }
+            case DUBBO, DUBBO_TRI -> {
+                require(kind, type, UserService.class);
+                ReferenceConfig<UserService> reference = DubboSide.reference(port, kind == Kind.DUBBO ? "dubbo" : "tri");
+                DubboBootstrap bootstrap = DubboSide.bootstrap("bench-consumer").reference(reference);
+                bootstrap.start();
+                resources.add(bootstrap::destroy);
+                return reference.get();
+            }
+            case GRPC -> {
+                require(kind, type, Greeter.class);
+                ManagedChannel channel = GrpcSide.channel(port);
+                resources.add(() -> GrpcSide.close(channel));
+                return GrpcSide.client(channel);
+            }
+            default -> throw new IllegalArgumentException("kind: " + kind.label() + " has no consumer of " + type.getName());
+        }
+    }
+
+    private static void require(Kind kind, Class<?> type, Class<?> served) {
+        if (type != served) {
+            throw new IllegalArgumentException("kind: " + kind.label() + " serves " + served.getName() + " only, not "
+                    + type.getName());
+        }
     }
 
     private static void loop(Caller caller, Histogram histogram, LongAdder errors) {

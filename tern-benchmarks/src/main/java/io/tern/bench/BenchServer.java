@@ -5,15 +5,18 @@ import io.tern.core.Invokers;
 import io.tern.example.UserService;
 import io.tern.example.UserServiceImpl;
 import io.tern.transport.DubboProtocol;
+import io.tern.triple.TripleProtocol;
 import java.io.IOException;
 import org.apache.dubbo.config.bootstrap.DubboBootstrap;
+import tern.example.Greeter;
+import tern.example.GreeterImpl;
 
 /**
- * A benchmark provider in a JVM of its own: {@code raw}, {@code tern} or {@code dubbo}, each with
- * its defaults. Prints {@code port N} once it accepts, and runs until its standard input closes;
- * each line {@code mark} on its standard input is answered with {@code allocated N}, the bytes its
- * threads have allocated so far.
- * {@code -Dbench.tern.parameters=?dispatch=direct} adds URL parameters to Tern's export, for
+ * A benchmark provider in a JVM of its own, one of {@link Kind}'s, each with its defaults. Prints
+ * {@code port N} once it accepts, and runs until its standard input closes; each line
+ * {@code mark} on its standard input is answered with {@code allocated N}, the bytes its threads
+ * have allocated so far.
+ * {@code -Dbench.tern.parameters=?dispatch=direct} adds URL parameters to Tern's exports, for
  * experiments.
  */
 public final class BenchServer {
@@ -21,15 +24,26 @@ public final class BenchServer {
     private BenchServer() {
     }
 
+    /** A provider listening on {@code port} until closed. */
+    record Provider(int port, AutoCloseable closer) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                closer.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                throw new IllegalStateException("provider: could not close (" + e + ")", e);
+            }
+        }
+    }
+
     public static void main(String[] args) throws Exception {
-        Kind kind = Kind.valueOf(args[0].toUpperCase(java.util.Locale.ROOT));
-        AutoCloseable server = switch (kind) {
-            case RAW -> raw();
-            case TERN -> tern();
-            case DUBBO -> dubbo();
-        };
-        try (server; java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
-                java.nio.charset.StandardCharsets.UTF_8))) {
+        try (Provider provider = start(Kind.of(args[0]));
+                java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                        java.nio.charset.StandardCharsets.UTF_8))) {
+            System.out.println("port " + provider.port());
+            System.out.flush();
             // Runs until the benchmark closes our standard input (or ends).
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.equals("mark")) {
@@ -41,32 +55,48 @@ public final class BenchServer {
         System.exit(0);
     }
 
-    private static void ready(int port) {
-        System.out.println("port " + port);
-        System.out.flush();
+    /**
+     * Starts a provider of {@code kind}: the raw ping-pong; {@link UserService} for Tern and Dubbo
+     * on either protocol, and Tern's Triple provider serves {@link Greeter} too; grpc-java serves
+     * {@link Greeter}.
+     */
+    static Provider start(Kind kind) throws IOException {
+        return switch (kind) {
+            case RAW -> {
+                RawServer server = new RawServer();
+                yield new Provider(server.port(), server);
+            }
+            case TERN -> {
+                DubboProtocol protocol = DubboProtocol.create();
+                int port = protocol.export(Invokers.of(UserService.class, new UserServiceImpl(),
+                        url("dubbo", 0, UserService.class))).url().port();
+                yield new Provider(port, protocol);
+            }
+            case TERN_TRI -> {
+                TripleProtocol protocol = TripleProtocol.create();
+                int port = protocol.export(Invokers.of(UserService.class, new UserServiceImpl(),
+                        url("tri", 0, UserService.class))).url().port();
+                protocol.export(Invokers.of(Greeter.class, new GreeterImpl(), url("tri", port, Greeter.class)));
+                yield new Provider(port, protocol);
+            }
+            case DUBBO, DUBBO_TRI -> {
+                int port = freePort();
+                DubboBootstrap bootstrap = DubboSide.provide(DubboSide.bootstrap("bench-provider"), port,
+                        kind == Kind.DUBBO ? "dubbo" : "tri");
+                bootstrap.start();
+                yield new Provider(port, bootstrap::destroy);
+            }
+            case GRPC -> {
+                io.grpc.Server server = GrpcSide.serve();
+                yield new Provider(server.getPort(), () -> server.shutdownNow().awaitTermination(10,
+                        java.util.concurrent.TimeUnit.SECONDS));
+            }
+        };
     }
 
-    private static AutoCloseable raw() throws IOException {
-        RawServer server = new RawServer();
-        ready(server.port());
-        return server;
-    }
-
-    private static AutoCloseable tern() {
-        DubboProtocol protocol = DubboProtocol.create();
-        int port = protocol.export(Invokers.of(UserService.class, new UserServiceImpl(),
-                ServiceUrl.parse("dubbo://127.0.0.1:0/" + UserService.class.getName()
-                        + System.getProperty("bench.tern.parameters", "")))).url().port();
-        ready(port);
-        return protocol;
-    }
-
-    private static AutoCloseable dubbo() {
-        int port = freePort();
-        DubboBootstrap bootstrap = DubboSide.provide(DubboSide.bootstrap("bench-provider"), port);
-        bootstrap.start();
-        ready(port);
-        return bootstrap::destroy;
+    private static ServiceUrl url(String protocol, int port, Class<?> service) {
+        return ServiceUrl.parse(protocol + "://127.0.0.1:" + port + "/" + service.getName()
+                + System.getProperty("bench.tern.parameters", ""));
     }
 
     public static int freePort() {

@@ -79,23 +79,42 @@ public final class DubboSide {
         return DubboBootstrap.newInstance().application(config).registry(new RegistryConfig(RegistryConfig.NO_AVAILABLE));
     }
 
-    /** The example service provided on {@code port}. */
+    /** The example service provided on {@code port} over the dubbo protocol. */
     public static DubboBootstrap provide(DubboBootstrap bootstrap, int port) {
-        ProtocolConfig protocol = new ProtocolConfig("dubbo", port);
+        return provide(bootstrap, port, "dubbo");
+    }
+
+    /**
+     * The example service provided on {@code port} over {@code protocolName}: {@code dubbo} with
+     * Hessian2, or {@code tri} with Dubbo's defaults for a plain Java interface (wrapped, Hessian2).
+     */
+    public static DubboBootstrap provide(DubboBootstrap bootstrap, int port, String protocolName) {
+        ProtocolConfig protocol = new ProtocolConfig(protocolName, port);
         protocol.setHost("127.0.0.1");
-        protocol.setSerialization("hessian2");
+        if (protocolName.equals("dubbo")) {
+            protocol.setSerialization("hessian2");
+        }
         ServiceConfig<UserService> service = new ServiceConfig<>();
         service.setInterface(UserService.class);
         service.setRef(new UserServiceImpl());
         return bootstrap.protocol(protocol).service(service);
     }
 
-    /** A reference to the example service at {@code port}; add it to a bootstrap before starting it. */
+    /** A reference to the example service at {@code port} over the dubbo protocol; add it to a bootstrap before starting it. */
     public static ReferenceConfig<UserService> reference(int port) {
+        return reference(port, "dubbo");
+    }
+
+    /** A reference to the example service at {@code port} over {@code protocolName} ({@code dubbo} or {@code tri}). */
+    public static ReferenceConfig<UserService> reference(int port, String protocolName) {
         ReferenceConfig<UserService> reference = new ReferenceConfig<>();
         reference.setInterface(UserService.class);
-        reference.setUrl("dubbo://127.0.0.1:" + port + "?serialization=hessian2");
-        reference.setParameters(Map.of("serialization", "hessian2", "prefer.serialization", "hessian2"));
+        if (protocolName.equals("dubbo")) {
+            reference.setUrl("dubbo://127.0.0.1:" + port + "?serialization=hessian2");
+            reference.setParameters(Map.of("serialization", "hessian2", "prefer.serialization", "hessian2"));
+        } else {
+            reference.setUrl(protocolName + "://127.0.0.1:" + port);
+        }
         reference.setTimeout(10_000);
         reference.setRetries(0);
         return reference;

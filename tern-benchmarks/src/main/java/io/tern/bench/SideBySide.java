@@ -20,12 +20,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * The side-by-side benchmark: in one run on one machine, for each workload and caller-thread
  * count, a raw TCP ping-pong moving the same bytes (the ceiling), Tern consumer to Tern provider,
- * and Apache Dubbo 3.3.5 consumer to Dubbo provider, one after the other; client and server in
- * separate JVMs. Prints a table of ops/s, latency percentiles and the ratios Tern/Dubbo and
- * Tern/raw ({@code --json} for JSON).
+ * and a peer's consumer to the peer's provider, one after the other; client and server in separate
+ * JVMs. The peers: Apache Dubbo 3.3.5 on the dubbo protocol ({@code dubbo}, against Tern's dubbo
+ * protocol) and on Triple ({@code dubbo-tri}, against Tern's Triple), both over
+ * {@code UserService}; grpc-java 1.85.1 ({@code grpc}, against Tern's Triple) over the protobuf
+ * {@code Greeter}. Prints a table per peer of ops/s, latency percentiles and the ratios Tern/peer
+ * and Tern/raw ({@code --json} for JSON).
  *
- * <p>Options: {@code --threads 1,16,64}, {@code --workloads existUser,getUser,listUser,echo},
- * {@code --warmup 5} and {@code --measure 5} (seconds), {@code --json}.
+ * <p>Options: {@code --peers dubbo,dubbo-tri,grpc} (default {@code dubbo}), {@code --threads 1,16,64},
+ * {@code --workloads existUser,getUser,listUser,echo,sayHello,sayHelloStream} (each peer runs
+ * those of its service), {@code --warmup 5} and {@code --measure 5} (seconds), {@code --json}.
  */
 public final class SideBySide {
 
@@ -33,28 +37,46 @@ public final class SideBySide {
     private static final List<String> JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
 
+    /** A peer, the Tern kind it is compared with, and the service both answer. */
+    private record Suite(Kind peer, Kind tern, String peerName, Class<?> service) {
+        static Suite of(String peer) {
+            return switch (peer) {
+                case "dubbo" -> new Suite(Kind.DUBBO, Kind.TERN, "Dubbo", io.tern.example.UserService.class);
+                case "dubbo-tri" -> new Suite(Kind.DUBBO_TRI, Kind.TERN_TRI, "Dubbo tri",
+                        io.tern.example.UserService.class);
+                case "grpc" -> new Suite(Kind.GRPC, Kind.TERN_TRI, "grpc-java", tern.example.Greeter.class);
+                default -> throw new IllegalArgumentException("peer: " + peer + " (expected: dubbo, dubbo-tri or grpc)");
+            };
+        }
+    }
+
     private SideBySide() {
     }
 
     public static void main(String[] args) throws Exception {
+        List<Suite> suites = List.of(Suite.of("dubbo"));
         List<Integer> threadCounts = List.of(1, 16, 64);
         List<Workload> workloads = List.of(Workload.values());
         long warmupSeconds = 5;
         long measureSeconds = 5;
         boolean json = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--threads" -> threadCounts = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
-                case "--workloads" -> workloads = Arrays.stream(args[++i].split(",")).map(Workload::of).toList();
-                case "--warmup" -> warmupSeconds = Long.parseLong(args[++i]);
-                case "--measure" -> measureSeconds = Long.parseLong(args[++i]);
-                case "--json" -> json = true;
-                default -> {
-                    System.err.println("side-by-side: unknown option " + args[i] + " (expected: --threads 1,16,64"
-                            + " --workloads existUser,getUser,listUser,echo --warmup S --measure S --json)");
-                    System.exit(2);
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--peers" -> suites = Arrays.stream(args[++i].split(",")).map(Suite::of).toList();
+                    case "--threads" -> threadCounts = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+                    case "--workloads" -> workloads = Arrays.stream(args[++i].split(",")).map(Workload::of).toList();
+                    case "--warmup" -> warmupSeconds = Long.parseLong(args[++i]);
+                    case "--measure" -> measureSeconds = Long.parseLong(args[++i]);
+                    case "--json" -> json = true;
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
+        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+            System.err.println("side-by-side: " + e.getMessage() + " (options: --peers dubbo,dubbo-tri,grpc"
+                    + " --threads 1,16,64 --workloads existUser,getUser,listUser,echo,sayHello,sayHelloStream"
+                    + " --warmup S --measure S --json)");
+            System.exit(2);
         }
 
         try {
@@ -63,33 +85,27 @@ public final class SideBySide {
             System.err.println("side-by-side: " + e.getMessage());
             System.exit(2);
         }
-        Map<Workload, WireSizes.Sizes> sizes = WireSizes.measure();
-        System.err.println("wire bytes per call (request/response): " + sizes);
         Map<Kind, Server> servers = new EnumMap<>(Kind.class);
         ArrayNode rows = JSON.createArrayNode();
         try {
-            for (Kind kind : Kind.values()) {
-                servers.put(kind, Server.start(kind));
-            }
-            for (Workload workload : workloads) {
-                for (int threads : threadCounts) {
-                    ObjectNode row = JSON.createObjectNode();
-                    row.put("workload", workload.method);
-                    row.put("threads", threads);
-                    row.put("request_bytes", sizes.get(workload).request());
-                    row.put("response_bytes", sizes.get(workload).response());
-                    for (Kind kind : Kind.values()) {
-                        JsonNode result = runClient(kind, servers.get(kind), workload, threads, sizes.get(workload),
-                                warmupSeconds, measureSeconds);
-                        row.set(kind.label(), result);
+            servers.put(Kind.RAW, Server.start(Kind.RAW));
+            for (Suite suite : suites) {
+                List<Workload> chosen = workloads.stream().filter(w -> w.service == suite.service()).toList();
+                if (chosen.isEmpty()) {
+                    continue;
+                }
+                Map<Workload, WireSizes.Sizes> sizes = WireSizes.measure(suite.tern(), chosen);
+                System.err.println(suite.tern().label() + " wire bytes per call (request/response): " + sizes);
+                for (Kind kind : List.of(suite.tern(), suite.peer())) {
+                    if (!servers.containsKey(kind)) {
+                        servers.put(kind, Server.start(kind));
                     }
-                    double tern = row.get("tern").get("ops_per_sec").asDouble();
-                    row.put("tern_vs_dubbo", tern / row.get("dubbo").get("ops_per_sec").asDouble());
-                    row.put("tern_vs_raw", tern / row.get("raw").get("ops_per_sec").asDouble());
-                    rows.add(row);
-                    System.err.printf(Locale.ROOT, "%-9s %2d threads: raw %,9.0f  tern %,9.0f  dubbo %,9.0f ops/s%n",
-                            workload.method, threads, row.get("raw").get("ops_per_sec").asDouble(), tern,
-                            row.get("dubbo").get("ops_per_sec").asDouble());
+                }
+                for (Workload workload : chosen) {
+                    for (int threads : threadCounts) {
+                        rows.add(row(suite, workload, threads, sizes.get(workload), servers, warmupSeconds,
+                                measureSeconds));
+                    }
                 }
             }
         } finally {
@@ -106,21 +122,57 @@ public final class SideBySide {
             all.set("results", rows);
             System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(all));
         } else {
-            System.out.print(table(rows));
+            for (Suite suite : suites) {
+                ArrayNode own = JSON.createArrayNode();
+                rows.forEach(row -> {
+                    if (row.get("peer_kind").asText().equals(suite.peer().label())) {
+                        own.add(row);
+                    }
+                });
+                if (!own.isEmpty()) {
+                    System.out.println(table(suite, own));
+                }
+            }
         }
     }
 
-    static String table(ArrayNode rows) {
+    /** One workload at one thread count: raw, then Tern, then the peer. */
+    private static ObjectNode row(Suite suite, Workload workload, int threads, WireSizes.Sizes sizes,
+            Map<Kind, Server> servers, long warmupSeconds, long measureSeconds) throws IOException, InterruptedException {
+        ObjectNode row = JSON.createObjectNode();
+        row.put("workload", workload.method);
+        row.put("threads", threads);
+        row.put("tern_kind", suite.tern().label());
+        row.put("peer_kind", suite.peer().label());
+        row.put("request_bytes", sizes.request());
+        row.put("response_bytes", sizes.response());
+        row.set("raw", runClient(Kind.RAW, servers.get(Kind.RAW), workload, threads, sizes, warmupSeconds,
+                measureSeconds));
+        row.set("tern", runClient(suite.tern(), servers.get(suite.tern()), workload, threads, sizes, warmupSeconds,
+                measureSeconds));
+        row.set("peer", runClient(suite.peer(), servers.get(suite.peer()), workload, threads, sizes, warmupSeconds,
+                measureSeconds));
+        double tern = row.get("tern").get("ops_per_sec").asDouble();
+        row.put("tern_vs_peer", tern / row.get("peer").get("ops_per_sec").asDouble());
+        row.put("tern_vs_raw", tern / row.get("raw").get("ops_per_sec").asDouble());
+        System.err.printf(Locale.ROOT, "%-14s %2d threads: raw %,9.0f  %s %,9.0f  %s %,9.0f ops/s%n",
+                workload.method, threads, row.get("raw").get("ops_per_sec").asDouble(), suite.tern().label(), tern,
+                suite.peer().label(), row.get("peer").get("ops_per_sec").asDouble());
+        return row;
+    }
+
+    static String table(Suite suite, ArrayNode rows) {
+        String peer = suite.peerName();
         StringBuilder sb = new StringBuilder();
-        sb.append("| workload | threads | raw ops/s | Tern ops/s | Dubbo ops/s | Tern/Dubbo | Tern/raw"
-                + " | p50 µs raw / Tern / Dubbo | p99 µs raw / Tern / Dubbo | p99.9 µs raw / Tern / Dubbo"
-                + " | B/call client, Tern / Dubbo | B/call server, Tern / Dubbo |\n");
+        sb.append(String.format(Locale.ROOT, "| workload | threads | raw ops/s | Tern ops/s | %1$s ops/s | Tern/%1$s"
+                + " | Tern/raw | p50 µs raw / Tern / %1$s | p99 µs raw / Tern / %1$s | p99.9 µs raw / Tern / %1$s"
+                + " | B/call client, Tern / %1$s | B/call server, Tern / %1$s |%n", peer));
         sb.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         for (JsonNode row : rows) {
             sb.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %,.0f | %,.0f | %.2f | %.2f | %s | %s | %s | %s | %s |%n",
                     row.get("workload").asText(), row.get("threads").asInt(),
                     row.get("raw").get("ops_per_sec").asDouble(), row.get("tern").get("ops_per_sec").asDouble(),
-                    row.get("dubbo").get("ops_per_sec").asDouble(), row.get("tern_vs_dubbo").asDouble(),
+                    row.get("peer").get("ops_per_sec").asDouble(), row.get("tern_vs_peer").asDouble(),
                     row.get("tern_vs_raw").asDouble(), latencies(row, "p50_us"), latencies(row, "p99_us"),
                     latencies(row, "p999_us"), bytes(row, "client_bytes_per_call"), bytes(row, "server_bytes_per_call")));
         }
@@ -129,12 +181,12 @@ public final class SideBySide {
 
     private static String bytes(JsonNode row, String field) {
         return String.format(Locale.ROOT, "%,d / %,d", row.get("tern").path(field).asLong(-1),
-                row.get("dubbo").path(field).asLong(-1));
+                row.get("peer").path(field).asLong(-1));
     }
 
     private static String latencies(JsonNode row, String field) {
         return String.format(Locale.ROOT, "%.0f / %.0f / %.0f", row.get("raw").get(field).asDouble(),
-                row.get("tern").get(field).asDouble(), row.get("dubbo").get(field).asDouble());
+                row.get("tern").get(field).asDouble(), row.get("peer").get(field).asDouble());
     }
 
     private static List<String> java(String mainClass, List<String> args) {

@@ -1,18 +1,15 @@
 package io.tern.bench;
 
-import io.tern.ServiceUrl;
-import io.tern.core.Invokers;
-import io.tern.core.Proxies;
-import io.tern.example.UserService;
-import io.tern.example.UserServiceImpl;
-import io.tern.transport.DubboProtocol;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -28,27 +25,32 @@ final class WireSizes {
     private WireSizes() {
     }
 
-    static Map<Workload, Sizes> measure() throws Exception {
+    /** What one call of each of {@code workloads} moves between a consumer and a provider of {@code kind}. */
+    static Map<Workload, Sizes> measure(Kind kind, List<Workload> workloads) throws Exception {
         Map<Workload, Sizes> sizes = new EnumMap<>(Workload.class);
-        try (DubboProtocol provider = DubboProtocol.create(); DubboProtocol consumer = DubboProtocol.create();
-                Relay relay = new Relay(provider.export(Invokers.of(UserService.class, new UserServiceImpl(),
-                        ServiceUrl.parse("dubbo://127.0.0.1:0/" + UserService.class.getName()))).url().port())) {
-            UserService users = Proxies.create(consumer.refer(UserService.class, ServiceUrl.parse(
-                    "dubbo://127.0.0.1:" + relay.port() + "/" + UserService.class.getName() + "?timeout=10000")));
-            for (Workload workload : Workload.values()) {
-                workload.call(users, 0); // connects, and loads what the first call loads
+        List<AutoCloseable> consumers = new ArrayList<>();
+        try (BenchServer.Provider provider = BenchServer.start(kind); Relay relay = new Relay(provider.port())) {
+            Map<Class<?>, Object> services = new HashMap<>();
+            for (Workload workload : workloads) {
+                Object service = services.computeIfAbsent(workload.service,
+                        type -> BenchClient.service(kind, relay.port(), type, consumers));
+                workload.call(service, 0); // connects, and loads what the first call loads
                 Thread.sleep(50);
                 long up = relay.up.get();
                 long down = relay.down.get();
-                workload.call(users, 1);
+                workload.call(service, 1);
                 Thread.sleep(50);
                 sizes.put(workload, new Sizes((int) (relay.up.get() - up), (int) (relay.down.get() - down)));
+            }
+        } finally {
+            for (AutoCloseable consumer : consumers) {
+                consumer.close();
             }
         }
         return sizes;
     }
 
-    /** Forwards one connection to a port, counting bytes each way. */
+    /** Forwards connections to a port, counting bytes each way. */
     private static final class Relay implements AutoCloseable {
         final AtomicLong up = new AtomicLong();
         final AtomicLong down = new AtomicLong();
@@ -69,10 +71,12 @@ final class WireSizes {
 
         private void accept() {
             try {
-                Socket client = socket.accept();
-                Socket server = new Socket(InetAddress.getLoopbackAddress(), target);
-                pump(client.getInputStream(), server.getOutputStream(), up);
-                pump(server.getInputStream(), client.getOutputStream(), down);
+                while (true) {
+                    Socket client = socket.accept();
+                    Socket server = new Socket(InetAddress.getLoopbackAddress(), target);
+                    pump(client.getInputStream(), server.getOutputStream(), up);
+                    pump(server.getInputStream(), client.getOutputStream(), down);
+                }
             } catch (IOException e) {
                 // closed
             }
