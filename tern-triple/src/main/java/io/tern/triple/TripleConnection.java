@@ -30,12 +30,15 @@ final class TripleConnection {
 
     final String address;
     final Channel channel;
+    /** Flushes the requests of calls opened together once. */
+    final ConnectionWrites writes;
     private final LifecycleTracker.Tracked tracked;
     int users;
 
     private TripleConnection(String address, Channel channel, LifecycleTracker tracker) {
         this.address = address;
         this.channel = channel;
+        this.writes = new ConnectionWrites(channel);
         this.tracked = tracker.track(ResourceKind.CLIENT, "tri://" + address);
     }
 

@@ -5,7 +5,9 @@ import io.tern.MethodDescriptor;
 import io.tern.ServiceDescriptor;
 import io.tern.ServiceUrl;
 import io.tern.core.AbstractExporter;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -18,6 +20,8 @@ final class TripleExporter<T> extends AbstractExporter<T> {
     final ServiceDescriptor descriptor;
     /** The wire form of each method, by its index in the descriptor. */
     private final TripleMethod[] methods;
+    /** The methods by every name a request's {@code :path} may call them: see {@link #named}. */
+    private final Map<String, List<TripleMethod>> byWireName = new HashMap<>();
     private final ServiceUrl url;
     private final TripleServer server;
 
@@ -28,6 +32,16 @@ final class TripleExporter<T> extends AbstractExporter<T> {
         this.descriptor = ServiceDescriptor.of(invoker.type());
         this.methods = descriptor.methods().stream()
                 .map(m -> TripleMethod.of(m, server.protocol().serialization())).toArray(TripleMethod[]::new);
+        for (MethodDescriptor method : descriptor.methods()) {
+            byWireName.computeIfAbsent(method.name(), name -> descriptor.find(name).stream()
+                    .map(m -> methods[m.index()]).toList());
+        }
+        for (MethodDescriptor method : descriptor.methods()) {
+            String name = method.name();
+            if (Character.isLowerCase(name.charAt(0))) {
+                byWireName.putIfAbsent(Character.toUpperCase(name.charAt(0)) + name.substring(1), byWireName.get(name));
+            }
+        }
     }
 
     /**
@@ -35,11 +49,7 @@ final class TripleExporter<T> extends AbstractExporter<T> {
      * first letter lower-cased (gRPC's {@code SayHello} for {@code sayHello}); overloads share a name.
      */
     List<TripleMethod> named(String wireName) {
-        List<MethodDescriptor> found = descriptor.find(wireName);
-        if (found.isEmpty() && !wireName.isEmpty() && Character.isUpperCase(wireName.charAt(0))) {
-            found = descriptor.find(Character.toLowerCase(wireName.charAt(0)) + wireName.substring(1));
-        }
-        return found.stream().map(m -> methods[m.index()]).toList();
+        return byWireName.getOrDefault(wireName, List.of());
     }
 
     /** The URL the service is reachable at, with the port the server bound. */

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrame;
+import io.netty.util.AsciiString;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tern.Invocation;
@@ -30,6 +31,7 @@ import io.tern.triple.internal.GrpcStatus;
 import io.tern.triple.internal.GrpcTimeout;
 import io.tern.triple.internal.TripleHeaders;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -59,13 +61,21 @@ import org.jspecify.annotations.Nullable;
 final class TripleInvoker<T> extends AbstractInvoker<T> {
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
+    private static final AsciiString POST = AsciiString.cached("POST");
+    private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
+    private static final AsciiString GRPC_PROTO = AsciiString.cached("application/grpc+proto");
+    private static final AsciiString TE = AsciiString.cached("te");
+    private static final AsciiString TRAILERS = AsciiString.cached("trailers");
 
     private final TripleProtocol protocol;
     private final TripleConnection connection;
     private final ServiceDescriptor descriptor;
     /** The wire form of each method, by its index in the descriptor. */
     private final TripleMethod[] methods;
-    private final String path;
+    /** Each method's {@code :path}, by its index in the descriptor. */
+    private final AsciiString[] paths;
+    private final AsciiString authority;
     private final Duration timeout;
     private final String timeoutHeader;
 
@@ -76,7 +86,9 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
         this.descriptor = ServiceDescriptor.of(type);
         this.methods = descriptor.methods().stream().map(m -> TripleMethod.of(m, protocol.serialization()))
                 .toArray(TripleMethod[]::new);
-        this.path = "/" + (url.path().isEmpty() ? type.getName() : url.path()) + "/";
+        String service = "/" + (url.path().isEmpty() ? type.getName() : url.path()) + "/";
+        this.paths = Arrays.stream(methods).map(m -> AsciiString.of(service + m.wireName)).toArray(AsciiString[]::new);
+        this.authority = AsciiString.of(connection.address);
         this.timeout = url.timeout().orElse(DEFAULT_TIMEOUT);
         this.timeoutHeader = GrpcTimeout.format(timeout);
     }
@@ -98,8 +110,8 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
                     + ")"));
         }
         TripleMethod method = methods[described.index()];
-        Http2Headers headers = new DefaultHttp2Headers().method("POST").scheme("http").authority(connection.address)
-                .path(path + method.wireName).set("content-type", "application/grpc+proto").set("te", "trailers");
+        Http2Headers headers = new DefaultHttp2Headers().method(POST).scheme(HTTP).authority(authority)
+                .path(paths[described.index()]).set(CONTENT_TYPE, GRPC_PROTO).set(TE, TRAILERS);
         if (method.kind() == MethodDescriptor.Kind.UNARY) {
             headers.set("grpc-timeout", timeoutHeader);
         }
@@ -137,7 +149,8 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
             }, timeout.toNanos(), TimeUnit.NANOSECONDS);
             answer.whenComplete((r, e) -> deadline.cancel(false));
             stream.write(new DefaultHttp2HeadersFrame(headers));
-            stream.writeAndFlush(new DefaultHttp2DataFrame(request, true));
+            stream.write(new DefaultHttp2DataFrame(request, true));
+            connection.writes.flushSoon(); // with the calls opened next to this one
         });
         return answer;
     }
@@ -153,7 +166,8 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
                 throw Result.asRpcException(failure);
             }
             stream.write(new DefaultHttp2HeadersFrame(headers));
-            stream.writeAndFlush(new DefaultHttp2DataFrame(request, true));
+            stream.write(new DefaultHttp2DataFrame(request, true));
+            connection.writes.flushSoon();
             return Result.value(null);
         });
     }

@@ -118,10 +118,11 @@ final class TripleServer {
                 .decoderEnforceMaxRstFramesPerWindow(10_000, 10)
                 .build());
         pipeline.addLast(new ConnectionWindow());
+        ConnectionWrites writes = new ConnectionWrites(pipeline.channel());
         pipeline.addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
-                stream.pipeline().addLast(new TripleStreamHandler(TripleServer.this));
+                stream.pipeline().addLast(new TripleStreamHandler(TripleServer.this, writes));
             }
         }));
     }

@@ -61,7 +61,19 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
     /** Dubbo's code for a service's own exception, in {@code tri-exception-code}. */
     private static final String BUSINESS_EXCEPTION = "3";
 
+    /*
+     * The header blocks every unary answer without attachments sends, made once: HTTP/2 encoders
+     * only read them.
+     */
+    private static final Http2Headers ANSWER_HEADERS = new DefaultHttp2Headers().status("200")
+            .set("content-type", "application/grpc");
+    private static final Http2Headers EXCEPTION_HEADERS = new DefaultHttp2Headers().status("200")
+            .set("content-type", "application/grpc").set("tri-exception-code", BUSINESS_EXCEPTION);
+    private static final Http2Headers OK_TRAILERS = trailers(GrpcStatus.OK, null);
+
     private final TripleServer server;
+    /** The connection's writes from service threads, flushed together. */
+    private final ConnectionWrites writes;
     private final StreamWritability writability = new StreamWritability();
     /** Set by whichever ends the stream first: the answer, the deadline, or the client going away. */
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -85,8 +97,9 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
     private @Nullable StreamInbound inbound;
     private @Nullable StreamObserver<Object> requests;
 
-    TripleStreamHandler(TripleServer server) {
+    TripleStreamHandler(TripleServer server, ConnectionWrites writes) {
         this.server = server;
+        this.writes = writes;
     }
 
     @Override
@@ -397,23 +410,27 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
             endWith(GrpcStatus.of(e.status()), e.getMessage());
             return;
         }
-        DefaultHttp2Headers headers = new DefaultHttp2Headers();
-        headers.status("200").set("content-type", "application/grpc");
-        if (thrown != null) {
-            headers.set("tri-exception-code", BUSINESS_EXCEPTION);
+        Http2Headers headers = thrown != null ? EXCEPTION_HEADERS : ANSWER_HEADERS;
+        Http2Headers trailers = OK_TRAILERS;
+        if (!result.attachments().isEmpty()) {
+            DefaultHttp2Headers own = trailers(GrpcStatus.OK, null);
+            TripleHeaders.write(result.attachments(), own::set);
+            trailers = own;
         }
-        DefaultHttp2Headers trailers = trailers(GrpcStatus.OK, null);
-        TripleHeaders.write(result.attachments(), trailers::set);
         synchronized (this) {
             if (!end()) {
                 body.release();
                 return; // the deadline answered first, or the client went away
             }
             headersSent = true;
+        }
+        // one task on the event loop for the whole answer, flushed with the answers next to it
+        Http2Headers ending = trailers;
+        writes.submit(() -> {
             ctx.write(new DefaultHttp2HeadersFrame(headers));
             ctx.write(new DefaultHttp2DataFrame(body));
-            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(trailers, true));
-        }
+            ctx.write(new DefaultHttp2HeadersFrame(ending, true));
+        });
     }
 
     /** The observer a streaming method answers through: each message out as it comes, then trailers. */

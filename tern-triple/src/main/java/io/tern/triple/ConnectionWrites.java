@@ -1,0 +1,73 @@
+package io.tern.triple;
+
+import io.netty.channel.Channel;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes to an HTTP/2 connection's streams from any thread with one flush per batch: the writes
+ * submitted while a batch waits for the event loop run with it, and the connection is flushed
+ * once after them, so calls answered together share a system call.
+ */
+final class ConnectionWrites {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionWrites.class);
+
+    private static final Runnable NOTHING = () -> { };
+
+    private final Channel connection;
+    private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Runnable drain = this::drain;
+
+    ConnectionWrites(Channel connection) {
+        this.connection = connection;
+    }
+
+    /**
+     * Runs {@code writes} on the connection's event loop, then flushes. The writes must not flush;
+     * they must release what they do not write. When the event loop is gone they run here, where
+     * the channel refuses them and releases their messages.
+     */
+    void submit(Runnable writes) {
+        queue.add(writes);
+        schedule();
+    }
+
+    /** Flushes the connection once the writes queued on its event loop so far have run. */
+    void flushSoon() {
+        submit(NOTHING); // queued, so a batch draining now still sees that a flush is wanted
+    }
+
+    private void schedule() {
+        if (scheduled.compareAndSet(false, true)) {
+            try {
+                connection.eventLoop().execute(drain);
+            } catch (RejectedExecutionException e) {
+                drain();
+            }
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            for (Runnable writes; (writes = queue.poll()) != null; ) {
+                try {
+                    writes.run();
+                } catch (RuntimeException e) {
+                    // one stream's failure is its own: the writes after it still run
+                    log.warn("tri: a write to {} failed", connection.remoteAddress(), e);
+                }
+            }
+            connection.flush();
+            scheduled.set(false);
+            if (queue.isEmpty() || !scheduled.compareAndSet(false, true)) {
+                return;
+            }
+        }
+    }
+}
