@@ -9,6 +9,7 @@ import io.tern.Exporter;
 import io.tern.Invoker;
 import io.tern.ServiceUrl;
 import io.tern.bootstrap.Tern;
+import io.tern.bootstrap.TernClient;
 import io.tern.bootstrap.TernServer;
 import io.tern.cluster.Clusters;
 import io.tern.cluster.DynamicDirectory;
@@ -75,8 +76,19 @@ class ZooKeeperInteropTest {
         service.setInterface(InteropService.class);
         service.setRef(new InteropServiceImpl("dubbo-1.0.0", key -> null, (key, value) -> { }));
         service.setVersion("1.0.0");
-        dubbo = DubboBootstrap.newInstance().application(application).registry(dubboRegistry).protocol(protocol)
-                .service(service);
+        service.setProtocol(protocol);
+        // the same service on Dubbo's Triple alone, registered as tri://
+        ProtocolConfig triple = new ProtocolConfig("tri", DubboPeer.freePort());
+        triple.setHost("127.0.0.1");
+        ServiceConfig<InteropService> overTriple = new ServiceConfig<>();
+        overTriple.setInterface(InteropService.class);
+        overTriple.setRef(new InteropServiceImpl("dubbo-tri-4.0.0", key -> org.apache.dubbo.rpc.RpcContext
+                .getServerAttachment().getObjectAttachment(key), (key, value) -> org.apache.dubbo.rpc.RpcContext
+                .getServerResponseContext().setObjectAttachment(key, value)));
+        overTriple.setVersion("4.0.0");
+        overTriple.setProtocol(triple);
+        dubbo = DubboBootstrap.newInstance().application(application).registry(dubboRegistry)
+                .protocols(List.of(protocol, triple)).service(service).service(overTriple);
         dubbo.start();
     }
 
@@ -219,6 +231,21 @@ class ZooKeeperInteropTest {
         cluster.close();
     }
 
+    @Test
+    void aTernClientFindsADubboTripleProviderThroughZooKeeperAndCallsItOverTriple() {
+        try (TernClient client = Tern.client().application("tern-tri-consumer")
+                .registry("zookeeper://" + zookeeper.getConnectString() + "?timeout=10000").build()) {
+            InteropService service = client.reference(InteropService.class,
+                    r -> r.protocol("tri").version("4.0.0").timeout(Duration.ofSeconds(10))).get();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> "dubbo-tri-4.0.0".equals(service.identify()));
+            assertThat(service.echo("tri from ZooKeeper")).isEqualTo("tri from ZooKeeper");
+            assertThat(service.orders(3)).hasSize(3);
+            RpcContext.setAttachment("trace", "zk-tri");
+            assertThat(service.attachment("trace")).isEqualTo("zk-tri"); // 4.0.0 is served over Triple alone
+        }
+    }
+
     /** The {@code tern} command run in this process: exit code, stdout, stderr. */
     private record Cli(int exit, String out, String err) {
         static Cli run(String... args) {
@@ -232,7 +259,8 @@ class ZooKeeperInteropTest {
 
     private static String dubboProviderUrl() {
         ServiceUrl provider = registry.registered(InteropService.class.getName(), "providers").stream()
-                .filter(url -> "3.3.5".equals(url.parameter("release"))).findFirst().orElseThrow();
+                .filter(url -> "3.3.5".equals(url.parameter("release")) && url.protocol().equals("dubbo")).findFirst()
+                .orElseThrow();
         return "dubbo://" + provider.address() + "/" + InteropService.class.getName() + "?version=1.0.0";
     }
 
