@@ -19,11 +19,12 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code tern bench}: a closed-loop load generator for any dubbo-protocol provider. */
+/** {@code tern bench}: a closed-loop load generator for any dubbo-protocol or Triple provider. */
 @Command(name = "bench",
         description = {"Calls a method generically from --threads caller threads, each waiting for its answer"
                 + " before the next call, and reports requests, errors by status, ops/s and latency"
-                + " percentiles (HdrHistogram). Works against Apache Dubbo providers too.",
+                + " percentiles (HdrHistogram). Works against Apache Dubbo providers too; a tri:// URL calls over"
+                + " Triple (gRPC), generically, as Dubbo's generic consumers do.",
             "On a terminal a progress line shows ops/s and errors while it runs."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every measured call returned", "1:a call failed (the first probe call, or any measured one)",

@@ -36,13 +36,15 @@ final class Target implements AutoCloseable {
             url = ServiceUrl.parse(spec.url());
         } catch (IllegalArgumentException e) {
             throw new UsageException("URL '" + spec.url() + "': " + withoutExpected(e.getMessage())
-                    + " (expected: dubbo://host:port/com.example.Service or zookeeper://host:port)", e);
+                    + " (expected: dubbo://host:port/com.example.Service, tri://host:port/com.example.Service"
+                    + " or zookeeper://host:port)", e);
         }
         return switch (url.protocol()) {
-            case "dubbo" -> direct(url, spec);
+            case "dubbo", "tri" -> direct(url, spec);
             case "zookeeper" -> discovered(url, spec);
             default -> throw new UsageException("URL '" + spec.url() + "': protocol '" + url.protocol()
-                    + "' (expected: dubbo://host:port/com.example.Service or zookeeper://host:port)");
+                    + "' (expected: dubbo://host:port/com.example.Service, tri://host:port/com.example.Service"
+                    + " or zookeeper://host:port)");
         };
     }
 

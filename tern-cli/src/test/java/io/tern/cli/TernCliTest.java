@@ -185,7 +185,8 @@ class TernCliTest {
         CliRun url = CliRun.of("call", "dubbo:/nowhere", "echo", "\"x\"");
         assertThat(url.exit()).isEqualTo(2);
         assertThat(url.err()).isEqualTo("tern call: URL 'dubbo:/nowhere': protocol: missing in 'dubbo:/nowhere'"
-                + " (expected: dubbo://host:port/com.example.Service or zookeeper://host:port)"
+                + " (expected: dubbo://host:port/com.example.Service, tri://host:port/com.example.Service"
+                + " or zookeeper://host:port)"
                 + " (see 'tern call --help')\n");
 
         CliRun noService = CliRun.of("call", "dubbo://127.0.0.1:" + server.port(), "echo", "\"x\"");
@@ -377,6 +378,23 @@ class TernCliTest {
         assertThat(text.exit()).as(text.toString()).isZero();
         assertThat(text.out()).contains("requests").contains("ops/s").contains("p99.9");
         assertThat(text.err()).as("no progress line when not on a terminal").isEmpty();
+    }
+
+    @Test
+    void benchOverTripleCallsGenericallyThroughTheTriPort() throws IOException {
+        String tri = "tri://127.0.0.1:" + server.port() + "/" + UserService.class.getName();
+        CliRun run = CliRun.of("bench", tri, "getUser", "3", "--types", "long", "--threads", "2", "--requests", "200",
+                "--warmup", "100ms", "--json");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        JsonNode summary = json(run.out());
+        assertThat(summary.get("requests").asLong()).isEqualTo(200);
+        assertThat(summary.get("errors").asLong()).isZero();
+        assertThat(summary.get("latency_us").get("p99").asLong()).isPositive();
+
+        CliRun missing = CliRun.of("bench", tri, "nope", "1", "--threads", "1", "--requests", "1", "--warmup", "1ms");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.errorLines()).singleElement().asString().startsWith("tern bench: ")
+                .contains("method: nope").contains("getUser(long)");
     }
 
     @Test

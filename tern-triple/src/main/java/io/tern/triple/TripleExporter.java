@@ -1,5 +1,6 @@
 package io.tern.triple;
 
+import io.tern.GenericService;
 import io.tern.Invoker;
 import io.tern.MethodDescriptor;
 import io.tern.ServiceDescriptor;
@@ -16,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
  * the invoker.
  */
 final class TripleExporter<T> extends AbstractExporter<T> {
+
+    private static final ServiceDescriptor GENERIC = ServiceDescriptor.of(GenericService.class);
 
     final ServiceDescriptor descriptor;
     /** The wire form of each method, by its index in the descriptor. */
@@ -36,6 +39,10 @@ final class TripleExporter<T> extends AbstractExporter<T> {
             byWireName.computeIfAbsent(method.name(), name -> descriptor.find(name).stream()
                     .map(m -> methods[m.index()]).toList());
         }
+        // generic calls, as Dubbo's generic consumers and Tern's GenericService make them: the
+        // service's invoker answers $invoke for any of its methods
+        MethodDescriptor generic = GENERIC.find(GenericService.INVOKE).get(0);
+        byWireName.putIfAbsent(GenericService.INVOKE, List.of(TripleMethod.of(generic, server.protocol().serialization())));
         for (MethodDescriptor method : descriptor.methods()) {
             String name = method.name();
             if (Character.isLowerCase(name.charAt(0))) {
@@ -47,6 +54,7 @@ final class TripleExporter<T> extends AbstractExporter<T> {
     /**
      * The methods a request's {@code :path} names: by their Java name, else by that name with the
      * first letter lower-cased (gRPC's {@code SayHello} for {@code sayHello}); overloads share a name.
+     * {@code $invoke} is the generic call of any method, unless the service has a method of that name.
      */
     List<TripleMethod> named(String wireName) {
         return byWireName.getOrDefault(wireName, List.of());
