@@ -296,7 +296,9 @@ final class DubboCodec {
             WireStatus wireStatus = WireStatus.of(status);
             if (wireStatus != WireStatus.OK) {
                 String message = body.isReadable() ? in.readUTF() : null;
-                response.failure = new RpcException(wireStatus.rpcStatus, "provider answered status "
+                RpcStatus rpcStatus = wireStatus == WireStatus.SERVICE_ERROR && io.tern.core.Tokens.isRefusal(message)
+                        ? RpcStatus.FORBIDDEN : wireStatus.rpcStatus;
+                response.failure = new RpcException(rpcStatus, "provider answered status "
                         + (status & 0xff) + " (" + wireStatus + "): " + (message == null ? "no message" : message));
                 return response;
             }

@@ -75,6 +75,10 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
         if (!key.group().isEmpty()) {
             attachments.put(Wire.GROUP, key.group());
         }
+        String token = io.tern.core.Tokens.of(url);
+        if (token != null) {
+            attachments.put(io.tern.core.Tokens.KEY, token);
+        }
         String application = url.application();
         if (!application.isEmpty()) {
             attachments.put("remote.application", application);

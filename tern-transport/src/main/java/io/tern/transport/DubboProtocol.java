@@ -7,10 +7,16 @@ import io.tern.HostPort;
 import io.tern.Invoker;
 import io.tern.Protocol;
 import io.tern.ServiceUrl;
+import io.tern.ServiceUrlBuilder;
+import io.tern.core.Tokens;
 import io.tern.core.internal.FilterChain;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.serialization.ClassPolicy;
 import io.tern.serialization.Hessian2Serialization;
+import io.tern.transport.tls.ClientTls;
+import io.tern.transport.tls.PlaintextWarnings;
+import io.tern.transport.tls.ServerTls;
+import io.tern.transport.tls.TlsContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -38,6 +44,9 @@ public final class DubboProtocol implements Protocol {
     /** The protocol's name in URLs. */
     public static final String NAME = "dubbo";
 
+    /** The URL parameter that says a provider takes TLS, in Dubbo's name. */
+    public static final String SSL_ENABLED = "ssl-enabled";
+
     private final LifecycleTracker tracker;
     private final FilterChain providerFilters;
     private final FilterChain consumerFilters;
@@ -49,7 +58,14 @@ public final class DubboProtocol implements Protocol {
     /** Where connections that are not dubbo go, when another protocol shares the ports. */
     final java.util.function.@Nullable Consumer<io.netty.channel.Channel> sharedPort;
     private final ConcurrentMap<HostPort, DubboServer> servers = new ConcurrentHashMap<>();
-    private final ConcurrentMap<HostPort, SharedClient> clients = new ConcurrentHashMap<>();
+    private final ConcurrentMap<ClientKey, SharedClient> clients = new ConcurrentHashMap<>();
+    /** TLS for the ports bound, when set. */
+    final @Nullable TlsContext serverTls;
+    final @Nullable PlaintextWarnings plaintextWarnings;
+    final ServerTls.Mode serverTlsMode;
+    private final @Nullable TlsContext clientTls;
+    /** TLS against the JVM's trust store, made for the first provider that asks for TLS when none is set. */
+    private @Nullable TlsContext defaultClientTls;
     private final Set<DubboExporter<?>> exporters = ConcurrentHashMap.newKeySet();
     private final Set<DubboInvoker<?>> invokers = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -67,6 +83,25 @@ public final class DubboProtocol implements Protocol {
         this.codec = new DubboCodec(new Hessian2Serialization(policy));
         this.resources = new TransportResources(builder.ioThreads);
         this.sharedPort = builder.sharedPort;
+        TlsContext server = null;
+        try {
+            server = builder.serverTls == null ? null : TlsContext.server(builder.serverTls, resources.decodeGroup);
+            this.clientTls = builder.clientTls == null ? null
+                    : TlsContext.client(builder.clientTls, false, resources.decodeGroup);
+        } catch (RuntimeException e) {
+            if (server != null) {
+                server.close();
+            }
+            resources.close();
+            throw e;
+        }
+        this.serverTls = server;
+        this.plaintextWarnings = server == null ? null : new PlaintextWarnings("dubbo");
+        this.serverTlsMode = builder.serverTls == null ? ServerTls.Mode.REQUIRED : builder.serverTls.mode();
+    }
+
+    /** Which client an address is called through: plaintext and TLS connections are not shared. */
+    private record ClientKey(HostPort address, boolean tls) {
     }
 
     public static DubboProtocolBuilder builder() {
@@ -90,7 +125,7 @@ public final class DubboProtocol implements Protocol {
     public <T> Exporter<T> export(Invoker<T> invoker) {
         requireNonNull(invoker, "invoker");
         checkOpen();
-        ServiceUrl url = invoker.url();
+        ServiceUrl url = Tokens.resolve(invoker.url());
         if (url.serviceKey().interfaceName().isEmpty()) {
             throw new IllegalArgumentException("url: " + url + " names no service (expected: a path or an interface"
                     + " parameter)");
@@ -99,13 +134,17 @@ public final class DubboProtocol implements Protocol {
         String host = url.parameter("bind.ip", url.host().isEmpty() ? "0.0.0.0" : url.host());
         int port = url.intParameter("bind.port", url.port());
         policy.allowInterface(invoker.type());
-        Invoker<T> filtered = providerFilters.wrap(invoker);
+        Invoker<T> filtered = providerFilters.wrap(Tokens.guard(invoker, Tokens.of(url)));
         while (true) {
             DubboServer server = port == 0 ? bindAnyPort(host, options)
                     : servers.computeIfAbsent(new HostPort(host, port),
                             a -> DubboServer.bind(this, resources, codec, options, host, port, tracker));
-            ServiceUrl exportedUrl = url.toBuilder().address(url.host().isEmpty() ? host : url.host(),
-                    server.address.port()).build();
+            ServiceUrlBuilder exported = url.toBuilder().address(url.host().isEmpty() ? host : url.host(),
+                    server.address.port());
+            if (serverTls != null) {
+                exported.parameter(SSL_ENABLED, true);
+            }
+            ServiceUrl exportedUrl = exported.build();
             DubboExporter<T> exporter = new DubboExporter<>(this, server, exportedUrl, filtered, tracker);
             boolean added;
             try {
@@ -144,7 +183,7 @@ public final class DubboProtocol implements Protocol {
         policy.allowInterface(type);
         ClientOptions options = clientDefaults.withUrl(url);
         HostPort address = new HostPort(url.host(), url.port());
-        SharedClient client = acquire(address, options);
+        SharedClient client = acquire(address, options, clientTls(url));
         DubboInvoker<T> invoker = new DubboInvoker<>(this, type, url, client, options, tracker);
         invokers.add(invoker);
         if (closed.get()) {
@@ -158,19 +197,43 @@ public final class DubboProtocol implements Protocol {
      * The shared client of an address, retained. Never waits for a connection: a new client starts
      * connecting in the background (unless lazy), and calls made meanwhile wait for that attempt.
      */
-    private SharedClient acquire(HostPort address, ClientOptions options) {
+    private SharedClient acquire(HostPort address, ClientOptions options, @Nullable TlsContext tls) {
         boolean[] created = new boolean[1];
-        SharedClient client = clients.compute(address, (a, existing) -> {
+        SharedClient client = clients.compute(new ClientKey(address, tls != null), (a, existing) -> {
             if (existing != null && existing.tryRetain()) {
                 return existing;
             }
             created[0] = true;
-            return new SharedClient(this, resources, codec, a, options, tracker);
+            return new SharedClient(this, resources, codec, address, options, tls, tracker);
         });
         if (created[0]) {
             client.start();
         }
         return client;
+    }
+
+    /**
+     * The TLS a connection for this URL uses: the one set, else for a provider that says
+     * {@code ssl-enabled=true}, TLS against the JVM's trust store; none otherwise.
+     */
+    private @Nullable TlsContext clientTls(ServiceUrl url) {
+        if (clientTls != null) {
+            return clientTls;
+        }
+        if (!url.booleanParameter(SSL_ENABLED, false)) {
+            return null;
+        }
+        synchronized (this) {
+            if (defaultClientTls == null) {
+                defaultClientTls = TlsContext.client(ClientTls.systemTrust(), false, resources.decodeGroup);
+            }
+            return defaultClientTls;
+        }
+    }
+
+    /** The TLS of this protocol's ports and connections, for metrics: handshakes, reloads, plaintext counts. */
+    public java.util.Optional<TlsContext> serverTlsContext() {
+        return java.util.Optional.ofNullable(serverTls);
     }
 
     /** The server bound to this port, if any; for tests. */
@@ -188,7 +251,7 @@ public final class DubboProtocol implements Protocol {
     }
 
     void forget(SharedClient client) {
-        clients.remove(client.address, client);
+        clients.remove(new ClientKey(client.address, client.tls != null), client);
     }
 
     void forget(DubboInvoker<?> invoker) {
@@ -280,10 +343,21 @@ public final class DubboProtocol implements Protocol {
                     List<CompletableFuture<Void>> rest = new ArrayList<>();
                     clients.values().forEach(c -> rest.add(c.close()));
                     CompletableFuture.allOf(rest.toArray(new CompletableFuture<?>[0]))
-                            .thenCompose(ignored -> resources.close())
+                            .thenCompose(ignored -> {
+                                closeTls();
+                                return resources.close();
+                            })
                             .whenComplete((x, y) -> closeFuture.complete(null));
                 });
         return closeFuture;
+    }
+
+    private synchronized void closeTls() {
+        for (TlsContext tls : new TlsContext[] {serverTls, clientTls, defaultClientTls}) {
+            if (tls != null) {
+                tls.close();
+            }
+        }
     }
 
     private void checkOpen() {

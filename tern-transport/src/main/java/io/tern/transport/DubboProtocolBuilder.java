@@ -22,6 +22,8 @@ public final class DubboProtocolBuilder {
     ClassPolicy classPolicy = ClassPolicy.strict();
     int ioThreads = Runtime.getRuntime().availableProcessors();
     @Nullable Consumer<Channel> sharedPort;
+    io.tern.transport.tls.@Nullable ServerTls serverTls;
+    io.tern.transport.tls.@Nullable ClientTls clientTls;
 
     DubboProtocolBuilder() {
     }
@@ -81,6 +83,27 @@ public final class DubboProtocolBuilder {
         return this;
     }
 
+    /**
+     * TLS on every port this protocol binds (and so for another protocol sharing them): plaintext
+     * connections are closed, or served and counted in permissive mode.
+     */
+    public DubboProtocolBuilder serverTls(io.tern.transport.tls.ServerTls tls) {
+        this.serverTls = requireNonNull(tls, "tls");
+        return this;
+    }
+
+    /**
+     * TLS on every connection this protocol makes. Without it, a connection to a provider whose
+     * URL says {@code ssl-enabled=true} uses TLS verified against the JVM's trust store.
+     */
+    public DubboProtocolBuilder clientTls(io.tern.transport.tls.ClientTls tls) {
+        this.clientTls = requireNonNull(tls, "tls");
+        return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the file when a TLS file cannot be read or used
+     */
     public DubboProtocol build() {
         return new DubboProtocol(this);
     }

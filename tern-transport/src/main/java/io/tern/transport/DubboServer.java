@@ -102,10 +102,15 @@ final class DubboServer implements DubboCodec.ServiceLookup {
                             return;
                         }
                         server.connections.add(ch);
-                        if (protocol.sharedPort == null) {
-                            server.dubbo(ch);
+                        java.util.function.Consumer<Channel> protocols = protocol.sharedPort == null ? server::dubbo
+                                : c -> c.pipeline().addLast("detect",
+                                        new SharedPortDetector(server::dubbo, protocol.sharedPort));
+                        io.tern.transport.tls.TlsContext tls = protocol.serverTls;
+                        if (tls == null || protocol.plaintextWarnings == null) {
+                            protocols.accept(ch);
                         } else {
-                            ch.pipeline().addLast("detect", new SharedPortDetector(server::dubbo, protocol.sharedPort));
+                            ch.pipeline().addLast("tls-detect", new io.tern.transport.tls.TlsDetector(tls,
+                                    protocol.serverTlsMode, protocol.plaintextWarnings, protocols));
                         }
                     }
                 });

@@ -151,7 +151,11 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void answerFailure(DecodedRequest request, RpcException failure) {
-        answer(request, WireStatus.forFailure(failure.status()), failure.getMessage());
+        String message = failure.getMessage();
+        // a refused token is answered as Dubbo answers it, with the status of a service's failure
+        WireStatus status = failure.status() == io.tern.RpcStatus.FORBIDDEN && io.tern.core.Tokens.isRefusal(message)
+                ? WireStatus.SERVICE_ERROR : WireStatus.forFailure(failure.status());
+        answer(request, status, message);
     }
 
     private void answer(DecodedRequest request, WireStatus status, String message) {

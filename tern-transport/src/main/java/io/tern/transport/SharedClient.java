@@ -35,6 +35,8 @@ final class SharedClient {
     final HostPort address;
     final ClientOptions options;
     final DubboCodec codec;
+    /** TLS on each connection, or {@code null} for plaintext; owned by the protocol. */
+    final io.tern.transport.tls.@Nullable TlsContext tls;
     private final DubboProtocol protocol;
     private final TransportResources resources;
     private final AtomicInteger references = new AtomicInteger(1);
@@ -52,8 +54,9 @@ final class SharedClient {
     private final @Nullable CompletableFuture<Void> firstAttempt;
 
     SharedClient(DubboProtocol protocol, TransportResources resources, DubboCodec codec, HostPort address,
-            ClientOptions options, LifecycleTracker tracker) {
+            ClientOptions options, io.tern.transport.tls.@Nullable TlsContext tls, LifecycleTracker tracker) {
         this.protocol = protocol;
+        this.tls = tls;
         this.resources = resources;
         this.codec = codec;
         this.address = address;
@@ -200,6 +203,10 @@ final class SharedClient {
                         DubboConnection connection = new DubboConnection(SharedClient.this, ch);
                         made[0] = connection;
                         long heartbeat = options.heartbeat().toMillis();
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newClientHandler(ch.alloc(), address.host(),
+                                    address.port()));
+                        }
                         ch.pipeline()
                                 // Reads only: tracking writes would put a listener on every write.
                                 .addLast("idle", new IdleStateHandler(heartbeat * 3, 0, 0, TimeUnit.MILLISECONDS))
@@ -214,24 +221,51 @@ final class SharedClient {
             future.channel().close();
         }
         future.addListener(f -> {
-            dialing.compareAndSet(slot, future.channel(), null);
-            if (f.isSuccess() && made[0] != null) {
-                DubboConnection connection = made[0];
-                lastFailure = null;
-                connections.set(slot, connection);
-                protocol.connectionOpened();
-                future.channel().closeFuture().addListener(c -> onConnectionClosed(slot, connection));
-                if (closed.get()) {
-                    future.channel().close();
-                }
+            io.netty.handler.ssl.SslHandler ssl = f.isSuccess() && tls != null
+                    ? future.channel().pipeline().get(io.netty.handler.ssl.SslHandler.class) : null;
+            if (ssl == null) {
+                connected(slot, attempt, future, f.isSuccess() ? null : f.cause(), made[0], fresh);
             } else {
-                lastFailure = f.cause();
-                scheduleReconnect(slot, attempt + 1);
+                ssl.handshakeFuture().addListener(h -> {
+                    io.tern.transport.tls.TlsContext context = tls;
+                    context.clientHandshakeDone(h.isSuccess());
+                    connected(slot, attempt, future, h.isSuccess() ? null : handshakeFailed(h.cause()), made[0], fresh);
+                });
             }
-            connecting.set(slot, null);
-            fresh.complete(null);
         });
         return fresh;
+    }
+
+    /** A TLS handshake's failure, saying what was expected of the server. */
+    private Throwable handshakeFailed(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return new javax.net.ssl.SSLHandshakeException("TLS handshake with " + address + " failed: " + root.getMessage()
+                + " (expected: a server certificate that is valid now, names " + address.host()
+                + " and is signed by a trusted CA)");
+    }
+
+    private void connected(int slot, int attempt, ChannelFuture future, @Nullable Throwable failure,
+            @Nullable DubboConnection made, CompletableFuture<Void> fresh) {
+        dialing.compareAndSet(slot, future.channel(), null);
+        if (failure == null && made != null) {
+            DubboConnection connection = made;
+            lastFailure = null;
+            connections.set(slot, connection);
+            protocol.connectionOpened();
+            future.channel().closeFuture().addListener(c -> onConnectionClosed(slot, connection));
+            if (closed.get()) {
+                future.channel().close();
+            }
+        } else {
+            lastFailure = failure;
+            future.channel().close();
+            scheduleReconnect(slot, attempt + 1);
+        }
+        connecting.set(slot, null);
+        fresh.complete(null);
     }
 
     private void onConnectionClosed(int slot, DubboConnection connection) {

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
@@ -20,6 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import io.tern.transport.tls.TlsContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One HTTP/2 connection (h2c, prior knowledge) from a {@link TripleProtocol} to a provider's
@@ -29,25 +32,34 @@ import java.util.concurrent.TimeoutException;
 final class TripleConnection {
 
     final String address;
+    /** Where the protocol keeps it: the address, marked when the connection has TLS. */
+    final String key;
+    final boolean tls;
     final Channel channel;
     /** Flushes the requests of calls opened together once. */
     final ConnectionWrites writes;
     private final LifecycleTracker.Tracked tracked;
     int users;
 
-    private TripleConnection(String address, Channel channel, LifecycleTracker tracker) {
+    private TripleConnection(String address, String key, Channel channel, LifecycleTracker tracker) {
         this.address = address;
+        this.key = key;
+        this.tls = channel.pipeline().get(SslHandler.class) != null;
         this.channel = channel;
         this.writes = new ConnectionWrites(channel);
         this.tracked = tracker.track(ResourceKind.CLIENT, "tri://" + address);
     }
 
-    static TripleConnection connect(TripleProtocol protocol, String host, int port) {
+    static TripleConnection connect(TripleProtocol protocol, String host, int port, @Nullable TlsContext tls,
+            String key) {
         Bootstrap bootstrap = new Bootstrap().group(protocol.group()).channel(protocol.channelType())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newClientHandler(ch.alloc(), host, port));
+                        }
                         ch.pipeline().addLast(Http2FrameCodecBuilder.forClient()
                                 .initialSettings(Http2Settings.defaultSettings()
                                         .initialWindowSize(TripleProtocol.MAX_MESSAGE_SIZE)
@@ -61,7 +73,20 @@ final class TripleConnection {
                 });
         try {
             Channel channel = bootstrap.connect(host, port).sync().channel();
-            return new TripleConnection(host + ":" + port, channel, protocol.tracker());
+            SslHandler ssl = channel.pipeline().get(SslHandler.class);
+            if (ssl != null && tls != null) {
+                io.netty.util.concurrent.Future<Channel> handshake = ssl.handshakeFuture().awaitUninterruptibly();
+                tls.clientHandshakeDone(handshake.isSuccess());
+                if (!handshake.isSuccess()) {
+                    channel.close();
+                    throw new RpcException(RpcStatus.NETWORK, "tri: TLS handshake with " + host + ":" + port
+                            + " failed: " + rootMessage(handshake.cause()) + " (expected: a server certificate that is"
+                            + " valid now, names " + host + " and is signed by a trusted CA)", handshake.cause());
+                }
+            }
+            return new TripleConnection(host + ":" + port, key, channel, protocol.tracker());
+        } catch (RpcException e) {
+            throw e;
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -69,6 +94,14 @@ final class TripleConnection {
             throw new RpcException(RpcStatus.NETWORK, "tri: cannot connect to " + host + ":" + port + ": " + e
                     + " (expected: a Triple provider listening there)", e);
         }
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return String.valueOf(root.getMessage());
     }
 
     boolean isActive() {

@@ -63,6 +63,8 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
     private static final AsciiString POST = AsciiString.cached("POST");
     private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString HTTPS = AsciiString.cached("https");
+    private static final AsciiString TOKEN = AsciiString.cached(io.tern.core.Tokens.KEY);
     private static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
     private static final AsciiString GRPC_PROTO = AsciiString.cached("application/grpc+proto");
     private static final AsciiString TE = AsciiString.cached("te");
@@ -76,6 +78,9 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
     /** Each method's {@code :path}, by its index in the descriptor. */
     private final AsciiString[] paths;
     private final AsciiString authority;
+    private final AsciiString scheme;
+    /** The provider's token, sent with every call; {@code null} when its URL has none. */
+    private final @Nullable String token;
     private final Duration timeout;
     private final String timeoutHeader;
 
@@ -89,6 +94,8 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
         String service = "/" + (url.path().isEmpty() ? type.getName() : url.path()) + "/";
         this.paths = Arrays.stream(methods).map(m -> AsciiString.of(service + m.wireName)).toArray(AsciiString[]::new);
         this.authority = AsciiString.of(connection.address);
+        this.scheme = connection.tls ? HTTPS : HTTP;
+        this.token = io.tern.core.Tokens.of(url);
         this.timeout = url.timeout().orElse(DEFAULT_TIMEOUT);
         this.timeoutHeader = GrpcTimeout.format(timeout);
     }
@@ -110,7 +117,7 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
                     + ")"));
         }
         TripleMethod method = methods[described.index()];
-        Http2Headers headers = new DefaultHttp2Headers().method(POST).scheme(HTTP).authority(authority)
+        Http2Headers headers = new DefaultHttp2Headers().method(POST).scheme(scheme).authority(authority)
                 .path(paths[described.index()]).set(CONTENT_TYPE, GRPC_PROTO).set(TE, TRAILERS);
         if (method.kind() == MethodDescriptor.Kind.UNARY) {
             headers.set("grpc-timeout", timeoutHeader);
@@ -120,6 +127,9 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
         }
         if (!url().serviceKey().group().isEmpty()) {
             headers.set("tri-service-group", url().serviceKey().group());
+        }
+        if (token != null) {
+            headers.set(TOKEN, token);
         }
         TripleHeaders.write(invocation.attachments(), headers::set);
         @Nullable Object[] arguments = invocation.arguments();

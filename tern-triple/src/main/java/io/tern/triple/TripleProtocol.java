@@ -20,6 +20,10 @@ import io.tern.ServiceUrl;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.serialization.ClassPolicy;
 import io.tern.serialization.Hessian2Serialization;
+import io.tern.transport.tls.ClientTls;
+import io.tern.transport.tls.PlaintextWarnings;
+import io.tern.transport.tls.ServerTls;
+import io.tern.transport.tls.TlsContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,6 +37,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Triple protocol, {@code tri}: gRPC over HTTP/2 (h2c, prior knowledge) as Apache Dubbo 3.3
@@ -74,13 +79,35 @@ public final class TripleProtocol implements Protocol {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
-    private TripleProtocol(LifecycleTracker tracker, ClassPolicy policy) {
+    /** TLS of the ports this protocol binds itself; a shared port has the TLS of the protocol that binds it. */
+    private final @Nullable TlsContext serverTls;
+    private final ServerTls.Mode serverTlsMode;
+    private final PlaintextWarnings plaintextWarnings = new PlaintextWarnings("tri");
+    private final @Nullable TlsContext clientTls;
+    /** TLS against the JVM's trust store, for providers that say {@code ssl-enabled=true} when none is set. */
+    private @Nullable TlsContext defaultClientTls;
+
+    private TripleProtocol(LifecycleTracker tracker, ClassPolicy policy, @Nullable ServerTls serverTls,
+            @Nullable ClientTls clientTls) {
         this.tracker = tracker;
         this.policy = policy;
         this.serialization = new Hessian2Serialization(policy);
         this.epoll = Epoll.isAvailable();
         this.group = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("tern-tri-io", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        TlsContext server = null;
+        try {
+            server = serverTls == null ? null : TlsContext.server(serverTls, group);
+            this.clientTls = clientTls == null ? null : TlsContext.client(clientTls, true, group);
+        } catch (RuntimeException e) {
+            if (server != null) {
+                server.close();
+            }
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+        this.serverTls = server;
+        this.serverTlsMode = serverTls == null ? ServerTls.Mode.REQUIRED : serverTls.mode();
         this.services = new ThreadPoolExecutor(0, 200, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 new DefaultThreadFactory("tern-tri-service", true));
     }
@@ -92,7 +119,21 @@ public final class TripleProtocol implements Protocol {
 
     /** A protocol registering with {@code tracker}, reading only what {@code policy} allows. */
     public static TripleProtocol create(LifecycleTracker tracker, ClassPolicy policy) {
-        return new TripleProtocol(requireNonNull(tracker, "tracker"), requireNonNull(policy, "policy"));
+        return create(tracker, policy, null, null);
+    }
+
+    /**
+     * A protocol with TLS: {@code serverTls} on the ports it binds itself (a port shared with the
+     * dubbo protocol has that protocol's TLS), {@code clientTls} on every connection it makes.
+     * Without {@code clientTls}, a connection to a provider whose URL says {@code ssl-enabled=true}
+     * uses TLS verified against the JVM's trust store.
+     *
+     * @throws IllegalArgumentException naming the file when a TLS file cannot be read or used
+     */
+    public static TripleProtocol create(LifecycleTracker tracker, ClassPolicy policy, @Nullable ServerTls serverTls,
+            @Nullable ClientTls clientTls) {
+        return new TripleProtocol(requireNonNull(tracker, "tracker"), requireNonNull(policy, "policy"), serverTls,
+                clientTls);
     }
 
     @Override
@@ -151,8 +192,13 @@ public final class TripleProtocol implements Protocol {
             policy.allowInterface(type);
             String address = url.host() + ":" + url.port();
             TripleConnection connection = connections.get(address);
+            TlsContext tls = clientTls(url);
+            if (tls != null) {
+                address = "tls:" + address;
+                connection = connections.get(address);
+            }
             if (connection == null || !connection.isActive()) {
-                connection = TripleConnection.connect(this, url.host(), url.port());
+                connection = TripleConnection.connect(this, url.host(), url.port(), tls, address);
                 connections.put(address, connection);
             }
             connection.users++;
@@ -236,7 +282,7 @@ public final class TripleProtocol implements Protocol {
             if (--connection.users > 0) {
                 return CompletableFuture.completedFuture(null);
             }
-            connections.remove(connection.address, connection);
+            connections.remove(connection.key, connection);
         } finally {
             lock.unlock();
         }
@@ -303,6 +349,37 @@ public final class TripleProtocol implements Protocol {
         return tracker;
     }
 
+    /** The TLS a connection for this URL uses, under the lock: the one set, or the JVM's for {@code ssl-enabled}. */
+    private @Nullable TlsContext clientTls(ServiceUrl url) {
+        if (clientTls != null) {
+            return clientTls;
+        }
+        if (!url.booleanParameter(io.tern.transport.DubboProtocol.SSL_ENABLED, false)) {
+            return null;
+        }
+        if (defaultClientTls == null) {
+            defaultClientTls = TlsContext.client(ClientTls.systemTrust(), true, group);
+        }
+        return defaultClientTls;
+    }
+
+    @Nullable TlsContext serverTls() {
+        return serverTls;
+    }
+
+    ServerTls.Mode serverTlsMode() {
+        return serverTlsMode;
+    }
+
+    PlaintextWarnings plaintextWarnings() {
+        return plaintextWarnings;
+    }
+
+    /** The TLS of the ports this protocol binds itself, for metrics. */
+    public java.util.Optional<TlsContext> serverTlsContext() {
+        return java.util.Optional.ofNullable(serverTls);
+    }
+
     Hessian2Serialization serialization() {
         return serialization;
     }
@@ -356,6 +433,16 @@ public final class TripleProtocol implements Protocol {
         CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
                 .whenComplete((done, failure) -> {
                     services.shutdown();
+                    lock.lock();
+                    try {
+                        for (TlsContext tls : new TlsContext[] {serverTls, clientTls, defaultClientTls}) {
+                            if (tls != null) {
+                                tls.close();
+                            }
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
                     group.shutdownGracefully(0, 2, TimeUnit.SECONDS)
                             .addListener(f -> closeFuture.complete(null));
                 });

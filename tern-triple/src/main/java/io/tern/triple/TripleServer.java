@@ -89,7 +89,15 @@ final class TripleServer {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
-                        ch.pipeline().addLast(new ProtocolDetector(TripleServer.this::http2, TripleServer.this::http1));
+                        java.util.function.Consumer<Channel> detect = c -> c.pipeline().addLast(
+                                new ProtocolDetector(TripleServer.this::http2, TripleServer.this::http1));
+                        io.tern.transport.tls.TlsContext tls = protocol.serverTls();
+                        if (tls == null) {
+                            detect.accept(ch);
+                        } else {
+                            ch.pipeline().addLast(new io.tern.transport.tls.TlsDetector(tls, protocol.serverTlsMode(),
+                                    protocol.plaintextWarnings(), detect));
+                        }
                     }
                 });
         try {
@@ -159,8 +167,14 @@ final class TripleServer {
         if (closing) {
             throw new IllegalStateException("tri server closed: " + host + ":" + port + " (expected: an open server)");
         }
-        ServiceUrl url = invoker.url().toBuilder().protocol("tri").address(host, port).build();
-        TripleExporter<T> exporter = new TripleExporter<>(this, url, invoker);
+        io.tern.ServiceUrlBuilder built = io.tern.core.Tokens.resolve(invoker.url()).toBuilder().protocol("tri")
+                .address(host, port);
+        if (channel != null && protocol.serverTls() != null) {
+            built.parameter(io.tern.transport.DubboProtocol.SSL_ENABLED, true);
+        }
+        ServiceUrl url = built.build();
+        TripleExporter<T> exporter = new TripleExporter<>(this, url,
+                io.tern.core.Tokens.guard(invoker, io.tern.core.Tokens.of(url)));
         if (exporters.putIfAbsent(exporter.key(), exporter) != null) {
             throw new IllegalStateException("tri: " + exporter.key() + " is already exported on " + host + ":" + port
                     + " (expected: one export per service key)");
