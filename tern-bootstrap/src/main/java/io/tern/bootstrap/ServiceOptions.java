@@ -39,6 +39,16 @@ public final class ServiceOptions {
         return this;
     }
 
+    /**
+     * Token authentication, as Dubbo's {@code token}: {@code "true"} makes a random token, any
+     * other value is the token. The provider's registered URL carries it, consumers found through
+     * the registry send it, and calls without it are refused with
+     * {@link io.tern.RpcStatus#FORBIDDEN} before the service runs.
+     */
+    public ServiceOptions token(String token) {
+        return parameter(io.tern.core.Tokens.KEY, token);
+    }
+
     /** A URL parameter: {@code timeout}, {@code threads}, {@code dispatch}, {@code weight}, ... */
     public ServiceOptions parameter(String key, String value) {
         parameters.put(requireNonNull(key, "key"), requireNonNull(value, "value"));

@@ -231,7 +231,7 @@ public final class TernClient implements AsyncCloseable {
             }
             TripleProtocol made = triple;
             if (made == null) {
-                made = TripleProtocol.create(config.tracker, ClassPolicy.strict());
+                made = TripleProtocol.create(config.tracker, ClassPolicy.strict(), null, config.tls);
                 triple = made;
             }
             return made;

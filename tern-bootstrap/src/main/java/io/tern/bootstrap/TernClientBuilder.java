@@ -24,6 +24,7 @@ public final class TernClientBuilder {
     @Nullable MeterRegistry meterRegistry;
     @Nullable ObservationRegistry observations;
     int opsPort = -1;
+    io.tern.transport.tls.@Nullable ClientTls tls;
 
     TernClientBuilder() {
     }
@@ -50,6 +51,16 @@ public final class TernClientBuilder {
     public TernClientBuilder registry(Registry registry) {
         this.registry = requireNonNull(registry, "registry");
         this.registryUrl = null;
+        return this;
+    }
+
+    /**
+     * TLS on every connection to providers, dubbo and Triple alike, verifying each provider's
+     * certificate and host name. Without it, a provider whose URL says {@code ssl-enabled=true}
+     * is called over TLS verified against the JVM's trust store.
+     */
+    public TernClientBuilder tls(io.tern.transport.tls.ClientTls tls) {
+        this.tls = requireNonNull(tls, "tls");
         return this;
     }
 
@@ -98,7 +109,8 @@ public final class TernClientBuilder {
 
     public TernClient build() {
         Parts parts = Parts.make(application, registryUrl, registry, meterRegistry, observations, opsPort >= 0, tracker,
-                DubboProtocol.builder().clientOptions(clientOptions), false);
+                tls == null ? DubboProtocol.builder().clientOptions(clientOptions)
+                        : DubboProtocol.builder().clientOptions(clientOptions).clientTls(tls), false);
         DubboProtocol protocol = parts.protocol();
         Registry owned = parts.ownedRegistry();
         TernMetrics metrics = parts.metrics();

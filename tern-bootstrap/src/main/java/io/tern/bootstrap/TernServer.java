@@ -77,6 +77,11 @@ public final class TernServer implements AsyncCloseable {
         tracker = b.tracker;
         int port = b.port;
         for (TernServerBuilder.ServiceSpec<?> spec : b.services) {
+            // token=true becomes one token for the service, the same over dubbo and Triple
+            spec.options().parameters.computeIfPresent(io.tern.core.Tokens.KEY,
+                    (key, token) -> io.tern.core.Tokens.resolve(token));
+        }
+        for (TernServerBuilder.ServiceSpec<?> spec : b.services) {
             if (spec.options().tripleOnly) {
                 if (triple == null) {
                     throw new IllegalStateException(spec.type().getName() + ": offered over Triple only on a server"
@@ -120,6 +125,10 @@ public final class TernServer implements AsyncCloseable {
     private <T> Exporter<T> exportTriple(TernServerBuilder.ServiceSpec<T> spec, TernServerBuilder b, int port) {
         TripleProtocol tri = java.util.Objects.requireNonNull(triple);
         ServiceUrl url = serviceUrl("tri", spec, b, port);
+        if (b.tls != null && !exported.isEmpty()) {
+            // on the dubbo services' port, whose TLS the dubbo protocol terminates
+            url = url.toBuilder().parameter(io.tern.transport.DubboProtocol.SSL_ENABLED, true).build();
+        }
         return tri.export(FilterChain.of(filters).wrap(Invokers.of(spec.type(), spec.implementation(), url, b.tracker)));
     }
 

@@ -38,6 +38,7 @@ public final class TernServerBuilder {
     @Nullable ObservationRegistry observations;
     int opsPort = -1;
     boolean triple;
+    io.tern.transport.tls.@Nullable ServerTls tls;
     final List<ServiceSpec<?>> services = new ArrayList<>();
 
     TernServerBuilder() {
@@ -147,6 +148,16 @@ public final class TernServerBuilder {
         return this;
     }
 
+    /**
+     * TLS on the server's port, for dubbo and Triple alike: plaintext connections are closed
+     * (or, in {@link io.tern.transport.tls.ServerTls.Mode#PERMISSIVE}, served and counted), and
+     * the registered URLs say {@code ssl-enabled=true}. Off unless set.
+     */
+    public TernServerBuilder tls(io.tern.transport.tls.ServerTls tls) {
+        this.tls = requireNonNull(tls, "tls");
+        return this;
+    }
+
     public TernServerBuilder serverOptions(ServerOptions options) {
         this.serverOptions = requireNonNull(options, "options");
         return this;
@@ -170,8 +181,12 @@ public final class TernServerBuilder {
      * whatever was started is closed again.
      */
     public TernServer start() {
-        TripleProtocol tri = triple ? TripleProtocol.create(tracker, ClassPolicy.strict()) : null;
+        // a Triple port of its own (no dubbo services) has TLS of its own; a shared one has dubbo's
+        TripleProtocol tri = triple ? TripleProtocol.create(tracker, ClassPolicy.strict(), tls, null) : null;
         DubboProtocolBuilder dubbo = DubboProtocol.builder().serverOptions(serverOptions);
+        if (tls != null) {
+            dubbo.serverTls(tls);
+        }
         if (tri != null) {
             dubbo.sharePort(tri::adopt);
         }

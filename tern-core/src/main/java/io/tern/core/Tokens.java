@@ -38,13 +38,22 @@ public final class Tokens {
         if (token == null) {
             return url;
         }
-        if (token.isEmpty() || "false".equalsIgnoreCase(token)) {
+        String resolved = resolve(token);
+        if (resolved == null) {
             return url.toBuilder().removeParameter(KEY).build();
         }
-        if ("true".equalsIgnoreCase(token) || "default".equalsIgnoreCase(token)) {
-            return url.toBuilder().parameter(KEY, UUID.randomUUID().toString()).build();
+        return resolved.equals(token) ? url : url.toBuilder().parameter(KEY, resolved).build();
+    }
+
+    /** The token a {@code token} setting stands for: random for {@code true}, none for {@code false} or empty. */
+    public static @Nullable String resolve(String token) {
+        if (token.isEmpty() || "false".equalsIgnoreCase(token)) {
+            return null;
         }
-        return url;
+        if ("true".equalsIgnoreCase(token) || "default".equalsIgnoreCase(token)) {
+            return UUID.randomUUID().toString();
+        }
+        return token;
     }
 
     /** The token calls to this URL must carry, or {@code null} when it asks for none. */
