@@ -1,0 +1,90 @@
+package io.tern.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tern.RpcException;
+import io.tern.RpcStatus;
+import io.tern.ServiceUrl;
+import io.tern.registry.InJvmRegistry;
+import io.tern.testing.TernCleanup;
+import io.tern.testing.TestCertificates;
+import io.tern.testing.TestCertificates.Issued;
+import io.tern.transport.tls.ClientTls;
+import io.tern.transport.tls.ServerTls;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A server with TLS and a token on one port for both protocols: its registered URLs say so, and
+ * a client that finds them through the registry calls over TLS with the token, dubbo and Triple.
+ */
+class SecureBootstrapTest {
+
+    @RegisterExtension
+    final TernCleanup cleanup = new TernCleanup();
+
+    @TempDir
+    Path directory;
+
+    public interface Greeter {
+        String greet(String name);
+    }
+
+    @Test
+    void tlsAndTheTokenReachConsumersThroughTheRegistryForBothProtocols() {
+        TestCertificates certificates = TestCertificates.create(directory);
+        Issued issued = certificates.server("provider");
+        InJvmRegistry registry = new InJvmRegistry();
+        TernServer server = cleanup.register(Tern.server().application("secure").registry(registry).triple(true)
+                .tls(ServerTls.of(issued.cert(), issued.key()))
+                .service(Greeter.class, who -> "Hello, " + who, o -> o.token("true")).start());
+
+        assertThat(server.urls()).hasSize(2).allSatisfy(url -> {
+            assertThat(url.parameter("ssl-enabled")).isEqualTo("true");
+            assertThat(url.parameter("token")).hasSize(36);
+        });
+        assertThat(server.urls()).extracting(u -> u.parameter("token")).as("one token, both protocols")
+                .containsOnly(server.urls().get(0).parameter("token"));
+
+        try (TernClient client = Tern.client().application("web").registry(registry)
+                .tls(ClientTls.trusting(certificates.caCert())).build()) {
+            Greeter overDubbo = client.reference(Greeter.class, r -> r.timeout(Duration.ofSeconds(5))).get();
+            Greeter overTriple = client.reference(Greeter.class, r -> r.protocol("tri")).get();
+            assertThat(overDubbo.greet("dubbo")).isEqualTo("Hello, dubbo");
+            assertThat(overTriple.greet("tri")).isEqualTo("Hello, tri");
+
+            // a direct reference has no token from the registry, and is refused
+            for (String protocol : new String[] {"dubbo", "tri"}) {
+                Greeter direct = client.reference(Greeter.class,
+                        r -> r.url(protocol + "://127.0.0.1:" + server.port() + "?ssl-enabled=true")).get();
+                assertThatThrownBy(() -> direct.greet(protocol)).isInstanceOfSatisfying(RpcException.class, e -> {
+                    assertThat(e.status()).isEqualTo(RpcStatus.FORBIDDEN);
+                    assertThat(e.getMessage()).contains(Greeter.class.getName())
+                            .doesNotContain(server.urls().get(0).parameter("token"));
+                });
+            }
+        }
+        assertThat(server.protocol().serverTlsContext().orElseThrow().plaintextRefused()).isZero();
+    }
+
+    @Test
+    void aClientWithoutTrustInTheProvidersCaIsRefused() {
+        TestCertificates certificates = TestCertificates.create(directory);
+        Issued issued = certificates.server("provider");
+        TernServer server = cleanup.register(Tern.server().application("secure").registry(new InJvmRegistry())
+                .tls(ServerTls.of(issued.cert(), issued.key())).service(Greeter.class, who -> "Hello, " + who).start());
+        ServiceUrl url = server.urls().get(0);
+
+        try (TernClient client = Tern.client().application("web").registry(new InJvmRegistry()).build()) {
+            // ssl-enabled=true without a trust collection: the JVM's trust store, which does not know the test CA
+            Greeter greeter = client.reference(Greeter.class,
+                    r -> r.url("dubbo://127.0.0.1:" + url.port() + "?ssl-enabled=true")).get();
+            assertThatThrownBy(() -> greeter.greet("x")).isInstanceOfSatisfying(RpcException.class,
+                    e -> assertThat(e.status()).isEqualTo(RpcStatus.NETWORK));
+        }
+    }
+}
