@@ -54,6 +54,26 @@ final class DubboPeer implements AutoCloseable {
         return new DubboPeer(bootstrap);
     }
 
+    /**
+     * A provider on each of {@code protocols} ({@code dubbo}, {@code tri}), on the ports given, with
+     * {@code ssl}, Dubbo's {@code dubbo.ssl.*}; it is a consumer with that TLS as well.
+     */
+    static DubboPeer secured(String name, org.apache.dubbo.config.SslConfig ssl, java.util.Map<String, Integer> protocols,
+            List<ServiceConfig<?>> services) {
+        DubboBootstrap bootstrap = DubboBootstrap.newInstance()
+                .application(application(name))
+                .registry(new RegistryConfig(RegistryConfig.NO_AVAILABLE))
+                .ssl(ssl);
+        protocols.forEach((protocolName, port) -> {
+            ProtocolConfig protocol = new ProtocolConfig(protocolName, port);
+            protocol.setHost("127.0.0.1");
+            bootstrap.protocol(protocol);
+        });
+        services.forEach(bootstrap::service);
+        bootstrap.start();
+        return new DubboPeer(bootstrap);
+    }
+
     static DubboPeer consumer(String name, List<ReferenceConfig<?>> references) {
         DubboBootstrap bootstrap = DubboBootstrap.newInstance()
                 .application(application(name))

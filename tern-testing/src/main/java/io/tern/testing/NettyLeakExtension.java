@@ -20,6 +20,15 @@ public final class NettyLeakExtension implements BeforeAllCallback, AfterAllCall
 
     private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
 
+    /**
+     * Where peers' own leaks are made, not Tern's: Apache Dubbo 3.3.5's port-unification handler
+     * allocates a buffer for each TLS connection that negotiates {@code h2} by ALPN and never
+     * releases it. Such a leak is logged to standard error and does not fail the class; any other
+     * leak does.
+     */
+    private static final List<String> FOREIGN_SITES = List.of(
+            "org.apache.dubbo.remoting.transport.netty4.NettyPortUnificationServerHandler$1.configurePipeline");
+
     static {
         ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new RecordingFactory());
     }
@@ -58,7 +67,13 @@ public final class NettyLeakExtension implements BeforeAllCallback, AfterAllCall
         public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
                 long maxActive) {
             ResourceLeakDetector<T> detector = new ResourceLeakDetector<>(resource, samplingInterval);
-            detector.setLeakListener((type, records) -> LEAKS.add(type + ": " + records));
+            detector.setLeakListener((type, records) -> {
+                if (FOREIGN_SITES.stream().anyMatch(records::contains)) {
+                    System.err.println("a peer's own leak, not Tern's: " + type + ": " + records);
+                } else {
+                    LEAKS.add(type + ": " + records);
+                }
+            });
             return detector;
         }
     }
