@@ -47,7 +47,7 @@ final class CallCommand implements Callable<Integer> {
         if (JsonCall.handles(options.url)) {
             Json.arguments(options.arguments); // each argument must be JSON, as for the other forms
             Object result = JsonCall.call(options.url, options.service, options.method, options.arguments,
-                    options.group, options.version, options.timeout, attachments);
+                    options.group, options.version, options.timeout, attachments, options.tls.client());
             spec.commandLine().getOut().println(Json.pretty(result));
             return 0;
         }
@@ -97,6 +97,9 @@ final class CallCommand implements Callable<Integer> {
                 description = "how long a call may take (500ms, 3s, 1m; default ${DEFAULT-VALUE})")
         Duration timeout;
 
+        @CommandLine.Mixin
+        TlsOptions tls = new TlsOptions();
+
         String[] types(int argumentCount) {
             if (types == null) {
                 return null;
@@ -110,7 +113,7 @@ final class CallCommand implements Callable<Integer> {
         }
 
         Target.Spec spec(int connections) {
-            return new Target.Spec(url, service, group, version, timeout, connections);
+            return new Target.Spec(url, service, group, version, timeout, connections, tls.client());
         }
 
         /** A failure, with the hint to pass {@code --types} when the provider could not find the method. */

@@ -31,7 +31,7 @@ final class JsonCall {
 
     /** Whether a URL the user typed is one this class calls. */
     static boolean handles(String url) {
-        return url.startsWith("tri://") || url.startsWith("http://");
+        return url.startsWith("tri://") || url.startsWith("http://") || url.startsWith("https://");
     }
 
     /**
@@ -41,7 +41,8 @@ final class JsonCall {
      *     {@link RpcStatus#NETWORK} / {@link RpcStatus#TIMEOUT} when it cannot be reached in time
      */
     static @Nullable Object call(String typed, @Nullable String service, String method, List<String> arguments,
-            @Nullable String group, @Nullable String version, Duration timeout, Map<String, String> attachments) {
+            @Nullable String group, @Nullable String version, Duration timeout, Map<String, String> attachments,
+            io.tern.transport.tls.@Nullable ClientTls tls) {
         ServiceUrl url;
         try {
             url = ServiceUrl.parse(typed);
@@ -55,7 +56,8 @@ final class JsonCall {
                     + " (expected: tri://host:port/com.example.Service or http://host:port/com.example.Service)");
         }
         String body = "[" + String.join(",", arguments) + "]";
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + url.host() + ":" + url.port() + "/"
+        String scheme = tls != null || url.protocol().equals("https") ? "https" : "http";
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + url.host() + ":" + url.port() + "/"
                         + name + "/" + method))
                 .timeout(timeout).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
@@ -65,8 +67,16 @@ final class JsonCall {
         if (version != null) {
             request.header("tri-service-version", version);
         }
+        String token = url.parameter(io.tern.core.Tokens.KEY);
+        if (token != null) {
+            request.header(io.tern.core.Tokens.KEY, token); // as a Triple consumer sends the provider's token
+        }
         attachments.forEach(request::header);
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout);
+        if (tls != null) {
+            client.sslContext(io.tern.transport.tls.TlsContext.jdkClient(tls));
+        }
+        HttpClient http = client.build();
         HttpResponse<String> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());

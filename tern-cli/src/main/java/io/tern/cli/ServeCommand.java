@@ -6,6 +6,7 @@ import io.tern.bootstrap.TernServer;
 import io.tern.bootstrap.TernServerBuilder;
 import io.tern.example.UserService;
 import io.tern.example.UserServiceImpl;
+import io.tern.transport.tls.ServerTls;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -20,6 +21,8 @@ import picocli.CommandLine.Option;
             "On the same port it also answers Triple: gRPC over HTTP/2 (UserService, and the protobuf"
                 + " tern.example.Greeter of greeter.proto) and JSON over HTTP/1.1 (curl), and registers a tri:// URL"
                 + " next to each dubbo:// one; --no-tri serves dubbo alone.",
+            "With --tls-cert and --tls-key both protocols take TLS only (--tls-trust: and require client"
+                + " certificates); the files are reloaded when they change. --token refuses calls without it.",
             "Prints 'listening on dubbo://HOST:PORT' once it accepts calls."})
 final class ServeCommand implements Callable<Integer> {
 
@@ -48,6 +51,19 @@ final class ServeCommand implements Callable<Integer> {
             description = "also answer Triple (gRPC, HTTP/1.1 JSON) on the port (default: on; --no-tri for dubbo alone)")
     boolean tri;
 
+    @CommandLine.Mixin
+    TlsOptions tls = new TlsOptions();
+
+    @Option(names = "--tls-mode", defaultValue = "required", paramLabel = "MODE",
+            description = "with TLS: 'required' closes plaintext connections, 'permissive' serves them too and counts"
+                    + " them, for a migration (default ${DEFAULT-VALUE})")
+    String tlsMode;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "token authentication: 'true' for a random token, registered with the provider URL, or"
+                    + " the token itself; calls without it are refused")
+    String token;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -56,10 +72,26 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65_535) {
             throw new UsageException("--port " + port + " (expected: 0-65535)");
         }
+        ServerTls.Mode mode;
+        try {
+            mode = ServerTls.Mode.parse(tlsMode);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--tls-mode " + tlsMode + " (expected: required or permissive)", e);
+        }
+        ServerTls serverTls = tls.server(mode);
+        java.util.function.Consumer<ServiceOptions> protection = o -> {
+            if (token != null) {
+                o.token(token);
+            }
+        };
         TernServerBuilder builder = Tern.server().application(application).host(host).port(port).triple(tri)
-                .service(UserService.class, new UserServiceImpl());
+                .service(UserService.class, new UserServiceImpl(), protection);
         if (tri) {
-            builder.service(tern.example.Greeter.class, new tern.example.GreeterImpl(), ServiceOptions::tripleOnly);
+            builder.service(tern.example.Greeter.class, new tern.example.GreeterImpl(),
+                    protection.andThen(ServiceOptions::tripleOnly));
+        }
+        if (serverTls != null) {
+            builder.tls(serverTls);
         }
         if (registry != null) {
             builder.registry(registry);
@@ -78,11 +110,17 @@ final class ServeCommand implements Callable<Integer> {
         }, "tern-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("listening on dubbo://" + host + ":" + server.port());
+        String secured = serverTls == null ? "" : serverTls.mutual() ? " (TLS, client certificates required)"
+                : serverTls.mode() == ServerTls.Mode.PERMISSIVE ? " (TLS, plaintext accepted)" : " (TLS)";
+        out.println("listening on dubbo://" + host + ":" + server.port() + secured);
         if (tri) {
             out.println("and on tri://" + host + ":" + server.port() + " (gRPC; JSON over HTTP/1.1: curl -d '[\"hi\"]'"
-                    + " -H 'content-type: application/json' http://" + host + ":" + server.port() + "/"
-                    + UserService.class.getName() + "/echo)");
+                    + " -H 'content-type: application/json' " + (serverTls == null ? "http" : "https") + "://" + host
+                    + ":" + server.port() + "/" + UserService.class.getName() + "/echo)");
+        }
+        if (token != null) {
+            out.println("token authentication on: consumers found through the registry get the token from it;"
+                    + " direct calls pass ?token=... in the URL");
         }
         if (server.ops() != null) {
             out.println("operations on " + server.ops().uri());

@@ -27,7 +27,7 @@ final class Target implements AutoCloseable {
 
     /** Where to call and how; see {@link CallCommand} for the meaning of each. */
     record Spec(String url, @Nullable String service, @Nullable String group, @Nullable String version,
-            Duration timeout, int connections) {
+            Duration timeout, int connections, io.tern.transport.tls.@Nullable ClientTls tls) {
     }
 
     static Target open(Spec spec) {
@@ -65,7 +65,7 @@ final class Target implements AutoCloseable {
                     + " (expected: dubbo://host:port/com.example.Service, or --service)");
         }
         String address = url.toBuilder().path(name).build().toString();
-        TernClient client = builder().build();
+        TernClient client = builder(spec).build();
         return reference(client, name, spec, r -> r.url(address));
     }
 
@@ -75,7 +75,7 @@ final class Target implements AutoCloseable {
                     + " (expected: --service com.example.Service)");
         }
         ServiceUrl registry = forCommandLine(url);
-        TernClient client = builder().registry(registry.toString()).build();
+        TernClient client = builder(spec).registry(registry.toString()).build();
         return reference(client, spec.service(), spec, r -> { });
     }
 
@@ -89,8 +89,9 @@ final class Target implements AutoCloseable {
                 .parameter("timeout", registryUrl.intParameter("timeout", 5_000)).build();
     }
 
-    private static TernClientBuilder builder() {
-        return Tern.client().application("tern-cli");
+    private static TernClientBuilder builder(Spec spec) {
+        TernClientBuilder builder = Tern.client().application("tern-cli");
+        return spec.tls() == null ? builder : builder.tls(spec.tls());
     }
 
     private static Target reference(TernClient client, String name, Spec spec,

@@ -420,20 +420,4 @@ class TernCliTest {
             throw new IllegalStateException(e);
         }
     }
-
-    /** Output another thread writes while this one reads it. */
-    private static final class SyncOutput {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-
-        PrintStream stream() {
-            return stream;
-        }
-
-        String text() {
-            synchronized (bytes) {
-                return bytes.toString(StandardCharsets.UTF_8);
-            }
-        }
-    }
 }

@@ -83,6 +83,63 @@ public final class TlsContext implements AutoCloseable {
     }
 
     /**
+     * The same client TLS as a JDK {@link javax.net.ssl.SSLContext}, for clients that are not
+     * Netty's (the JDK's HTTP client): the trust collection (the JVM's when none is set) and the
+     * client certificate and key when set. Read once; it does not follow file changes.
+     *
+     * @throws IllegalArgumentException naming the file when one cannot be read or used
+     */
+    public static javax.net.ssl.SSLContext jdkClient(ClientTls tls) {
+        try {
+            javax.net.ssl.TrustManager[] trust = null;
+            Path trustFile = tls.trustCerts();
+            if (trustFile != null) {
+                java.security.KeyStore store = emptyStore();
+                int i = 0;
+                for (X509Certificate ca : TlsFiles.certificates("client-trust-cert-collection-path", trustFile,
+                        TlsFiles.read("client-trust-cert-collection-path", trustFile))) {
+                    store.setCertificateEntry("ca-" + i++, ca);
+                }
+                javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
+                        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+                factory.init(store);
+                trust = factory.getTrustManagers();
+            }
+            javax.net.ssl.KeyManager[] keys = null;
+            Path certFile = tls.certChain();
+            Path keyFile = tls.privateKey();
+            if (certFile != null && keyFile != null) {
+                List<X509Certificate> chain = TlsFiles.certificates("client-key-cert-chain-path", certFile,
+                        TlsFiles.read("client-key-cert-chain-path", certFile));
+                PrivateKey key = TlsFiles.privateKey("client-private-key-path", keyFile,
+                        TlsFiles.read("client-private-key-path", keyFile), tls.keyPassword());
+                TlsFiles.checkPair("client-key-cert-chain-path", certFile, chain.get(0), "client-private-key-path",
+                        keyFile, key);
+                java.security.KeyStore store = emptyStore();
+                char[] none = "in-memory".toCharArray(); // a store that never leaves this method
+                store.setKeyEntry("client", key, none, chain.toArray(new X509Certificate[0]));
+                javax.net.ssl.KeyManagerFactory factory = javax.net.ssl.KeyManagerFactory.getInstance(
+                        javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+                factory.init(store, none);
+                keys = factory.getKeyManagers();
+            }
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(keys, trust, null);
+            return context;
+        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalArgumentException("client tls: no TLS context can be made: " + e.getMessage()
+                    + " (expected: PEM certificates and a PKCS#8 key)", e);
+        }
+    }
+
+    private static java.security.KeyStore emptyStore() throws java.security.GeneralSecurityException,
+            java.io.IOException {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        return store;
+    }
+
+    /**
      * A client's TLS; {@code http2} offers {@code h2} by ALPN, as gRPC servers expect.
      *
      * @throws IllegalArgumentException naming the file when one cannot be read or used
