@@ -20,6 +20,7 @@ public final class TernProperties {
     private final Consumer consumer = new Consumer();
     private final Ops ops = new Ops();
     private final Lifecycle lifecycle = new Lifecycle();
+    private final Ssl ssl = new Ssl();
 
     public Application getApplication() {
         return application;
@@ -43,6 +44,104 @@ public final class TernProperties {
 
     public Lifecycle getLifecycle() {
         return lifecycle;
+    }
+
+    /** TLS, in Dubbo's {@code dubbo.ssl.*} names; read from {@code dubbo.ssl.*} where no {@code tern.ssl.} key is set. */
+    public Ssl getSsl() {
+        return ssl;
+    }
+
+    public static final class Ssl {
+        /** The PEM certificate chain the server presents; with server-private-key-path it turns TLS on for both protocols. */
+        private @Nullable String serverKeyCertChainPath;
+        /** The PEM (PKCS#8) private key of server-key-cert-chain-path. */
+        private @Nullable String serverPrivateKeyPath;
+        /** The password of an encrypted server-private-key-path. */
+        private @Nullable String serverKeyPassword;
+        /** PEM CA certificates client certificates must be signed by; set, the server requires them (mutual TLS). */
+        private @Nullable String serverTrustCertCollectionPath;
+        /** The PEM certificate chain references present for mutual TLS, with client-private-key-path. */
+        private @Nullable String clientKeyCertChainPath;
+        /** The PEM (PKCS#8) private key of client-key-cert-chain-path. */
+        private @Nullable String clientPrivateKeyPath;
+        /** The password of an encrypted client-private-key-path. */
+        private @Nullable String clientKeyPassword;
+        /** PEM CA certificates references verify providers' certificates and host names against; set, references use TLS. */
+        private @Nullable String clientTrustCertCollectionPath;
+        /** With a server certificate: required (plaintext connections are closed) or permissive (served and counted). */
+        private String mode = "required";
+
+        public @Nullable String getServerKeyCertChainPath() {
+            return serverKeyCertChainPath;
+        }
+
+        public void setServerKeyCertChainPath(@Nullable String serverKeyCertChainPath) {
+            this.serverKeyCertChainPath = serverKeyCertChainPath;
+        }
+
+        public @Nullable String getServerPrivateKeyPath() {
+            return serverPrivateKeyPath;
+        }
+
+        public void setServerPrivateKeyPath(@Nullable String serverPrivateKeyPath) {
+            this.serverPrivateKeyPath = serverPrivateKeyPath;
+        }
+
+        public @Nullable String getServerKeyPassword() {
+            return serverKeyPassword;
+        }
+
+        public void setServerKeyPassword(@Nullable String serverKeyPassword) {
+            this.serverKeyPassword = serverKeyPassword;
+        }
+
+        public @Nullable String getServerTrustCertCollectionPath() {
+            return serverTrustCertCollectionPath;
+        }
+
+        public void setServerTrustCertCollectionPath(@Nullable String serverTrustCertCollectionPath) {
+            this.serverTrustCertCollectionPath = serverTrustCertCollectionPath;
+        }
+
+        public @Nullable String getClientKeyCertChainPath() {
+            return clientKeyCertChainPath;
+        }
+
+        public void setClientKeyCertChainPath(@Nullable String clientKeyCertChainPath) {
+            this.clientKeyCertChainPath = clientKeyCertChainPath;
+        }
+
+        public @Nullable String getClientPrivateKeyPath() {
+            return clientPrivateKeyPath;
+        }
+
+        public void setClientPrivateKeyPath(@Nullable String clientPrivateKeyPath) {
+            this.clientPrivateKeyPath = clientPrivateKeyPath;
+        }
+
+        public @Nullable String getClientKeyPassword() {
+            return clientKeyPassword;
+        }
+
+        public void setClientKeyPassword(@Nullable String clientKeyPassword) {
+            this.clientKeyPassword = clientKeyPassword;
+        }
+
+        public @Nullable String getClientTrustCertCollectionPath() {
+            return clientTrustCertCollectionPath;
+        }
+
+        public void setClientTrustCertCollectionPath(@Nullable String clientTrustCertCollectionPath) {
+            this.clientTrustCertCollectionPath = clientTrustCertCollectionPath;
+        }
+
+        public String getMode() {
+            return mode;
+        }
+
+        public void setMode(String mode) {
+            this.mode = mode;
+        }
     }
 
     public static final class Application {

@@ -144,6 +144,9 @@ public final class TernReferences implements DisposableBean {
                 TernClientBuilder builder = Tern.client().application(settings.applicationName()).host(settings.host())
                         .tracker(tracker);
                 registry.ifAvailable(builder::registry);
+                if (settings.clientTls() != null) {
+                    builder.tls(settings.clientTls());
+                }
                 meters.ifAvailable(builder::metrics);
                 observations.ifAvailable(builder::tracing);
                 client = builder.build();

@@ -57,6 +57,9 @@ public final class TernServerLifecycle implements SmartLifecycle {
         }
         TernServerBuilder builder = Tern.server().application(settings.applicationName()).host(settings.host())
                 .port(settings.port()).tracker(tracker);
+        if (settings.serverTls() != null) {
+            builder.tls(settings.serverTls());
+        }
         Registry used = registry.getIfAvailable();
         if (used != null) {
             builder.registry(used);
@@ -97,6 +100,9 @@ public final class TernServerLifecycle implements SmartLifecycle {
                 options.parameter("weight", Integer.toString(annotation.weight()));
             }
             AnnotationParameters.apply("@TernService", annotation.parameters(), options::parameter);
+            if (!annotation.token().isEmpty()) {
+                options.token(annotation.token());
+            }
         });
     }
 

@@ -31,6 +31,12 @@ public @interface TernService {
     /** The provider's load-balancing weight advertised to consumers; 0 leaves the default. */
     int weight() default 0;
 
+    /**
+     * Token authentication, as Dubbo's {@code token}: {@code "true"} for a random token registered
+     * with the provider's URL, or the token itself; empty for none.
+     */
+    String token() default "";
+
     /** More URL parameters, each {@code key=value} in Dubbo's names ({@code retries=0}, {@code loadbalance=...}). */
     String[] parameters() default {};
 }

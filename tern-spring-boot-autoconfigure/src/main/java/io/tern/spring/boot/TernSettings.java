@@ -3,6 +3,10 @@ package io.tern.spring.boot;
 import io.tern.ServiceUrl;
 import io.tern.ServiceUrlBuilder;
 import io.tern.core.lifecycle.TrackerLevel;
+import io.tern.transport.tls.ClientTls;
+import io.tern.transport.tls.ServerTls;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -29,9 +33,12 @@ public final class TernSettings {
     private final @Nullable Duration consumerTimeout;
     private final @Nullable Integer opsPort;
     private final @Nullable TrackerLevel trackerLevel;
+    private final @Nullable ServerTls serverTls;
+    private final @Nullable ClientTls clientTls;
 
     private TernSettings(String applicationName, String host, int port, @Nullable ServiceUrl registry,
-            @Nullable Duration consumerTimeout, @Nullable Integer opsPort, @Nullable TrackerLevel trackerLevel) {
+            @Nullable Duration consumerTimeout, @Nullable Integer opsPort, @Nullable TrackerLevel trackerLevel,
+            @Nullable ServerTls serverTls, @Nullable ClientTls clientTls) {
         this.applicationName = applicationName;
         this.host = host;
         this.port = port;
@@ -39,6 +46,8 @@ public final class TernSettings {
         this.consumerTimeout = consumerTimeout;
         this.opsPort = opsPort;
         this.trackerLevel = trackerLevel;
+        this.serverTls = serverTls;
+        this.clientTls = clientTls;
     }
 
     /**
@@ -76,8 +85,86 @@ public final class TernSettings {
             throw new IllegalArgumentException(e.getMessage().replaceFirst("^lifecycle level", "tern.lifecycle.level"),
                     e);
         }
+        TernProperties.Ssl ssl = properties.getSsl();
         return new TernSettings(name, properties.getProtocol().getHost(), port,
-                registryUrl(properties.getRegistry(), environment), timeout, ops, trackerLevel);
+                registryUrl(properties.getRegistry(), environment), timeout, ops, trackerLevel,
+                serverTls(ssl, environment), clientTls(ssl, environment));
+    }
+
+    private static @Nullable ServerTls serverTls(TernProperties.Ssl ssl, Environment environment) {
+        Path cert = file(ssl.getServerKeyCertChainPath(), "server-key-cert-chain-path", environment);
+        Path key = file(ssl.getServerPrivateKeyPath(), "server-private-key-path", environment);
+        Path trust = file(ssl.getServerTrustCertCollectionPath(), "server-trust-cert-collection-path", environment);
+        String password = password(ssl.getServerKeyPassword(), "server-key-password", environment);
+        if (cert == null && key == null) {
+            if (trust != null || password != null) {
+                throw new IllegalArgumentException("tern.ssl.server-trust-cert-collection-path or server-key-password"
+                        + " without tern.ssl.server-key-cert-chain-path and server-private-key-path (expected: the"
+                        + " server's certificate chain and key for TLS)");
+            }
+            return null;
+        }
+        if (cert == null || key == null) {
+            throw new IllegalArgumentException("tern.ssl." + (cert == null ? "server-private-key-path without"
+                    + " tern.ssl.server-key-cert-chain-path" : "server-key-cert-chain-path without"
+                    + " tern.ssl.server-private-key-path") + " (expected: both, the certificate chain and its key)");
+        }
+        ServerTls.Mode mode;
+        try {
+            mode = ServerTls.Mode.parse(ssl.getMode());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("tern.ssl.mode: '" + ssl.getMode()
+                    + "' (expected: required or permissive)", e);
+        }
+        return ServerTls.of(cert, key).withKeyPassword(password).withTrust(trust).withMode(mode);
+    }
+
+    private static @Nullable ClientTls clientTls(TernProperties.Ssl ssl, Environment environment) {
+        Path cert = file(ssl.getClientKeyCertChainPath(), "client-key-cert-chain-path", environment);
+        Path key = file(ssl.getClientPrivateKeyPath(), "client-private-key-path", environment);
+        Path trust = file(ssl.getClientTrustCertCollectionPath(), "client-trust-cert-collection-path", environment);
+        String password = password(ssl.getClientKeyPassword(), "client-key-password", environment);
+        if (cert == null && key == null && trust == null) {
+            return null;
+        }
+        if ((cert == null) != (key == null)) {
+            throw new IllegalArgumentException("tern.ssl." + (cert == null ? "client-private-key-path without"
+                    + " tern.ssl.client-key-cert-chain-path" : "client-key-cert-chain-path without"
+                    + " tern.ssl.client-private-key-path") + " (expected: both, the certificate chain and its key)");
+        }
+        // unlike Dubbo's consumer, which stays plaintext with a trust collection alone, any client key asks for TLS
+        ClientTls tls = trust != null ? ClientTls.trusting(trust) : ClientTls.systemTrust();
+        return cert != null && key != null ? tls.withKeyCert(cert, key).withKeyPassword(password) : tls;
+    }
+
+    /** A TLS file under {@code tern.ssl.NAME}, else {@code dubbo.ssl.NAME}; checked readable. */
+    private static @Nullable Path file(@Nullable String value, String name, Environment environment) {
+        String key = "tern.ssl." + name;
+        if (blank(value)) {
+            value = dubbo(environment, "dubbo.ssl." + name, key);
+            key = "dubbo.ssl." + name;
+        }
+        if (blank(value)) {
+            return null;
+        }
+        Path path = Path.of(value.trim());
+        if (!Files.isReadable(path)) {
+            throw new IllegalArgumentException(key + ": " + path + " (expected: a readable PEM file)");
+        }
+        return path;
+    }
+
+    /** A key password under {@code tern.ssl.NAME}, else {@code dubbo.ssl.NAME}; never logged. */
+    private static @Nullable String password(@Nullable String value, String name, Environment environment) {
+        if (!blank(value)) {
+            return value;
+        }
+        String dubbo = environment.getProperty("dubbo.ssl." + name);
+        if (blank(dubbo)) {
+            return null;
+        }
+        log.warn("tern: using dubbo.ssl.{}; set tern.ssl.{} instead", name, name);
+        return dubbo;
     }
 
     /** Whether a registry address is configured, under {@code tern.} or Dubbo's key; "N/A" is none, as in Dubbo. */
@@ -185,6 +272,16 @@ public final class TernSettings {
 
     public @Nullable Integer opsPort() {
         return opsPort;
+    }
+
+    /** TLS on the server's port for both protocols, or {@code null} for plaintext. */
+    public @Nullable ServerTls serverTls() {
+        return serverTls;
+    }
+
+    /** TLS on references' connections, or {@code null}: then only providers whose URL says {@code ssl-enabled=true}. */
+    public @Nullable ClientTls clientTls() {
+        return clientTls;
     }
 
     /** The lifecycle tracker's level when {@code tern.lifecycle.level} sets one; else the global tracker serves. */
