@@ -6,7 +6,6 @@ import io.tern.Filter;
 import io.tern.ServiceUrl;
 import io.tern.ServiceUrlBuilder;
 import io.tern.core.Invokers;
-import io.tern.core.internal.FilterChain;
 import io.tern.metrics.TernMetrics;
 import io.tern.ops.OpsPatterns;
 import io.tern.ops.OpsServer;
@@ -129,7 +128,7 @@ public final class TernServer implements AsyncCloseable {
             // on the dubbo services' port, whose TLS the dubbo protocol terminates
             url = url.toBuilder().parameter(io.tern.transport.DubboProtocol.SSL_ENABLED, true).build();
         }
-        return tri.export(FilterChain.of(filters).wrap(Invokers.of(spec.type(), spec.implementation(), url, b.tracker)));
+        return tri.providerFilters(filters).export(Invokers.of(spec.type(), spec.implementation(), url, b.tracker));
     }
 
     /** Starts the operations endpoint on 127.0.0.1:{@code port}; closed with the server. */

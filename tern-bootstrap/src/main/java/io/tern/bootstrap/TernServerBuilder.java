@@ -207,6 +207,12 @@ public final class TernServerBuilder {
                 owned != null, unregisterDelay, metrics);
         try {
             server.start(this);
+            if (metrics != null) {
+                protocol.serverTlsContext().ifPresent(t -> metrics.bindTls("provider", "dubbo", t));
+                if (tri != null && tri.serverCount() > 0) { // a Triple port of its own, with its own TLS
+                    tri.serverTlsContext().ifPresent(t -> metrics.bindTls("provider", "tri", t));
+                }
+            }
             if (opsPort >= 0) {
                 server.startOps(opsPort, parts.prometheus());
             }

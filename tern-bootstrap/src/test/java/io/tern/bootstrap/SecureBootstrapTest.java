@@ -3,6 +3,7 @@ package io.tern.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.ServiceUrl;
@@ -39,8 +40,9 @@ class SecureBootstrapTest {
         TestCertificates certificates = TestCertificates.create(directory);
         Issued issued = certificates.server("provider");
         InJvmRegistry registry = new InJvmRegistry();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
         TernServer server = cleanup.register(Tern.server().application("secure").registry(registry).triple(true)
-                .tls(ServerTls.of(issued.cert(), issued.key()))
+                .metrics(meters).tls(ServerTls.of(issued.cert(), issued.key()))
                 .service(Greeter.class, who -> "Hello, " + who, o -> o.token("true")).start());
 
         assertThat(server.urls()).hasSize(2).allSatisfy(url -> {
@@ -69,6 +71,30 @@ class SecureBootstrapTest {
             }
         }
         assertThat(server.protocol().serverTlsContext().orElseThrow().plaintextRefused()).isZero();
+        assertThat(meters.get("tern.tls.handshakes").tags("protocol", "dubbo", "result", "ok").functionCounter()
+                .count()).as("the client's one dubbo and one Triple connection, both through the port's TLS").isEqualTo(2);
+        assertThat(meters.get("tern.tls.plaintext").tags("action", "refused").functionCounter().count()).isZero();
+        assertThat(meters.get("tern.provider.requests.forbidden.total").counters())
+                .as("the refused calls, one over each protocol").extracting(c -> c.count()).containsExactly(2.0);
+    }
+
+    @Test
+    void aPermissivePortServesPlaintextToo() {
+        TestCertificates certificates = TestCertificates.create(directory);
+        Issued issued = certificates.server("provider");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        TernServer server = cleanup.register(Tern.server().application("migrating").registry(new InJvmRegistry())
+                .metrics(meters).tls(ServerTls.of(issued.cert(), issued.key()).withMode(ServerTls.Mode.PERMISSIVE))
+                .service(Greeter.class, who -> "Hello, " + who).start());
+        try (TernClient plain = Tern.client().build();
+                TernClient secure = Tern.client().tls(ClientTls.trusting(certificates.caCert())).build()) {
+            String address = "dubbo://127.0.0.1:" + server.port();
+            assertThat(plain.reference(Greeter.class, r -> r.url(address)).get().greet("plain"))
+                    .isEqualTo("Hello, plain");
+            assertThat(secure.reference(Greeter.class, r -> r.url(address)).get().greet("tls")).isEqualTo("Hello, tls");
+        }
+        assertThat(meters.get("tern.tls.plaintext").tags("action", "accepted").functionCounter().count()).isEqualTo(1);
+        assertThat(meters.get("tern.tls.handshakes").tags("result", "ok").functionCounter().count()).isEqualTo(1);
     }
 
     @Test

@@ -40,6 +40,7 @@ final class RequestMeters {
     private final Counter codec;
     private final Counter unavailable;
     private final Counter unknown;
+    private final Counter forbidden;
     private final Timer rt;
     private final AtomicInteger processing = new AtomicInteger();
     private final AtomicLong lastMillis = new AtomicLong();
@@ -69,6 +70,9 @@ final class RequestMeters {
                 "Requests with no provider to take them", tags);
         this.unknown = counter(registry, prefix + "requests.unknown.failed.total",
                 "Requests failed for another reason", tags);
+        // Dubbo has no meter of its own for refused tokens; they count as unknown failures there too
+        this.forbidden = counter(registry, "tern." + side + ".requests.forbidden.total",
+                "Requests refused for a missing or wrong token", tags);
         meters.add(Gauge.builder(prefix + "requests.processing.total", processing, AtomicInteger::get)
                 .description("Requests in progress").tags(tags).register(registry));
         this.rt = Timer.builder(prefix + "rt").description("Request latency").tags(tags)
@@ -144,5 +148,8 @@ final class RequestMeters {
             default -> unknown;
         };
         reason.increment();
+        if (e.status() == io.tern.RpcStatus.FORBIDDEN) {
+            forbidden.increment();
+        }
     }
 }

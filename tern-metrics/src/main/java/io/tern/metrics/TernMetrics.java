@@ -141,6 +141,39 @@ public final class TernMetrics implements AutoCloseable {
     }
 
     /**
+     * Registers a TLS context's counters, tagged {@code role} and {@code protocol}:
+     * {@code tern.tls.handshakes} ({@code result=ok|failed}), {@code tern.tls.plaintext}
+     * (connections without TLS on a TLS port, {@code action=refused|accepted}, the latter in
+     * permissive mode) and {@code tern.tls.reloads} (certificate files taken up again,
+     * {@code result=ok|failed}).
+     */
+    public synchronized TernMetrics bindTls(String role, String protocol, io.tern.transport.tls.TlsContext tls) {
+        requireNonNull(role, "role");
+        requireNonNull(protocol, "protocol");
+        requireNonNull(tls, "tls");
+        checkOpen();
+        Tags tags = Tags.of("role", role, "protocol", protocol);
+        tlsCounter("tern.tls.handshakes", "TLS handshakes", tags.and("result", "ok"), tls,
+                io.tern.transport.tls.TlsContext::handshakes);
+        tlsCounter("tern.tls.handshakes", "TLS handshakes", tags.and("result", "failed"), tls,
+                io.tern.transport.tls.TlsContext::handshakeFailures);
+        tlsCounter("tern.tls.plaintext", "Plaintext connections to a TLS port", tags.and("action", "refused"), tls,
+                io.tern.transport.tls.TlsContext::plaintextRefused);
+        tlsCounter("tern.tls.plaintext", "Plaintext connections to a TLS port", tags.and("action", "accepted"), tls,
+                io.tern.transport.tls.TlsContext::plaintextAccepted);
+        tlsCounter("tern.tls.reloads", "Certificate files taken up again after they changed", tags.and("result", "ok"),
+                tls, io.tern.transport.tls.TlsContext::reloads);
+        tlsCounter("tern.tls.reloads", "Certificate files taken up again after they changed",
+                tags.and("result", "failed"), tls, io.tern.transport.tls.TlsContext::reloadFailures);
+        return this;
+    }
+
+    private void tlsCounter(String name, String description, Tags tags, io.tern.transport.tls.TlsContext tls,
+            ToLongFunction<io.tern.transport.tls.TlsContext> count) {
+        bound.add(SharedMeters.counter(registry, name, description, tags, tls, t -> count.applyAsLong(t)));
+    }
+
+    /**
      * Registers {@code tern.registry.connected{registry=address}}: 1 while the registry reaches
      * its servers, 0 while it does not (a ZooKeeper registry then serves its cache).
      */

@@ -79,6 +79,9 @@ public final class TripleProtocol implements Protocol {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
+    /** Filters around every exported invoker, inside the token check's refusal so that they see it. */
+    private volatile io.tern.core.internal.FilterChain providerFilters = io.tern.core.internal.FilterChain.empty();
+
     /** TLS of the ports this protocol binds itself; a shared port has the TLS of the protocol that binds it. */
     private final @Nullable TlsContext serverTls;
     private final ServerTls.Mode serverTlsMode;
@@ -110,6 +113,19 @@ public final class TripleProtocol implements Protocol {
         this.serverTlsMode = serverTls == null ? ServerTls.Mode.REQUIRED : serverTls.mode();
         this.services = new ThreadPoolExecutor(0, 200, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 new DefaultThreadFactory("tern-tri-service", true));
+    }
+
+    /**
+     * Filters every service exported from now on runs through (metrics, tracing), outermost
+     * first; a call refused for its token passes through them too.
+     */
+    public TripleProtocol providerFilters(java.util.List<? extends io.tern.Filter> filters) {
+        this.providerFilters = io.tern.core.internal.FilterChain.of(filters);
+        return this;
+    }
+
+    io.tern.core.internal.FilterChain providerFilters() {
+        return providerFilters;
     }
 
     /** A protocol with the global tracker and a strict class policy. */

@@ -174,7 +174,7 @@ final class TripleServer {
         }
         ServiceUrl url = built.build();
         TripleExporter<T> exporter = new TripleExporter<>(this, url,
-                io.tern.core.Tokens.guard(invoker, io.tern.core.Tokens.of(url)));
+                protocol.providerFilters().wrap(io.tern.core.Tokens.guard(invoker, io.tern.core.Tokens.of(url))));
         if (exporters.putIfAbsent(exporter.key(), exporter) != null) {
             throw new IllegalStateException("tri: " + exporter.key() + " is already exported on " + host + ":" + port
                     + " (expected: one export per service key)");
