@@ -140,6 +140,20 @@ public final class BenchClient {
                 resources.add(protocol);
                 return Proxies.create(protocol.refer(type, ServiceUrl.parse("tri://" + path)));
             }
+            case TERN_TLS -> {
+                DubboProtocol protocol = DubboProtocol.builder().clientTls(BenchTls.client()).build();
+                resources.add(protocol);
+                return Proxies.create(protocol.refer(type, ServiceUrl.parse("dubbo://" + path)));
+            }
+            case DUBBO_TLS -> {
+                require(kind, type, UserService.class);
+                ReferenceConfig<UserService> reference = DubboSide.reference(port, "dubbo");
+                DubboBootstrap bootstrap = DubboSide.bootstrap("bench-consumer").ssl(BenchTls.dubbo())
+                        .reference(reference);
+                bootstrap.start();
+                resources.add(bootstrap::destroy);
+                return reference.get();
+            }
             case DUBBO, DUBBO_TRI -> {
                 require(kind, type, UserService.class);
                 ReferenceConfig<UserService> reference = DubboSide.reference(port, kind == Kind.DUBBO ? "dubbo" : "tri");

@@ -79,6 +79,19 @@ public final class BenchServer {
                 protocol.export(Invokers.of(Greeter.class, new GreeterImpl(), url("tri", port, Greeter.class)));
                 yield new Provider(port, protocol);
             }
+            case TERN_TLS -> {
+                DubboProtocol protocol = DubboProtocol.builder().serverTls(BenchTls.server()).build();
+                int port = protocol.export(Invokers.of(UserService.class, new UserServiceImpl(),
+                        url("dubbo", 0, UserService.class))).url().port();
+                yield new Provider(port, protocol);
+            }
+            case DUBBO_TLS -> {
+                int port = freePort();
+                DubboBootstrap bootstrap = DubboSide.provide(DubboSide.bootstrap("bench-provider"), port, "dubbo")
+                        .ssl(BenchTls.dubbo());
+                bootstrap.start();
+                yield new Provider(port, bootstrap::destroy);
+            }
             case DUBBO, DUBBO_TRI -> {
                 int port = freePort();
                 DubboBootstrap bootstrap = DubboSide.provide(DubboSide.bootstrap("bench-provider"), port,

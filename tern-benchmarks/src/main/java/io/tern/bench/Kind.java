@@ -12,6 +12,10 @@ enum Kind {
     TERN_TRI("tern-tri"),
     /** An Apache Dubbo 3.3.5 consumer and provider on Triple with default settings, one connection. */
     DUBBO_TRI("dubbo-tri"),
+    /** {@link #TERN} with TLS: the server's certificate, verified by the consumer (host name included). */
+    TERN_TLS("tern-tls"),
+    /** {@link #DUBBO} with Dubbo's {@code dubbo.ssl.*}: a server certificate, and the client one its consumer needs for TLS. */
+    DUBBO_TLS("dubbo-tls"),
     /** A grpc-java 1.85.1 client and server (Netty, protobuf) with default settings, one channel. */
     GRPC("grpc");
 
@@ -31,6 +35,7 @@ enum Kind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("kind: " + label + " (expected: raw, tern, dubbo, tern-tri, dubbo-tri or grpc)");
+        throw new IllegalArgumentException("kind: " + label + " (expected: raw, tern, dubbo, tern-tri, dubbo-tri,"
+                + " tern-tls, dubbo-tls or grpc)");
     }
 }

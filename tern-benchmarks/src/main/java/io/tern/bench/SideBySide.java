@@ -24,10 +24,11 @@ import java.util.concurrent.TimeUnit;
  * JVMs. The peers: Apache Dubbo 3.3.5 on the dubbo protocol ({@code dubbo}, against Tern's dubbo
  * protocol) and on Triple ({@code dubbo-tri}, against Tern's Triple), both over
  * {@code UserService}; grpc-java 1.85.1 ({@code grpc}, against Tern's Triple) over the protobuf
- * {@code Greeter}. Prints a table per peer of ops/s, latency percentiles and the ratios Tern/peer
+ * {@code Greeter}; and {@code tls}: Tern and Dubbo on the dubbo protocol, each plaintext and with TLS,
+ * then the full handshakes per second each server completes. Prints a table per peer of ops/s, latency percentiles and the ratios Tern/peer
  * and Tern/raw ({@code --json} for JSON).
  *
- * <p>Options: {@code --peers dubbo,dubbo-tri,grpc} (default {@code dubbo}), {@code --threads 1,16,64},
+ * <p>Options: {@code --peers dubbo,dubbo-tri,grpc,tls} (default {@code dubbo}), {@code --threads 1,16,64},
  * {@code --workloads existUser,getUser,listUser,echo,sayHello,sayHelloStream} (each peer runs
  * those of its service), {@code --warmup 5} and {@code --measure 5} (seconds), {@code --json}.
  */
@@ -45,7 +46,9 @@ public final class SideBySide {
                 case "dubbo-tri" -> new Suite(Kind.DUBBO_TRI, Kind.TERN_TRI, "Dubbo tri",
                         io.tern.example.UserService.class);
                 case "grpc" -> new Suite(Kind.GRPC, Kind.TERN_TRI, "grpc-java", tern.example.Greeter.class);
-                default -> throw new IllegalArgumentException("peer: " + peer + " (expected: dubbo, dubbo-tri or grpc)");
+                case "tls" -> new Suite(Kind.DUBBO_TLS, Kind.TERN_TLS, "Dubbo", io.tern.example.UserService.class);
+                default -> throw new IllegalArgumentException("peer: " + peer
+                        + " (expected: dubbo, dubbo-tri, grpc or tls)");
             };
         }
     }
@@ -73,7 +76,7 @@ public final class SideBySide {
                 }
             }
         } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
-            System.err.println("side-by-side: " + e.getMessage() + " (options: --peers dubbo,dubbo-tri,grpc"
+            System.err.println("side-by-side: " + e.getMessage() + " (options: --peers dubbo,dubbo-tri,grpc,tls"
                     + " --threads 1,16,64 --workloads existUser,getUser,listUser,echo,sayHello,sayHelloStream"
                     + " --warmup S --measure S --json)");
             System.exit(2);
@@ -87,11 +90,37 @@ public final class SideBySide {
         }
         Map<Kind, Server> servers = new EnumMap<>(Kind.class);
         ArrayNode rows = JSON.createArrayNode();
+        ObjectNode handshakes = null;
+        if (suites.stream().anyMatch(s -> s.tern() == Kind.TERN_TLS)) {
+            System.setProperty(BenchTls.DIRECTORY, BenchTls.create().toString());
+        }
         try {
             servers.put(Kind.RAW, Server.start(Kind.RAW));
             for (Suite suite : suites) {
                 List<Workload> chosen = workloads.stream().filter(w -> w.service == suite.service()).toList();
                 if (chosen.isEmpty()) {
+                    continue;
+                }
+                if (suite.tern() == Kind.TERN_TLS) {
+                    for (Kind kind : List.of(Kind.TERN, Kind.TERN_TLS, Kind.DUBBO, Kind.DUBBO_TLS)) {
+                        if (!servers.containsKey(kind)) {
+                            servers.put(kind, Server.start(kind));
+                        }
+                    }
+                    for (Workload workload : chosen) {
+                        for (int threads : threadCounts) {
+                            rows.add(tlsRow(workload, threads, servers, warmupSeconds, measureSeconds));
+                        }
+                    }
+                    handshakes = JSON.createObjectNode();
+                    for (Kind kind : List.of(Kind.TERN_TLS, Kind.DUBBO_TLS)) {
+                        BenchTls.handshakesPerSecond(servers.get(kind).port, 4, TimeUnit.SECONDS.toMillis(warmupSeconds));
+                        double rate = BenchTls.handshakesPerSecond(servers.get(kind).port, 4,
+                                TimeUnit.SECONDS.toMillis(measureSeconds));
+                        handshakes.put(kind.label(), rate);
+                        System.err.printf(Locale.ROOT, "%s: %,.0f full TLS handshakes/s from 4 threads%n",
+                                kind.label(), rate);
+                    }
                     continue;
                 }
                 Map<Workload, WireSizes.Sizes> sizes = WireSizes.measure(suite.tern(), chosen);
@@ -120,6 +149,9 @@ public final class SideBySide {
             all.put("warmup_s", warmupSeconds);
             all.put("measure_s", measureSeconds);
             all.set("results", rows);
+            if (handshakes != null) {
+                all.set("tls_handshakes_per_sec", handshakes);
+            }
             System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(all));
         } else {
             for (Suite suite : suites) {
@@ -130,7 +162,7 @@ public final class SideBySide {
                     }
                 });
                 if (!own.isEmpty()) {
-                    System.out.println(table(suite, own));
+                    System.out.println(suite.tern() == Kind.TERN_TLS ? tlsTable(own) : table(suite, own));
                 }
             }
         }
@@ -159,6 +191,55 @@ public final class SideBySide {
                 workload.method, threads, row.get("raw").get("ops_per_sec").asDouble(), suite.tern().label(), tern,
                 suite.peer().label(), row.get("peer").get("ops_per_sec").asDouble());
         return row;
+    }
+
+    /** One workload at one thread count: Tern and Dubbo, each plaintext and then with TLS. */
+    private static ObjectNode tlsRow(Workload workload, int threads, Map<Kind, Server> servers, long warmupSeconds,
+            long measureSeconds) throws IOException, InterruptedException {
+        ObjectNode row = JSON.createObjectNode();
+        row.put("workload", workload.method);
+        row.put("threads", threads);
+        row.put("tern_kind", Kind.TERN_TLS.label());
+        row.put("peer_kind", Kind.DUBBO_TLS.label());
+        WireSizes.Sizes none = new WireSizes.Sizes(0, 0);
+        for (Kind kind : List.of(Kind.TERN, Kind.TERN_TLS, Kind.DUBBO, Kind.DUBBO_TLS)) {
+            row.set(kind.label(), runClient(kind, servers.get(kind), workload, threads, none, warmupSeconds,
+                    measureSeconds));
+        }
+        double ternTls = ops(row, Kind.TERN_TLS);
+        row.put("tern_tls_cost", 1 - ternTls / ops(row, Kind.TERN));
+        row.put("dubbo_tls_cost", 1 - ops(row, Kind.DUBBO_TLS) / ops(row, Kind.DUBBO));
+        row.put("tern_vs_peer", ternTls / ops(row, Kind.DUBBO_TLS));
+        System.err.printf(Locale.ROOT, "%-10s %2d threads: Tern %,9.0f  Tern TLS %,9.0f  Dubbo %,9.0f  Dubbo TLS %,9.0f"
+                + " ops/s%n", workload.method, threads, ops(row, Kind.TERN), ternTls, ops(row, Kind.DUBBO),
+                ops(row, Kind.DUBBO_TLS));
+        return row;
+    }
+
+    private static double ops(JsonNode row, Kind kind) {
+        return row.get(kind.label()).get("ops_per_sec").asDouble();
+    }
+
+    static String tlsTable(ArrayNode rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| workload | threads | Tern ops/s plain / TLS | TLS cost, Tern | Dubbo ops/s plain / TLS"
+                + " | TLS cost, Dubbo | Tern TLS / Dubbo TLS | p50 µs Tern TLS / Dubbo TLS | p99 µs Tern TLS / Dubbo TLS"
+                + " | B/call client, Tern TLS / Dubbo TLS |\n");
+        sb.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        String tern = Kind.TERN_TLS.label();
+        String dubbo = Kind.DUBBO_TLS.label();
+        for (JsonNode row : rows) {
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %,.0f / %,.0f | %.0f%% | %,.0f / %,.0f | %.0f%% | %.2f"
+                    + " | %.0f / %.0f | %.0f / %.0f | %,d / %,d |%n",
+                    row.get("workload").asText(), row.get("threads").asInt(), ops(row, Kind.TERN), ops(row, Kind.TERN_TLS),
+                    100 * row.get("tern_tls_cost").asDouble(), ops(row, Kind.DUBBO), ops(row, Kind.DUBBO_TLS),
+                    100 * row.get("dubbo_tls_cost").asDouble(), row.get("tern_vs_peer").asDouble(),
+                    row.get(tern).get("p50_us").asDouble(), row.get(dubbo).get("p50_us").asDouble(),
+                    row.get(tern).get("p99_us").asDouble(), row.get(dubbo).get("p99_us").asDouble(),
+                    row.get(tern).path("client_bytes_per_call").asLong(-1),
+                    row.get(dubbo).path("client_bytes_per_call").asLong(-1)));
+        }
+        return sb.toString();
     }
 
     static String table(Suite suite, ArrayNode rows) {
@@ -193,6 +274,13 @@ public final class SideBySide {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
+        String tls = System.getProperty(BenchTls.DIRECTORY);
+        if (tls != null) {
+            command.add("-D" + BenchTls.DIRECTORY + "=" + tls);
+            // Dubbo 3.3.5's TLS client names no host; on Netty 4.2, which verifies one by default, it
+            // could not connect. Tern's contexts say what they verify and are not affected.
+            command.add("-Dio.netty.handler.ssl.defaultEndpointVerificationAlgorithm=NONE");
+        }
         if (Boolean.getBoolean(DubboSide.ANY_NETWORK)) {
             command.add("-D" + DubboSide.ANY_NETWORK + "=true");
         }

@@ -45,7 +45,7 @@ class TernCliTlsTest {
                 StandardCharsets.UTF_8))));
         serving.start();
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> out.text().contains("listening on"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> out.text().contains("token authentication on"));
             Matcher listening = Pattern.compile("^listening on dubbo://127\\.0\\.0\\.1:(\\d+) \\(TLS, client certificates"
                     + " required\\)\nand on tri://.* https://127\\.0\\.0\\.1:\\1/.*\ntoken authentication on: .*\n$",
                     Pattern.DOTALL).matcher(out.text());
