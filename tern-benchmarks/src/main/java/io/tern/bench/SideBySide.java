@@ -91,8 +91,12 @@ public final class SideBySide {
         Map<Kind, Server> servers = new EnumMap<>(Kind.class);
         ArrayNode rows = JSON.createArrayNode();
         ObjectNode handshakes = null;
+        String tlsProvider = null;
         if (suites.stream().anyMatch(s -> s.tern() == Kind.TERN_TLS)) {
             System.setProperty(BenchTls.DIRECTORY, BenchTls.create().toString());
+            tlsProvider = io.netty.handler.ssl.OpenSsl.isAvailable()
+                    ? "OpenSSL (" + io.netty.handler.ssl.OpenSsl.versionString() + ")" : "the JDK's";
+            System.err.println("TLS by " + tlsProvider + " on both sides");
         }
         try {
             servers.put(Kind.RAW, Server.start(Kind.RAW));
@@ -151,6 +155,7 @@ public final class SideBySide {
             all.set("results", rows);
             if (handshakes != null) {
                 all.set("tls_handshakes_per_sec", handshakes);
+                all.put("tls_provider", tlsProvider);
             }
             System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(all));
         } else {

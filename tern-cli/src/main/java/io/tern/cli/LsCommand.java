@@ -2,6 +2,7 @@ package io.tern.cli;
 
 import io.tern.ServiceUrl;
 import io.tern.registry.ZooKeeperRegistry;
+import io.tern.registry.ZooKeeperTls;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,8 +16,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code tern ls}: what a ZooKeeper registry in Dubbo's layout holds. */
 @Command(name = "ls",
-        description = "Lists the services in a ZooKeeper registry in Apache Dubbo's layout, with their providers"
-                + " (address, version, group, methods) and consumers; works on a Dubbo estate too.",
+        description = {"Lists the services in a ZooKeeper registry in Apache Dubbo's layout, with their providers"
+                + " (address, version, group, methods, tls, token) and consumers; works on a Dubbo estate too.",
+            "With --tls-trust it connects to ZooKeeper's secure client port over TLS."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:listed", "1:the registry cannot be read, or has no such service", "2:usage error"})
 final class LsCommand implements Callable<Integer> {
@@ -32,6 +34,10 @@ final class LsCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "print one JSON object instead of text")
     boolean json;
+
+    /** Here the TLS of ZooKeeper's secure client port: --tls-trust, and --tls-cert/--tls-key if it asks for them. */
+    @CommandLine.Mixin
+    TlsOptions tls = new TlsOptions();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -49,7 +55,19 @@ final class LsCommand implements Callable<Integer> {
             throw new UsageException("registry URL '" + url + "': protocol '" + registryUrl.protocol()
                     + "' (expected: zookeeper://host:port)");
         }
-        try (ZooKeeperRegistry registry = ZooKeeperRegistry.connect(Target.forCommandLine(registryUrl))) {
+        ZooKeeperTls zookeeperTls = tls.zookeeper();
+        try {
+            return list(registryUrl, zookeeperTls);
+        } finally {
+            if (zookeeperTls != null) {
+                zookeeperTls.close(); // after the registry, which reads its files at each connection
+            }
+        }
+    }
+
+    private int list(ServiceUrl registryUrl, @org.jspecify.annotations.Nullable ZooKeeperTls zookeeperTls) {
+        try (ZooKeeperRegistry registry = ZooKeeperRegistry.connect(Target.forCommandLine(registryUrl),
+                io.tern.core.lifecycle.LifecycleTracker.global(), zookeeperTls == null ? null : zookeeperTls.config())) {
             Map<String, Map<String, List<Map<String, Object>>>> listing = new LinkedHashMap<>();
             List<String> names = service != null ? List.of(service)
                     : registry.services().stream().sorted().toList();
@@ -84,6 +102,8 @@ final class LsCommand implements Callable<Integer> {
             d.put("group", url.group());
             if (provider) {
                 d.put("methods", url.methods());
+                d.put("tls", url.booleanParameter("ssl-enabled", false));
+                d.put("token", url.parameter("token") != null); // whether it asks for one, never its value
             }
             d.put("release", url.parameter("release", ""));
             described.add(d);
@@ -108,7 +128,9 @@ final class LsCommand implements Callable<Integer> {
             for (Map<String, Object> p : providers) {
                 out.println("    " + p.get("address") + "  version=" + dash(p.get("version")) + "  group="
                         + dash(p.get("group")) + "  application=" + dash(p.get("application")) + "  release="
-                        + dash(p.get("release")) + "  methods=" + String.join(",", asStrings(p.get("methods"))));
+                        + dash(p.get("release")) + "  methods=" + String.join(",", asStrings(p.get("methods")))
+                        + (Boolean.TRUE.equals(p.get("tls")) ? "  tls" : "")
+                        + (Boolean.TRUE.equals(p.get("token")) ? "  token" : ""));
             }
             List<Map<String, Object>> consumers = entry.get("consumers");
             out.println("  consumers: " + consumers.size());

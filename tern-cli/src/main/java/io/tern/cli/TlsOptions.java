@@ -49,6 +49,21 @@ final class TlsOptions {
         return tls;
     }
 
+    /** TLS to ZooKeeper's secure client port, or {@code null} when no option asks for it. */
+    io.tern.registry.@Nullable ZooKeeperTls zookeeper() {
+        if (!any()) {
+            return null;
+        }
+        pair();
+        if (trust == null) {
+            throw new UsageException("--tls-cert and --tls-key without --tls-trust (expected: the CAs ZooKeeper's"
+                    + " certificate is signed by)");
+        }
+        return io.tern.registry.ZooKeeperTls.clientConfig(readable("--tls-trust", trust),
+                cert == null ? null : readable("--tls-cert", cert), key == null ? null : readable("--tls-key", key),
+                keyPassword);
+    }
+
     /** A server's TLS, or {@code null} when no option asks for it. */
     @Nullable ServerTls server(ServerTls.Mode mode) {
         if (!any()) {

@@ -94,6 +94,15 @@ public final class ZooKeeperRegistry implements Registry {
     }
 
     public static ZooKeeperRegistry connect(ServiceUrl registryUrl, LifecycleTracker tracker) {
+        return connect(registryUrl, tracker, null);
+    }
+
+    /**
+     * Connects with ZooKeeper client settings of its own ({@link ZooKeeperTls#clientConfig} for
+     * TLS); {@code null} takes ZooKeeper's, from its {@code zookeeper.*} system properties.
+     */
+    public static ZooKeeperRegistry connect(ServiceUrl registryUrl, LifecycleTracker tracker,
+            org.apache.zookeeper.client.@Nullable ZKClientConfig clientConfig) {
         requireNonNull(registryUrl, "registryUrl");
         String addresses = registryUrl.allAddresses().stream().map(HostPort::toString).collect(Collectors.joining(","));
         if (addresses.isEmpty()) {
@@ -108,6 +117,9 @@ public final class ZooKeeperRegistry implements Registry {
                 .sessionTimeoutMs(session)
                 .connectionTimeoutMs(timeout)
                 .retryPolicy(new ExponentialBackoffRetry(200, 10, 5_000));
+        if (clientConfig != null) {
+            builder.zkClientConfig(clientConfig);
+        }
         if (registryUrl.username() != null) {
             String auth = registryUrl.username() + ":" + (registryUrl.password() == null ? "" : registryUrl.password());
             builder.authorization("digest", auth.getBytes(StandardCharsets.UTF_8));

@@ -195,7 +195,8 @@ class TlsTest {
                 .hasMessageContaining("server-private-key-path: " + encrypted.key())
                 .hasMessageNotContaining("wrong)");
         assertThatThrownBy(() -> DubboProtocol.builder().serverTls(ServerTls.of(encrypted.cert(), encrypted.key()))
-                .build()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is encrypted");
+                .build()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is encrypted (expected: its password in server-key-password)");
     }
 
     @Test

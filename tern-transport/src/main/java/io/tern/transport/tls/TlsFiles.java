@@ -80,7 +80,7 @@ final class TlsFiles {
         } else if (encrypted != null) {
             if (password == null) {
                 throw new IllegalArgumentException(setting + ": " + file + " is encrypted"
-                        + " (expected: its password in the key password setting)");
+                        + " (expected: its password in " + setting.replace("private-key-path", "key-password") + ")");
             }
             spec = decrypt(setting, file, encrypted, password);
         } else {
