@@ -285,6 +285,9 @@ public final class SideBySide {
             // Dubbo 3.3.5's TLS client names no host; on Netty 4.2, which verifies one by default, it
             // could not connect. Tern's contexts say what they verify and are not affected.
             command.add("-Dio.netty.handler.ssl.defaultEndpointVerificationAlgorithm=NONE");
+            if (Boolean.getBoolean("io.netty.handler.ssl.noOpenSsl")) {
+                command.add("-Dio.netty.handler.ssl.noOpenSsl=true"); // the JDK's TLS, for comparison
+            }
         }
         if (Boolean.getBoolean(DubboSide.ANY_NETWORK)) {
             command.add("-D" + DubboSide.ANY_NETWORK + "=true");

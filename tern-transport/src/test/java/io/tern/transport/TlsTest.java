@@ -49,6 +49,8 @@ class TlsTest {
 
     @BeforeAll
     static void makeCertificates() {
+        // the JDK's TLS is tested in the Triple, bootstrap and interop modules
+        assertThat(io.netty.handler.ssl.OpenSsl.isAvailable()).as("OpenSSL for this module's TLS tests").isTrue();
         certificates = TestCertificates.create(directory.resolve("certs"));
         server = certificates.server("server");
         client = certificates.client("client");
