@@ -15,15 +15,15 @@ import org.apache.dubbo.config.SslConfig;
  * Dubbo consumer uses TLS only with a client certificate), made once per run into a directory
  * every JVM of the run reads through {@code -Dtern.bench.tls.dir}. EC P-256 keys.
  */
-final class BenchTls {
+public final class BenchTls {
 
-    static final String DIRECTORY = "tern.bench.tls.dir";
+    public static final String DIRECTORY = "tern.bench.tls.dir";
 
     private BenchTls() {
     }
 
     /** Makes the certificates and returns their directory. */
-    static Path create() throws IOException {
+    public static Path create() throws IOException {
         Path directory = Files.createTempDirectory("tern-bench-tls");
         TestCertificates certificates = TestCertificates.create(directory);
         certificates.server("bench-server");
@@ -40,11 +40,11 @@ final class BenchTls {
         return Path.of(directory, name);
     }
 
-    static ServerTls server() {
+    public static ServerTls server() {
         return ServerTls.of(file("bench-server.pem"), file("bench-server.key"));
     }
 
-    static ClientTls client() {
+    public static ClientTls client() {
         return ClientTls.trusting(file("ca.pem"));
     }
 
