@@ -90,14 +90,18 @@ public final class TlsContext implements AutoCloseable {
      * @throws IllegalArgumentException naming the file when one cannot be read or used
      */
     public static javax.net.ssl.SSLContext jdkClient(ClientTls tls) {
+        List<Path> files = clientFiles(tls);
+        byte[][] content = new byte[files.size()][];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = TlsFiles.read("client tls", files.get(i));
+        }
+        ClientMaterial material = ClientMaterial.parse(tls, content);
         try {
             javax.net.ssl.TrustManager[] trust = null;
-            Path trustFile = tls.trustCerts();
-            if (trustFile != null) {
+            if (material.trust() != null) {
                 java.security.KeyStore store = emptyStore();
                 int i = 0;
-                for (X509Certificate ca : TlsFiles.certificates("client-trust-cert-collection-path", trustFile,
-                        TlsFiles.read("client-trust-cert-collection-path", trustFile))) {
+                for (X509Certificate ca : material.trust()) {
                     store.setCertificateEntry("ca-" + i++, ca);
                 }
                 javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
@@ -106,18 +110,10 @@ public final class TlsContext implements AutoCloseable {
                 trust = factory.getTrustManagers();
             }
             javax.net.ssl.KeyManager[] keys = null;
-            Path certFile = tls.certChain();
-            Path keyFile = tls.privateKey();
-            if (certFile != null && keyFile != null) {
-                List<X509Certificate> chain = TlsFiles.certificates("client-key-cert-chain-path", certFile,
-                        TlsFiles.read("client-key-cert-chain-path", certFile));
-                PrivateKey key = TlsFiles.privateKey("client-private-key-path", keyFile,
-                        TlsFiles.read("client-private-key-path", keyFile), tls.keyPassword());
-                TlsFiles.checkPair("client-key-cert-chain-path", certFile, chain.get(0), "client-private-key-path",
-                        keyFile, key);
+            if (material.key() != null && material.chain() != null) {
                 java.security.KeyStore store = emptyStore();
                 char[] none = "in-memory".toCharArray(); // a store that never leaves this method
-                store.setKeyEntry("client", key, none, chain.toArray(new X509Certificate[0]));
+                store.setKeyEntry("client", material.key(), none, material.chain().toArray(new X509Certificate[0]));
                 javax.net.ssl.KeyManagerFactory factory = javax.net.ssl.KeyManagerFactory.getInstance(
                         javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
                 factory.init(store, none);
@@ -145,6 +141,12 @@ public final class TlsContext implements AutoCloseable {
      * @throws IllegalArgumentException naming the file when one cannot be read or used
      */
     public static TlsContext client(ClientTls tls, boolean http2, ScheduledExecutorService scheduler) {
+        return new TlsContext("client", clientFiles(tls), content -> buildClient(tls, http2, content),
+                tls.reloadInterval().toMillis(), tls.handshakeTimeout().toMillis(), scheduler);
+    }
+
+    /** The files a client's TLS reads, in the order {@link ClientMaterial#parse} takes their content. */
+    private static List<Path> clientFiles(ClientTls tls) {
         List<Path> files = new ArrayList<>();
         if (tls.trustCerts() != null) {
             files.add(tls.trustCerts());
@@ -153,8 +155,28 @@ public final class TlsContext implements AutoCloseable {
             files.add(tls.certChain());
             files.add(tls.privateKey());
         }
-        return new TlsContext("client", files, content -> buildClient(tls, http2, content),
-                tls.reloadInterval().toMillis(), tls.handshakeTimeout().toMillis(), scheduler);
+        return files;
+    }
+
+    /** A client's trust collection and its own chain and key, parsed and checked; {@code null} where not set. */
+    private record ClientMaterial(@Nullable List<X509Certificate> trust, @Nullable List<X509Certificate> chain,
+            @Nullable PrivateKey key) {
+        static ClientMaterial parse(ClientTls tls, byte[][] content) {
+            int next = 0;
+            Path trustFile = tls.trustCerts();
+            List<X509Certificate> trust = trustFile == null ? null
+                    : TlsFiles.certificates("client-trust-cert-collection-path", trustFile, content[next++]);
+            Path certFile = tls.certChain();
+            Path keyFile = tls.privateKey();
+            if (certFile == null || keyFile == null) {
+                return new ClientMaterial(trust, null, null);
+            }
+            List<X509Certificate> chain = TlsFiles.certificates("client-key-cert-chain-path", certFile, content[next++]);
+            PrivateKey key = TlsFiles.privateKey("client-private-key-path", keyFile, content[next], tls.keyPassword());
+            TlsFiles.checkPair("client-key-cert-chain-path", certFile, chain.get(0), "client-private-key-path",
+                    keyFile, key);
+            return new ClientMaterial(trust, chain, key);
+        }
     }
 
     /** A handler for a connection a server accepted. */
@@ -290,19 +312,12 @@ public final class TlsContext implements AutoCloseable {
     private static SslContext buildClient(ClientTls tls, boolean http2, byte[][] content) {
         SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(provider())
                 .endpointIdentificationAlgorithm(tls.verifyHostname() ? "HTTPS" : null);
-        int next = 0;
-        Path trust = tls.trustCerts();
-        if (trust != null) {
-            builder.trustManager(TlsFiles.certificates("client-trust-cert-collection-path", trust, content[next++]));
+        ClientMaterial material = ClientMaterial.parse(tls, content);
+        if (material.trust() != null) {
+            builder.trustManager(material.trust());
         }
-        Path certFile = tls.certChain();
-        Path keyFile = tls.privateKey();
-        if (certFile != null && keyFile != null) {
-            List<X509Certificate> chain = TlsFiles.certificates("client-key-cert-chain-path", certFile, content[next++]);
-            PrivateKey key = TlsFiles.privateKey("client-private-key-path", keyFile, content[next], tls.keyPassword());
-            TlsFiles.checkPair("client-key-cert-chain-path", certFile, chain.get(0), "client-private-key-path",
-                    keyFile, key);
-            builder.keyManager(key, chain);
+        if (material.key() != null && material.chain() != null) {
+            builder.keyManager(material.key(), material.chain());
         }
         if (http2) {
             builder.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
@@ -310,7 +325,7 @@ public final class TlsContext implements AutoCloseable {
                             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
                             ApplicationProtocolNames.HTTP_2));
         }
-        return build(builder, "client", certFile != null ? certFile : trust);
+        return build(builder, "client", tls.certChain() != null ? tls.certChain() : tls.trustCerts());
     }
 
     private static SslContext build(SslContextBuilder builder, String role, @Nullable Path file) {
