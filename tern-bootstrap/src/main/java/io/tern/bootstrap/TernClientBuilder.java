@@ -10,6 +10,7 @@ import io.tern.metrics.TernMetrics;
 import io.tern.registry.Registry;
 import io.tern.transport.ClientOptions;
 import io.tern.transport.DubboProtocol;
+import io.tern.transport.DubboProtocolBuilder;
 import org.jspecify.annotations.Nullable;
 
 /** Declares a consumer application; {@link #build()} makes the client references come from. */
@@ -108,9 +109,12 @@ public final class TernClientBuilder {
     }
 
     public TernClient build() {
+        DubboProtocolBuilder dubbo = DubboProtocol.builder().clientOptions(clientOptions);
+        if (tls != null) {
+            dubbo.clientTls(tls);
+        }
         Parts parts = Parts.make(application, registryUrl, registry, meterRegistry, observations, opsPort >= 0, tracker,
-                tls == null ? DubboProtocol.builder().clientOptions(clientOptions)
-                        : DubboProtocol.builder().clientOptions(clientOptions).clientTls(tls), false);
+                dubbo, false);
         DubboProtocol protocol = parts.protocol();
         Registry owned = parts.ownedRegistry();
         TernMetrics metrics = parts.metrics();

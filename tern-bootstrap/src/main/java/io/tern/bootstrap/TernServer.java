@@ -2,7 +2,6 @@ package io.tern.bootstrap;
 
 import io.tern.AsyncCloseable;
 import io.tern.Exporter;
-import io.tern.Filter;
 import io.tern.ServiceUrl;
 import io.tern.ServiceUrlBuilder;
 import io.tern.core.Invokers;
@@ -41,7 +40,6 @@ public final class TernServer implements AsyncCloseable {
 
     private final DubboProtocol protocol;
     private final @Nullable TripleProtocol triple;
-    private final List<Filter> filters;
     private final @Nullable Registry registry;
     private final boolean ownsRegistry;
     private final Duration unregisterDelay;
@@ -56,11 +54,9 @@ public final class TernServer implements AsyncCloseable {
     private final java.util.Set<Exporter<?>> offline = new java.util.HashSet<>();
     private volatile @Nullable OpsServer ops;
 
-    TernServer(DubboProtocol protocol, @Nullable TripleProtocol triple, List<Filter> filters,
-            @Nullable Registry registry, boolean ownsRegistry, Duration unregisterDelay, @Nullable TernMetrics metrics) {
+    TernServer(DubboProtocol protocol, @Nullable TripleProtocol triple, @Nullable Registry registry, boolean ownsRegistry, Duration unregisterDelay, @Nullable TernMetrics metrics) {
         this.protocol = protocol;
         this.triple = triple;
-        this.filters = filters;
         this.registry = registry;
         this.ownsRegistry = ownsRegistry;
         this.unregisterDelay = unregisterDelay;
@@ -120,7 +116,10 @@ public final class TernServer implements AsyncCloseable {
         }
     }
 
-    /** A service over Triple, on the dubbo services' port when there are any, through the same filters. */
+    /**
+     * A service over Triple, on the dubbo services' port when there are any, through the same
+     * filters (the Triple protocol's provider filters, set by the builder).
+     */
     private <T> Exporter<T> exportTriple(TernServerBuilder.ServiceSpec<T> spec, TernServerBuilder b, int port) {
         TripleProtocol tri = java.util.Objects.requireNonNull(triple);
         ServiceUrl url = serviceUrl("tri", spec, b, port);
@@ -128,7 +127,7 @@ public final class TernServer implements AsyncCloseable {
             // on the dubbo services' port, whose TLS the dubbo protocol terminates
             url = url.toBuilder().parameter(io.tern.transport.DubboProtocol.SSL_ENABLED, true).build();
         }
-        return tri.providerFilters(filters).export(Invokers.of(spec.type(), spec.implementation(), url, b.tracker));
+        return tri.export(Invokers.of(spec.type(), spec.implementation(), url, b.tracker));
     }
 
     /** Starts the operations endpoint on 127.0.0.1:{@code port}; closed with the server. */

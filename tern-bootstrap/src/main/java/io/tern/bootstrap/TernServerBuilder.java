@@ -181,10 +181,13 @@ public final class TernServerBuilder {
      * whatever was started is closed again.
      */
     public TernServer start() {
-        // a Triple port of its own (no dubbo services) has TLS of its own; a shared one has dubbo's
-        TripleProtocol tri = triple ? TripleProtocol.create(tracker, ClassPolicy.strict(), tls, null) : null;
+        // Triple binds a port of its own, with TLS of its own, only without dubbo services; else it
+        // shares theirs, whose TLS the dubbo protocol terminates
+        boolean tripleOwnsPort = triple && services.stream().allMatch(s -> s.options().tripleOnly);
+        TripleProtocol tri = triple
+                ? TripleProtocol.create(tracker, ClassPolicy.strict(), tripleOwnsPort ? tls : null, null) : null;
         DubboProtocolBuilder dubbo = DubboProtocol.builder().serverOptions(serverOptions);
-        if (tls != null) {
+        if (tls != null && !tripleOwnsPort) {
             dubbo.serverTls(tls);
         }
         if (tri != null) {
@@ -203,13 +206,16 @@ public final class TernServerBuilder {
         DubboProtocol protocol = parts.protocol();
         Registry owned = parts.ownedRegistry();
         TernMetrics metrics = parts.metrics();
-        TernServer server = new TernServer(protocol, tri, parts.filters(), registry != null ? registry : owned,
+        if (tri != null) {
+            tri.providerFilters(parts.filters()); // the dubbo protocol's, around Triple's exports too
+        }
+        TernServer server = new TernServer(protocol, tri, registry != null ? registry : owned,
                 owned != null, unregisterDelay, metrics);
         try {
             server.start(this);
             if (metrics != null) {
                 protocol.serverTlsContext().ifPresent(t -> metrics.bindTls("provider", "dubbo", t));
-                if (tri != null && tri.serverCount() > 0) { // a Triple port of its own, with its own TLS
+                if (tri != null) {
                     tri.serverTlsContext().ifPresent(t -> metrics.bindTls("provider", "tri", t));
                 }
             }

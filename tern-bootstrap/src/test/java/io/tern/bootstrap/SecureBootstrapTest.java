@@ -79,6 +79,29 @@ class SecureBootstrapTest {
     }
 
     @Test
+    void aTripleOnlyServerHasTlsOnItsOwnPort() {
+        TestCertificates certificates = TestCertificates.create(directory);
+        Issued issued = certificates.server("provider");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        InJvmRegistry registry = new InJvmRegistry();
+        TernServer server = cleanup.register(Tern.server().application("tri-only").registry(registry).triple(true)
+                .metrics(meters).tls(ServerTls.of(issued.cert(), issued.key()))
+                .service(Greeter.class, who -> "Hello, " + who, ServiceOptions::tripleOnly).start());
+        assertThat(server.urls()).singleElement().satisfies(url -> {
+            assertThat(url.protocol()).isEqualTo("tri");
+            assertThat(url.parameter("ssl-enabled")).isEqualTo("true");
+        });
+        assertThat(server.protocol().serverTlsContext()).as("no dubbo port, no dubbo TLS").isEmpty();
+
+        try (TernClient client = Tern.client().application("web").registry(registry)
+                .tls(ClientTls.trusting(certificates.caCert())).build()) {
+            assertThat(client.reference(Greeter.class, r -> r.protocol("tri")).get().greet("tri")).isEqualTo("Hello, tri");
+        }
+        assertThat(meters.get("tern.tls.handshakes").tags("protocol", "tri", "result", "ok").functionCounter().count())
+                .isEqualTo(1);
+    }
+
+    @Test
     void aPermissivePortServesPlaintextToo() {
         TestCertificates certificates = TestCertificates.create(directory);
         Issued issued = certificates.server("provider");
