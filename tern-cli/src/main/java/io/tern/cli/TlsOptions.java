@@ -38,48 +38,48 @@ final class TlsOptions {
 
     /** A client's TLS, or {@code null} when no option asks for it. */
     @Nullable ClientTls client() {
-        if (!any()) {
+        if (!given()) {
             return null;
         }
-        pair();
-        ClientTls tls = trust != null ? ClientTls.trusting(readable("--tls-trust", trust)) : ClientTls.systemTrust();
-        if (cert != null && key != null) {
-            tls = tls.withKeyCert(readable("--tls-cert", cert), readable("--tls-key", key)).withKeyPassword(keyPassword);
-        }
-        return tls;
+        readable();
+        ClientTls tls = trust != null ? ClientTls.trusting(trust) : ClientTls.systemTrust();
+        return cert != null && key != null ? tls.withKeyCert(cert, key).withKeyPassword(keyPassword) : tls;
     }
 
     /** TLS to ZooKeeper's secure client port, or {@code null} when no option asks for it. */
     io.tern.registry.@Nullable ZooKeeperTls zookeeper() {
-        if (!any()) {
+        if (!given()) {
             return null;
         }
-        pair();
         if (trust == null) {
             throw new UsageException("--tls-cert and --tls-key without --tls-trust (expected: the CAs ZooKeeper's"
                     + " certificate is signed by)");
         }
-        return io.tern.registry.ZooKeeperTls.clientConfig(readable("--tls-trust", trust),
-                cert == null ? null : readable("--tls-cert", cert), key == null ? null : readable("--tls-key", key),
-                keyPassword);
+        readable();
+        return io.tern.registry.ZooKeeperTls.clientConfig(trust, cert, key, keyPassword);
     }
 
     /** A server's TLS, or {@code null} when no option asks for it. */
     @Nullable ServerTls server(ServerTls.Mode mode) {
-        if (!any()) {
+        if (!given()) {
             return null;
         }
-        pair();
-        if (cert == null) {
+        if (cert == null || key == null) {
             throw new UsageException("--tls-trust or --tls-key-password without --tls-cert and --tls-key"
                     + " (expected: a server's certificate chain and key for TLS)");
         }
-        return ServerTls.of(readable("--tls-cert", cert), readable("--tls-key", java.util.Objects.requireNonNull(key)))
-                .withKeyPassword(keyPassword).withTrust(trust == null ? null : readable("--tls-trust", trust))
-                .withMode(mode);
+        readable();
+        return ServerTls.of(cert, key).withKeyPassword(keyPassword).withTrust(trust).withMode(mode);
     }
 
-    private void pair() {
+    /**
+     * Whether any TLS option was given; when so, checks that the certificate and key come
+     * together and a key password has its key.
+     */
+    private boolean given() {
+        if (!any()) {
+            return false;
+        }
         if ((cert == null) != (key == null)) {
             throw new UsageException((cert == null ? "--tls-key without --tls-cert" : "--tls-cert without --tls-key")
                     + " (expected: both, the certificate chain and its private key)");
@@ -87,12 +87,19 @@ final class TlsOptions {
         if (keyPassword != null && key == null) {
             throw new UsageException("--tls-key-password without --tls-key (expected: the key it decrypts)");
         }
+        return true;
     }
 
-    private static Path readable(String option, Path file) {
-        if (!Files.isReadable(file)) {
+    /** Checks that every file named can be read; after what each use of the options requires of them. */
+    private void readable() {
+        readable("--tls-trust", trust);
+        readable("--tls-cert", cert);
+        readable("--tls-key", key);
+    }
+
+    private static void readable(String option, @Nullable Path file) {
+        if (file != null && !Files.isReadable(file)) {
             throw new UsageException(option + " " + file + ": no such readable file (expected: a PEM file)");
         }
-        return file;
     }
 }
