@@ -104,6 +104,21 @@ class ConsoleBrowserTest {
             Files.createDirectories(out.getParent());
             Files.write(out, Base64.getDecoder().decode(png.group(1)));
             assertThat(Files.size(out)).isPositive();
+
+            // The page's own buttons change state: a POST from the endpoint's own origin. The traffic
+            // stops first: offline, the service has no provider for the client.
+            running.set(false);
+            traffic.join(5_000);
+            String click = "window.confirm = function() { return true; };"
+                    + " document.querySelector('#services button').click(); return '';";
+            script(page0, click);
+            await().atMost(Duration.ofSeconds(30)).until(() -> script(page0,
+                    "return document.getElementById('status').textContent;").contains("OK: 1 service offline"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> script(page0,
+                    "return document.querySelector('#services button').textContent;").equals("bring online"));
+            script(page0, click);
+            await().atMost(Duration.ofSeconds(30)).until(() -> script(page0,
+                    "return document.getElementById('status').textContent;").contains("OK: 1 service online"));
         } finally {
             running.set(false);
             traffic.join(5_000);

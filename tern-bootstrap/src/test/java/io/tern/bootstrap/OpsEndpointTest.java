@@ -34,6 +34,11 @@ class OpsEndpointTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    private HttpResponse<String> post(String base, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static double echoCalls(String metrics) {
         Matcher m = Pattern.compile("^dubbo_provider_requests_total\\{[^}]*method=\"echo\"[^}]*\\} (\\S+)$",
                 Pattern.MULTILINE).matcher(metrics);
@@ -73,7 +78,7 @@ class OpsEndpointTest {
         assertThat(get(ops, "/ls").body()).contains("As Provider side:").contains(Echo.class.getName())
                 .contains("online");
 
-        HttpResponse<String> offline = get(ops, "/offline?service=*Echo*");
+        HttpResponse<String> offline = post(ops, "/offline?service=*Echo*");
         assertThat(offline.statusCode()).isEqualTo(200);
         assertThat(offline.body()).isEqualTo("OK: 1 service offline\n");
         assertThat(get(ops, "/ready").statusCode()).isEqualTo(503);
@@ -81,7 +86,7 @@ class OpsEndpointTest {
                 .allSatisfy(u -> assertThat(u.isEmptyProtocol()).isTrue());
         assertThat(get(ops, "/ls").body()).contains("offline");
 
-        HttpResponse<String> online = get(ops, "/online?service=" + Echo.class.getName());
+        HttpResponse<String> online = post(ops, "/online?service=" + Echo.class.getName());
         assertThat(online.body()).isEqualTo("OK: 1 service online\n");
         assertThat(get(ops, "/ready").statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(echo.echo("back")).isEqualTo("back"));
@@ -96,7 +101,7 @@ class OpsEndpointTest {
         HttpResponse<String> unknown = get(ops, "/nonsense");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).contains("unknown command: 'nonsense'").contains("ls, online, offline");
-        assertThat(get(ops, "/offline?service=com.example.Nothing").statusCode()).isEqualTo(404);
+        assertThat(post(ops, "/offline?service=com.example.Nothing").statusCode()).isEqualTo(404);
 
         int port = server.ops().port();
         server.close();

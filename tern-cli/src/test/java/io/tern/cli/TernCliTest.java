@@ -284,6 +284,15 @@ class TernCliTest {
                     throw new IllegalStateException(e);
                 }
             };
+            java.util.function.Function<String, java.net.http.HttpResponse<String>> post = path -> {
+                try {
+                    return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ops + path))
+                            .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
             Pattern echoes = Pattern.compile("^dubbo_provider_requests_total\\{application_name=\"ops-test\",group=\"\","
                     + "interface=\"io\\.tern\\.example\\.UserService\",method=\"echo\",version=\"\"\\} (\\S+)$",
                     Pattern.MULTILINE);
@@ -296,13 +305,13 @@ class TernCliTest {
             assertThat(get.apply("/metrics").body()).contains("tern_lifecycle_live{kind=\"exporter\"} ");
             assertThat(get.apply("/ready").body()).isEqualTo("true\n");
 
-            assertThat(get.apply("/offline?service=*UserService").statusCode()).isEqualTo(200);
+            assertThat(post.apply("/offline?service=*UserService").statusCode()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(10)).until(() -> !CliRun.of("ls", registry, UserService.class.getName())
                     .out().contains("providers: 2"));
             assertThat(get.apply("/ready").statusCode()).isEqualTo(503);
             assertThat(CliRun.of("call", url, "echo", "\"still served\"").exit()).isZero(); // offline, not stopped
 
-            assertThat(get.apply("/online?service=*UserService").statusCode()).isEqualTo(200);
+            assertThat(post.apply("/online?service=*UserService").statusCode()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(10)).until(() -> CliRun.of("ls", registry, UserService.class.getName())
                     .out().contains("providers: 2"));
             assertThat(get.apply("/ready").body()).isEqualTo("true\n");

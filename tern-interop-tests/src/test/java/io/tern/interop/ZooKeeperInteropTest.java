@@ -188,7 +188,8 @@ class ZooKeeperInteropTest {
                 java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
                 String ops = a.ops().uri();
                 java.net.http.HttpResponse<String> offline = http.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(ops + "/offline?service=*InteropService*")).build(),
+                        java.net.URI.create(ops + "/offline?service=*InteropService*"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString());
                 assertThat(offline.body()).isEqualTo("OK: 1 service offline\n");
                 // The consumer hears of it through ZooKeeper; from then on only tern-b answers.
@@ -198,7 +199,8 @@ class ZooKeeperInteropTest {
                     return !served.isEmpty() && !served.contains("tern-a");
                 });
                 http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ops + "/online?service=*InteropService*"))
-                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
                 served.clear();
                 await().atMost(Duration.ofSeconds(30)).until(() -> served.contains("tern-a"));
             } finally {

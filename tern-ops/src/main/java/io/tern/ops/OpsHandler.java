@@ -23,7 +23,15 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Answers one connection's commands; every answer is text, or JSON for {@code /lifecycle}. */
+/**
+ * Answers one connection's commands; every answer is text, or JSON for {@code /lifecycle}.
+ *
+ * <p>A page open in a local browser can send requests here, and DNS rebinding can make a foreign
+ * name resolve to this port. So every request must name this endpoint in its {@code Host}
+ * ({@link OpsHosts}), commands that change state ({@code /online}, {@code /offline}) are taken only
+ * as {@code POST} and with no {@code Origin} or this endpoint's own, and every answer tells the
+ * browser not to sniff it or frame it.
+ */
 final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(OpsHandler.class);
@@ -55,9 +63,11 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private final OpsTarget target;
+    private final OpsHosts hosts;
 
-    OpsHandler(OpsTarget target) {
+    OpsHandler(OpsTarget target, OpsHosts hosts) {
         this.target = target;
+        this.hosts = hosts;
     }
 
     @Override
@@ -77,7 +87,9 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status, body);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
-                .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+                .set("x-content-type-options", "nosniff")
+                .set(HttpHeaderNames.X_FRAME_OPTIONS, "DENY");
         boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
@@ -92,9 +104,27 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         String path = query.path();
         String command = path.startsWith("/") ? path.substring(1) : path;
         boolean changes = command.equals("online") || command.equals("offline");
-        if (!request.method().equals(HttpMethod.GET) && !(changes && request.method().equals(HttpMethod.POST))) {
-            return Answer.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method: " + request.method() + " (expected: GET"
-                    + (changes ? " or POST" : "") + ")");
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        if (host != null && !hosts.isThisEndpoint(host)) {
+            return Answer.text(HttpResponseStatus.MISDIRECTED_REQUEST, "host: '" + OpsHosts.shown(host)
+                    + "' (expected: " + hosts.expected() + ")");
+        }
+        HttpMethod expected = changes ? HttpMethod.POST : HttpMethod.GET;
+        if (!request.method().equals(expected)) {
+            return Answer.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method: " + request.method() + " " + path
+                    + " (expected: " + expected + ")");
+        }
+        if (changes) {
+            String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+            if (origin != null && !OpsHosts.sameOrigin(origin, host)) {
+                return Answer.text(HttpResponseStatus.FORBIDDEN, "origin: '" + OpsHosts.shown(origin)
+                        + "' (expected: none, or this endpoint's own page)");
+            }
+            String site = request.headers().get("sec-fetch-site");
+            if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+                return Answer.text(HttpResponseStatus.FORBIDDEN, "sec-fetch-site: '" + OpsHosts.shown(site)
+                        + "' (expected: same-origin)");
+            }
         }
         return switch (command) {
             case "" -> new Answer(HttpResponseStatus.OK, HTML, CONSOLE);

@@ -15,11 +15,14 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.tern.AsyncCloseable;
+import io.tern.core.PeerWarnings;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +34,19 @@ import org.slf4j.LoggerFactory;
  * <p>Binds 127.0.0.1 unless told otherwise, and answers only callers on a loopback address
  * unless {@code allowForeign}: a foreign caller's connection is closed at once, unanswered
  * (Dubbo's QoS, by default, still lets foreign callers run some commands).
+ *
+ * <p>It never takes what the RPC ports need: at most {@value #MAX_CONNECTIONS} connections are
+ * open at once, and while that many are, it stops accepting, so further callers wait in the
+ * kernel's backlog and hold no descriptor of the process; a connection that has not sent a whole
+ * request within {@link #REQUEST_DEADLINE} of opening or of its last answer is closed.
  */
 public final class OpsServer implements AsyncCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
+    /** Connections open at once; operators and probes need few. */
+    public static final int MAX_CONNECTIONS = 64;
+    /** How long a connection may take to send a whole request, from its opening or its last answer. */
+    public static final Duration REQUEST_DEADLINE = Duration.ofSeconds(10);
 
     private final EventLoopGroup group;
     private final Channel channel;
@@ -74,6 +86,9 @@ public final class OpsServer implements AsyncCloseable {
         }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tern-ops", true),
                 NioIoHandler.newFactory());
+        OpsHosts hosts = new OpsHosts(bind, allowForeign);
+        PeerWarnings refusals = new PeerWarnings(log);
+        AtomicInteger open = new AtomicInteger();
         try {
             Channel channel = new ServerBootstrap()
                     .group(group)
@@ -82,16 +97,20 @@ public final class OpsServer implements AsyncCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (!admit(ch, open)) {
+                                return;
+                            }
                             if (!allowForeign && !ch.remoteAddress().getAddress().isLoopbackAddress()) {
-                                log.warn("ops: refused a connection from {} (foreign callers are not allowed)",
-                                        ch.remoteAddress().getAddress().getHostAddress());
+                                refusals.warn(ch.remoteAddress(), "ops: refused a connection (foreign callers are not"
+                                        + " allowed)");
                                 ch.close();
                                 return;
                             }
                             ch.pipeline()
+                                    .addLast("deadline", new RequestDeadline(REQUEST_DEADLINE))
                                     .addLast("http", new HttpServerCodec(4096, 8192, 8192))
                                     .addLast("aggregate", new HttpObjectAggregator(64 * 1024))
-                                    .addLast("commands", new OpsHandler(target));
+                                    .addLast("commands", new OpsHandler(target, hosts));
                         }
                     })
                     .bind(bind, port).syncUninterruptibly().channel();
@@ -100,6 +119,28 @@ public final class OpsServer implements AsyncCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IllegalStateException("ops: cannot listen on " + host + ":" + port + ": " + e, e);
         }
+    }
+
+    /**
+     * Counts a new connection; at the limit, stops accepting until one closes. Closes a connection
+     * over the limit (accepted in the same batch as the last one allowed).
+     */
+    private static boolean admit(SocketChannel ch, AtomicInteger open) {
+        Channel server = ch.parent();
+        int now = open.incrementAndGet();
+        ch.closeFuture().addListener(f -> {
+            if (open.decrementAndGet() < MAX_CONNECTIONS && server != null) {
+                server.config().setAutoRead(true);
+            }
+        });
+        if (now >= MAX_CONNECTIONS && server != null) {
+            server.config().setAutoRead(false);
+        }
+        if (now > MAX_CONNECTIONS) {
+            ch.close();
+            return false;
+        }
+        return true;
     }
 
     /** The port it listens on. */
