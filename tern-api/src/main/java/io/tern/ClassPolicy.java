@@ -1,9 +1,7 @@
-package io.tern.serialization;
+package io.tern;
 
 import static java.util.Objects.requireNonNull;
 
-import io.tern.RpcException;
-import io.tern.RpcStatus;
 import java.lang.reflect.Field;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.Method;
@@ -28,8 +26,11 @@ import org.jspecify.annotations.Nullable;
  * Classes in the block-list — the known deserialization gadget families — are refused whatever
  * else says, and are never added by reachability.
  *
- * <p>The policy is consulted with a class name before the class is loaded. It grows as services
- * are exported and referred and is shared by the connections of a protocol; it is thread-safe.
+ * <p>Every path from a peer's bytes to a class goes through one policy, consulted with the class
+ * name before anything loads the class: Hessian2 type names, the {@code "class"} entries of
+ * generic calls' maps, JSON type ids, whatever the protocol. A refusal reads the same on every
+ * path ({@link #refusal}). The policy grows as services are exported and referred and is shared
+ * by the protocols of a server or client; it is thread-safe.
  */
 public final class ClassPolicy {
 
@@ -123,8 +124,8 @@ public final class ClassPolicy {
      * are not remembered, so hostile names cannot grow it.
      */
     private final Set<String> knownAllowed = ConcurrentHashMap.newKeySet();
-    /** How many allowed names are remembered at most. */
-    static final int MAX_REMEMBERED = 4096;
+    /** How many allowed names are remembered at most; caches keyed by allowed names use the same bound. */
+    public static final int MAX_REMEMBERED = 4096;
     private final Set<Class<?>> walked = ConcurrentHashMap.newKeySet();
 
     private ClassPolicy() {
@@ -238,11 +239,16 @@ public final class ClassPolicy {
      */
     public void check(String className) {
         if (!isAllowed(className)) {
-            throw refused(className);
+            throw refusal(className);
         }
     }
 
-    static RpcException refused(String className) {
+    /**
+     * The refusal of a class name: {@link RpcStatus#FORBIDDEN}, naming the class and why. Also
+     * what a path answers for a name it cannot load, so that a peer cannot tell a class that does
+     * not exist from one it may not have.
+     */
+    public static RpcException refusal(String className) {
         String why = isBlocked(className) ? " is block-listed (expected: a class outside the known"
                 + " deserialization gadget families)"
                 : " is not allowed (expected: a class reachable from the service interfaces, a standard value type,"
@@ -250,8 +256,8 @@ public final class ClassPolicy {
         return new RpcException(RpcStatus.FORBIDDEN, "class: " + className + why);
     }
 
-    /** Names remembered as allowed; for tests of its bound. */
-    int rememberedCount() {
+    /** How many names are remembered as allowed; never more than {@link #MAX_REMEMBERED}. */
+    public int rememberedCount() {
         return knownAllowed.size();
     }
 

@@ -31,6 +31,7 @@ public final class Invocation {
     private final @Nullable MethodDescriptor method;
     private @Nullable Map<String, Object> attachments;
     private @Nullable Executor callerExecutor;
+    private @Nullable ClassPolicy classPolicy;
 
     private Invocation(ServiceKey serviceKey, String methodName, Class<?>[] parameterTypes, String parameterDescriptor,
             Object[] arguments, @Nullable MethodDescriptor method, @Nullable Map<String, Object> attachments) {
@@ -164,6 +165,21 @@ public final class Invocation {
     /** Sets the executor of the thread that will wait for this call, or {@code null} for none. */
     public Invocation setCallerExecutor(@Nullable Executor executor) {
         this.callerExecutor = executor;
+        return this;
+    }
+
+    /**
+     * The class policy of the protocol that read this call from a peer, or {@code null} for a call
+     * made in this process. A provider that turns the call's generic arguments into objects
+     * ({@code $invoke}) consults it before loading a class the arguments name.
+     */
+    public @Nullable ClassPolicy classPolicy() {
+        return classPolicy;
+    }
+
+    /** Sets the class policy the call's arguments were read under; a protocol's server sets it. */
+    public Invocation setClassPolicy(@Nullable ClassPolicy policy) {
+        this.classPolicy = policy;
         return this;
     }
 

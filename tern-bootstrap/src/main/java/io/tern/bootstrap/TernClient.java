@@ -15,7 +15,6 @@ import io.tern.ops.OpsServer;
 import io.tern.ops.OpsTarget;
 import io.tern.registry.Registry;
 import io.tern.registry.internal.RegistryUrls;
-import io.tern.serialization.ClassPolicy;
 import io.tern.transport.DubboProtocol;
 import io.tern.triple.TripleProtocol;
 import java.util.ArrayList;
@@ -231,7 +230,7 @@ public final class TernClient implements AsyncCloseable {
             }
             TripleProtocol made = triple;
             if (made == null) {
-                made = TripleProtocol.create(config.tracker, ClassPolicy.strict(), null, config.tls);
+                made = TripleProtocol.create(config.tracker, protocol.classPolicy(), null, config.tls);
                 triple = made;
             }
             return made;

@@ -8,7 +8,7 @@ import io.tern.ServiceUrl;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.metrics.TernMetrics;
 import io.tern.registry.Registry;
-import io.tern.serialization.ClassPolicy;
+import io.tern.ClassPolicy;
 import io.tern.transport.DubboProtocol;
 import io.tern.transport.DubboProtocolBuilder;
 import io.tern.transport.ServerOptions;
@@ -184,13 +184,15 @@ public final class TernServerBuilder {
         // Triple binds a port of its own, with TLS of its own, only without dubbo services; else it
         // shares theirs, whose TLS the dubbo protocol terminates
         boolean tripleOwnsPort = triple && services.stream().allMatch(s -> s.options().tripleOnly);
+        ClassPolicy policy = ClassPolicy.strict(); // one for both protocols: what one refuses, so does the other
         TripleProtocol tri = triple
-                ? TripleProtocol.create(tracker, ClassPolicy.strict(), tripleOwnsPort ? tls : null, null) : null;
-        DubboProtocolBuilder dubbo = DubboProtocol.builder().serverOptions(serverOptions);
+                ? TripleProtocol.create(tracker, policy, tripleOwnsPort ? tls : null, null) : null;
+        DubboProtocolBuilder dubbo = DubboProtocol.builder().serverOptions(serverOptions).classPolicy(policy);
         if (tls != null && !tripleOwnsPort) {
             dubbo.serverTls(tls);
         }
         if (tri != null) {
+            tri.connectionLimits(serverOptions.limits()); // the same limits on a port of its own
             dubbo.sharePort(tri::adopt);
         }
         Parts parts;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.tern.ClassPolicy;
 import io.tern.core.internal.Pojos;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,9 @@ final class Json {
         }
     }
 
+    /** Numbers name no class: nothing is allowed beyond the standard value types. */
+    private static final ClassPolicy NUMBERS_ONLY = ClassPolicy.strict();
+
     private static final Map<String, Class<?>> NUMBER_TYPES = Map.ofEntries(
             Map.entry("int", Integer.class), Map.entry("java.lang.Integer", Integer.class),
             Map.entry("long", Long.class), Map.entry("java.lang.Long", Long.class),
@@ -67,7 +71,7 @@ final class Json {
             Class<?> type = NUMBER_TYPES.get(types[i]);
             if (type != null && args[i] instanceof Number) {
                 try {
-                    Pojos.realize(args[i], type);
+                    Pojos.realize(args[i], type, NUMBERS_ONLY);
                 } catch (IllegalArgumentException e) {
                     throw new UsageException("argument " + (i + 1) + ": " + e.getMessage(), e);
                 }

@@ -1,10 +1,10 @@
-package io.tern.transport;
+package io.tern.core;
 
+import io.tern.ClassPolicy;
 import io.tern.GenericService;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.core.internal.Pojos;
-import io.tern.serialization.ClassPolicy;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Collections;
@@ -17,15 +17,17 @@ import org.jspecify.annotations.Nullable;
  * Checks the classes a generic call's arguments name before the service sees them: a map's
  * {@code "class"} entry chooses the class a POJO is made of, so each one must be a class the
  * policy allows, and is refused before anything loads it. Walks the decoded values once,
- * without recursion, visiting each shared value once (back-references can make cycles).
+ * without recursion, visiting each shared value once (back-references can make cycles). A
+ * protocol's server checks on its I/O thread, before it queues the call; the provider checks again
+ * where it loads the classes.
  */
-final class GenericArguments {
+public final class GenericArguments {
 
     private GenericArguments() {
     }
 
     /** Whether a call is a generic one whose arguments travel as maps. */
-    static boolean isGenericCall(String methodName) {
+    public static boolean isGenericCall(String methodName) {
         return GenericService.INVOKE.equals(methodName) || GenericService.INVOKE_ASYNC.equals(methodName);
     }
 
@@ -34,7 +36,7 @@ final class GenericArguments {
      *
      * @throws RpcException {@link RpcStatus#FORBIDDEN} naming the first refused class
      */
-    static void check(@Nullable Object @Nullable [] arguments, ClassPolicy policy) {
+    public static void check(@Nullable Object @Nullable [] arguments, ClassPolicy policy) {
         if (arguments == null) {
             return;
         }

@@ -1,5 +1,6 @@
 package io.tern.core;
 
+import io.tern.ClassPolicy;
 import io.tern.GenericException;
 import io.tern.MethodDescriptor;
 import io.tern.Result;
@@ -17,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * Provider-side generic calls: {@code $invoke(method, parameterTypes, args)} finds the method by
  * name and parameter type names, turns generic arguments (maps for POJOs) into the declared
  * types, calls it, and answers the result in generic form: a value as maps, an exception the
- * method threw as a {@link GenericException}.
+ * method threw as a {@link GenericException}. The classes the arguments' {@code "class"} entries
+ * name are checked against the class policy before anything loads them.
  */
 final class GenericCalls {
 
@@ -25,7 +27,7 @@ final class GenericCalls {
     }
 
     static CompletableFuture<Result> invoke(ServiceImplInvoker<?> invoker, ServiceDescriptor descriptor,
-            @Nullable Object[] invokeArgs, java.util.Map<String, Object> attachments) {
+            @Nullable Object[] invokeArgs, java.util.Map<String, Object> attachments, ClassPolicy policy) {
         if (!(invokeArgs[0] instanceof String method)) {
             return badRequest("$invoke method name: a " + typeName(invokeArgs[0]) + " (expected: a String)");
         }
@@ -63,12 +65,17 @@ final class GenericCalls {
         }
         Type[] types = md.method().getGenericParameterTypes();
         Object[] realized = new Object[args.length];
-        for (int i = 0; i < args.length; i++) {
-            try {
-                realized[i] = Pojos.realize(args[i], types[i]);
-            } catch (IllegalArgumentException e) {
-                return badRequest("argument " + i + " of " + method + ": " + e.getMessage());
+        try {
+            GenericArguments.check(args, policy);
+            for (int i = 0; i < args.length; i++) {
+                try {
+                    realized[i] = Pojos.realize(args[i], types[i], policy);
+                } catch (IllegalArgumentException e) {
+                    return badRequest("argument " + i + " of " + method + ": " + e.getMessage());
+                }
             }
+        } catch (RpcException refused) {
+            return CompletableFuture.failedFuture(refused);
         }
         return invoker.call(md, realized, attachments).thenApply(result -> result.hasException()
                 ? Result.exception(GenericException.of(result.exception())).withAttachments(result.attachments())

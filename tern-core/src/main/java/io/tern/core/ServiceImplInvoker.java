@@ -1,5 +1,6 @@
 package io.tern.core;
 
+import io.tern.ClassPolicy;
 import io.tern.GenericService;
 import io.tern.Invocation;
 import io.tern.MethodDescriptor;
@@ -29,12 +30,15 @@ final class ServiceImplInvoker<T> extends AbstractInvoker<T> {
     private final T implementation;
     private final ServiceDescriptor descriptor;
     private final MethodHandle[] handles;
+    /** The classes a generic call made in this process may name: the interface's own. */
+    private final ClassPolicy localPolicy;
 
     ServiceImplInvoker(Class<T> type, T implementation, ServiceUrl url, LifecycleTracker tracker) {
         super(type, url, tracker);
         this.implementation = implementation;
         this.descriptor = ServiceDescriptor.of(type);
         this.handles = ServiceMethodHandles.of(type);
+        this.localPolicy = ClassPolicy.strict().allowInterface(type);
     }
 
     @Override
@@ -96,7 +100,9 @@ final class ServiceImplInvoker<T> extends AbstractInvoker<T> {
             return CompletableFuture.completedFuture(Result.value(args[0]));
         }
         if ((GenericService.INVOKE.equals(name) || GenericService.INVOKE_ASYNC.equals(name)) && args.length == 3) {
-            return GenericCalls.invoke(this, descriptor, args, invocation.attachments());
+            ClassPolicy policy = invocation.classPolicy();
+            return GenericCalls.invoke(this, descriptor, args, invocation.attachments(),
+                    policy != null ? policy : localPolicy);
         }
         return CompletableFuture.failedFuture(new RpcException(RpcStatus.METHOD_NOT_FOUND,
                 "method: " + name + "(" + String.join(", ", invocation.parameterTypeNames()) + ") of "

@@ -3,6 +3,7 @@ package io.tern.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tern.ClassPolicy;
 import io.tern.GenericService;
 import io.tern.Invoker;
 import io.tern.RpcException;
@@ -28,7 +29,9 @@ class GenericInvocationTest {
 
     @BeforeEach
     void setUp() {
-        protocol = InjvmProtocol.create();
+        // a subtype reaches a service only when the policy allows it: here by configuration
+        protocol = InjvmProtocol.builder().classPolicy(ClassPolicy.strict().allowClass(TestServices.Employee.class))
+                .build();
         protocol.export(Invokers.of(Greeter.class, new GreeterImpl(), url));
         Invoker<GenericService> invoker = protocol.refer(GenericService.class, url);
         generic = Proxies.create(invoker);
@@ -89,16 +92,45 @@ class GenericInvocationTest {
 
     @Test
     void classEntryNamingAnUnrelatedClassIsRefused() {
-        Map<String, Object> hostile = person("x", 1, "2000-01-01");
-        hostile.put("class", "java.lang.ProcessBuilder");
+        Map<String, Object> unrelated = person("x", 1, "2000-01-01");
+        unrelated.put("class", "java.util.UUID");
 
         assertThatThrownBy(() -> generic.$invoke("describe", new String[] {TestServices.Person.class.getName()},
-                new Object[] {hostile}))
+                new Object[] {unrelated}))
                 .isInstanceOfSatisfying(RpcException.class, e -> {
                     assertThat(e.status()).isEqualTo(RpcStatus.BAD_REQUEST);
-                    assertThat(e.getMessage()).isEqualTo("argument 0 of describe: class: 'java.lang.ProcessBuilder'"
+                    assertThat(e.getMessage()).isEqualTo("argument 0 of describe: class: 'java.util.UUID'"
                             + " (expected: " + TestServices.Person.class.getName() + " or a subtype)");
                 });
+    }
+
+    @Test
+    void classEntryNamingAClassThePolicyRefusesIsRefusedBeforeItLoads() {
+        for (String name : List.of("java.lang.ProcessBuilder", "javax.naming.InitialContext",
+                "io.tern.core.TestServices$Unlisted")) {
+            Map<String, Object> hostile = person("x", 1, "2000-01-01");
+            hostile.put("class", name);
+            assertThatThrownBy(() -> generic.$invoke("describe", new String[] {TestServices.Person.class.getName()},
+                    new Object[] {hostile}))
+                    .isInstanceOfSatisfying(RpcException.class, e -> {
+                        assertThat(e.status()).isEqualTo(RpcStatus.FORBIDDEN);
+                        assertThat(e.getMessage()).isEqualTo(ClassPolicy.refusal(name).getMessage());
+                    });
+        }
+    }
+
+    @Test
+    void aSubtypeThePolicyDoesNotAllowIsRefusedOnAProtocolWithTheDefaultPolicy() {
+        try (InjvmProtocol strict = InjvmProtocol.create()) {
+            strict.export(Invokers.of(Greeter.class, new GreeterImpl(), url));
+            GenericService service = Proxies.create(strict.refer(GenericService.class, url));
+            Map<String, Object> employee = person("Grace", 40, "1906-12-09");
+            employee.put("class", TestServices.Employee.class.getName());
+            assertThatThrownBy(() -> service.$invoke("describe", new String[] {TestServices.Person.class.getName()},
+                    new Object[] {employee}))
+                    .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.getMessage())
+                            .isEqualTo(ClassPolicy.refusal(TestServices.Employee.class.getName()).getMessage()));
+        }
     }
 
     @Test

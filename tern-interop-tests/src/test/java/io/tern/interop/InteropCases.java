@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.tern.serialization.ClassPolicy;
+import io.tern.ClassPolicy;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;

@@ -3,6 +3,7 @@ package io.tern.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tern.ClassPolicy;
 import io.tern.Exporter;
 import io.tern.Invoker;
 import io.tern.RpcException;
@@ -13,7 +14,6 @@ import io.tern.core.Proxies;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
 import io.tern.core.lifecycle.TrackerLevel;
-import io.tern.serialization.ClassPolicy;
 import io.tern.testing.TestCertificates;
 import io.tern.testing.TestCertificates.Issued;
 import io.tern.transport.DubboProtocol;

@@ -3,6 +3,7 @@ package io.tern.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tern.ClassPolicy;
 import io.tern.Invoker;
 import io.tern.ServiceUrl;
 import io.tern.core.Proxies;
@@ -10,7 +11,6 @@ import io.tern.core.RpcContext;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
 import io.tern.core.lifecycle.TrackerLevel;
-import io.tern.serialization.ClassPolicy;
 import io.tern.triple.TripleProtocol;
 import java.math.BigDecimal;
 import java.time.LocalDate;

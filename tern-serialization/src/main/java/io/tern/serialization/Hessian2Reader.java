@@ -1,6 +1,7 @@
 package io.tern.serialization;
 
 import io.netty.buffer.ByteBuf;
+import io.tern.ClassPolicy;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import java.lang.reflect.Array;

@@ -3,6 +3,7 @@ package io.tern.serialization;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.buffer.ByteBuf;
+import io.tern.ClassPolicy;
 
 /**
  * Hessian2, serialization id 2, as Apache Dubbo writes it, by Tern's own reader and writer. The

@@ -1,5 +1,6 @@
 package io.tern.serialization;
 
+import io.tern.ClassPolicy;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,5 +1,6 @@
 package io.tern.serialization;
 
+import io.tern.ClassPolicy;
 import io.tern.GenericException;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
@@ -136,7 +137,7 @@ final class ObjectReaders {
         try {
             return Class.forName(name, false, loader);
         } catch (ClassNotFoundException | LinkageError e) {
-            throw ClassPolicy.refused(name);
+            throw ClassPolicy.refusal(name);
         }
     }
 
@@ -204,7 +205,7 @@ final class ObjectReaders {
             try {
                 return Class.forName(name, false, loader); // an array of primitives ("[I")
             } catch (ClassNotFoundException e) {
-                throw ClassPolicy.refused(name);
+                throw ClassPolicy.refusal(name);
             }
         }
         if (dims > 0 && element.startsWith("L") && element.endsWith(";")) {
@@ -214,7 +215,7 @@ final class ObjectReaders {
         try {
             return Class.forName(name, false, loader);
         } catch (ClassNotFoundException | LinkageError e) {
-            throw ClassPolicy.refused(name);
+            throw ClassPolicy.refusal(name);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.alibaba.com.caucho.hessian.io.Hessian2Output;
 import io.netty.buffer.Unpooled;
+import io.tern.ClassPolicy;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import java.io.ByteArrayOutputStream;

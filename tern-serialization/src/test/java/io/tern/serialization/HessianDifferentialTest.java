@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alibaba.com.caucho.hessian.io.Hessian2Input;
 import io.netty.buffer.Unpooled;
+import io.tern.ClassPolicy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Serializable;

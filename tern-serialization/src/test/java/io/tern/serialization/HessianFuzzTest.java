@@ -3,6 +3,7 @@ package io.tern.serialization;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
+import io.tern.ClassPolicy;
 import io.tern.RpcException;
 import java.io.IOException;
 import java.math.BigDecimal;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.Unpooled;
+import io.tern.ClassPolicy;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.testing.HessianBytes;

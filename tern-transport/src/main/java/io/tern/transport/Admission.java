@@ -1,36 +1,48 @@
 package io.tern.transport;
 
 import io.netty.channel.Channel;
+import io.tern.core.PeerWarnings;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 /**
- * A server's bookkeeping of what its peers hold: connections in total and per remote address, and
+ * A port's bookkeeping of what its peers hold: connections in total and per remote address, and
  * the bytes of frames still arriving, against its {@link ConnectionLimits}. Warnings about a peer
- * are logged at most once per remote address per minute. Owned by one server; an admitted
- * connection gives back what it held when it closes, so the per-address table holds only
+ * are logged at most once per remote address per minute. Owned by one {@link ServerPort}; an
+ * admitted connection gives back what it held when it closes, so the per-address table holds only
  * addresses with a connection open.
+ *
+ * <p>Connections that have sent nothing yet are remembered in the order they came. When a limit
+ * is reached, the oldest of them that has been silent for {@link #SILENT_GRACE} (from the same
+ * address, for the per-address limit) is closed to make room, so peers that connect and say
+ * nothing cannot hold a limit against everyone else. A client that connects ahead of its first
+ * call and is closed this way connects again when it calls.
  */
 final class Admission {
 
-    private static final Logger log = LoggerFactory.getLogger(Admission.class);
-    private static final long WARN_INTERVAL = TimeUnit.MINUTES.toNanos(1);
-    /** Addresses remembered for rate-limiting warnings at most; past it the memory starts over. */
-    private static final int MAX_WARNED = 1024;
+    /** How long a new connection may stay silent before it can give way to a newcomer. */
+    static final long SILENT_GRACE = TimeUnit.SECONDS.toNanos(1);
 
     private final ConnectionLimits limits;
     private final long budget;
     private final AtomicInteger total = new AtomicInteger();
     private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
-    private final Map<InetAddress, Long> warned = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedDeque<Silent> silent = new ConcurrentLinkedDeque<>();
     private final AtomicLong reserved = new AtomicLong();
+    private final PeerWarnings warnings = new PeerWarnings(LoggerFactory.getLogger(Admission.class));
+
+    /** A connection that has sent nothing since it was accepted at {@code since} (System.nanoTime). */
+    private record Silent(Channel channel, InetAddress address, long since) {
+    }
 
     Admission(ConnectionLimits limits, long budget) {
         this.limits = limits;
@@ -45,21 +57,58 @@ final class Admission {
     boolean admit(Channel channel) {
         InetAddress address = address(channel);
         if (total.incrementAndGet() > limits.connections()) {
-            total.decrementAndGet();
-            warn(address, "refused a connection from {}: the server holds " + limits.connections()
-                    + " connections (accepts)");
-            return false;
+            if (!evictSilent(null)) {
+                total.decrementAndGet();
+                warn(address, "refused a connection: the server holds " + limits.connections()
+                        + " connections (accepts)");
+                return false;
+            }
         }
         int[] held = new int[1];
         perAddress.compute(address, (a, count) -> held[0] = (count == null ? 0 : count) + 1);
-        if (held[0] > limits.connectionsPerAddress()) {
+        if (held[0] > limits.connectionsPerAddress() && !evictSilent(address)) {
             release(address);
-            warn(address, "refused a connection from {}: it holds " + limits.connectionsPerAddress()
+            warn(address, "refused a connection: it holds " + limits.connectionsPerAddress()
                     + " connections (accepts.per.address)");
             return false;
         }
-        channel.closeFuture().addListener(f -> release(address));
+        Silent entry = new Silent(channel, address, System.nanoTime());
+        silent.addLast(entry);
+        channel.closeFuture().addListener(f -> {
+            silent.remove(entry);
+            release(address);
+        });
         return true;
+    }
+
+    /** The connection sent its first bytes: it no longer gives way to newcomers. */
+    void spoke(Channel channel) {
+        silent.removeIf(s -> s.channel() == channel);
+    }
+
+    /**
+     * Closes the oldest connection that has been silent past the grace (of {@code address} when
+     * given); its place counts for the newcomer at once, before the close completes.
+     */
+    private boolean evictSilent(@Nullable InetAddress address) {
+        long now = System.nanoTime();
+        for (Iterator<Silent> it = silent.iterator(); it.hasNext(); ) {
+            Silent s = it.next();
+            if (now - s.since() < SILENT_GRACE) {
+                return false; // the rest came later still
+            }
+            if (address != null && !address.equals(s.address())) {
+                continue;
+            }
+            if (silent.remove(s)) {
+                // the evicted connection's own release comes when it has closed; the newcomer counts now
+                s.channel().close();
+                warn(s.address(), "closed a connection that had sent nothing for "
+                        + TimeUnit.NANOSECONDS.toMillis(now - s.since()) + " ms to admit a new one");
+                return true;
+            }
+        }
+        return false;
     }
 
     private void release(InetAddress address) {
@@ -88,18 +137,9 @@ final class Admission {
         return budget;
     }
 
-    /** Logs {@code message} ({@code {}} for the address) unless this address was warned about within a minute. */
+    /** Logs {@code message} unless this address was warned about within a minute. */
     void warn(InetAddress address, String message) {
-        long now = System.nanoTime();
-        Long last = warned.get(address);
-        if (last != null && now - last < WARN_INTERVAL) {
-            return;
-        }
-        if (warned.size() >= MAX_WARNED) {
-            warned.clear();
-        }
-        warned.put(address, now);
-        log.warn(message, address.getHostAddress());
+        warnings.warn(new InetSocketAddress(address, 0), message);
     }
 
     static InetAddress address(Channel channel) {
@@ -118,8 +158,13 @@ final class Admission {
         return reserved.get();
     }
 
-    /** Forgets the warnings; the server is closing. */
+    /** Connections that have sent nothing yet; for tests. */
+    int silentConnections() {
+        return silent.size();
+    }
+
+    /** The port is closing: nothing more is admitted. */
     void close() {
-        warned.clear();
+        silent.clear();
     }
 }

@@ -126,7 +126,8 @@ final class DubboFrameDecoder extends ByteToMessageDecoder {
             refused.failure = new RpcException(RpcStatus.LIMIT_EXCEEDED, "payload: the answer is " + length
                     + " bytes (expected: <= " + payloadLimit + "); closing the connection");
             out.add(refused);
-            log.warn("closing {}: an answer of {} bytes (expected: <= {})", ctx.channel(), length, payloadLimit);
+            log.warn("closing {}: an answer of {} bytes (expected: <= {}, the payload limit); reconnecting",
+                    ctx.channel(), length, payloadLimit);
             in.skipBytes(in.readableBytes());
             ctx.close();
             return;
@@ -280,7 +281,7 @@ final class DubboFrameDecoder extends ByteToMessageDecoder {
             return true;
         }
         if (!admission.reserve(length)) {
-            admission.warn(Admission.address(ctx.channel()), "closing a connection from {}: a frame of " + length
+            admission.warn(Admission.address(ctx.channel()), "closing a connection: a frame of " + length
                     + " bytes does not fit the server's inbound budget of " + admission.budget() + " bytes"
                     + " (inbound.budget)");
             in.skipBytes(in.readableBytes());
@@ -300,7 +301,7 @@ final class DubboFrameDecoder extends ByteToMessageDecoder {
         deadline = ctx.executor().schedule(() -> {
             deadline = null;
             if (ctx.channel().isActive()) {
-                admission.warn(Admission.address(ctx.channel()), "closing a connection from {}: a frame took longer"
+                admission.warn(Admission.address(ctx.channel()), "closing a connection: a frame took longer"
                         + " than " + admission.limits().frameTimeout().toMillis() + " ms to arrive (frame.timeout)");
                 ctx.close();
             }

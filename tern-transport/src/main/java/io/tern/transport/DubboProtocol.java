@@ -2,6 +2,7 @@ package io.tern.transport;
 
 import static java.util.Objects.requireNonNull;
 
+import io.tern.ClassPolicy;
 import io.tern.Exporter;
 import io.tern.HostPort;
 import io.tern.Invoker;
@@ -11,7 +12,6 @@ import io.tern.ServiceUrlBuilder;
 import io.tern.core.Tokens;
 import io.tern.core.internal.FilterChain;
 import io.tern.core.lifecycle.LifecycleTracker;
-import io.tern.serialization.ClassPolicy;
 import io.tern.serialization.Hessian2Serialization;
 import io.tern.transport.tls.ClientTls;
 import io.tern.transport.tls.PlaintextWarnings;

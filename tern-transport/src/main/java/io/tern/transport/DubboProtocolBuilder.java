@@ -3,10 +3,10 @@ package io.tern.transport;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.Channel;
+import io.tern.ClassPolicy;
 import io.tern.Filter;
 import io.tern.core.internal.FilterChain;
 import io.tern.core.lifecycle.LifecycleTracker;
-import io.tern.serialization.ClassPolicy;
 import java.util.List;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;

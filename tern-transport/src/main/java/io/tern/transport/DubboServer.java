@@ -1,22 +1,15 @@
 package io.tern.transport;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tern.HostPort;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.ServiceDescriptor;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,8 +38,8 @@ final class DubboServer implements DubboCodec.ServiceLookup {
     final ServerOptions options;
     final DubboCodec codec;
     final HostPort address;
-    private final Channel serverChannel;
-    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final ServerPort port;
+    private final ChannelGroup connections;
     final Admission admission;
     private final @Nullable ExecutorService executor;
     private final Map<String, DubboExporter<?>[]> byPath = new ConcurrentHashMap<>();
@@ -60,16 +53,16 @@ final class DubboServer implements DubboCodec.ServiceLookup {
     private volatile boolean closing;
 
     private DubboServer(DubboProtocol protocol, TransportResources resources, DubboCodec codec, ServerOptions options,
-            Channel serverChannel, @Nullable ExecutorService executor, LifecycleTracker tracker) {
+            ServerPort port, @Nullable ExecutorService executor, LifecycleTracker tracker) {
         this.protocol = protocol;
         this.resources = resources;
         this.codec = codec;
         this.options = options;
-        this.serverChannel = serverChannel;
+        this.port = port;
+        this.connections = port.connections();
         this.executor = executor;
-        this.admission = new Admission(options.limits(), options.inboundBudget());
-        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-        this.address = new HostPort(bound.getAddress().getHostAddress(), bound.getPort());
+        this.admission = port.admission;
+        this.address = port.address();
         this.tracked = tracker.track(ResourceKind.SERVER, address);
     }
 
@@ -82,29 +75,19 @@ final class DubboServer implements DubboCodec.ServiceLookup {
             ServerOptions options, String host, int port, LifecycleTracker tracker) {
         ExecutorService executor = Dispatchers.executor(options, host + ":" + port);
         DubboServer[] self = new DubboServer[1];
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(resources.acceptGroup, resources.ioGroup)
-                .channel(resources.serverChannelType)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Wire.SERVER_WATER_MARK)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
+        ServerPort bound;
+        try {
+            bound = ServerPort.bind("dubbo", resources.acceptGroup, resources.ioGroup, resources.serverChannelType,
+                    host, port, options.limits(), options.inboundBudget(), ch -> {
                         DubboServer server = self[0];
                         if (server == null || server.closing) {
                             ch.close();
                             return;
                         }
-                        if (!server.admission.admit(ch)) {
-                            ch.close();
-                            return;
-                        }
-                        server.connections.add(ch);
                         java.util.function.Consumer<Channel> protocols = protocol.sharedPort == null ? server::dubbo
                                 : c -> c.pipeline().addLast("detect",
-                                        new SharedPortDetector(server::dubbo, protocol.sharedPort));
+                                        new SharedPortDetector(server::dubbo, protocol.sharedPort,
+                                                options.heartbeat().multipliedBy(3)));
                         io.tern.transport.tls.TlsContext tls = protocol.serverTls;
                         if (tls == null || protocol.plaintextWarnings == null) {
                             protocols.accept(ch);
@@ -112,17 +95,14 @@ final class DubboServer implements DubboCodec.ServiceLookup {
                             ch.pipeline().addLast("tls-detect", new io.tern.transport.tls.TlsDetector(tls,
                                     protocol.serverTlsMode, protocol.plaintextWarnings, protocols));
                         }
-                    }
-                });
-        ChannelFuture bindFuture = bootstrap.bind(host, port).awaitUninterruptibly();
-        if (!bindFuture.isSuccess()) {
+                    });
+        } catch (RpcException e) {
             if (executor != null) {
                 executor.shutdownNow();
             }
-            throw new RpcException(RpcStatus.NETWORK, "bind: " + new HostPort(host, port) + " failed: "
-                    + bindFuture.cause() + " (expected: a free port on a local address)", bindFuture.cause());
+            throw e;
         }
-        DubboServer server = new DubboServer(protocol, resources, codec, options, bindFuture.channel(), executor, tracker);
+        DubboServer server = new DubboServer(protocol, resources, codec, options, bound, executor, tracker);
         self[0] = server;
         return server;
     }
@@ -243,7 +223,7 @@ final class DubboServer implements DubboCodec.ServiceLookup {
     }
 
     /** The class policy the protocol reads peers' values through. */
-    io.tern.serialization.ClassPolicy classPolicy() {
+    io.tern.ClassPolicy classPolicy() {
         return protocol.classPolicy();
     }
 
@@ -330,7 +310,6 @@ final class DubboServer implements DubboCodec.ServiceLookup {
             exportLock.unlock();
         }
         protocol.forget(this);
-        admission.close();
         tracked.destroyed(this);
         for (Channel ch : connections) {
             ServerConnectionHandler handler = ch.pipeline().get(ServerConnectionHandler.class);
@@ -338,7 +317,7 @@ final class DubboServer implements DubboCodec.ServiceLookup {
                 handler.sendReadOnly();
             }
         }
-        serverChannel.close();
+        CompletableFuture<Void> stopped = port.stopAccepting();
         if (inFlight.get() == 0) {
             drained.complete(null);
         }
@@ -355,7 +334,7 @@ final class DubboServer implements DubboCodec.ServiceLookup {
         drained.whenComplete((ignored, failure) -> {
             deadline.cancel();
             List<CompletableFuture<Void>> closes = new ArrayList<>();
-            closes.add(toFuture(serverChannel.closeFuture()));
+            closes.add(stopped);
             for (Channel ch : connections) {
                 closes.add(toFuture(ch.close()));
             }

@@ -9,6 +9,7 @@ import io.tern.Invocation;
 import io.tern.Result;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
+import io.tern.core.GenericArguments;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -122,7 +123,8 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
     private void run(DubboExporter<?> exporter, DecodedRequest request) {
         CompletableFuture<Result> future;
         try {
-            Invocation invocation = Invocation.of(exporter.key(), request.method, request.arguments);
+            Invocation invocation = Invocation.of(exporter.key(), request.method, request.arguments)
+                    .setClassPolicy(server.classPolicy());
             if (request.attachments instanceof java.util.HashMap<String, Object> own) {
                 invocation.adoptAttachments(own); // the map read for this call, used as it is
             } else {

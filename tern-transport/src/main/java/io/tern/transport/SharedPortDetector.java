@@ -4,22 +4,45 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The first handler of a connection on a port shared with another protocol: reads two bytes,
  * and hands the connection to the dubbo protocol when they are its magic ({@code 0xdabb}), else
- * to the other protocol. Replaces itself; the bytes it read go on to whoever takes over.
+ * to the other protocol. Replaces itself; the bytes it read go on to whoever takes over. A
+ * connection silent for as long as a dubbo connection may be (three heartbeats: a dubbo consumer
+ * says nothing until its first call or heartbeat) is closed, as the dubbo protocol closes an idle
+ * one; before that, its port lets it give way to a newcomer when a limit is reached.
  */
 final class SharedPortDetector extends ByteToMessageDecoder {
 
     private final Consumer<Channel> dubbo;
     private final Consumer<Channel> other;
+    private final Duration silence;
+    private @Nullable ScheduledFuture<?> timer;
 
-    SharedPortDetector(Consumer<Channel> dubbo, Consumer<Channel> other) {
+    SharedPortDetector(Consumer<Channel> dubbo, Consumer<Channel> other, Duration silence) {
         this.dubbo = dubbo;
         this.other = other;
+        this.silence = silence;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        timer = ctx.executor().schedule(() -> ctx.close(), silence.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        ScheduledFuture<?> t = timer;
+        if (t != null) {
+            t.cancel(false);
+        }
     }
 
     @Override

@@ -85,7 +85,7 @@ class DubboProtocolTest {
     @Test
     void everyStandardExceptionArrivesAsItself() {
         Greeter greeter = refer("");
-        List<String> exceptions = io.tern.serialization.ClassPolicy.standardClassNames().stream()
+        List<String> exceptions = io.tern.ClassPolicy.standardClassNames().stream()
                 .filter(name -> isExceptionOrError(name))
                 .sorted()
                 .toList();

@@ -67,12 +67,16 @@ final class Http1JsonHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private final Queue<Request> waiting = new ArrayDeque<>();
     private boolean busy;
 
-    Http1JsonHandler(TripleServer server) {
+    private final Http1Limits limits;
+
+    Http1JsonHandler(TripleServer server, Http1Limits limits) {
         this.server = server;
+        this.limits = limits;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        limits.requestRead();
         // several requests can arrive in one read: each waits for the one before to be answered
         ctx.channel().config().setAutoRead(false);
         waiting.add(new Request(request.method(), request.uri(), request.headers().copy(),
@@ -164,7 +168,7 @@ final class Http1JsonHandler extends SimpleChannelInboundHandler<FullHttpRequest
         try {
             JsonNode root = JSON.readTree(body.isBlank() ? "[]" : body);
             method = method(exporter, name, root);
-            arguments = arguments(method, root);
+            arguments = arguments(server.protocol().json(), method, root);
         } catch (JsonProcessingException e) {
             answer(ctx, keepAlive, GrpcStatus.INVALID_ARGUMENT, "body: not JSON (" + e.getOriginalMessage()
                     + ") (expected: a JSON array of the arguments)");
@@ -176,7 +180,7 @@ final class Http1JsonHandler extends SimpleChannelInboundHandler<FullHttpRequest
         CompletableFuture<Result> answer;
         try {
             answer = exporter.invoker().invoke(Invocation.of(exporter.key(), method, arguments)
-                    .setAttachments(attachments));
+                    .setAttachments(attachments).setClassPolicy(server.protocol().classPolicy()));
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
@@ -232,19 +236,33 @@ final class Http1JsonHandler extends SimpleChannelInboundHandler<FullHttpRequest
         return fitting.get(0);
     }
 
-    private static Object[] arguments(MethodDescriptor method, JsonNode root) {
+    private static Object[] arguments(ObjectMapper json, MethodDescriptor method, JsonNode root) {
         Type[] types = method.method().getGenericParameterTypes();
         Object[] values = new Object[types.length];
         for (int i = 0; i < types.length; i++) {
             JsonNode node = root.isArray() ? root.get(i) : root;
             try {
-                values[i] = JSON.convertValue(node, JSON.constructType(types[i]));
+                values[i] = json.convertValue(node, json.constructType(types[i]));
             } catch (IllegalArgumentException e) {
+                RpcException refused = refusal(e);
+                if (refused != null) {
+                    throw refused;
+                }
                 throw new RpcException(RpcStatus.BAD_REQUEST, "argument " + i + " of " + method.name() + ": "
                         + node + " (expected: JSON for " + types[i].getTypeName() + ")");
             }
         }
         return values;
+    }
+
+    /** The class policy's refusal among a conversion failure's causes, which Jackson wraps. */
+    private static @Nullable RpcException refusal(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RpcException rpc) {
+                return rpc;
+            }
+        }
+        return null;
     }
 
     private void answer(ChannelHandlerContext ctx, boolean keepAlive, GrpcStatus status,
@@ -301,6 +319,9 @@ final class Http1JsonHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ctx.close(); // a broken connection: nothing to answer on
+        // a broken connection or a request HTTP/1.1 cannot read: nothing to answer on
+        server.protocol().peerWarnings().warn(ctx.channel().remoteAddress(), "tri: closed an HTTP/1.1 connection after "
+                + cause.getClass().getSimpleName() + ": " + PeerErrors.oneLine(cause.getMessage()));
+        ctx.close();
     }
 }

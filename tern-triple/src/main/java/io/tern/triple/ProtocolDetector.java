@@ -6,15 +6,22 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.tern.transport.ServerPort;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Tells a new connection's protocol from its first bytes and sets up the pipeline for it:
  * HTTP/2 when it opens with the HTTP/2 connection preface (prior knowledge, as gRPC and Dubbo
  * clients speak), HTTP/1.1 when it opens with a request line's method. Anything else closes the
- * connection; so does a connection that sends neither within a few bytes. Reads at most the 24
- * bytes of the preface before deciding, and replaces itself, handing on what it read.
+ * connection; so does a connection that sends neither within a few bytes, or within the port's
+ * {@code frame.timeout} (a peer that connects and says nothing, or the preface a byte at a time).
+ * Reads at most the 24 bytes of the preface before deciding, and replaces itself, handing on what
+ * it read.
  */
 final class ProtocolDetector extends ByteToMessageDecoder {
 
@@ -24,10 +31,33 @@ final class ProtocolDetector extends ByteToMessageDecoder {
 
     private final Consumer<ChannelPipeline> http2;
     private final Consumer<ChannelPipeline> http1;
+    private final Duration deadline;
+    private @Nullable ScheduledFuture<?> timer;
 
-    ProtocolDetector(Consumer<ChannelPipeline> http2, Consumer<ChannelPipeline> http1) {
+    ProtocolDetector(Consumer<ChannelPipeline> http2, Consumer<ChannelPipeline> http1, Duration deadline) {
         this.http2 = http2;
         this.http1 = http1;
+        this.deadline = deadline;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        timer = ctx.executor().schedule(() -> {
+            ServerPort port = ServerPort.of(ctx.channel());
+            if (port != null) {
+                port.warn(ctx.channel(), "tri: closing a connection that did not open with HTTP/2 or HTTP/1.1"
+                        + " within " + deadline.toMillis() + " ms (frame.timeout)");
+            }
+            ctx.close();
+        }, deadline.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        ScheduledFuture<?> t = timer;
+        if (t != null) {
+            t.cancel(false);
+        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.tern.MethodDescriptor;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
+import io.tern.ServiceDescriptor;
 import io.tern.StreamObserver;
 import io.tern.serialization.Hessian2Serialization;
 import io.tern.serialization.ObjectInput;
@@ -55,6 +56,33 @@ abstract sealed class TripleMethod {
                         && Protobuf.isMessage(method.responseType())
                 : Protobuf.isMessage(method.requestType()) && Protobuf.isMessage(method.responseType());
         return protobuf ? new ProtobufMethod(method) : new WrappedMethod(method, serialization);
+    }
+
+    /**
+     * Refuses an interface with a method that uses {@link StreamObserver} in a shape Triple cannot
+     * carry, which would otherwise be taken for a unary method and fail at every call.
+     *
+     * @throws IllegalArgumentException naming the method and the shapes Triple supports
+     */
+    static void checkShapes(Class<?> type) {
+        for (MethodDescriptor method : ServiceDescriptor.of(type).methods()) {
+            if (method.kind() != MethodDescriptor.Kind.UNARY) {
+                continue;
+            }
+            boolean observer = method.method().getReturnType() == StreamObserver.class;
+            for (Class<?> parameter : method.parameterTypes()) {
+                observer |= parameter == StreamObserver.class;
+            }
+            if (observer) {
+                throw new IllegalArgumentException("method: " + type.getName() + "." + method.name() + "("
+                        + method.parameterTypes().stream().map(Class::getSimpleName)
+                                .collect(java.util.stream.Collectors.joining(", "))
+                        + ") returning " + method.method().getReturnType().getSimpleName()
+                        + " (expected over tri: unary, void m(Request, StreamObserver<Response>) for a server"
+                        + " stream, or StreamObserver<Request> m(StreamObserver<Response>) for a client or"
+                        + " bidirectional stream)");
+            }
+        }
     }
 
     /** The name a gRPC client of a {@code .proto} service calls a Java method by. */

@@ -2,6 +2,7 @@ package io.tern.triple;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -13,13 +14,16 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.tern.ClassPolicy;
 import io.tern.Exporter;
 import io.tern.Invoker;
 import io.tern.Protocol;
 import io.tern.ServiceUrl;
 import io.tern.core.lifecycle.LifecycleTracker;
-import io.tern.serialization.ClassPolicy;
 import io.tern.serialization.Hessian2Serialization;
+import io.tern.core.PeerWarnings;
+import io.tern.transport.ConnectionLimits;
+import io.tern.transport.ServerPort;
 import io.tern.transport.tls.ClientTls;
 import io.tern.transport.tls.PlaintextWarnings;
 import io.tern.transport.tls.ServerTls;
@@ -38,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Triple protocol, {@code tri}: gRPC over HTTP/2 (h2c, prior knowledge) as Apache Dubbo 3.3
@@ -65,6 +70,8 @@ public final class TripleProtocol implements Protocol {
 
     private final LifecycleTracker tracker;
     private final ClassPolicy policy;
+    /** Reads HTTP/1.1 JSON bodies, every type id they name checked against the policy. */
+    private final ObjectMapper json;
     private final Hessian2Serialization serialization;
     private final MultiThreadIoEventLoopGroup group;
     /** Linux's epoll when Netty's native transport loads, else NIO. */
@@ -82,10 +89,20 @@ public final class TripleProtocol implements Protocol {
     /** Filters around every exported invoker, inside the token check's refusal so that they see it. */
     private volatile io.tern.core.internal.FilterChain providerFilters = io.tern.core.internal.FilterChain.empty();
 
+    /**
+     * What peers of the ports this protocol binds itself may hold, the same limits and option names
+     * as the dubbo protocol's ({@code accepts}, {@code accepts.per.address}, {@code inbound.budget},
+     * {@code frame.timeout}); an export URL's parameters override them. A shared port has the limits
+     * of the protocol that binds it.
+     */
+    private volatile ConnectionLimits limits = ConnectionLimits.DEFAULT;
+
     /** TLS of the ports this protocol binds itself; a shared port has the TLS of the protocol that binds it. */
     private final @Nullable TlsContext serverTls;
     private final ServerTls.Mode serverTlsMode;
     private final PlaintextWarnings plaintextWarnings = new PlaintextWarnings("tri");
+    private final PeerWarnings peerWarnings = new PeerWarnings(LoggerFactory.getLogger(PeerErrors.class));
+    private final PeerErrors http2Errors = new PeerErrors(peerWarnings, "an HTTP/2");
     private final @Nullable TlsContext clientTls;
     /** TLS against the JVM's trust store, for providers that say {@code ssl-enabled=true} when none is set. */
     private @Nullable TlsContext defaultClientTls;
@@ -95,6 +112,7 @@ public final class TripleProtocol implements Protocol {
         this.tracker = tracker;
         this.policy = policy;
         this.serialization = new Hessian2Serialization(policy);
+        this.json = Http1JsonHandler.JSON.copy().setPolymorphicTypeValidator(new PolicyTypeValidator(policy));
         this.epoll = Epoll.isAvailable();
         this.group = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("tern-tri-io", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -121,6 +139,12 @@ public final class TripleProtocol implements Protocol {
      */
     public TripleProtocol providerFilters(java.util.List<? extends io.tern.Filter> filters) {
         this.providerFilters = io.tern.core.internal.FilterChain.of(filters);
+        return this;
+    }
+
+    /** The limits of the ports this protocol binds from now on (see {@link ConnectionLimits}). */
+    public TripleProtocol connectionLimits(ConnectionLimits limits) {
+        this.limits = requireNonNull(limits, "limits");
         return this;
     }
 
@@ -166,6 +190,7 @@ public final class TripleProtocol implements Protocol {
     @Override
     public <T> Exporter<T> export(Invoker<T> invoker) {
         requireNonNull(invoker, "invoker");
+        TripleMethod.checkShapes(invoker.type());
         ServiceUrl url = invoker.url();
         lock.lock();
         try {
@@ -176,7 +201,7 @@ public final class TripleProtocol implements Protocol {
             String address = url.host() + ":" + url.port();
             TripleServer server = servers.get(address);
             if (server == null) {
-                server = TripleServer.bind(this, url.host(), url.port());
+                server = TripleServer.bind(this, url.host(), url.port(), limits.withUrl(url));
                 servers.put(address, server);
                 if (url.port() == 0) {
                     servers.put(url.host() + ":" + server.port(), server);
@@ -200,6 +225,7 @@ public final class TripleProtocol implements Protocol {
     public <T> Invoker<T> refer(Class<T> type, ServiceUrl url) {
         requireNonNull(type, "type");
         requireNonNull(url, "url");
+        TripleMethod.checkShapes(type);
         lock.lock();
         try {
             if (closed.get()) {
@@ -387,6 +413,16 @@ public final class TripleProtocol implements Protocol {
         return serverTlsMode;
     }
 
+    /** The last handler of the HTTP/2 connections of this protocol's servers. */
+    PeerErrors http2Errors() {
+        return http2Errors;
+    }
+
+    /** Warnings about what peers did on this protocol's ports, limited per host and minute. */
+    PeerWarnings peerWarnings() {
+        return peerWarnings;
+    }
+
     PlaintextWarnings plaintextWarnings() {
         return plaintextWarnings;
     }
@@ -394,6 +430,15 @@ public final class TripleProtocol implements Protocol {
     /** The TLS of the ports this protocol binds itself, for metrics. */
     public java.util.Optional<TlsContext> serverTlsContext() {
         return java.util.Optional.ofNullable(serverTls);
+    }
+
+    /** The class policy every class a peer names is checked against, on every path into this protocol. */
+    public ClassPolicy classPolicy() {
+        return policy;
+    }
+
+    ObjectMapper json() {
+        return json;
     }
 
     Hessian2Serialization serialization() {
@@ -414,6 +459,26 @@ public final class TripleProtocol implements Protocol {
 
     ExecutorService services() {
         return services;
+    }
+
+    /**
+     * Bytes of requests still arriving that the ports this protocol binds hold now, against their
+     * inbound budgets; for tests and meters.
+     */
+    public long reservedInboundBytes() {
+        List<TripleServer> running;
+        lock.lock();
+        try {
+            running = servers.values().stream().distinct().toList();
+        } finally {
+            lock.unlock();
+        }
+        long total = 0;
+        for (TripleServer server : running) {
+            ServerPort port = server.serverPort();
+            total += port == null ? 0 : port.reservedBytes();
+        }
+        return total;
     }
 
     /** The servers running now; for lifecycle tests. */

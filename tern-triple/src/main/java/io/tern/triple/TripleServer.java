@@ -1,13 +1,10 @@
 package io.tern.triple;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -23,7 +20,8 @@ import io.tern.ServiceKey;
 import io.tern.ServiceUrl;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
-import java.net.InetSocketAddress;
+import io.tern.transport.ConnectionLimits;
+import io.tern.transport.ServerPort;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,7 +41,8 @@ final class TripleServer {
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Map<ServiceKey, TripleExporter<?>> exporters = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
-    private @Nullable Channel channel;
+    /** The port, when this server binds one; null when it shares another protocol's. */
+    private @Nullable ServerPort serverPort;
     private LifecycleTracker.@Nullable Tracked tracked;
     private int port;
     private boolean closing;
@@ -53,9 +52,14 @@ final class TripleServer {
         this.host = host;
     }
 
-    static TripleServer bind(TripleProtocol protocol, String host, int port) {
+    /**
+     * A server on a port of its own, letting its peers hold what {@code limits} allow.
+     *
+     * @throws RpcException {@link RpcStatus#NETWORK} naming the address when it cannot bind
+     */
+    static TripleServer bind(TripleProtocol protocol, String host, int port, ConnectionLimits limits) {
         TripleServer server = new TripleServer(protocol, host);
-        server.listen(port);
+        server.listen(port, limits);
         return server;
     }
 
@@ -79,39 +83,39 @@ final class TripleServer {
             }
         }
         connections.add(connection);
-        connection.pipeline().addLast(new ProtocolDetector(this::http2, this::http1));
+        connection.pipeline().addLast(new ProtocolDetector(this::http2, this::http1, frameTimeout(connection)));
     }
 
-    private void listen(int wanted) {
-        ServerBootstrap bootstrap = new ServerBootstrap().group(protocol.group()).channel(protocol.serverChannelType())
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        connections.add(ch);
-                        java.util.function.Consumer<Channel> detect = c -> c.pipeline().addLast(
-                                new ProtocolDetector(TripleServer.this::http2, TripleServer.this::http1));
-                        io.tern.transport.tls.TlsContext tls = protocol.serverTls();
-                        if (tls == null) {
-                            detect.accept(ch);
-                        } else {
-                            ch.pipeline().addLast(new io.tern.transport.tls.TlsDetector(tls, protocol.serverTlsMode(),
-                                    protocol.plaintextWarnings(), detect));
+    private void listen(int wanted, ConnectionLimits limits) {
+        long budget = Math.max(limits.inboundBudget(), TripleProtocol.MAX_MESSAGE_SIZE);
+        ServerPort bound = ServerPort.bind("tri", protocol.group(), protocol.group(), protocol.serverChannelType(),
+                host, wanted, limits, budget, ch -> {
+                    synchronized (this) {
+                        if (closing) {
+                            ch.close();
+                            return;
                         }
                     }
+                    connections.add(ch);
+                    java.util.function.Consumer<Channel> detect = c -> c.pipeline().addLast(new ProtocolDetector(
+                            TripleServer.this::http2, TripleServer.this::http1, limits.frameTimeout()));
+                    io.tern.transport.tls.TlsContext tls = protocol.serverTls();
+                    if (tls == null) {
+                        detect.accept(ch);
+                    } else {
+                        ch.pipeline().addLast(new io.tern.transport.tls.TlsDetector(tls, protocol.serverTlsMode(),
+                                protocol.plaintextWarnings(), detect));
+                    }
                 });
-        try {
-            Channel bound = bootstrap.bind(host, wanted).sync().channel();
-            channel = bound;
-            port = ((InetSocketAddress) bound.localAddress()).getPort();
-            tracked = protocol.tracker().track(ResourceKind.SERVER, "tri://" + host + ":" + port);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            throw new RpcException(RpcStatus.NETWORK, "tri: cannot listen on " + host + ":" + wanted + ": " + e
-                    + " (expected: a free port)", e);
-        }
+        serverPort = bound;
+        port = bound.address().port();
+        tracked = protocol.tracker().track(ResourceKind.SERVER, "tri://" + host + ":" + port);
+    }
+
+    /** The port's frame timeout: how long a frame, a message or a request may take to arrive. */
+    static java.time.Duration frameTimeout(Channel connection) {
+        ServerPort port = ServerPort.of(connection);
+        return (port != null ? port.limits() : ConnectionLimits.DEFAULT).frameTimeout();
     }
 
     /** A connection that opened with the HTTP/2 preface: gRPC, each stream a call. */
@@ -133,17 +137,26 @@ final class TripleServer {
                 stream.pipeline().addLast(new TripleStreamHandler(TripleServer.this, writes));
             }
         }));
+        pipeline.addLast(protocol.http2Errors());
     }
 
     /** A connection that opened with an HTTP/1.1 request line: unary calls in JSON. */
     private void http1(ChannelPipeline pipeline) {
+        Channel connection = pipeline.channel();
+        Http1Limits limits = new Http1Limits(ServerPort.of(connection), frameTimeout(connection));
+        pipeline.addLast(limits);
         pipeline.addLast(new HttpServerCodec(4096, 32 * 1024, 8192));
         pipeline.addLast(new HttpObjectAggregator(TripleProtocol.MAX_MESSAGE_SIZE));
-        pipeline.addLast(new Http1JsonHandler(this));
+        pipeline.addLast(new Http1JsonHandler(this, limits));
     }
 
     int port() {
         return port;
+    }
+
+    /** The port this server binds; null when it shares another protocol's. */
+    @Nullable ServerPort serverPort() {
+        return serverPort;
     }
 
     /** The HTTP/2 streams open now on this server's connections. */
@@ -169,7 +182,7 @@ final class TripleServer {
         }
         io.tern.ServiceUrlBuilder built = io.tern.core.Tokens.resolve(invoker.url()).toBuilder().protocol("tri")
                 .address(host, port);
-        if (channel != null && protocol.serverTls() != null) {
+        if (serverPort != null && protocol.serverTls() != null) {
             built.parameter(io.tern.transport.DubboProtocol.SSL_ENABLED, true);
         }
         ServiceUrl url = built.build();
@@ -220,12 +233,13 @@ final class TripleServer {
         for (TripleExporter<?> exporter : exporters.values()) {
             exporter.close();
         }
-        Channel listening = channel;
+        ServerPort listening = serverPort;
         CompletableFuture<Void> closed = new CompletableFuture<>();
         if (listening == null) {
             connections.close().addListener(g -> closed.complete(null)); // shared: the port stays the other protocol's
         } else {
-            listening.close().addListener(f -> connections.close().addListener(g -> closed.complete(null)));
+            listening.stopAccepting().whenComplete((f, e) -> connections.close()
+                    .addListener(g -> closed.complete(null)));
         }
         closed.whenComplete((done, failure) -> {
             LifecycleTracker.Tracked t = tracked;

@@ -3,6 +3,7 @@ package io.tern.triple;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
@@ -25,6 +26,8 @@ import io.tern.triple.internal.GrpcDeframer;
 import io.tern.triple.internal.GrpcFramingException;
 import io.tern.triple.internal.GrpcStatus;
 import io.tern.triple.internal.GrpcTimeout;
+import io.tern.transport.ConnectionLimits;
+import io.tern.transport.ServerPort;
 import io.tern.triple.internal.TripleHeaders;
 import io.tern.triple.internal.TripleRequestWrapper;
 import java.time.Duration;
@@ -90,6 +93,15 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
     private volatile boolean halfClosed;
     private boolean headersSent;
     private @Nullable ScheduledFuture<?> deadlineTask;
+    /** The port's limits on what is still arriving; null on a connection no port accepted. */
+    private @Nullable ServerPort port;
+    /** Bytes of the request taken from the port's inbound budget and not yet given back. */
+    private long reserved;
+    /**
+     * Closes in on a request that does not arrive: a unary or server-streaming request must be in
+     * whole, and a bidirectional call's message that has begun must end, within {@code frame.timeout}.
+     */
+    private @Nullable ScheduledFuture<?> arrivalTask;
     /** The service thread running a unary or server-streaming method right now, to interrupt on cancel. */
     private @Nullable Thread worker;
     private final Object workerLock = new Object();
@@ -105,6 +117,8 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         context = ctx;
+        Channel connection = ctx.channel().parent();
+        port = connection == null ? null : ServerPort.of(connection);
     }
 
     @Override
@@ -171,12 +185,15 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
         CharSequence timeout = headers.get("grpc-timeout");
         if (timeout != null) {
             Duration limit = GrpcTimeout.parse(timeout.toString());
-            deadlineTask = ctx.executor().schedule(() -> expire(limit), limit.toNanos(), TimeUnit.NANOSECONDS);
+            deadlineTask = ctx.executor().schedule(() -> expire(limit), GrpcTimeout.nanos(limit), TimeUnit.NANOSECONDS);
         }
         attachments = TripleHeaders.read(headers);
         deframer = new GrpcDeframer(ctx.alloc(), TripleProtocol.MAX_MESSAGE_SIZE, this::onMessage);
         if (candidates.size() == 1) {
             choose(candidates.get(0));
+        }
+        if (!frame.isEndStream() && !isBidi()) {
+            awaitArrival(ctx, "the request");
         }
         if (frame.isEndStream()) {
             endOfRequest();
@@ -247,10 +264,69 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
             fail(GrpcStatus.INTERNAL, "DATA before HEADERS (expected: HEADERS first)");
             return;
         }
+        int bytes = data.content().readableBytes();
+        ServerPort limits = port;
+        if (limits != null && bytes > 0) {
+            if (!limits.reserve(bytes)) {
+                limits.warn(ctx.channel().parent(), "tri: refused a request: its bytes do not fit the server's"
+                        + " inbound budget (inbound.budget)");
+                fail(GrpcStatus.RESOURCE_EXHAUSTED, "tri: the server's inbound budget is spent (expected: a smaller"
+                        + " request, or fewer at once)");
+                return;
+            }
+            reserved += bytes;
+        }
         reader.feed(data.content().retain());
         if (data.isEndStream()) {
             endOfRequest();
+        } else if (isBidi()) {
+            if (reader.partial()) {
+                if (arrivalTask == null) {
+                    awaitArrival(ctx, "a message");
+                }
+            } else {
+                arrived();
+            }
         }
+    }
+
+    private boolean isBidi() {
+        TripleMethod chosen = method;
+        return chosen != null && chosen.kind() == MethodDescriptor.Kind.BIDI_STREAMING;
+    }
+
+    /** Fails the call unless what is arriving ({@code what}) is in whole within the port's frame timeout. */
+    private void awaitArrival(ChannelHandlerContext ctx, String what) {
+        Channel connection = ctx.channel().parent();
+        Duration timeout = connection == null ? ConnectionLimits.DEFAULT.frameTimeout()
+                : TripleServer.frameTimeout(connection);
+        arrivalTask = ctx.executor().schedule(() -> {
+            arrivalTask = null;
+            if (requestDone || ended.get()) {
+                return;
+            }
+            ServerPort limits = port;
+            if (limits != null && connection != null) {
+                limits.warn(connection, "tri: reset a call: " + what + " took longer than " + timeout.toMillis()
+                        + " ms to arrive (frame.timeout)");
+            }
+            fail(GrpcStatus.RESOURCE_EXHAUSTED, "tri: " + what + " did not arrive within " + timeout.toMillis()
+                    + " ms (expected: frame.timeout)");
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** What was arriving is in: its bytes go back to the budget, and its clock stops. */
+    private void arrived() {
+        ScheduledFuture<?> task = arrivalTask;
+        if (task != null) {
+            task.cancel(false);
+            arrivalTask = null;
+        }
+        ServerPort limits = port;
+        if (limits != null && reserved > 0) {
+            limits.unreserve(reserved);
+        }
+        reserved = 0;
     }
 
     private void endOfRequest() {
@@ -318,7 +394,8 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
         if (service == null) {
             return CompletableFuture.failedFuture(new RpcException(RpcStatus.INTERNAL, "no exporter"));
         }
-        Invocation invocation = Invocation.of(service.key(), target.descriptor, arguments).setAttachments(attachments);
+        Invocation invocation = Invocation.of(service.key(), target.descriptor, arguments).setAttachments(attachments)
+                .setClassPolicy(server.protocol().classPolicy());
         synchronized (workerLock) {
             if (ended.get()) {
                 return CompletableFuture.failedFuture(new RpcException(RpcStatus.CANCELLED, "tri: cancelled"));
@@ -604,11 +681,13 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
         return value == null ? null : value.toString();
     }
 
+    /** Releases the message being read and what the request holds of the budget; on the event loop. */
     private void closeDeframer() {
         GrpcDeframer reader = deframer;
         if (reader != null) {
             reader.close();
         }
+        arrived();
     }
 
     @Override

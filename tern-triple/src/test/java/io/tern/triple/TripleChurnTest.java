@@ -3,6 +3,7 @@ package io.tern.triple;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tern.ClassPolicy;
 import io.tern.Exporter;
 import io.tern.Invoker;
 import io.tern.RpcException;
@@ -14,7 +15,6 @@ import io.tern.core.lifecycle.LifecycleReport;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
 import io.tern.core.lifecycle.TrackerLevel;
-import io.tern.serialization.ClassPolicy;
 import io.tern.testing.LifecycleAssertions;
 import java.lang.ref.WeakReference;
 import java.time.Duration;

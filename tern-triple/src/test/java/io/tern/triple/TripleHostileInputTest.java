@@ -11,6 +11,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.tern.ClassPolicy;
 import io.tern.Exporter;
 import io.tern.Invoker;
 import io.tern.RpcException;
@@ -20,7 +21,6 @@ import io.tern.core.Invokers;
 import io.tern.core.Proxies;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.TrackerLevel;
-import io.tern.serialization.ClassPolicy;
 import io.tern.serialization.Hessian2Serialization;
 import io.tern.serialization.ObjectOutput;
 import io.tern.triple.internal.GrpcDeframer;
@@ -235,7 +235,42 @@ class TripleHostileInputTest {
         assertThat(stopped).hasMessageContaining("has ended");
     }
 
-    private static Http2Headers call(String method) {
+    @Test
+    void protocolErrorsFromOneHostWriteOneLineWithoutAStackTrace() throws IOException {
+        java.io.PrintStream originalErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            for (int i = 0; i < 50; i++) {
+                try (RawHttp2 client = RawHttp2.open(port)) {
+                    try {
+                        client.raw(new byte[] {0, 0, 4, 0x4, 0, 0, 0, 0, 1, 0, 0, 0, 0}); // SETTINGS of a bad length
+                    } catch (SocketException e) {
+                        // closed already
+                    }
+                    assertThat(client.goAwayErrorOrClosed()).isNotEqualTo(RawHttp2.OPEN);
+                }
+            }
+            assertThat(wellBehaved.greet("after")).isEqualTo("Hello, after");
+        } finally {
+            System.setErr(originalErr);
+        }
+        String log = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        originalErr.print(log);
+        assertThat(log.lines().filter(line -> line.contains("WARN"))).as(log).hasSizeLessThanOrEqualTo(1);
+        assertThat(log).doesNotContain("\tat io.netty").doesNotContain("reached at the tail of the pipeline");
+    }
+
+    @Test
+    void anAbsurdGrpcTimeoutIsClampedAndTheCallServed() throws IOException {
+        try (RawHttp2 client = RawHttp2.open(port)) {
+            client.headers(1, call("greet").set("grpc-timeout", "99999999H"), false);
+            client.data(1, greetMessage("patient"), true);
+            assertThat(client.grpcStatus(1)).isEqualTo(0);
+        }
+    }
+
+    static Http2Headers call(String method) {
         return new DefaultHttp2Headers().method("POST").scheme("http").authority("127.0.0.1").path(PATH + method)
                 .set("content-type", "application/grpc");
     }
@@ -248,7 +283,7 @@ class TripleHostileInputTest {
         return message(upTo, "int");
     }
 
-    private static byte[] message(Object argument, String type) {
+    static byte[] message(Object argument, String type) {
         ByteBuf out = Unpooled.buffer();
         try {
             try (ObjectOutput output = new Hessian2Serialization(ClassPolicy.strict()).output(out)) {
@@ -279,6 +314,8 @@ class TripleHostileInputTest {
         private final OutputStream out;
         private final DefaultHttp2HeadersEncoder encoder = new DefaultHttp2HeadersEncoder();
         private final CompletableFuture<Integer> goAway = new CompletableFuture<>();
+        private final CompletableFuture<Void> settingsAcked = new CompletableFuture<>();
+        private final java.util.Map<Integer, String> messages = new java.util.concurrent.ConcurrentHashMap<>();
         private final java.util.Map<Integer, CompletableFuture<Integer>> streamEnds =
                 new java.util.concurrent.ConcurrentHashMap<>();
         private final Object gate = new Object();
@@ -316,6 +353,11 @@ class TripleHostileInputTest {
 
         void stopReading() {
             reading = false;
+        }
+
+        /** Waits until the server's SETTINGS (its windows among them) are acknowledged, so they apply. */
+        void awaitSettings() {
+            settingsAcked.orTimeout(30, TimeUnit.SECONDS).join();
         }
 
         void resumeReading() {
@@ -395,6 +437,12 @@ class TripleHostileInputTest {
             }
         }
 
+        /** The grpc-message a stream ended with (percent-encoded), once it has ended; "" for none. */
+        String grpcMessage(int stream) {
+            grpcStatus(stream);
+            return messages.getOrDefault(stream, "");
+        }
+
         /** The grpc-status a stream ended with. */
         int grpcStatus(int stream) {
             CompletableFuture<Integer> end = streamEnds.computeIfAbsent(stream, s -> new CompletableFuture<>());
@@ -439,6 +487,10 @@ class TripleHostileInputTest {
                             block.reset();
                             CharSequence grpc = decoded.get("grpc-status");
                             CharSequence http = decoded.status();
+                            CharSequence grpcMessage = decoded.get("grpc-message");
+                            if (grpcMessage != null) {
+                                messages.put(stream, grpcMessage.toString());
+                            }
                             if (grpc != null) {
                                 streamEnds.computeIfAbsent(stream, s -> new CompletableFuture<>())
                                         .complete(Integer.parseInt(grpc.toString()));
@@ -450,6 +502,7 @@ class TripleHostileInputTest {
                     } else if (type == 0x4 && (flags & 0x1) == 0) {
                         frame(0x4, 0x1, 0, new byte[0]); // ACK the server's SETTINGS
                         out.flush();
+                        settingsAcked.complete(null);
                     }
                 }
             } catch (IOException | Http2Exception e) {

@@ -3,6 +3,7 @@ package io.tern.triple;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tern.ClassPolicy;
 import io.tern.Exporter;
 import io.tern.ServiceUrl;
 import io.tern.core.Invokers;
@@ -10,7 +11,6 @@ import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.TrackerLevel;
 import io.tern.example.UserService;
 import io.tern.example.UserServiceImpl;
-import io.tern.serialization.ClassPolicy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;

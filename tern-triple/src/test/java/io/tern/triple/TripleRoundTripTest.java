@@ -3,6 +3,7 @@ package io.tern.triple;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tern.ClassPolicy;
 import io.tern.Exporter;
 import io.tern.Invoker;
 import io.tern.RpcException;
@@ -15,7 +16,6 @@ import io.tern.core.lifecycle.LifecycleReport;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
 import io.tern.core.lifecycle.TrackerLevel;
-import io.tern.serialization.ClassPolicy;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -1,8 +1,10 @@
 package io.tern.triple;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.tern.ClassPolicy;
 import io.tern.Exporter;
 import io.tern.Invoker;
 import io.tern.RpcException;
@@ -15,7 +17,6 @@ import io.tern.core.lifecycle.LifecycleReport;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
 import io.tern.core.lifecycle.TrackerLevel;
-import io.tern.serialization.ClassPolicy;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -169,6 +170,33 @@ class TripleStreamingTest {
     void stop() {
         consumer.close();
         provider.close();
+    }
+
+    /** A server stream with two parameters before its observer: a shape Triple does not carry. */
+    public interface TwoBeforeTheObserver {
+        void count(int from, int upTo, StreamObserver<Integer> numbers);
+    }
+
+    /** An observer returned without one taken. */
+    public interface ObserverWithoutObserver {
+        StreamObserver<String> open(String name);
+    }
+
+    @Test
+    void aStreamingShapeTripleDoesNotCarryIsRefusedAtExportAndReferNamingTheMethod() {
+        TwoBeforeTheObserver implementation = (from, upTo, numbers) -> numbers.onCompleted();
+        ServiceUrl url = ServiceUrl.parse("tri://127.0.0.1:0/" + TwoBeforeTheObserver.class.getName());
+        assertThatThrownBy(() -> provider.export(Invokers.of(TwoBeforeTheObserver.class, implementation, url)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("method: " + TwoBeforeTheObserver.class.getName()
+                        + ".count(int, int, StreamObserver) returning void (expected over tri: unary,"
+                        + " void m(Request, StreamObserver<Response>) for a server stream");
+        assertThatThrownBy(() -> consumer.refer(TwoBeforeTheObserver.class, exporter.url()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(".count(int, int, StreamObserver)");
+        assertThatThrownBy(() -> consumer.refer(ObserverWithoutObserver.class, exporter.url()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(".open(String) returning StreamObserver");
+        assertThat(feed.sleep(0)).as("the protocols serve on").isNotNull();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.tern.ClassPolicy;
 import io.tern.Exporter;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
@@ -14,7 +15,6 @@ import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.TrackerLevel;
 import io.tern.example.UserService;
 import io.tern.example.UserServiceImpl;
-import io.tern.serialization.ClassPolicy;
 import io.tern.testing.TestCertificates;
 import io.tern.testing.TestCertificates.Issued;
 import io.tern.transport.tls.ClientTls;

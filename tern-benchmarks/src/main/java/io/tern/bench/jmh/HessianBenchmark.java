@@ -2,11 +2,11 @@ package io.tern.bench.jmh;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.tern.ClassPolicy;
 import io.tern.example.Page;
 import io.tern.example.User;
 import io.tern.example.UserService;
 import io.tern.example.UserServiceImpl;
-import io.tern.serialization.ClassPolicy;
 import io.tern.serialization.Hessian2Serialization;
 import io.tern.serialization.ObjectInput;
 import io.tern.serialization.ObjectOutput;

@@ -2,8 +2,8 @@ package io.tern.bench.jmh;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.tern.ClassPolicy;
 import io.tern.RpcException;
-import io.tern.serialization.ClassPolicy;
 import io.tern.serialization.Hessian2Serialization;
 import io.tern.serialization.ObjectInput;
 import io.tern.testing.HessianBytes;

@@ -34,6 +34,9 @@ final class InjvmInvoker<T> extends AbstractInvoker<T> {
             return CompletableFuture.failedFuture(new RpcException(RpcStatus.SERVICE_NOT_FOUND,
                     "service: " + key + " is not exported in this JVM (expected: an exported service)"));
         }
+        if (invocation.classPolicy() == null) {
+            invocation.setClassPolicy(protocol.classPolicy());
+        }
         return exporter.invoker().invoke(invocation);
     }
 

@@ -2,6 +2,7 @@ package io.tern.core.injvm;
 
 import static java.util.Objects.requireNonNull;
 
+import io.tern.ClassPolicy;
 import io.tern.Exporter;
 import io.tern.Invoker;
 import io.tern.Protocol;
@@ -38,6 +39,7 @@ public final class InjvmProtocol implements Protocol {
     private final LifecycleTracker tracker;
     private final FilterChain providerFilters;
     private final FilterChain consumerFilters;
+    private final ClassPolicy classPolicy;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private final Stats stats = new Stats() {
@@ -52,8 +54,10 @@ public final class InjvmProtocol implements Protocol {
         }
     };
 
-    InjvmProtocol(LifecycleTracker tracker, FilterChain providerFilters, FilterChain consumerFilters) {
+    InjvmProtocol(LifecycleTracker tracker, FilterChain providerFilters, FilterChain consumerFilters,
+            ClassPolicy classPolicy) {
         this.tracker = tracker;
+        this.classPolicy = classPolicy;
         this.providerFilters = providerFilters;
         this.consumerFilters = consumerFilters;
     }
@@ -81,6 +85,7 @@ public final class InjvmProtocol implements Protocol {
             throw new IllegalArgumentException("url: " + invoker.url()
                     + " names no service (expected: a path or an interface parameter)");
         }
+        classPolicy.allowInterface(invoker.type());
         InjvmExporter<T> exporter = new InjvmExporter<>(this, key, providerFilters.wrap(invoker), tracker);
         InjvmExporter<?> existing = exporters.putIfAbsent(key, exporter);
         if (existing != null) {
@@ -120,6 +125,11 @@ public final class InjvmProtocol implements Protocol {
 
     void forget(InjvmInvoker<?> invoker) {
         invokers.remove(invoker);
+    }
+
+    /** The classes generic calls to this protocol's services may name. */
+    public ClassPolicy classPolicy() {
+        return classPolicy;
     }
 
     /** What the protocol holds now: services exported and invokers referred, read live. */

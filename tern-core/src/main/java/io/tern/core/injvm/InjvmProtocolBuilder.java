@@ -2,6 +2,7 @@ package io.tern.core.injvm;
 
 import static java.util.Objects.requireNonNull;
 
+import io.tern.ClassPolicy;
 import io.tern.Filter;
 import io.tern.core.internal.FilterChain;
 import io.tern.core.lifecycle.LifecycleTracker;
@@ -13,6 +14,7 @@ public final class InjvmProtocolBuilder {
     private LifecycleTracker tracker = LifecycleTracker.global();
     private FilterChain providerFilters = FilterChain.empty();
     private FilterChain consumerFilters = FilterChain.empty();
+    private ClassPolicy classPolicy = ClassPolicy.strict();
 
     InjvmProtocolBuilder() {
     }
@@ -35,7 +37,16 @@ public final class InjvmProtocolBuilder {
         return this;
     }
 
+    /**
+     * The classes a generic call's arguments may name (a {@code "class"} entry choosing a subtype);
+     * a strict policy by default, which every exported interface is added to.
+     */
+    public InjvmProtocolBuilder classPolicy(ClassPolicy policy) {
+        this.classPolicy = requireNonNull(policy, "policy");
+        return this;
+    }
+
     public InjvmProtocol build() {
-        return new InjvmProtocol(tracker, providerFilters, consumerFilters);
+        return new InjvmProtocol(tracker, providerFilters, consumerFilters, classPolicy);
     }
 }

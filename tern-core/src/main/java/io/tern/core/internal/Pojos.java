@@ -2,6 +2,7 @@ package io.tern.core.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import io.tern.ClassPolicy;
 import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
@@ -45,7 +46,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@link #realize} goes the other way, guided by the declared type: a map becomes the declared
  * POJO type, or the type its {@code "class"} entry names when that is a subtype of the declared
- * type (never an unrelated class). Per-class field lists are computed once.
+ * type (never an unrelated class) and the class policy allows it: the name is checked before
+ * anything loads it. Per-class field lists are computed once.
  */
 public final class Pojos {
 
@@ -156,12 +158,16 @@ public final class Pojos {
     }
 
     /**
-     * Converts a generic form to the declared type.
+     * Converts a generic form to the declared type. The declared type is trusted; a class a
+     * {@code "class"} entry names is checked against the policy before it is loaded.
      *
      * @throws IllegalArgumentException naming the value's type and the type expected
+     * @throws io.tern.RpcException {@link io.tern.RpcStatus#FORBIDDEN} when a {@code "class"} entry names
+     *     a class the policy refuses, with the policy's words
      */
-    public static @Nullable Object realize(@Nullable Object value, Type declared) {
+    public static @Nullable Object realize(@Nullable Object value, Type declared, ClassPolicy policy) {
         requireNonNull(declared, "declared");
+        requireNonNull(policy, "policy");
         Class<?> raw = rawType(declared);
         if (value == null) {
             if (raw.isPrimitive()) {
@@ -174,13 +180,13 @@ public final class Pojos {
             return value;
         }
         if (value instanceof Map<?, ?> map && !Map.class.isAssignableFrom(target)) {
-            return realizePojo(map, declared, target);
+            return realizePojo(map, declared, target, policy);
         }
         if (target.isArray()) {
-            return realizeArray(value, target.getComponentType(), componentType(declared));
+            return realizeArray(value, target.getComponentType(), componentType(declared), policy);
         }
         if (Collection.class.isAssignableFrom(target)) {
-            return realizeCollection(value, target, typeArgument(declared, 0));
+            return realizeCollection(value, target, typeArgument(declared, 0), policy);
         }
         if (Map.class.isAssignableFrom(target)) {
             if (!(value instanceof Map<?, ?> map)) {
@@ -192,7 +198,7 @@ public final class Pojos {
             Type keyType = typeArgument(declared, 0);
             Type valueType = typeArgument(declared, 1);
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                out.put(realize(e.getKey(), keyType), realize(e.getValue(), valueType));
+                out.put(realize(e.getKey(), keyType, policy), realize(e.getValue(), valueType, policy));
             }
             return out;
         }
@@ -339,7 +345,8 @@ public final class Pojos {
         return null;
     }
 
-    private static Object realizeArray(Object value, Class<?> componentClass, Type componentType) {
+    private static Object realizeArray(Object value, Class<?> componentClass, Type componentType,
+            ClassPolicy policy) {
         if (value.getClass().isArray()) {
             int n = Array.getLength(value);
             if (componentClass.arrayType().isInstance(value)) {
@@ -347,7 +354,7 @@ public final class Pojos {
             }
             Object out = Array.newInstance(componentClass, n);
             for (int i = 0; i < n; i++) {
-                Array.set(out, i, realize(Array.get(value, i), componentType));
+                Array.set(out, i, realize(Array.get(value, i), componentType, policy));
             }
             return out;
         }
@@ -355,14 +362,15 @@ public final class Pojos {
             Object out = Array.newInstance(componentClass, collection.size());
             int i = 0;
             for (Object element : collection) {
-                Array.set(out, i++, realize(element, componentType));
+                Array.set(out, i++, realize(element, componentType, policy));
             }
             return out;
         }
         throw mismatch(value, componentClass.arrayType());
     }
 
-    private static Collection<Object> realizeCollection(Object value, Class<?> target, Type elementType) {
+    private static Collection<Object> realizeCollection(Object value, Class<?> target, Type elementType,
+            ClassPolicy policy) {
         Collection<Object> out;
         if (target.isAssignableFrom(ArrayList.class)) {
             out = new ArrayList<>();
@@ -375,11 +383,11 @@ public final class Pojos {
         }
         if (value instanceof Collection<?> collection) {
             for (Object element : collection) {
-                out.add(realize(element, elementType));
+                out.add(realize(element, elementType, policy));
             }
         } else if (value.getClass().isArray()) {
             for (int i = 0, n = Array.getLength(value); i < n; i++) {
-                out.add(realize(Array.get(value, i), elementType));
+                out.add(realize(Array.get(value, i), elementType, policy));
             }
         } else {
             throw mismatch(value, target);
@@ -387,10 +395,11 @@ public final class Pojos {
         return out;
     }
 
-    private static Object realizePojo(Map<?, ?> map, Type declared, Class<?> declaredClass) {
+    private static Object realizePojo(Map<?, ?> map, Type declared, Class<?> declaredClass, ClassPolicy policy) {
         Class<?> type = declaredClass;
         Object className = map.get(CLASS_KEY);
         if (className instanceof String name && !name.equals(declaredClass.getName())) {
+            policy.check(name);
             Class<?> named;
             try {
                 ClassLoader loader = declaredClass.getClassLoader() != null ? declaredClass.getClassLoader()
@@ -419,7 +428,7 @@ public final class Pojos {
             for (int i = 0; i < components.length; i++) {
                 types[i] = components[i].getType();
                 args[i] = realizeMember(type, components[i].getName(), map.get(components[i].getName()),
-                        components[i].getGenericType(), true);
+                        components[i].getGenericType(), true, policy);
             }
             try {
                 Constructor<?> constructor = type.getDeclaredConstructor(types);
@@ -432,7 +441,8 @@ public final class Pojos {
         Object pojo = newInstance(type);
         for (Field f : FIELDS.get(type)) {
             if (map.containsKey(f.getName())) {
-                Object fieldValue = realizeMember(type, f.getName(), map.get(f.getName()), f.getGenericType(), false);
+                Object fieldValue = realizeMember(type, f.getName(), map.get(f.getName()), f.getGenericType(), false,
+                        policy);
                 try {
                     f.set(pojo, fieldValue);
                 } catch (IllegalAccessException e) {
@@ -445,12 +455,12 @@ public final class Pojos {
     }
 
     private static @Nullable Object realizeMember(Class<?> owner, String name, @Nullable Object value, Type type,
-            boolean defaultPrimitives) {
+            boolean defaultPrimitives, ClassPolicy policy) {
         if (value == null && defaultPrimitives && type instanceof Class<?> c && c.isPrimitive()) {
             return Array.get(Array.newInstance(c, 1), 0);
         }
         try {
-            return realize(value, type);
+            return realize(value, type, policy);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(owner.getName() + "." + name + ": " + e.getMessage(), e);
         }

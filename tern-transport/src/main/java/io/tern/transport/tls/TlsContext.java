@@ -51,6 +51,14 @@ public final class TlsContext implements AutoCloseable {
     private final LongAdder handshakeFailures = new LongAdder();
     private final LongAdder plaintextAccepted = new LongAdder();
     private final LongAdder plaintextRefused = new LongAdder();
+    /**
+     * Sessions a context keeps for resumption, and for how long: without a bound, a long-lived
+     * client on the JDK's TLS keeps every session it resumed (each resumption is remembered by the
+     * session it resumed), a few hundred bytes per connection for as long as the client lives.
+     */
+    static final int SESSION_CACHE_SIZE = 1024;
+    static final java.time.Duration SESSION_TIMEOUT = java.time.Duration.ofMinutes(5);
+
     private volatile SslContext current;
     private byte[][] loaded;
     private byte @Nullable [][] changed;
@@ -121,6 +129,8 @@ public final class TlsContext implements AutoCloseable {
             }
             javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
             context.init(keys, trust, null);
+            context.getClientSessionContext().setSessionCacheSize(SESSION_CACHE_SIZE);
+            context.getClientSessionContext().setSessionTimeout((int) SESSION_TIMEOUT.toSeconds());
             return context;
         } catch (java.security.GeneralSecurityException | java.io.IOException e) {
             throw new IllegalArgumentException("client tls: no TLS context can be made: " + e.getMessage()
@@ -191,6 +201,11 @@ public final class TlsContext implements AutoCloseable {
         SslHandler handler = current.newHandler(alloc, host, port);
         handler.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
         return handler;
+    }
+
+    /** The context handshakes start from now; for tests. */
+    SslContext sslContext() {
+        return current;
     }
 
     public long handshakeTimeoutMillis() {
@@ -330,7 +345,7 @@ public final class TlsContext implements AutoCloseable {
 
     private static SslContext build(SslContextBuilder builder, String role, @Nullable Path file) {
         try {
-            return builder.build();
+            return builder.sessionCacheSize(SESSION_CACHE_SIZE).sessionTimeout(SESSION_TIMEOUT.toSeconds()).build();
         } catch (SSLException | IllegalArgumentException e) {
             throw new IllegalArgumentException(role + " tls: " + (file != null ? file + ": " : "")
                     + "no TLS context can be made: " + e.getMessage() + " (expected: PEM certificates and a PKCS#8 key)",

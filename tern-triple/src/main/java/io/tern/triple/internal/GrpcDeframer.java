@@ -9,7 +9,9 @@ import java.util.function.Consumer;
  * Cuts a stream's DATA into gRPC messages: a flag byte (0, uncompressed; this reader takes no
  * other), a four-byte big-endian length, then the message. A length over the limit is refused
  * from the five header bytes alone, before anything is gathered for the body. Holds only the
- * bytes of the message it is reading; {@link #close()} releases them.
+ * bytes of the message it is reading; {@link #close()} releases them. A chunk that does not
+ * complete the message being read is copied into a buffer of its own size, so that a message
+ * arriving in small frames holds its own bytes, not the larger read buffers its frames came in.
  */
 public final class GrpcDeframer implements AutoCloseable {
 
@@ -17,6 +19,7 @@ public final class GrpcDeframer implements AutoCloseable {
     public static final int HEADER = 5;
 
     private final int maxMessageSize;
+    private final ByteBufAllocator allocator;
     private final Consumer<ByteBuf> messages;
     private final CompositeByteBuf pending;
     private int bodyLength = -1;
@@ -30,6 +33,7 @@ public final class GrpcDeframer implements AutoCloseable {
             throw new IllegalArgumentException("maxMessageSize: " + maxMessageSize + " (expected: >= 0)");
         }
         this.maxMessageSize = maxMessageSize;
+        this.allocator = allocator;
         this.messages = messages;
         this.pending = allocator.compositeBuffer(Integer.MAX_VALUE);
     }
@@ -44,6 +48,12 @@ public final class GrpcDeframer implements AutoCloseable {
         if (closed) {
             data.release();
             throw new IllegalStateException("deframer closed (expected: open)");
+        }
+        if (bodyLength >= 0 && pending.readableBytes() + data.readableBytes() < bodyLength) {
+            ByteBuf copy = allocator.buffer(data.readableBytes());
+            copy.writeBytes(data);
+            data.release();
+            data = copy; // still short of the message: hold its bytes alone
         }
         pending.addComponent(true, data);
         try {

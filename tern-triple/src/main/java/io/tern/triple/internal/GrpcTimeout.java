@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 public final class GrpcTimeout {
 
     private static final long MAX_VALUE = 99_999_999;
+    private static final Duration MAX_NANOS = Duration.ofNanos(Long.MAX_VALUE);
 
     private GrpcTimeout() {
     }
@@ -42,6 +43,14 @@ public final class GrpcTimeout {
             default -> throw invalid(value);
         };
         return Duration.of(amount, unit.toChronoUnit());
+    }
+
+    /**
+     * A timeout in nanoseconds, clamped to {@link Long#MAX_VALUE} (about 292 years) as grpc-java
+     * clamps deadlines: {@code 99999999H} is a call with no deadline to speak of, not an error.
+     */
+    public static long nanos(Duration timeout) {
+        return timeout.compareTo(MAX_NANOS) >= 0 ? Long.MAX_VALUE : timeout.toNanos();
     }
 
     /**

@@ -16,6 +16,8 @@ class GrpcTimeoutTest {
         assertThat(GrpcTimeout.parse("5S")).isEqualTo(Duration.ofSeconds(5));
         assertThat(GrpcTimeout.parse("2M")).isEqualTo(Duration.ofMinutes(2));
         assertThat(GrpcTimeout.parse("99999999H")).isEqualTo(Duration.ofHours(99_999_999));
+        assertThat(GrpcTimeout.nanos(GrpcTimeout.parse("99999999H"))).isEqualTo(Long.MAX_VALUE);
+        assertThat(GrpcTimeout.nanos(GrpcTimeout.parse("99999999S"))).isEqualTo(99_999_999_000_000_000L);
         assertThat(GrpcTimeout.parse("0m")).isZero();
     }
 

@@ -1,0 +1,354 @@
+package io.tern.triple;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tern.ClassPolicy;
+import io.tern.Exporter;
+import io.tern.Invoker;
+import io.tern.ServiceUrl;
+import io.tern.core.Invokers;
+import io.tern.core.Proxies;
+import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.core.lifecycle.TrackerLevel;
+import io.tern.testing.ResourceFigures;
+import io.tern.transport.DubboProtocol;
+import io.tern.triple.TripleHostileInputTest.RawHttp2;
+import io.tern.triple.TripleHostileInputTest.Target;
+import io.tern.triple.TripleHostileInputTest.TargetImpl;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The port limits on a Triple port, each row of the red team's report that they close: a port of
+ * Triple's own and a port shared with the dubbo protocol get the same limits, under the same
+ * option names ({@code accepts.per.address}, {@code inbound.budget}, {@code frame.timeout}), set
+ * low here so that each attack meets them quickly. Each attack is followed by a well-behaved call
+ * answered at once, with the JVM's threads, descriptors, heap and direct memory compared before and
+ * after.
+ */
+@Timeout(180)
+class TripleHostileRowsTest {
+
+    private static final String LIMITS = "frame.timeout=1000&accepts.per.address=32&inbound.budget=8388608";
+    private static final int MIB = 1 << 20;
+    private static final int FRAME = 16 * 1024;
+
+    /** One port under attack, and a client that behaves. */
+    record Port(String name, int port, Target wellBehaved) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static TripleProtocol own;
+    private static TripleProtocol sharing;
+    private static DubboProtocol dubbo;
+    private static TripleProtocol consumer;
+    private static final List<Invoker<?>> INVOKERS = new ArrayList<>();
+    private static Port ownPort;
+    private static Port sharedPort;
+
+    @BeforeAll
+    static void start() {
+        LifecycleTracker tracker = LifecycleTracker.create(TrackerLevel.SAMPLED, 1, 2);
+        own = TripleProtocol.create(tracker, ClassPolicy.strict());
+        Exporter<Target> ownExport = own.export(Invokers.of(Target.class, new TargetImpl(),
+                ServiceUrl.parse("tri://127.0.0.1:0/" + Target.class.getName() + "?" + LIMITS)));
+
+        sharing = TripleProtocol.create(tracker, ClassPolicy.strict());
+        dubbo = DubboProtocol.builder().sharePort(sharing::adopt).build();
+        Exporter<Target> dubboExport = dubbo.export(Invokers.of(Target.class, new TargetImpl(),
+                ServiceUrl.parse("dubbo://127.0.0.1:0/" + Target.class.getName() + "?" + LIMITS)));
+        int shared = dubboExport.url().port();
+        sharing.share("127.0.0.1", shared);
+        sharing.export(Invokers.of(Target.class, new TargetImpl(),
+                ServiceUrl.parse("tri://127.0.0.1:" + shared + "/" + Target.class.getName())));
+
+        consumer = TripleProtocol.create(tracker, ClassPolicy.strict());
+        ownPort = new Port("a Triple port of its own", ownExport.url().port(), refer(ownExport.url().port()));
+        sharedPort = new Port("a port shared with dubbo", shared, refer(shared));
+    }
+
+    private static Target refer(int port) {
+        Invoker<Target> invoker = consumer.refer(Target.class,
+                ServiceUrl.parse("tri://127.0.0.1:" + port + "/" + Target.class.getName() + "?timeout=1000"));
+        INVOKERS.add(invoker);
+        Target target = Proxies.create(invoker);
+        assertThat(target.greet("warm")).isEqualTo("Hello, warm");
+        return target;
+    }
+
+    @AfterAll
+    static void stop() {
+        INVOKERS.forEach(Invoker::close);
+        consumer.close();
+        own.close();
+        sharing.close();
+        dubbo.close();
+    }
+
+    static Stream<Port> ports() {
+        return Stream.of(ownPort, sharedPort);
+    }
+
+    /** Runs an attack, then a well-behaved call, and compares the JVM's figures. */
+    private static void attack(Port port, String row, ThrowingRunnable attack) throws Exception {
+        ResourceFigures before = ResourceFigures.now();
+        attack.run();
+        assertThat(port.wellBehaved().greet("after")).isEqualTo("Hello, after"); // within its 1 s timeout
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                before.assertLittleGrowth(row + " on " + port, ResourceFigures.now()));
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    private static Socket connect(Port port) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port.port()), 10_000);
+        socket.setSoTimeout(30_000);
+        return socket;
+    }
+
+    /** Whether the server closes the connection within 30 s, reading and dropping what it sends. */
+    private static boolean closedByServer(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        try {
+            while (in.read() >= 0) {
+                // an answer before the close is fine
+            }
+            return true;
+        } catch (SocketException e) {
+            return true; // reset
+        } catch (SocketTimeoutException e) {
+            return false;
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ports")
+    void row6and12_silentConnectionsHoldNoLimitAndAreClosed(Port port) throws Exception {
+        attack(port, "row 6/12: 64 silent connections", () -> {
+            List<Socket> silent = new ArrayList<>();
+            try {
+                for (int i = 0; i < 64; i++) { // twice accepts.per.address
+                    silent.add(connect(port));
+                }
+                Thread.sleep(1_200); // past the grace: a newcomer's connection displaces a silent one
+                try (Socket newcomer = connect(port)) {
+                    String body = "[\"newcomer\"]";
+                    newcomer.getOutputStream().write(("POST /" + Target.class.getName() + "/greet HTTP/1.1\r\n"
+                            + "Host: x\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
+                            + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+                    assertThat(new String(newcomer.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                            .startsWith("HTTP/1.1 200").endsWith("\"Hello, newcomer\"");
+                }
+                if (port == ownPort) { // a Triple port's clients speak first: silence ends at the frame timeout
+                    for (Socket socket : silent) {
+                        assertThat(closedByServer(socket)).as("a silent connection is closed").isTrue();
+                    }
+                }
+            } finally {
+                for (Socket socket : silent) {
+                    socket.close();
+                }
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ports")
+    void row6_aSlowlorisHeaderIsCutOffAtTheFrameTimeout(Port port) throws Exception {
+        attack(port, "row 6: slowloris", () -> {
+            try (Socket slow = connect(port)) {
+                OutputStream out = slow.getOutputStream();
+                out.write("POST /".getBytes(StandardCharsets.US_ASCII));
+                boolean cut = false;
+                long start = System.nanoTime();
+                for (int i = 0; i < 100 && !cut; i++) {
+                    try {
+                        out.write('a');
+                        out.flush();
+                    } catch (SocketException e) {
+                        cut = true;
+                    }
+                    Thread.sleep(100);
+                }
+                assertThat(cut).as("a request line sent a byte every 100 ms is cut off").isTrue();
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(9));
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ports")
+    void row6_unfinishedCallsAreResetAtTheFrameTimeout(Port port) throws Exception {
+        attack(port, "row 6: 200 unfinished calls", () -> {
+            try (RawHttp2 client = RawHttp2.open(port.port())) {
+                for (int i = 0; i < 200; i++) {
+                    client.headers(2 * i + 1, TripleHostileInputTest.call("greet"), false); // and nothing more
+                }
+                for (int i = 0; i < 200; i++) {
+                    assertThat(client.grpcStatus(2 * i + 1)).as("stream %d", 2 * i + 1).isEqualTo(8); // RESOURCE_EXHAUSTED
+                }
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ports")
+    void row5_unfinishedGrpcMessagesAreBoundedByTheInboundBudget(Port port) throws Exception {
+        unfinishedMessages(port); // once to warm the allocator, whose caches then hold what the next one needs
+        attack(port, "row 5: unfinished 8 MiB messages", () -> {
+            long before = ResourceFigures.now().directMemory();
+            long peak = unfinishedMessages(port);
+            // 48 MiB sent against a budget of 8: what is held stays near the budget, not near what was sent
+            assertThat(peak - before).as("direct memory held at the attack's height").isLessThan(32L * MIB);
+        });
+    }
+
+    /**
+     * 12 connections of 2 streams, each an 8 MiB message of which 2 MiB come (48 MiB against a budget
+     * of 8, each connection within its 8 MiB window, in frames of the default 16 KiB); returns the
+     * direct memory at the attack's height.
+     */
+    private static long unfinishedMessages(Port port) throws IOException {
+        byte[] frame = new byte[FRAME];
+        List<RawHttp2> clients = new ArrayList<>();
+        long peak;
+        try {
+            for (int c = 0; c < 12; c++) {
+                RawHttp2 client = RawHttp2.open(port.port());
+                clients.add(client);
+                client.awaitSettings(); // the server's 8 MiB windows apply from the acknowledgement
+                for (int stream = 1; stream <= 3; stream += 2) {
+                    client.headers(stream, TripleHostileInputTest.call("greet"), false);
+                    client.data(stream, new byte[] {0, 0, (byte) 0x80, 0, 0}, false);
+                    try {
+                        for (int k = 0; k < 2 * MIB / FRAME; k++) {
+                            client.frame(0x0, 0, stream, frame);
+                        }
+                        client.flush();
+                    } catch (SocketException e) {
+                        // closed for the budget while sending
+                    }
+                }
+            }
+            peak = ResourceFigures.now().directMemory();
+            if (port == ownPort) {
+                assertThat(own.reservedInboundBytes()).isLessThanOrEqualTo(8L * MIB);
+            }
+            int refusedForTheBudget = 0;
+            int resetAtTheTimeout = 0;
+            for (RawHttp2 client : clients) {
+                for (int stream = 1; stream <= 3; stream += 2) {
+                    assertThat(client.grpcStatus(stream)).isEqualTo(8); // RESOURCE_EXHAUSTED
+                    String message = java.net.URLDecoder.decode(client.grpcMessage(stream), StandardCharsets.UTF_8);
+                    refusedForTheBudget += message.contains("inbound budget") ? 1 : 0;
+                    resetAtTheTimeout += message.contains("did not arrive within 1000 ms") ? 1 : 0;
+                }
+            }
+            assertThat(refusedForTheBudget).as("streams refused for the budget").isPositive();
+            assertThat(resetAtTheTimeout).as("streams reset at the frame timeout").isPositive();
+            assertThat(refusedForTheBudget + resetAtTheTimeout).isEqualTo(24);
+        } finally {
+            for (RawHttp2 client : clients) {
+                client.close();
+            }
+        }
+        if (port == ownPort) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> own.reservedInboundBytes() == 0);
+        }
+        return peak;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ports")
+    void row5_unfinishedHttp1BodiesAreBoundedByTheInboundBudget(Port port) throws Exception {
+        attack(port, "row 5: unfinished HTTP/1.1 bodies", () -> {
+            List<Socket> sockets = new ArrayList<>();
+            byte[] chunk = new byte[MIB];
+            try {
+                for (int i = 0; i < 12; i++) { // 12 MiB against a budget of 8
+                    Socket socket = connect(port);
+                    sockets.add(socket);
+                    OutputStream out = socket.getOutputStream();
+                    try {
+                        out.write(("POST /" + Target.class.getName() + "/greet HTTP/1.1\r\nHost: x\r\n"
+                                + "Content-Type: application/json\r\nContent-Length: " + (8 * MIB) + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                        out.write(chunk);
+                        out.flush();
+                    } catch (SocketException e) {
+                        // closed for the budget while sending
+                    }
+                }
+                if (port == ownPort) { // the bodies hold the budget, and no more than it
+                    await().atMost(Duration.ofSeconds(10)).until(() -> own.reservedInboundBytes() >= 4L * MIB);
+                    assertThat(own.reservedInboundBytes()).isLessThanOrEqualTo(8L * MIB);
+                }
+                for (Socket socket : sockets) {
+                    assertThat(closedByServer(socket)).as("an unfinished body's connection is closed").isTrue();
+                }
+            } finally {
+                for (Socket socket : sockets) {
+                    socket.close();
+                }
+            }
+            if (port == ownPort) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> own.reservedInboundBytes() == 0);
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ports")
+    void aFloodOfConnectionsIsRefusedPastTheLimitAndTheWellBehavedAreServed(Port port) throws Exception {
+        attack(port, "a flood of 300 connections", () -> {
+            List<Socket> flood = new ArrayList<>();
+            try {
+                for (int i = 0; i < 300; i++) {
+                    Socket socket = connect(port);
+                    socket.getOutputStream().write(new byte[] {'P'}); // not silent: these are not displaced
+                    flood.add(socket);
+                }
+                int closed = 0;
+                for (Socket socket : flood) {
+                    socket.setSoTimeout(100);
+                    try {
+                        if (socket.getInputStream().read() < 0) {
+                            closed++;
+                        }
+                    } catch (SocketTimeoutException e) {
+                        // still open
+                    } catch (SocketException e) {
+                        closed++;
+                    }
+                }
+                assertThat(closed).as("connections refused past accepts.per.address").isGreaterThanOrEqualTo(300 - 32);
+            } finally {
+                for (Socket socket : flood) {
+                    socket.close();
+                }
+            }
+        });
+    }
+}
