@@ -34,7 +34,7 @@ import org.apache.curator.retry.RetryOneTime;
  * runs alternate between the three; the medians are printed.
  *
  * <p>Run from the repository's root after {@code mvn -q -DskipTests package}, under
- * {@code ../shared/tools/netns-run} (Dubbo binds the machine's first address):
+ * {@code bin/private-network} (Dubbo binds the machine's first address):
  * {@code java -cp tern-benchmarks/target/tern-benchmarks.jar io.tern.bench.BootStartup [runs]}.
  */
 public final class BootStartup {

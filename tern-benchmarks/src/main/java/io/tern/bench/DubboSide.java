@@ -35,20 +35,21 @@ public final class DubboSide {
 
     /**
      * Refuses to run Dubbo where its traffic would reach a real network: outside the private
-     * namespace that {@code netns-run} makes (it sets {@code TERN_IN_NETNS=1}), unless the machine
+     * network that {@code bin/private-network} makes (it sets {@code TERN_PRIVATE_ADDRESS}), unless the machine
      * has no non-loopback address or {@code -Dtern.bench.anyNetwork=true} allows it.
      *
      * @throws IllegalStateException naming the address Dubbo would use and how to run instead
      */
     public static void requirePrivateNetwork() {
-        if ("1".equals(System.getenv("TERN_IN_NETNS")) || Boolean.getBoolean(ANY_NETWORK)) {
+        String privateAddress = System.getenv("TERN_PRIVATE_ADDRESS");
+        if (privateAddress != null && !privateAddress.isEmpty() || Boolean.getBoolean(ANY_NETWORK)) {
             return;
         }
         String address = firstNonLoopbackAddress();
         if (address != null) {
             throw new IllegalStateException("Apache Dubbo would send the benchmark's calls to " + address
                     + ", this machine's first non-loopback address, instead of 127.0.0.1 (expected: a private network"
-                    + " namespace, as shared/tools/netns-run makes; or -D" + ANY_NETWORK + "=true to allow it)");
+                    + " namespace, as bin/private-network makes; or -D" + ANY_NETWORK + "=true to allow it)");
         }
     }
 
