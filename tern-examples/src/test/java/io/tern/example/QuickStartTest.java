@@ -90,15 +90,20 @@ class QuickStartTest {
             samples.add(dedent(marked.group(1)));
         }
 
-        String readme = Files.readString(Path.of("../README.md"));
-        Matcher javaBlock = Pattern.compile("```java\\n(.*?)\\n```", Pattern.DOTALL).matcher(readme);
+        StringBuilder pages = new StringBuilder(Files.readString(Path.of("../README.md")));
+        try (java.util.stream.Stream<Path> docs = Files.list(Path.of("../docs"))) {
+            for (Path page : docs.filter(f -> f.toString().endsWith(".md")).sorted().toList()) {
+                pages.append('\n').append(Files.readString(page));
+            }
+        }
+        Matcher javaBlock = Pattern.compile("```java\\n(.*?)\\n```", Pattern.DOTALL).matcher(pages);
         List<String> blocks = new java.util.ArrayList<>();
         while (javaBlock.find()) {
             if (!javaBlock.group(1).startsWith("@SpringBootApplication")) { // UserApplicationReadmeTest's
                 blocks.add(javaBlock.group(1));
             }
         }
-        assertThat(blocks).as("the README's java blocks are the samples this test runs")
+        assertThat(blocks).as("the java blocks of the README and the docs are the samples this test runs")
                 .containsExactlyInAnyOrderElementsOf(samples);
     }
 
@@ -112,11 +117,13 @@ class QuickStartTest {
             commands.add(blocks.group(2));
         }
         assertThat(commands).containsExactly(
-                "mvn -q -DskipTests package && bin/tern demo",
-                "mvn -q verify");
-        assertThat(Files.readString(Path.of("../.ci/run"))).contains("\n" + commands.get(1) + "\n")
-                .doesNotContain("-DskipTests");
+                "mvn -q -pl tern-cli -am -DskipTests package && bin/tern demo",
+                "bin/test");
+        assertThat(Files.readString(Path.of("../.ci/run"))).as("CI runs the README's test command")
+                .contains("/../" + commands.get(1) + "\"");
+        assertThat(Files.readString(Path.of("../bin/test"))).contains("\nmvn -q verify\n").doesNotContain("-DskipTests");
         assertThat(Path.of("../bin/tern")).as("the launcher the first command runs").isExecutable();
+        assertThat(Path.of("../bin/test")).as("the test command").isExecutable();
     }
 
     private static String dedent(String block) {

@@ -10,12 +10,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The README's two-file Boot application is this module's class and application.yml, as they are. */
+/** The Spring Boot page's two-file application is this module's class and application.yml, as they are. */
 class UserApplicationReadmeTest {
 
     @Test
     void theReadmeShowsTheExampleAsItIs() throws IOException {
-        String readme = Files.readString(Path.of("../README.md"));
+        String readme = Files.readString(Path.of("../docs/spring-boot.md"));
         Path module = Path.of("../tern-examples-spring-boot"); // also run from tern-spring-boot3-tests
         String source = Files.readString(module.resolve("src/main/java/io/tern/example/boot/UserApplication.java"));
         String application = source.substring(source.indexOf("@SpringBootApplication\npublic class")).strip()
