@@ -47,9 +47,9 @@ class ClassLoadingSitesTest {
             "a class ObjectReaders.load() checked with the policy",
             "io.tern.serialization.ObjectReaders.publicConstructor(java.lang.Class, java.lang.Class, java.lang.String)",
             "a collection or map class ObjectReaders.load() checked with the policy",
-            "io.tern.core.internal.Pojos.newInstance(java.lang.Class)",
+            "io.tern.core.Pojos.newInstance(java.lang.Class)",
             "a type declared by the service's signature, or a subtype realizePojo checked with the policy",
-            "io.tern.core.internal.Pojos.realizePojo(java.util.Map, java.lang.reflect.Type, java.lang.Class,"
+            "io.tern.core.Pojos.realizePojo(java.util.Map, java.lang.reflect.Type, java.lang.Class,"
                     + " io.tern.ClassPolicy)",
             "a record declared by the signature, or a subtype checked with the policy",
             "io.tern.serialization.ObjectReaders.newInstance(java.lang.reflect.Constructor, java.lang.Class,"

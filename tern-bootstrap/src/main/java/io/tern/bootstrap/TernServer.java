@@ -10,7 +10,7 @@ import io.tern.ops.OpsPatterns;
 import io.tern.ops.OpsServer;
 import io.tern.ops.OpsTarget;
 import io.tern.registry.Registry;
-import io.tern.registry.internal.RegistryUrls;
+import io.tern.registry.RegistryUrls;
 import io.tern.transport.DubboProtocol;
 import io.tern.triple.TripleProtocol;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tern.ServiceUrl;
 import io.tern.registry.ZooKeeperRegistry;
-import io.tern.registry.internal.RegistryUrls;
+import io.tern.registry.RegistryUrls;
 import io.tern.transport.ClientOptions;
 import java.io.IOException;
 import java.net.InetAddress;

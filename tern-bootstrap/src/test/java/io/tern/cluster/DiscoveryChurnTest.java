@@ -12,7 +12,7 @@ import io.tern.core.Gc;
 import io.tern.core.Proxies;
 import io.tern.registry.Registry;
 import io.tern.registry.ZooKeeperRegistry;
-import io.tern.registry.internal.RegistryUrls;
+import io.tern.registry.RegistryUrls;
 import io.tern.testing.ZooKeeperStats;
 import io.tern.transport.DubboProtocol;
 import java.lang.ref.WeakReference;

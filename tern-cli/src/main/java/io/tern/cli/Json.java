@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.tern.ClassPolicy;
-import io.tern.core.internal.Pojos;
+import io.tern.core.Pojos;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;

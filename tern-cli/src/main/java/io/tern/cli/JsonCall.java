@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.ServiceUrl;
-import io.tern.triple.internal.GrpcStatus;
+import io.tern.triple.GrpcStatus;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

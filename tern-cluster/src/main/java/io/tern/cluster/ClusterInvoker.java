@@ -7,7 +7,7 @@ import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.cluster.internal.InvokerStats;
 import io.tern.cluster.internal.StateSize;
-import io.tern.core.internal.AbstractInvoker;
+import io.tern.core.AbstractInvoker;
 import io.tern.core.lifecycle.LifecycleTracker;
 import java.util.ArrayList;
 import java.util.HashSet;

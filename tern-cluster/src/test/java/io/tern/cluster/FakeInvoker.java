@@ -3,7 +3,7 @@ package io.tern.cluster;
 import io.tern.Invocation;
 import io.tern.Result;
 import io.tern.ServiceUrl;
-import io.tern.core.internal.AbstractInvoker;
+import io.tern.core.AbstractInvoker;
 import io.tern.core.lifecycle.LifecycleTracker;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;

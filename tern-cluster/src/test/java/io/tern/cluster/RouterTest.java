@@ -27,7 +27,7 @@ class RouterTest {
             "10.30.1.5:20880", "172.22.3.91:20880", "192.168.1.22:20880");
 
     private static List<Provider<Catalog>> providers() {
-        return PROVIDERS.stream().map(address -> Provider.<Catalog>of(new io.tern.core.internal.AbstractInvoker<Catalog>(
+        return PROVIDERS.stream().map(address -> Provider.<Catalog>of(new io.tern.core.AbstractInvoker<Catalog>(
                 Catalog.class, ServiceUrl.parse("dubbo://" + address + "/" + Catalog.class.getName()
                         + "?application=shop&env=" + (address.startsWith("10.") ? "prod" : "test")),
                 LifecycleTracker.global()) {
@@ -93,7 +93,7 @@ class RouterTest {
     private static List<Provider<Catalog>> tagged() {
         List<String> tags = List.of("gray", "gray", "", "blue");
         return java.util.stream.IntStream.range(0, tags.size()).mapToObj(i -> Provider.<Catalog>of(
-                new io.tern.core.internal.AbstractInvoker<Catalog>(Catalog.class, ServiceUrl.parse("dubbo://10.0.0."
+                new io.tern.core.AbstractInvoker<Catalog>(Catalog.class, ServiceUrl.parse("dubbo://10.0.0."
                         + (i + 1) + ":1/" + Catalog.class.getName()
                         + (tags.get(i).isEmpty() ? "" : "?dubbo.tag=" + tags.get(i))), LifecycleTracker.global()) {
                     @Override

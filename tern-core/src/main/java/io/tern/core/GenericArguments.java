@@ -4,7 +4,6 @@ import io.tern.ClassPolicy;
 import io.tern.GenericService;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
-import io.tern.core.internal.Pojos;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Collections;

@@ -7,7 +7,6 @@ import io.tern.Result;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.ServiceDescriptor;
-import io.tern.core.internal.Pojos;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,7 +9,6 @@ import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.ServiceDescriptor;
 import io.tern.ServiceUrl;
-import io.tern.core.internal.AbstractInvoker;
 import io.tern.core.lifecycle.LifecycleTracker;
 import java.lang.invoke.MethodHandle;
 import java.util.Map;

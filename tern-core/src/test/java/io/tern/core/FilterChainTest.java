@@ -13,7 +13,6 @@ import io.tern.ServiceUrl;
 import io.tern.core.TestServices.Greeter;
 import io.tern.core.TestServices.GreeterImpl;
 import io.tern.core.injvm.InjvmProtocol;
-import io.tern.core.internal.FilterChain;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;

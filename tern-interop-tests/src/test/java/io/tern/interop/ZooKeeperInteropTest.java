@@ -18,7 +18,7 @@ import io.tern.core.Proxies;
 import io.tern.core.RpcContext;
 import io.tern.registry.Registry;
 import io.tern.registry.ZooKeeperRegistry;
-import io.tern.registry.internal.RegistryUrls;
+import io.tern.registry.RegistryUrls;
 import io.tern.transport.ClientOptions;
 import io.tern.transport.DubboProtocol;
 import java.nio.charset.StandardCharsets;

@@ -14,7 +14,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.tern.core.internal.JsonStrings;
+import io.tern.core.JsonStrings;
 import io.tern.core.lifecycle.LifecycleReport;
 import io.tern.core.lifecycle.ResourceKind;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,6 @@ package io.tern.registry;
 import static java.util.Objects.requireNonNull;
 
 import io.tern.ServiceUrl;
-import io.tern.registry.internal.RegistryUrls;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -8,7 +8,6 @@ import io.tern.RpcStatus;
 import io.tern.ServiceUrl;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
-import io.tern.registry.internal.RegistryUrls;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,6 @@ package io.tern.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tern.ServiceUrl;
-import io.tern.registry.internal.RegistryUrls;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tern.ServiceUrl;
-import io.tern.registry.internal.RegistryUrls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

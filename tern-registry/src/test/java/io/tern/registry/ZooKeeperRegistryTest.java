@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.ServiceUrl;
-import io.tern.registry.internal.RegistryUrls;
 import io.tern.testing.TernCleanup;
 import java.time.Duration;
 import java.util.List;

@@ -8,7 +8,7 @@ import io.tern.RpcStatus;
 import io.tern.ServiceDescriptor;
 import io.tern.ServiceKey;
 import io.tern.ServiceUrl;
-import io.tern.core.internal.AbstractInvoker;
+import io.tern.core.AbstractInvoker;
 import io.tern.core.lifecycle.LifecycleTracker;
 import java.util.HashMap;
 import java.util.List;

@@ -10,7 +10,7 @@ import io.tern.Protocol;
 import io.tern.ServiceUrl;
 import io.tern.ServiceUrlBuilder;
 import io.tern.core.Tokens;
-import io.tern.core.internal.FilterChain;
+import io.tern.core.FilterChain;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.serialization.Hessian2Serialization;
 import io.tern.transport.tls.ClientTls;

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.netty.channel.Channel;
 import io.tern.ClassPolicy;
 import io.tern.Filter;
-import io.tern.core.internal.FilterChain;
+import io.tern.core.FilterChain;
 import io.tern.core.lifecycle.LifecycleTracker;
 import java.util.List;
 import java.util.function.Consumer;

@@ -87,7 +87,7 @@ public final class TripleProtocol implements Protocol {
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
     /** Filters around every exported invoker, inside the token check's refusal so that they see it. */
-    private volatile io.tern.core.internal.FilterChain providerFilters = io.tern.core.internal.FilterChain.empty();
+    private volatile io.tern.core.FilterChain providerFilters = io.tern.core.FilterChain.empty();
 
     /**
      * What peers of the ports this protocol binds itself may hold, the same limits and option names
@@ -138,7 +138,7 @@ public final class TripleProtocol implements Protocol {
      * first; a call refused for its token passes through them too.
      */
     public TripleProtocol providerFilters(java.util.List<? extends io.tern.Filter> filters) {
-        this.providerFilters = io.tern.core.internal.FilterChain.of(filters);
+        this.providerFilters = io.tern.core.FilterChain.of(filters);
         return this;
     }
 
@@ -148,7 +148,7 @@ public final class TripleProtocol implements Protocol {
         return this;
     }
 
-    io.tern.core.internal.FilterChain providerFilters() {
+    io.tern.core.FilterChain providerFilters() {
         return providerFilters;
     }
 

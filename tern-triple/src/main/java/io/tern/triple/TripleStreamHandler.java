@@ -24,7 +24,6 @@ import io.tern.RpcStatus;
 import io.tern.StreamObserver;
 import io.tern.triple.internal.GrpcDeframer;
 import io.tern.triple.internal.GrpcFramingException;
-import io.tern.triple.internal.GrpcStatus;
 import io.tern.triple.internal.GrpcTimeout;
 import io.tern.transport.ConnectionLimits;
 import io.tern.transport.ServerPort;

@@ -129,6 +129,10 @@ class TripleClassPolicyTest {
         invoker.close();
         consumer.close();
         provider.close();
+        genericInvoker = null; // destroyed: nothing static may keep them
+        generic = null;
+        invoker = null;
+        wellBehaved = null;
     }
 
     @AfterEach

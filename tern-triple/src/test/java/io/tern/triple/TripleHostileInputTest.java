@@ -257,7 +257,9 @@ class TripleHostileInputTest {
         }
         String log = err.toString(java.nio.charset.StandardCharsets.UTF_8);
         originalErr.print(log);
-        assertThat(log.lines().filter(line -> line.contains("WARN"))).as(log).hasSizeLessThanOrEqualTo(1);
+        // other threads may warn meanwhile (the lifecycle tracker); the attack's lines name the server's loggers
+        assertThat(log.lines().filter(line -> line.contains("WARN io.tern.triple")
+                || line.contains("WARN io.netty"))).as(log).hasSizeLessThanOrEqualTo(1);
         assertThat(log).doesNotContain("\tat io.netty").doesNotContain("reached at the tail of the pipeline");
     }
 

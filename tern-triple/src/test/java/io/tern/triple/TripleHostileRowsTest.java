@@ -98,6 +98,9 @@ class TripleHostileRowsTest {
     @AfterAll
     static void stop() {
         INVOKERS.forEach(Invoker::close);
+        INVOKERS.clear(); // destroyed: nothing static may keep them
+        ownPort = null;
+        sharedPort = null;
         consumer.close();
         own.close();
         sharing.close();

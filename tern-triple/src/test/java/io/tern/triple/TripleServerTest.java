@@ -35,7 +35,6 @@ import io.tern.core.lifecycle.TrackerLevel;
 import io.tern.serialization.Hessian2Serialization;
 import io.tern.serialization.ObjectOutput;
 import io.tern.triple.internal.GrpcDeframer;
-import io.tern.triple.internal.GrpcStatus;
 import io.tern.triple.internal.TripleRequestWrapper;
 import io.tern.triple.internal.TripleResponseWrapper;
 import java.io.OutputStream;

@@ -6,7 +6,7 @@ import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.ServiceKey;
 import io.tern.ServiceUrl;
-import io.tern.core.internal.AbstractInvoker;
+import io.tern.core.AbstractInvoker;
 import io.tern.core.lifecycle.LifecycleTracker;
 import java.util.concurrent.CompletableFuture;
 

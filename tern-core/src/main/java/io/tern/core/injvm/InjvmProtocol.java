@@ -8,7 +8,7 @@ import io.tern.Invoker;
 import io.tern.Protocol;
 import io.tern.ServiceKey;
 import io.tern.ServiceUrl;
-import io.tern.core.internal.FilterChain;
+import io.tern.core.FilterChain;
 import io.tern.core.lifecycle.LifecycleTracker;
 import java.util.ArrayList;
 import java.util.List;

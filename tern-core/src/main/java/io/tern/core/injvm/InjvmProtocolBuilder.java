@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.tern.ClassPolicy;
 import io.tern.Filter;
-import io.tern.core.internal.FilterChain;
+import io.tern.core.FilterChain;
 import io.tern.core.lifecycle.LifecycleTracker;
 import java.util.List;
 

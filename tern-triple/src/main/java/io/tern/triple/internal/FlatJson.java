@@ -1,6 +1,6 @@
 package io.tern.triple.internal;
 
-import io.tern.core.internal.JsonStrings;
+import io.tern.core.JsonStrings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -3,6 +3,7 @@ package io.tern.triple.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import io.tern.triple.GrpcStatus;
 import java.util.function.Consumer;
 
 /**

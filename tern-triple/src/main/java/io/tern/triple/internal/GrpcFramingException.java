@@ -1,5 +1,7 @@
 package io.tern.triple.internal;
 
+import io.tern.triple.GrpcStatus;
+
 /** A gRPC message that cannot be read: the status to answer with, and a message naming what was wrong. */
 public final class GrpcFramingException extends RuntimeException {
 

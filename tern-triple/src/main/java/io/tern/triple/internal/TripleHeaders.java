@@ -1,5 +1,6 @@
 package io.tern.triple.internal;
 
+import io.tern.triple.GrpcStatus;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.tern.triple.GrpcStatus;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

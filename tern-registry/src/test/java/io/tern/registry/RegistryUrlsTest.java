@@ -1,10 +1,9 @@
-package io.tern.registry.internal;
+package io.tern.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tern.ServiceUrl;
-import io.tern.registry.InJvmRegistry;
 import org.junit.jupiter.api.Test;
 
 class RegistryUrlsTest {

@@ -1,4 +1,4 @@
-package io.tern.core.internal;
+package io.tern.core;
 
 import static java.util.Objects.requireNonNull;
 
@@ -8,7 +8,6 @@ import io.tern.Invoker;
 import io.tern.Result;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
-import io.tern.core.ForwardingInvoker;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.tern.triple.internal;
+package io.tern.triple;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

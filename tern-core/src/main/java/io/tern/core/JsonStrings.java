@@ -1,4 +1,4 @@
-package io.tern.core.internal;
+package io.tern.core;
 
 /** Writes JSON strings, for the few places Tern writes JSON by hand (the operations endpoint, Triple's headers). */
 public final class JsonStrings {

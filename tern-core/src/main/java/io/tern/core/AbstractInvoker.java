@@ -1,4 +1,4 @@
-package io.tern.core.internal;
+package io.tern.core;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package io.tern.triple.internal;
+package io.tern.triple;
 
 import io.tern.RpcStatus;
 import java.io.ByteArrayOutputStream;

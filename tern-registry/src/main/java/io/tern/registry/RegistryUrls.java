@@ -1,4 +1,4 @@
-package io.tern.registry.internal;
+package io.tern.registry;
 
 import io.tern.ServiceDescriptor;
 import io.tern.ServiceUrl;
