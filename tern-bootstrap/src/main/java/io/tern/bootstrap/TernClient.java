@@ -198,7 +198,8 @@ public final class TernClient implements AsyncCloseable {
     private <T> Shared<T> create(Class<T> type, ReferenceOptions options, ReferenceKey key) {
         List<AsyncCloseable> made = new ArrayList<>();
         try {
-            Invoker<T> invoker = options.url != null ? direct(type, options, made) : discovered(type, options, made);
+            String url = options.url;
+            Invoker<T> invoker = url != null ? direct(type, url, options, made) : discovered(type, options, made);
             return new Shared<>(key, invoker, made);
         } catch (RuntimeException e) {
             closeAll(made);
@@ -206,8 +207,9 @@ public final class TernClient implements AsyncCloseable {
         }
     }
 
-    private <T> Invoker<T> direct(Class<T> type, ReferenceOptions options, List<AsyncCloseable> made) {
-        ServiceUrl given = ServiceUrl.parse(options.url);
+    private <T> Invoker<T> direct(Class<T> type, String directUrl, ReferenceOptions options,
+            List<AsyncCloseable> made) {
+        ServiceUrl given = ServiceUrl.parse(directUrl);
         String service = options.service != null ? options.service : type.getName();
         ServiceUrlBuilder url = given.toBuilder().path(given.path().isEmpty() ? service : given.path());
         apply(url, options);

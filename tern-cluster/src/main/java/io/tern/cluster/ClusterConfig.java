@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.tern.ServiceUrl;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a reference's cluster behaves, typed and validated, read once from the consumer URL with
@@ -19,7 +20,7 @@ public record ClusterConfig(ClusterStrategy strategy, String loadBalancer, int r
         int failbackTasks, int failbackRetries, java.time.Duration failbackInterval, Map<String, MethodConfig> methods) {
 
     /** Per-method overrides; {@code -1} and {@code null} mean "as the reference". */
-    public record MethodConfig(int retries, String loadBalancer) {
+    public record MethodConfig(int retries, @Nullable String loadBalancer) {
     }
 
     public static final ClusterConfig DEFAULT = new ClusterConfig(ClusterStrategy.FAILOVER, LoadBalancers.RANDOM, 2,
@@ -94,6 +95,7 @@ public record ClusterConfig(ClusterStrategy strategy, String loadBalancer, int r
 
     public String loadBalancer(String method) {
         MethodConfig m = methods.get(method);
-        return m != null && m.loadBalancer() != null ? m.loadBalancer() : loadBalancer;
+        String named = m == null ? null : m.loadBalancer();
+        return named != null ? named : loadBalancer;
     }
 }

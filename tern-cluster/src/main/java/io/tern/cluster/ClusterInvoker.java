@@ -1,5 +1,7 @@
 package io.tern.cluster;
 
+import static java.util.Objects.requireNonNull;
+
 import io.tern.Invocation;
 import io.tern.Invoker;
 import io.tern.Result;
@@ -122,7 +124,7 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
                 if (failure == null) {
                     return result;
                 }
-                failback.add(invocation, Result.asRpcException(failure));
+                requireNonNull(failback, "failback").add(invocation, Result.asRpcException(failure)); // made for FAILBACK
                 return Result.value(null);
             });
             case FORKING -> forking(invocation);

@@ -6,6 +6,7 @@ import io.tern.Invoker;
 import io.tern.core.lifecycle.LifecycleTracker;
 import java.util.List;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /** Joins a directory's providers into one invoker. */
 public final class Clusters {
@@ -39,7 +40,7 @@ public final class Clusters {
      *     {@link java.util.concurrent.ThreadLocalRandom}
      */
     public static <T> Invoker<T> join(Directory<T> directory, RouterChain routers, ClusterConfig config,
-            RandomGenerator random, LifecycleTracker tracker) {
+            @Nullable RandomGenerator random, LifecycleTracker tracker) {
         requireNonNull(directory, "directory");
         requireNonNull(routers, "routers");
         requireNonNull(config, "config");

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,7 @@ final class FailbackQueue<T> {
     private final ArrayDeque<Task> tasks = new ArrayDeque<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final java.util.concurrent.atomic.AtomicLong abandoned = new java.util.concurrent.atomic.AtomicLong();
-    private ScheduledExecutorService executor;
+    private @Nullable ScheduledExecutorService executor;
     private boolean closed;
 
     FailbackQueue(ClusterInvoker<T> cluster, ClusterConfig config) {
@@ -62,13 +63,14 @@ final class FailbackQueue<T> {
             }
             tasks.addLast(new Task(invocation));
             if (executor == null) {
-                executor = Executors.newSingleThreadScheduledExecutor(r -> {
+                ScheduledExecutorService made = Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "tern-failback");
                     t.setDaemon(true);
                     return t;
                 });
                 long interval = config.failbackInterval().toMillis();
-                executor.scheduleWithFixedDelay(this::retryAll, interval, interval, TimeUnit.MILLISECONDS);
+                made.scheduleWithFixedDelay(this::retryAll, interval, interval, TimeUnit.MILLISECONDS);
+                executor = made;
             }
         } finally {
             lock.unlock();

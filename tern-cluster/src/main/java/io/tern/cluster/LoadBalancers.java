@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The load balancers by name: Tern's own, with Dubbo's names — {@code random} (weighted, with
@@ -111,7 +112,7 @@ public final class LoadBalancers {
      */
     public static LoadBalancer create(String name, LoadBalancerContext context) {
         requireNonNull(context, "context");
-        return FACTORIES.get(checkName("loadbalance", name)).create(context);
+        return requireNonNull(FACTORIES.get(checkName("loadbalance", name)), name).create(context);
     }
 
     /** A balancer over these statistics, with {@link ThreadLocalRandom} and the system clock. */
@@ -224,6 +225,9 @@ public final class LoadBalancers {
                         best = invoker;
                         bestCurrent = c;
                     }
+                }
+                if (best == null || bestCurrent == null) {
+                    throw new IllegalArgumentException("invokers: none (expected: at least one to choose from)");
                 }
                 bestCurrent.addAndGet(-total);
                 return best;

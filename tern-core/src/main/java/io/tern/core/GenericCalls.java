@@ -76,9 +76,11 @@ final class GenericCalls {
         } catch (RpcException refused) {
             return CompletableFuture.failedFuture(refused);
         }
-        return invoker.call(md, realized, attachments).thenApply(result -> result.hasException()
-                ? Result.exception(GenericException.of(result.exception())).withAttachments(result.attachments())
-                : Result.value(Pojos.generalize(result.value())).withAttachments(result.attachments()));
+        return invoker.call(md, realized, attachments).thenApply(result -> {
+            Throwable thrown = result.exception();
+            return thrown != null ? Result.exception(GenericException.of(thrown)).withAttachments(result.attachments())
+                    : Result.value(Pojos.generalize(result.value())).withAttachments(result.attachments());
+        });
     }
 
     private static @Nullable MethodDescriptor find(ServiceDescriptor descriptor, String method,

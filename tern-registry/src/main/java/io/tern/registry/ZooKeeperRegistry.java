@@ -137,7 +137,8 @@ public final class ZooKeeperRegistry implements Registry {
                             + " within " + timeout + " ms (expected: a running ZooKeeper, or check=false)");
                 }
                 log.warn("registry: cannot reach ZooKeeper at {} within {} ms; starting {}, catching up when it"
-                        + " answers", addresses, timeout, cached ? "from the cache " + cache.file() : "empty");
+                        + " answers", addresses, timeout,
+                        cached && cache != null ? "from the cache " + cache.file() : "empty");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

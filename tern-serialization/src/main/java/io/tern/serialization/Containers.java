@@ -244,7 +244,7 @@ final class Containers {
                 namedType = custom.type;
             }
         }
-        if (named != null && expected.isAssignableFrom(namedType)) {
+        if (named != null && namedType != null && expected.isAssignableFrom(namedType)) {
             return named;
         }
         return forExpected(expected, readers);
@@ -292,7 +292,7 @@ final class Containers {
                 namedType = custom.type;
             }
         }
-        if (named != null && expected.isAssignableFrom(namedType)) {
+        if (named != null && namedType != null && expected.isAssignableFrom(namedType)) {
             return named;
         }
         if (expected == Object.class || expected == Map.class || expected.isAssignableFrom(HashMap.class)) {

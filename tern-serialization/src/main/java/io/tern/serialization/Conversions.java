@@ -20,6 +20,15 @@ final class Conversions {
     private Conversions() {
     }
 
+    /** {@code value} as a primitive type's box, never null: the type's default for a missing one. */
+    static Object toPrimitive(@Nullable Object value, Class<?> primitive) {
+        Object converted = convert(value, primitive);
+        if (converted == null) {
+            throw new IllegalArgumentException("no " + primitive + " (expected: a primitive type)");
+        }
+        return converted;
+    }
+
     /** {@code value} as {@code expected}: boxed for a primitive, its default for a missing one. */
     static @Nullable Object convert(@Nullable Object value, Class<?> expected) {
         if (value == null) {

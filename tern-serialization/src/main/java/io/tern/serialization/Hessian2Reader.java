@@ -123,7 +123,7 @@ final class Hessian2Reader implements ObjectInput {
             in().skipBytes(1);
             return doubleBody(tag);
         }
-        return (Double) Conversions.convert(read(double.class), double.class);
+        return (Double) Conversions.toPrimitive(read(double.class), double.class);
     }
 
     /** A {@code boolean} field. */
@@ -133,7 +133,7 @@ final class Hessian2Reader implements ObjectInput {
             in().skipBytes(1);
             return tag == 'T';
         }
-        return (Boolean) Conversions.convert(read(boolean.class), boolean.class);
+        return (Boolean) Conversions.toPrimitive(read(boolean.class), boolean.class);
     }
 
     /** Slots in this reader's tables; for tests of what a pooled reader keeps. */
@@ -165,7 +165,7 @@ final class Hessian2Reader implements ObjectInput {
     public int readInt() {
         try {
             Object value = scalar(tag());
-            return (Integer) Conversions.convert(value, int.class);
+            return (Integer) Conversions.toPrimitive(value, int.class);
         } catch (RuntimeException | StackOverflowError e) {
             throw failure("an int", e);
         }
@@ -521,7 +521,7 @@ final class Hessian2Reader implements ObjectInput {
         return refCount++;
     }
 
-    void fill(int slot, Object value) {
+    void fill(int slot, @Nullable Object value) {
         refs[slot] = value;
     }
 
@@ -592,7 +592,7 @@ final class Hessian2Reader implements ObjectInput {
         for (int i = 0; i < count; i++) {
             String field = string(tag(), MAX_TYPE_NAME_LENGTH);
             if (fields == null) {
-                if (known[i].equals(field)) {
+                if (java.util.Objects.requireNonNull(known)[i].equals(field)) { // fields is null only while known is not
                     continue;
                 }
                 fields = Arrays.copyOf(known, count);
@@ -701,7 +701,7 @@ final class Hessian2Reader implements ObjectInput {
             in.skipBytes(1);
             value = longBody(tag);
         } else {
-            return ((Number) Conversions.convert(read(type), type)).longValue();
+            return ((Number) Conversions.toPrimitive(read(type), type)).longValue();
         }
         if (value < min || value > max) {
             throw malformed("a number outside the range of " + type.getName() + " where one was expected");
@@ -743,7 +743,7 @@ final class Hessian2Reader implements ObjectInput {
 
     // ---- maps ----
 
-    private Object map(@Nullable String type, Class<?> expected) {
+    private @Nullable Object map(@Nullable String type, Class<?> expected) {
         if (keyDepth > 0) {
             throw refusedKey("a map");
         }

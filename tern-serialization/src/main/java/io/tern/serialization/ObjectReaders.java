@@ -603,7 +603,7 @@ final class ObjectReaders {
             for (int i = 0; i < fields.length; i++) {
                 int index = names.indexOf(fields[i]);
                 if (index >= 0) {
-                    values[index] = (Integer) Conversions.convert(read[i], int.class);
+                    values[index] = (Integer) Conversions.toPrimitive(read[i], int.class);
                 }
             }
             try {

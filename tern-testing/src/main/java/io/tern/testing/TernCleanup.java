@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -125,7 +126,7 @@ public final class TernCleanup implements BeforeEachCallback, AfterEachCallback,
     }
 
     /** Closes one resource; returns what went wrong, or {@code null}. */
-    private String close(AutoCloseable resource) {
+    private @Nullable String close(AutoCloseable resource) {
         try {
             if (resource instanceof AsyncCloseable async) {
                 CompletableFuture<Void> closed = async.closeAsync();

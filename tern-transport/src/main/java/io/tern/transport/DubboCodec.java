@@ -261,7 +261,7 @@ final class DubboCodec {
             request.attachments = readAttachments(in);
         } catch (RpcException e) {
             request.failure = e.status() == RpcStatus.FORBIDDEN || e.status() == RpcStatus.SERIALIZATION ? e
-                    : new RpcException(RpcStatus.BAD_REQUEST, e.getMessage(), e);
+                    : new RpcException(RpcStatus.BAD_REQUEST, String.valueOf(e.getMessage()), e);
         }
         return request;
     }

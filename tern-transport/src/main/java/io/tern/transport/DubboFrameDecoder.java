@@ -227,7 +227,7 @@ final class DubboFrameDecoder extends ByteToMessageDecoder {
         ByteBuf body = in.readRetainedSlice(length);
         deferred = true;
         gate.pause(ReadGate.DECODING);
-        Executor executor = offLoop;
+        Executor executor = java.util.Objects.requireNonNull(offLoop, "offLoop"); // set where frames are deferred
         try {
             executor.execute(() -> {
                 Object decoded;

@@ -91,13 +91,15 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
     @Override
     protected CompletableFuture<Result> doInvoke(Invocation invocation) {
         MethodDescriptor md = invocation.method();
-        boolean own = md != null && md.index() < descriptor.methods().size() && descriptor.methods().get(md.index()) == md;
+        // the method's index when it is one of this interface's own descriptors, else -1
+        int own = md != null && md.index() < descriptor.methods().size() && descriptor.methods().get(md.index()) == md
+                ? md.index() : -1;
         long[] perMethod = timeouts;
         String[] texts = timeoutTexts;
         boolean[] oneWayMethods = oneWay;
-        long timeout = own && perMethod != null ? perMethod[md.index()] : defaultTimeout;
-        boolean isOneWay = own && oneWayMethods != null && oneWayMethods[md.index()];
-        String timeoutText = own && texts != null ? texts[md.index()] : defaultTimeoutText;
+        long timeout = own >= 0 && perMethod != null ? perMethod[own] : defaultTimeout;
+        boolean isOneWay = own >= 0 && oneWayMethods != null && oneWayMethods[own];
+        String timeoutText = own >= 0 && texts != null ? texts[own] : defaultTimeoutText;
         DubboConnection connection = client.connection();
         if (connection != null) {
             return connection.send(invocation, md, path, wireVersion, baseAttachments, timeoutText, timeout, isOneWay);

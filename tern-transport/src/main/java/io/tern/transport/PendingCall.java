@@ -60,7 +60,7 @@ final class PendingCall extends CompletableFuture<Result> implements DubboFrameD
      */
     void readOnCaller(DecodedResponse undecoded) {
         answer = undecoded; // published to the reading thread by the executor's queue
-        Executor executor = caller;
+        Executor executor = java.util.Objects.requireNonNull(caller, "caller"); // only a waiting caller reads here
         try {
             executor.execute(this);
         } catch (RuntimeException e) {
@@ -89,7 +89,9 @@ final class PendingCall extends CompletableFuture<Result> implements DubboFrameD
             completeExceptionally(new RpcException(RpcStatus.INTERNAL, "reading the answer to "
                     + description() + " failed: " + e, e));
         } finally {
-            body.release();
+            if (body != null) {
+                body.release();
+            }
         }
     }
 

@@ -55,7 +55,7 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
         if (request.failure != null) {
             // A request that could not be read is the caller's error, whatever went wrong reading it.
             answer(request, request.failure.status() == RpcStatus.SERVICE_NOT_FOUND ? WireStatus.SERVICE_NOT_FOUND
-                    : WireStatus.BAD_REQUEST, request.failure.getMessage());
+                    : WireStatus.BAD_REQUEST, String.valueOf(request.failure.getMessage()));
             return;
         }
         DubboExporter<?> exporter = server.find(request.path, request.attachments.get(Wire.GROUP), request.version);
@@ -123,7 +123,8 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
     private void run(DubboExporter<?> exporter, DecodedRequest request) {
         CompletableFuture<Result> future;
         try {
-            Invocation invocation = Invocation.of(exporter.key(), request.method, request.arguments)
+            Invocation invocation = Invocation.of(exporter.key(),
+                    java.util.Objects.requireNonNull(request.method, "method"), request.arguments) // read whole
                     .setClassPolicy(server.classPolicy());
             if (request.attachments instanceof java.util.HashMap<String, Object> own) {
                 invocation.adoptAttachments(own); // the map read for this call, used as it is
@@ -153,7 +154,7 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void answerFailure(DecodedRequest request, RpcException failure) {
-        String message = failure.getMessage();
+        String message = String.valueOf(failure.getMessage());
         // a refused token is answered as Dubbo answers it, with the status of a service's failure
         WireStatus status = failure.status() == io.tern.RpcStatus.FORBIDDEN && io.tern.core.Tokens.isRefusal(message)
                 ? WireStatus.SERVICE_ERROR : WireStatus.forFailure(failure.status());

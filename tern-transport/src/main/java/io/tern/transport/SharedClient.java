@@ -228,7 +228,9 @@ final class SharedClient {
             } else {
                 ssl.handshakeFuture().addListener(h -> {
                     io.tern.transport.tls.TlsContext context = tls;
-                    context.clientHandshakeDone(h.isSuccess());
+                    if (context != null) {
+                        context.clientHandshakeDone(h.isSuccess());
+                    }
                     connected(slot, attempt, future, h.isSuccess() ? null : handshakeFailed(h.cause()), made[0], fresh);
                 });
             }

@@ -440,6 +440,7 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
             inbound = new StreamInbound(ctx.channel(), protocol.services());
         }
 
+        @SuppressWarnings("NullAway") // a stream's message may be null, as Hessian carries it
         @Override
         void onMessage(ByteBuf message, boolean thrown) {
             Object value = method.answer(message, thrown);

@@ -273,7 +273,7 @@ abstract sealed class TripleMethod {
             try {
                 wrapper = TripleRequestWrapper.decode(ByteBufUtil.getBytes(message));
             } catch (IllegalArgumentException e) {
-                throw new RpcException(RpcStatus.SERIALIZATION, e.getMessage(), e);
+                throw new RpcException(RpcStatus.SERIALIZATION, String.valueOf(e.getMessage()), e);
             }
             if (!HESSIAN.equals(wrapper.serializeType())) {
                 throw new RpcException(RpcStatus.SERIALIZATION, "serializeType: '" + wrapper.serializeType()

@@ -207,6 +207,7 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    @SuppressWarnings("NullAway") // a stream's message may be null, as Hessian carries it
     private void onMessage(ByteBuf message) {
         try {
             TripleMethod chosen = method;
@@ -244,7 +245,7 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
         try {
             argTypes = TripleRequestWrapper.decode(ByteBufUtil.getBytes(message)).argTypes();
         } catch (IllegalArgumentException e) {
-            throw new RpcException(RpcStatus.SERIALIZATION, e.getMessage(), e);
+            throw new RpcException(RpcStatus.SERIALIZATION, String.valueOf(e.getMessage()), e);
         }
         for (TripleMethod candidate : candidates) {
             if (candidate.matches(argTypes)) {

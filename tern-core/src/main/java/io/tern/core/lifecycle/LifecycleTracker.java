@@ -75,7 +75,8 @@ public final class LifecycleTracker {
     private final TrackerLevel level;
     private final int samplingInterval;
     private final int gcCycles;
-    private final Map<ResourceKind, KindCounters> counters = new EnumMap<>(ResourceKind.class);
+    /** By {@link ResourceKind#ordinal()}: one per kind, made with the tracker. */
+    private final KindCounters[] counters = new KindCounters[ResourceKind.values().length];
     private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
     private final ReentrantLock scanLock = new ReentrantLock();
     private final ArrayDeque<LeakReport> leaks = new ArrayDeque<>();
@@ -86,7 +87,7 @@ public final class LifecycleTracker {
         this.samplingInterval = samplingInterval;
         this.gcCycles = gcCycles;
         for (ResourceKind kind : ResourceKind.values()) {
-            counters.put(kind, new KindCounters());
+            counters[kind.ordinal()] = new KindCounters();
         }
     }
 
@@ -131,7 +132,7 @@ public final class LifecycleTracker {
     public Tracked track(ResourceKind kind, Object name) {
         requireNonNull(kind, "kind");
         requireNonNull(name, "name");
-        counters.get(kind).created.increment();
+        counters(kind).created.increment();
         boolean watched = switch (level) {
             case OFF -> false;
             case SAMPLED -> samplingInterval == 1 || ThreadLocalRandom.current().nextInt(samplingInterval) == 0;
@@ -170,7 +171,9 @@ public final class LifecycleTracker {
     public LifecycleReport report() {
         checkNow();
         Map<ResourceKind, LifecycleReport.Counts> snapshot = new EnumMap<>(ResourceKind.class);
-        counters.forEach((kind, c) -> snapshot.put(kind, c.snapshot()));
+        for (ResourceKind kind : ResourceKind.values()) {
+            snapshot.put(kind, counters(kind).snapshot());
+        }
         List<LeakReport> leakList;
         scanLock.lock();
         try {
@@ -186,23 +189,27 @@ public final class LifecycleTracker {
      * leaks are counted as the tracker finds them): cheap enough for a metrics scrape.
      */
     public LifecycleReport.Counts counts(ResourceKind kind) {
-        return counters.get(kind).snapshot();
+        return counters(kind).snapshot();
     }
 
     /** The number of destroyed resources watched and neither collected nor reported yet. */
     public long pendingWatches() {
         long pending = 0;
-        for (KindCounters c : counters.values()) {
+        for (KindCounters c : counters) {
             pending += c.watched.sum() - c.collected.sum() - c.leaked.sum();
         }
         return pending;
+    }
+
+    private KindCounters counters(ResourceKind kind) {
+        return counters[kind.ordinal()];
     }
 
     private void watch(Object resource, Tracked tracked) {
         Throwable destroyed = level == TrackerLevel.PARANOID ? new Throwable("destroyed here") : null;
         Watch watch = new Watch(resource, COLLECTED, tracked, Instant.now(), fullGcCount(), destroyed);
         watches.add(watch);
-        counters.get(tracked.kind).watched.increment();
+        counters(tracked.kind).watched.increment();
         ensureGcListener(this);
         startReaper();
         scan(false);
@@ -210,7 +217,7 @@ public final class LifecycleTracker {
 
     private void collected(Watch watch) {
         if (watches.remove(watch)) {
-            counters.get(watch.kind).collected.increment();
+            counters(watch.kind).collected.increment();
         }
     }
 
@@ -263,7 +270,7 @@ public final class LifecycleTracker {
     }
 
     private void reportLeak(Watch watch, int cycles) {
-        counters.get(watch.kind).leaked.increment();
+        counters(watch.kind).leaked.increment();
         LeakReport report = new LeakReport(watch.kind, watch.name, watch.destroyedAt, cycles,
                 stackOf(watch.created), stackOf(watch.destroyed));
         watch.clear();
@@ -377,7 +384,7 @@ public final class LifecycleTracker {
         public void destroyed(Object resource) {
             requireNonNull(resource, "resource");
             if (DESTROYED.compareAndSet(this, 0, 1)) {
-                tracker.counters.get(kind).destroyed.increment();
+                tracker.counters(kind).destroyed.increment();
                 if (watched) {
                     tracker.watch(resource, this);
                 }

@@ -10,6 +10,7 @@ import io.tern.RpcException;
 import io.tern.RpcStatus;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes and reads the messages of one generated protobuf class, as gRPC carries them: each
@@ -48,7 +49,7 @@ public final class ProtobufCodec {
      * @throws RpcException {@link RpcStatus#SERIALIZATION} when {@code message} is not of this
      *     codec's type
      */
-    public ByteBuf frame(ByteBufAllocator allocator, Object message) {
+    public ByteBuf frame(ByteBufAllocator allocator, @Nullable Object message) {
         if (!type.isInstance(message)) {
             throw new RpcException(RpcStatus.SERIALIZATION, "protobuf message: "
                     + (message == null ? "null" : message.getClass().getName()) + " (expected: " + type.getName() + ")");
