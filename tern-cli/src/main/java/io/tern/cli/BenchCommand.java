@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -78,7 +79,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new UsageException("--requests " + length.requests + " (expected: at least 1)");
         }
         Object[] args = Json.arguments(options.arguments);
-        String[] types = options.types(args.length);
+        String @Nullable [] types = options.types(args.length);
         Json.checkNumbers(args, types);
         try (Target target = Target.open(options.spec(connections))) {
             try {
@@ -99,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
     /** One timed run: the callers, their histograms and the errors they met. */
     private final class Run {
         private final Target target;
-        private final String[] types;
+        private final String @Nullable [] types;
         private final Object[] args;
         private final long deadline;
         private final AtomicLong budget;
@@ -108,7 +109,7 @@ final class BenchCommand implements Callable<Integer> {
         private final LongAdder completed = new LongAdder();
         private long elapsedNanos;
 
-        Run(Target target, String[] types, Object[] args, long deadline, long requests) {
+        Run(Target target, String @Nullable [] types, Object[] args, long deadline, long requests) {
             this.target = target;
             this.types = types;
             this.args = args;

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,7 +53,7 @@ final class CallCommand implements Callable<Integer> {
             return 0;
         }
         Object[] args = Json.arguments(options.arguments);
-        String[] types = options.types(args.length);
+        String @Nullable [] types = options.types(args.length);
         Json.checkNumbers(args, types);
         try (Target target = Target.open(options.spec(1))) {
             attachments.forEach(RpcContext::setAttachment);
@@ -100,7 +101,7 @@ final class CallCommand implements Callable<Integer> {
         @CommandLine.Mixin
         TlsOptions tls = new TlsOptions();
 
-        String[] types(int argumentCount) {
+        String @Nullable [] types(int argumentCount) {
             if (types == null) {
                 return null;
             }
@@ -117,7 +118,7 @@ final class CallCommand implements Callable<Integer> {
         }
 
         /** A failure, with the hint to pass {@code --types} when the provider could not find the method. */
-        static RpcException explain(RpcException e, String[] types) {
+        static RpcException explain(RpcException e, String @Nullable [] types) {
             boolean saysWhatIsExpected = e.getMessage() != null && e.getMessage().contains("(expected");
             if (types == null && !saysWhatIsExpected && (e.status() == RpcStatus.METHOD_NOT_FOUND
                     || e.status() == RpcStatus.SERVICE_ERROR || e.status() == RpcStatus.BAD_REQUEST)) {

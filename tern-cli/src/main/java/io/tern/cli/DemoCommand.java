@@ -81,10 +81,12 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 GenericService generic = client.reference(GenericService.class,
                         r -> r.service(UserService.class.getName()).timeout(Duration.ofSeconds(3))).get();
-                Object page = generic.$invoke("listUser", new String[] {"int"}, new Object[] {0});
+                Object page = java.util.Objects.requireNonNull(
+                        generic.$invoke("listUser", new String[] {"int"}, new Object[] {0}), "listUser's page");
                 out.printf("generic    $invoke(listUser, [int], [0]) -> a %s with %d users; the first as JSON:%n"
                         + "           %s%n", Page.class.getSimpleName(), firstUsers(page),
-                        Json.compact(((java.util.List<?>) ((Map<?, ?>) page).get("result")).get(0)));
+                        Json.compact(((java.util.List<?>) java.util.Objects.requireNonNull(((Map<?, ?>) page).get("result"),
+                                "the page's result")).get(0)));
 
                 server.close();
                 out.printf("provider   closed: unregistered, drained, port released%n");

@@ -4,6 +4,7 @@ import io.tern.GenericException;
 import io.tern.RpcException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /** One line for a failure: the RPC status when there is one, else the exception and its message. */
 final class Failures {
@@ -43,7 +44,7 @@ final class Failures {
         return t instanceof RpcException rpc ? rpc.status().name() : t.getClass().getName();
     }
 
-    static String oneLine(String message) {
+    static String oneLine(@Nullable String message) {
         if (message == null) {
             return "(no message)";
         }

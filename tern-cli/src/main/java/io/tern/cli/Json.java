@@ -129,7 +129,8 @@ final class Json {
                 }
                 return copy;
             }
-            Iterable<?> items = value instanceof Object[] array ? java.util.Arrays.asList(array) : (Iterable<?>) value;
+            Iterable<?> items = value instanceof Object[] array ? java.util.Arrays.asList(array)
+                    : (Iterable<?>) java.util.Objects.requireNonNull(value, "value");
             java.util.List<Object> copy = new java.util.ArrayList<>();
             for (Object item : items) {
                 copy.add(acyclic(item, path, depth + 1));

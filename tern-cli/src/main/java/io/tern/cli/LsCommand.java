@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -123,7 +124,7 @@ final class LsCommand implements Callable<Integer> {
         }
         listing.forEach((name, entry) -> {
             out.println(name);
-            List<Map<String, Object>> providers = entry.get("providers");
+            List<Map<String, Object>> providers = entry.getOrDefault("providers", List.of());
             out.println("  providers: " + providers.size());
             for (Map<String, Object> p : providers) {
                 out.println("    " + p.get("address") + "  version=" + dash(p.get("version")) + "  group="
@@ -132,7 +133,7 @@ final class LsCommand implements Callable<Integer> {
                         + (Boolean.TRUE.equals(p.get("tls")) ? "  tls" : "")
                         + (Boolean.TRUE.equals(p.get("token")) ? "  token" : ""));
             }
-            List<Map<String, Object>> consumers = entry.get("consumers");
+            List<Map<String, Object>> consumers = entry.getOrDefault("consumers", List.of());
             out.println("  consumers: " + consumers.size());
             for (Map<String, Object> c : consumers) {
                 out.println("    " + c.get("address") + "  application=" + dash(c.get("application"))
@@ -141,12 +142,12 @@ final class LsCommand implements Callable<Integer> {
         });
     }
 
-    private static String dash(Object value) {
+    private static String dash(@Nullable Object value) {
         String s = String.valueOf(value);
         return s.isEmpty() ? "-" : s;
     }
 
-    private static List<String> asStrings(Object value) {
+    private static List<String> asStrings(@Nullable Object value) {
         List<String> strings = new ArrayList<>();
         if (value instanceof List<?> list) {
             list.forEach(v -> strings.add(String.valueOf(v)));

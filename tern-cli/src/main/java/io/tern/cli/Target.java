@@ -49,7 +49,10 @@ final class Target implements AutoCloseable {
     }
 
     /** A parse error's own detail, without its generic "(expected: ...)", which the caller replaces. */
-    static String withoutExpected(String message) {
+    static String withoutExpected(@Nullable String message) {
+        if (message == null) {
+            return "(no message)";
+        }
         int expected = message.lastIndexOf(" (expected:");
         return expected < 0 ? message : message.substring(0, expected);
     }
@@ -115,7 +118,7 @@ final class Target implements AutoCloseable {
     }
 
     /** Calls the method generically; {@code types} may be null for providers that find methods by name. */
-    Object invoke(String method, String @Nullable [] types, Object[] args) {
+    @Nullable Object invoke(String method, String @Nullable [] types, Object[] args) {
         return service.$invoke(method, types, args);
     }
 

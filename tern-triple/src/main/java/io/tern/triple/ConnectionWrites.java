@@ -5,6 +5,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +13,10 @@ import org.slf4j.LoggerFactory;
  * Writes to an HTTP/2 connection's streams from any thread with one flush per batch: the writes
  * submitted while a batch waits for the event loop run with it, and the connection is flushed
  * once after them, so calls answered together share a system call.
+ *
+ * <p>Also counts the bytes of answers written to the connection and not yet sent (a reader whose
+ * window stays shut leaves them queued): at most {@link #MAX_OWED} are owed at once, and an
+ * answer past that is refused rather than queued.
  */
 final class ConnectionWrites {
 
@@ -23,6 +28,9 @@ final class ConnectionWrites {
     private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
+    /** Bytes of answers owed to a reader that has not read them yet, at most: two of the largest messages. */
+    static final long MAX_OWED = 2L * TripleProtocol.MAX_MESSAGE_SIZE;
+    private final AtomicLong owed = new AtomicLong();
 
     ConnectionWrites(Channel connection) {
         this.connection = connection;
@@ -36,6 +44,32 @@ final class ConnectionWrites {
     void submit(Runnable writes) {
         queue.add(writes);
         schedule();
+    }
+
+    /**
+     * Counts an answer of {@code bytes} as owed until {@link #paid}; false, counting nothing, when
+     * that would pass {@link #MAX_OWED} (one answer alone always may be owed).
+     */
+    boolean owe(long bytes) {
+        while (true) {
+            long now = owed.get();
+            if (now > 0 && now + bytes > MAX_OWED) {
+                return false;
+            }
+            if (owed.compareAndSet(now, now + bytes)) {
+                return true;
+            }
+        }
+    }
+
+    /** An owed answer was sent, or will never be. */
+    void paid(long bytes) {
+        owed.addAndGet(-bytes);
+    }
+
+    /** Bytes of answers owed now; for tests. */
+    long owed() {
+        return owed.get();
     }
 
     /** Flushes the connection once the writes queued on its event loop so far have run. */

@@ -413,6 +413,20 @@ public final class TripleProtocol implements Protocol {
         return serverTlsMode;
     }
 
+    /**
+     * Server-stream writers that may wait at once for readers that do not read: half the service
+     * threads, so that such readers can never take the threads unary calls need.
+     */
+    static final int MAX_WAITING_STREAM_WRITERS = 100;
+    private final java.util.concurrent.atomic.AtomicLong refusedAnswers = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.Semaphore streamWriters =
+            new java.util.concurrent.Semaphore(MAX_WAITING_STREAM_WRITERS);
+
+    /** The permits of the server-stream writers waiting for their readers. */
+    java.util.concurrent.Semaphore streamWriters() {
+        return streamWriters;
+    }
+
     /** The last handler of the HTTP/2 connections of this protocol's servers. */
     PeerErrors http2Errors() {
         return http2Errors;
@@ -479,6 +493,31 @@ public final class TripleProtocol implements Protocol {
             total += port == null ? 0 : port.reservedBytes();
         }
         return total;
+    }
+
+    /** Bytes of answers this protocol's servers owe readers that have not read them; for tests. */
+    public long owedAnswerBytes() {
+        List<TripleServer> running;
+        lock.lock();
+        try {
+            running = servers.values().stream().distinct().toList();
+        } finally {
+            lock.unlock();
+        }
+        long total = 0;
+        for (TripleServer server : running) {
+            total += server.owedAnswerBytes();
+        }
+        return total;
+    }
+
+    /** Answers refused because their connection owed its reader too much already; for tests and meters. */
+    public long refusedAnswers() {
+        return refusedAnswers.get();
+    }
+
+    void answerRefused() {
+        refusedAnswers.incrementAndGet();
     }
 
     /** The servers running now; for lifecycle tests. */

@@ -39,6 +39,8 @@ final class TripleServer {
     private final TripleProtocol protocol;
     private final String host;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private static final io.netty.util.AttributeKey<ConnectionWrites> WRITES =
+            io.netty.util.AttributeKey.valueOf(TripleServer.class, "writes");
     private final Map<ServiceKey, TripleExporter<?>> exporters = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     /** The port, when this server binds one; null when it shares another protocol's. */
@@ -131,6 +133,7 @@ final class TripleServer {
                 .build());
         pipeline.addLast(new ConnectionWindow());
         ConnectionWrites writes = new ConnectionWrites(pipeline.channel());
+        pipeline.channel().attr(WRITES).set(writes);
         pipeline.addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
@@ -152,6 +155,16 @@ final class TripleServer {
 
     int port() {
         return port;
+    }
+
+    /** Bytes of answers its HTTP/2 connections owe readers that have not read them. */
+    long owedAnswerBytes() {
+        long total = 0;
+        for (Channel connection : connections) {
+            ConnectionWrites writes = connection.attr(WRITES).get();
+            total += writes == null ? 0 : writes.owed();
+        }
+        return total;
     }
 
     /** The port this server binds; null when it shares another protocol's. */

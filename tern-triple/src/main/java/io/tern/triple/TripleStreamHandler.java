@@ -494,9 +494,23 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
             TripleHeaders.write(result.attachments(), own::set);
             trailers = own;
         }
+        int size = body.readableBytes();
+        if (!writes.owe(size)) {
+            body.release();
+            server.protocol().answerRefused();
+            Channel connection = ctx.channel().parent();
+            if (connection != null && port != null) {
+                port.warn(connection, "tri: refused an answer: its reader has not read "
+                        + ConnectionWrites.MAX_OWED + " bytes of answers owed to it");
+            }
+            endWith(GrpcStatus.RESOURCE_EXHAUSTED, "tri: the connection owes its reader "
+                    + ConnectionWrites.MAX_OWED + " bytes of answers it has not read (expected: a reader that reads)");
+            return;
+        }
         synchronized (this) {
             if (!end()) {
                 body.release();
+                writes.paid(size);
                 return; // the deadline answered first, or the client went away
             }
             headersSent = true;
@@ -505,7 +519,7 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
         Http2Headers ending = trailers;
         writes.submit(() -> {
             ctx.write(new DefaultHttp2HeadersFrame(headers));
-            ctx.write(new DefaultHttp2DataFrame(body));
+            ctx.write(new DefaultHttp2DataFrame(body)).addListener(sent -> writes.paid(size));
             ctx.write(new DefaultHttp2HeadersFrame(ending, true));
         });
     }
@@ -539,7 +553,22 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
                 }
                 ctx.writeAndFlush(new DefaultHttp2DataFrame(body));
             }
-            writability.await(ctx.channel(), ended::get);
+            Channel connection = ctx.channel().parent();
+            Duration patience = connection == null ? ConnectionLimits.DEFAULT.frameTimeout()
+                    : TripleServer.frameTimeout(connection);
+            StreamWritability.Outcome waited = writability.await(ctx.channel(), ended::get, patience.toNanos(),
+                    server.protocol().streamWriters());
+            if (waited != StreamWritability.Outcome.READY) {
+                String why = waited == StreamWritability.Outcome.STALLED
+                        ? "its reader read nothing for " + patience.toMillis() + " ms (frame.timeout)"
+                        : "too many streams wait for readers that do not read";
+                if (connection != null && port != null) {
+                    port.warn(connection, "tri: reset a server stream: " + why);
+                }
+                endWith(GrpcStatus.RESOURCE_EXHAUSTED, "tri: " + why);
+                throw new RpcException(RpcStatus.LIMIT_EXCEEDED, "tri: the stream of " + target.descriptor
+                        + " has ended: " + why);
+            }
         }
 
         @Override

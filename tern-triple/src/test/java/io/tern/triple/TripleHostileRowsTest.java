@@ -324,6 +324,79 @@ class TripleHostileRowsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("ports")
+    void row3_answersOwedToAReaderThatDoesNotReadAreBounded(Port port) throws Exception {
+        TripleProtocol protocol = port == ownPort ? own : sharing;
+        owedAnswers(port, protocol); // once first: the allocator keeps what its height needed for the next
+        attack(port, "row 3: 48 answers of 512 KiB to a reader that does not read", () -> owedAnswers(port, protocol));
+    }
+
+    private static void owedAnswers(Port port, TripleProtocol protocol) throws Exception {
+        long refusedBefore = protocol.refusedAnswers();
+        byte[] frame = new byte[FRAME];
+        byte[] message = TripleHostileInputTest.message("x".repeat(512 * 1024), "java.lang.String");
+        try (RawHttp2 reader = RawHttp2.open(port.port(), 4096)) {
+            reader.awaitSettings();
+            reader.stopReading();
+            for (int i = 0; i < 48; i++) { // 24 MiB of answers
+                int stream = 2 * i + 1;
+                reader.headers(stream, TripleHostileInputTest.call("greet"), false);
+                for (int at = 0; at < message.length; at += FRAME) {
+                    int n = Math.min(FRAME, message.length - at);
+                    byte[] chunk = n == FRAME ? frame : new byte[n];
+                    System.arraycopy(message, at, chunk, 0, n);
+                    reader.frame(0x0, at + n == message.length ? 0x1 : 0, stream, chunk);
+                }
+                reader.flush();
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> protocol.refusedAnswers() > refusedBefore);
+            assertThat(protocol.owedAnswerBytes()).as("bytes of answers owed to the reader")
+                    .isLessThanOrEqualTo(ConnectionWrites.MAX_OWED + message.length + 1024);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> protocol.owedAnswerBytes() == 0);
+    }
+
+    /** Service threads waiting in a server stream for a reader that does not read. */
+    private static long waitingWriters() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().startsWith("tern-tri-service"))
+                .filter(e -> java.util.Arrays.stream(e.getValue())
+                        .anyMatch(f -> f.getClassName().equals(StreamWritability.class.getName())))
+                .count();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ports")
+    void row4_aServerStreamWhoseReaderDoesNotReadGivesItsThreadBackAtTheFrameTimeout(Port port) throws Exception {
+        stalledStreams(port); // once first: the service pool keeps the threads it made for a while
+        attack(port, "row 4: server streams to readers that do not read", () -> stalledStreams(port));
+    }
+
+    private static void stalledStreams(Port port) throws Exception {
+        List<RawHttp2> readers = new ArrayList<>();
+        try {
+            for (int c = 0; c < 2; c++) {
+                RawHttp2 reader = RawHttp2.open(port.port(), 4096);
+                readers.add(reader);
+                reader.stopReading();
+                for (int i = 0; i < 4; i++) {
+                    int stream = 2 * i + 1;
+                    reader.headers(stream, TripleHostileInputTest.call("count"), false);
+                    reader.data(stream, TripleHostileInputTest.countMessage(10_000_000), true);
+                }
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> waitingWriters() > 0);
+            assertThat(waitingWriters()).isLessThanOrEqualTo(TripleProtocol.MAX_WAITING_STREAM_WRITERS);
+            // each waits at most the frame timeout (1 s here), then its stream is reset
+            await().atMost(Duration.ofSeconds(30)).until(() -> waitingWriters() == 0);
+        } finally {
+            for (RawHttp2 reader : readers) {
+                reader.close();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ports")
     void aFloodOfConnectionsIsRefusedPastTheLimitAndTheWellBehavedAreServed(Port port) throws Exception {
         attack(port, "a flood of 300 connections", () -> {
             List<Socket> flood = new ArrayList<>();
