@@ -480,15 +480,8 @@ public final class TripleProtocol implements Protocol {
      * inbound budgets; for tests and meters.
      */
     public long reservedInboundBytes() {
-        List<TripleServer> running;
-        lock.lock();
-        try {
-            running = servers.values().stream().distinct().toList();
-        } finally {
-            lock.unlock();
-        }
         long total = 0;
-        for (TripleServer server : running) {
+        for (TripleServer server : running()) {
             ServerPort port = server.serverPort();
             total += port == null ? 0 : port.reservedBytes();
         }
@@ -497,18 +490,21 @@ public final class TripleProtocol implements Protocol {
 
     /** Bytes of answers this protocol's servers owe readers that have not read them; for tests. */
     public long owedAnswerBytes() {
-        List<TripleServer> running;
-        lock.lock();
-        try {
-            running = servers.values().stream().distinct().toList();
-        } finally {
-            lock.unlock();
-        }
         long total = 0;
-        for (TripleServer server : running) {
+        for (TripleServer server : running()) {
             total += server.owedAnswerBytes();
         }
         return total;
+    }
+
+    /** The servers running now, each once. */
+    private List<TripleServer> running() {
+        lock.lock();
+        try {
+            return servers.values().stream().distinct().toList();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Answers refused because their connection owed its reader too much already; for tests and meters. */

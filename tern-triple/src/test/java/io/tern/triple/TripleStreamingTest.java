@@ -269,7 +269,8 @@ class TripleStreamingTest {
         // The provider's thread ends up waiting for window, having sent a bounded amount.
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             Thread producer = impl.producer.get();
-            return producer != null && producer.getState() == Thread.State.WAITING
+            return producer != null && (producer.getState() == Thread.State.WAITING
+                    || producer.getState() == Thread.State.TIMED_WAITING)
                     && Arrays.stream(producer.getStackTrace())
                             .anyMatch(f -> f.getClassName().equals(StreamWritability.class.getName()));
         });
