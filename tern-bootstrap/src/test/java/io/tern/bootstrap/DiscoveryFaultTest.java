@@ -88,6 +88,35 @@ class DiscoveryFaultTest {
         }
     }
 
+    /**
+     * The only provider leaves before its successor registers: for a moment the consumer has no
+     * provider at all. Calls made then wait for the change and are answered by the successor.
+     */
+    @Test
+    void restartingTheOnlyProviderUnderLoadFailsNoCall() throws Exception {
+        TernServer provider = provider("only", "only0");
+        try (TernClient client = consumer()) {
+            Named named = reference(client, "only");
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.protocol().stats().referredCount() == 1);
+            CallerLoad load = new CallerLoad(named, 8);
+            try {
+                for (int i = 1; i <= 3; i++) {
+                    String name = "only" + i;
+                    within(provider.closeAsync(), CLOSE_LIMIT, "closing the provider");
+                    provider = provider("only", name);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> load.answeredBy(name) > 100);
+                }
+            } finally {
+                load.stop();
+            }
+            assertThat(load.failures()).isEmpty();
+            System.out.printf("only provider restarted 3 times: %d calls, %d failed%n", load.answered(),
+                    load.failures().size());
+        } finally {
+            within(provider.closeAsync(), CLOSE_LIMIT, "closing the provider");
+        }
+    }
+
     @Test
     void zooKeeperStoppedForThirtySecondsFailsNoCallAndChangesArePickedUpAfter() throws Exception {
         TernServer first = provider("outage", "first");

@@ -11,6 +11,7 @@ import io.tern.cluster.internal.InvokerStats;
 import io.tern.cluster.internal.StateSize;
 import io.tern.core.AbstractInvoker;
 import io.tern.core.lifecycle.LifecycleTracker;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,7 +20,9 @@ import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -34,10 +37,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A provider destroyed between the snapshot and the call (a notification raced the call) is
  * not a failure: the call is sent to another, without counting a retry.
+ *
+ * <p>A call that finds nothing to route to while the provider list is changing (within the call's
+ * timeout of a change, as when the last provider of a rolling restart leaves just before its
+ * successor arrives) spends a retry waiting for the next change, at most that timeout, and routes
+ * again against the list as it then is. A list that has not changed for longer fails at once, as
+ * does a directory that never changes.
  */
 final class ClusterInvoker<T> extends AbstractInvoker<T> {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterInvoker.class);
+    /** The change wait of a consumer without a timeout: the transports' default call timeout. */
+    private static final Duration DEFAULT_CHANGE_WAIT = Duration.ofSeconds(1);
 
     private final Directory<T> directory;
     private final RouterChain routers;
@@ -50,6 +61,13 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
     private final @Nullable FailbackQueue<T> failback;
     private volatile @Nullable Provider<T> sticky;
     private final LoadBalancerContext balancerContext;
+    /** How long after a change of the providers an empty routing waits for the next; the consumer's timeout. */
+    private final long changeWaitNanos;
+    /** When the providers last changed ({@link System#nanoTime}), valid once {@link #changed} is set. */
+    private volatile long lastChange;
+    private volatile boolean changed;
+    /** Calls waiting for the providers to change; each runs once, on the change, its timeout or close. */
+    private final Set<ChangeWaiter> waiters = ConcurrentHashMap.newKeySet();
 
     ClusterInvoker(Directory<T> directory, RouterChain routers, ClusterConfig config, RandomGenerator random,
             LongSupplier clock, LifecycleTracker tracker) {
@@ -61,6 +79,7 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
         this.clock = clock;
         this.balancerContext = new LoadBalancerContext(stats::of, random, clock);
         this.failback = config.strategy() == ClusterStrategy.FAILBACK ? new FailbackQueue<>(this, config) : null;
+        this.changeWaitNanos = directory.consumerUrl().timeout().orElse(DEFAULT_CHANGE_WAIT).toNanos();
         this.subscription = directory.onChange(this::providersChanged);
     }
 
@@ -71,6 +90,20 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
         if (s != null && !live.contains(s)) {
             sticky = null;
         }
+        lastChange = System.nanoTime();
+        changed = true;
+        releaseWaiters();
+    }
+
+    private void releaseWaiters() {
+        for (ChangeWaiter waiter : waiters) {
+            waiter.run();
+        }
+    }
+
+    /** Calls waiting for the providers to change now; for tests. */
+    int changeWaiters() {
+        return waiters.size();
     }
 
     InvokerStats stats() {
@@ -136,7 +169,11 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
     // ---- selection ----
 
     List<Provider<T>> route(Invocation invocation) {
-        return routers.route(directory.providers(), directory.consumerUrl(), invocation);
+        return route(directory.providers(), invocation);
+    }
+
+    private List<Provider<T>> route(List<Provider<T>> all, Invocation invocation) {
+        return routers.route(all, directory.consumerUrl(), invocation);
     }
 
     private LoadBalancer balancer(String method) {
@@ -197,7 +234,12 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
     /** Why no provider could take the call: how many exist and why each was passed over. */
     RpcException noProvider(Invocation invocation, List<Provider<T>> routed, Set<Provider<T>> excluded,
             @Nullable RpcException lastFailure) {
-        List<Provider<T>> all = directory.providers();
+        return noProvider(invocation, directory.providers(), routed, excluded, lastFailure);
+    }
+
+    /** As above, {@code routed} having been routed from {@code all}, the snapshot the call saw. */
+    private RpcException noProvider(Invocation invocation, List<Provider<T>> all, List<Provider<T>> routed,
+            Set<Provider<T>> excluded, @Nullable RpcException lastFailure) {
         StringJoiner reasons = new StringJoiner("; ");
         for (Provider<T> invoker : all) {
             String why = invoker.isDestroyed() ? "destroyed"
@@ -245,10 +287,16 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
 
     private void step(Invocation invocation, int retriesLeft, Set<Provider<T>> excluded,
             @Nullable RpcException lastFailure, CompletableFuture<Result> result) {
-        List<Provider<T>> routed = route(invocation);
+        long seen = lastChange;
+        List<Provider<T>> all = directory.providers();
+        List<Provider<T>> routed = route(all, invocation);
         Provider<T> chosen = select(routed, invocation, excluded);
         if (chosen == null) {
-            result.completeExceptionally(noProvider(invocation, routed, excluded, lastFailure));
+            if (routed.isEmpty() && retriesLeft > 0 && changing()) {
+                awaitChange(seen, () -> step(invocation, retriesLeft - 1, excluded, lastFailure, result));
+            } else {
+                result.completeExceptionally(noProvider(invocation, all, routed, excluded, lastFailure));
+            }
             return;
         }
         attempt(chosen, invocation).whenComplete((value, failure) -> {
@@ -267,6 +315,48 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
                 result.completeExceptionally(e);
             }
         });
+    }
+
+    /** Whether the providers changed within the change wait; never for a directory that has not changed. */
+    private boolean changing() {
+        return changed && System.nanoTime() - lastChange < changeWaitNanos && !isDestroyed();
+    }
+
+    /**
+     * Runs {@code then} once: when the providers change after the change seen at {@code seen}
+     * (at once if they already have), after the change wait, or when this invoker closes.
+     */
+    private void awaitChange(long seen, Runnable then) {
+        ChangeWaiter waiter = new ChangeWaiter(waiters, then);
+        waiters.add(waiter);
+        if (lastChange != seen || isDestroyed()) {
+            waiter.run(); // a change (or the close) came between the routing and the registration
+            return;
+        }
+        CompletableFuture.delayedExecutor(changeWaitNanos, TimeUnit.NANOSECONDS, Runnable::run).execute(waiter);
+    }
+
+    /**
+     * One waiting call's continuation, run at most once and then forgotten: the timer that may
+     * still hold the waiter after it ran holds neither the call nor the invoker.
+     */
+    private static final class ChangeWaiter implements Runnable {
+        private final Set<ChangeWaiter> waiters;
+        private final AtomicReference<@Nullable Runnable> then;
+
+        ChangeWaiter(Set<ChangeWaiter> waiters, Runnable then) {
+            this.waiters = waiters;
+            this.then = new AtomicReference<>(then);
+        }
+
+        @Override
+        public void run() {
+            Runnable next = then.getAndSet(null);
+            if (next != null) {
+                waiters.remove(this);
+                next.run();
+            }
+        }
     }
 
     private CompletableFuture<Result> forking(Invocation invocation) {
@@ -331,6 +421,7 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
     @Override
     protected void onClose() {
         subscription.close();
+        releaseWaiters();
         if (failback != null) {
             failback.close();
         }
