@@ -85,9 +85,9 @@ public final class DubboProtocol implements Protocol {
         this.sharedPort = builder.sharedPort;
         TlsContext server = null;
         try {
-            server = builder.serverTls == null ? null : TlsContext.server(builder.serverTls, resources.decodeGroup);
+            server = builder.serverTls == null ? null : TlsContext.server(builder.serverTls, resources.decodeGroup, tracker);
             this.clientTls = builder.clientTls == null ? null
-                    : TlsContext.client(builder.clientTls, false, resources.decodeGroup);
+                    : TlsContext.client(builder.clientTls, false, resources.decodeGroup, tracker);
         } catch (RuntimeException e) {
             if (server != null) {
                 server.close();
@@ -225,7 +225,7 @@ public final class DubboProtocol implements Protocol {
         }
         synchronized (this) {
             if (defaultClientTls == null) {
-                defaultClientTls = TlsContext.client(ClientTls.systemTrust(), false, resources.decodeGroup);
+                defaultClientTls = TlsContext.client(ClientTls.systemTrust(), false, resources.decodeGroup, tracker);
             }
             return defaultClientTls;
         }

@@ -118,8 +118,8 @@ public final class TripleProtocol implements Protocol {
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         TlsContext server = null;
         try {
-            server = serverTls == null ? null : TlsContext.server(serverTls, group);
-            this.clientTls = clientTls == null ? null : TlsContext.client(clientTls, true, group);
+            server = serverTls == null ? null : TlsContext.server(serverTls, group, tracker);
+            this.clientTls = clientTls == null ? null : TlsContext.client(clientTls, true, group, tracker);
         } catch (RuntimeException e) {
             if (server != null) {
                 server.close();
@@ -400,7 +400,7 @@ public final class TripleProtocol implements Protocol {
             return null;
         }
         if (defaultClientTls == null) {
-            defaultClientTls = TlsContext.client(ClientTls.systemTrust(), true, group);
+            defaultClientTls = TlsContext.client(ClientTls.systemTrust(), true, group, tracker);
         }
         return defaultClientTls;
     }

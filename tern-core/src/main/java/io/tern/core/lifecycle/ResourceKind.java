@@ -9,7 +9,9 @@ public enum ResourceKind {
     DIRECTORY,
     REGISTRY,
     PROTOCOL,
-    REFERENCE;
+    REFERENCE,
+    /** A TLS context: its certificate checks and the sessions it keeps for resumption. */
+    TLS_CONTEXT;
 
     /** The kind's name in reports: {@code invoker}, {@code exporter}, ... */
     public String label() {

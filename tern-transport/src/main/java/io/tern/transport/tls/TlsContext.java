@@ -9,6 +9,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.core.lifecycle.ResourceKind;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -45,6 +48,8 @@ public final class TlsContext implements AutoCloseable {
     private final Function<byte[][], SslContext> build;
     private final long handshakeTimeoutMillis;
     private final @Nullable ScheduledFuture<?> checks;
+    private final LifecycleTracker.Tracked tracked;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong reloadFailures = new AtomicLong();
     private final LongAdder handshakes = new LongAdder();
@@ -65,7 +70,7 @@ public final class TlsContext implements AutoCloseable {
     private byte @Nullable [][] rejected;
 
     private TlsContext(String role, List<Path> files, Function<byte[][], SslContext> build, long reloadMillis,
-            long handshakeTimeoutMillis, ScheduledExecutorService scheduler) {
+            long handshakeTimeoutMillis, ScheduledExecutorService scheduler, LifecycleTracker tracker) {
         this.role = role;
         this.files = files;
         this.build = build;
@@ -74,6 +79,7 @@ public final class TlsContext implements AutoCloseable {
         this.current = build.apply(loaded);
         this.checks = files.isEmpty() ? null
                 : scheduler.scheduleWithFixedDelay(this::check, reloadMillis, reloadMillis, TimeUnit.MILLISECONDS);
+        this.tracked = tracker.track(ResourceKind.TLS_CONTEXT, role + " tls " + files);
     }
 
     /**
@@ -81,13 +87,13 @@ public final class TlsContext implements AutoCloseable {
      *
      * @throws IllegalArgumentException naming the file when one cannot be read or used
      */
-    public static TlsContext server(ServerTls tls, ScheduledExecutorService scheduler) {
+    public static TlsContext server(ServerTls tls, ScheduledExecutorService scheduler, LifecycleTracker tracker) {
         List<Path> files = new ArrayList<>(List.of(tls.certChain(), tls.privateKey()));
         if (tls.trustCerts() != null) {
             files.add(tls.trustCerts());
         }
         return new TlsContext("server", files, content -> buildServer(tls, content), tls.reloadInterval().toMillis(),
-                tls.handshakeTimeout().toMillis(), scheduler);
+                tls.handshakeTimeout().toMillis(), scheduler, tracker);
     }
 
     /**
@@ -150,9 +156,10 @@ public final class TlsContext implements AutoCloseable {
      *
      * @throws IllegalArgumentException naming the file when one cannot be read or used
      */
-    public static TlsContext client(ClientTls tls, boolean http2, ScheduledExecutorService scheduler) {
+    public static TlsContext client(ClientTls tls, boolean http2, ScheduledExecutorService scheduler,
+            LifecycleTracker tracker) {
         return new TlsContext("client", clientFiles(tls), content -> buildClient(tls, http2, content),
-                tls.reloadInterval().toMillis(), tls.handshakeTimeout().toMillis(), scheduler);
+                tls.reloadInterval().toMillis(), tls.handshakeTimeout().toMillis(), scheduler, tracker);
     }
 
     /** The files a client's TLS reads, in the order {@link ClientMaterial#parse} takes their content. */
@@ -255,12 +262,19 @@ public final class TlsContext implements AutoCloseable {
         (accepted ? plaintextAccepted : plaintextRefused).increment();
     }
 
-    /** Stops checking the files. Connections made keep their TLS. */
+    /**
+     * Stops checking the files; the context is then destroyed for the lifecycle tracker, which
+     * reports it if it stays reachable. Connections made keep their TLS.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         if (checks != null) {
             checks.cancel(false);
         }
+        tracked.destroyed(this);
     }
 
     private byte[][] read() {

@@ -1,10 +1,18 @@
 package io.tern.transport.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.util.concurrent.DefaultEventExecutor;
+import io.tern.core.lifecycle.LifecycleReport;
+import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.core.lifecycle.ResourceKind;
+import io.tern.core.lifecycle.TrackerLevel;
+import io.tern.testing.LifecycleAssertions;
 import io.tern.testing.TestCertificates;
+import io.tern.transport.DubboProtocol;
 import java.nio.file.Path;
+import java.time.Duration;
 import javax.net.ssl.SSLSessionContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every TLS context Tern makes keeps a bounded number of sessions for a bounded time, on OpenSSL
  * and on the JDK's TLS alike: a long-lived client would otherwise keep every session it resumed.
+ * And every context is a resource of the lifecycle tracker: one kept after it was closed, with
+ * its session cache, is reported.
  */
 class TlsSessionCacheTest {
 
@@ -41,9 +51,10 @@ class TlsSessionCacheTest {
     @Test
     void serverAndClientContextsBoundTheirSessions() {
         TestCertificates.Issued server = certificates.server("localhost");
-        try (TlsContext serverContext = TlsContext.server(ServerTls.of(server.cert(), server.key()), scheduler);
+        try (TlsContext serverContext = TlsContext.server(ServerTls.of(server.cert(), server.key()), scheduler,
+                LifecycleTracker.global());
                 TlsContext clientContext = TlsContext.client(ClientTls.trusting(certificates.caCert()), true,
-                        scheduler)) {
+                        scheduler, LifecycleTracker.global())) {
             assertBounded(serverContext.sslContext().sessionContext());
             assertBounded(clientContext.sslContext().sessionContext());
         }
@@ -52,5 +63,36 @@ class TlsSessionCacheTest {
     @Test
     void theJdkClientContextBoundsItsSessions() {
         assertBounded(TlsContext.jdkClient(ClientTls.trusting(certificates.caCert())).getClientSessionContext());
+    }
+
+    @Test
+    void aProtocolsContextsAreDestroyedWithItAndCollected() {
+        LifecycleTracker tracker = LifecycleTracker.create(TrackerLevel.PARANOID, 1, 2);
+        TestCertificates.Issued server = certificates.server("localhost");
+        DubboProtocol protocol = DubboProtocol.builder().tracker(tracker)
+                .serverTls(ServerTls.of(server.cert(), server.key()))
+                .clientTls(ClientTls.trusting(certificates.caCert())).build();
+        assertThat(tracker.counts(ResourceKind.TLS_CONTEXT).live()).as("the server's and the client's").isEqualTo(2);
+
+        protocol.close();
+        protocol = null; // a closed protocol still referenced holds its contexts, and would be reported
+        LifecycleReport report = LifecycleAssertions.assertAllCollected(tracker, Duration.ofSeconds(30));
+        LifecycleAssertions.assertNoneLive(report, ResourceKind.TLS_CONTEXT);
+        assertThat(report.counts(ResourceKind.TLS_CONTEXT).collected()).isEqualTo(2);
+    }
+
+    @Test
+    void aContextKeptAfterItWasClosedIsReported() {
+        LifecycleTracker tracker = LifecycleTracker.create(TrackerLevel.PARANOID, 1, 2);
+        TestCertificates.Issued server = certificates.server("localhost");
+        TlsContext kept = TlsContext.server(ServerTls.of(server.cert(), server.key()), scheduler, tracker);
+        kept.close();
+        kept.close(); // closing twice destroys once
+
+        assertThatThrownBy(() -> LifecycleAssertions.assertAllCollected(tracker, Duration.ofSeconds(30)))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("tls_context")
+                .hasMessageContaining("server tls");
+        assertThat(tracker.counts(ResourceKind.TLS_CONTEXT).destroyed()).isEqualTo(1);
+        assertThat(kept.handshakes()).isZero(); // still reachable here, as the report says
     }
 }
