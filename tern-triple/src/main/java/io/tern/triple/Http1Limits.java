@@ -17,23 +17,23 @@ import org.jspecify.annotations.Nullable;
  * {@code frame.timeout} (a header sent a byte a second, or a body that stops, closes the
  * connection), its bytes are taken from the port's inbound budget until it has been read whole
  * (so many connections' unfinished bodies cannot add up past the budget), and a keep-alive
- * connection with nothing to do is closed after {@link #IDLE}. Everything happens on the
- * connection's event loop.
+ * connection with nothing to do is closed after the port's {@code idle.timeout}. Everything
+ * happens on the connection's event loop.
  */
 final class Http1Limits extends ChannelDuplexHandler {
 
-    /** How long a keep-alive connection may wait for its next request. */
-    static final Duration IDLE = Duration.ofSeconds(60);
-
     private final @Nullable ServerPort port;
     private final Duration frameTimeout;
+    /** How long a keep-alive connection may wait for its next request. */
+    private final Duration idle;
     private boolean receiving;
     private long reserved;
     private @Nullable ScheduledFuture<?> timer;
 
-    Http1Limits(@Nullable ServerPort port, Duration frameTimeout) {
+    Http1Limits(@Nullable ServerPort port, Duration frameTimeout, Duration idle) {
         this.port = port;
         this.frameTimeout = frameTimeout;
+        this.idle = idle;
     }
 
     @Override
@@ -80,7 +80,7 @@ final class Http1Limits extends ChannelDuplexHandler {
         if (msg instanceof HttpResponse) {
             promise = promise.unvoid().addListener(f -> {
                 if (!receiving && f.isSuccess()) {
-                    arm(ctx, IDLE, "an idle HTTP/1.1 connection sent no request for " + IDLE.toSeconds() + " s");
+                    arm(ctx, idle, "an idle HTTP/1.1 connection sent no request for " + idle.toMillis() + " ms");
                 }
             });
         }

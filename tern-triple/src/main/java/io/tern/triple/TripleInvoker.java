@@ -101,7 +101,7 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
 
     @Override
     public boolean isAvailable() {
-        return super.isAvailable() && connection.isActive();
+        return super.isAvailable() && connection.isAvailable();
     }
 
     @Override
@@ -140,7 +140,7 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
     }
 
     private CompletableFuture<Result> unary(TripleMethod method, Http2Headers headers, @Nullable Object[] arguments) {
-        ByteBuf request = method.request(connection.channel.alloc(), arguments);
+        ByteBuf request = method.request(connection.alloc(), arguments);
         CompletableFuture<Result> answer = new CompletableFuture<>();
         UnaryCall call = new UnaryCall(method, answer);
         open(call, method).whenComplete((stream, failure) -> {
@@ -159,7 +159,7 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
             answer.whenComplete((r, e) -> deadline.cancel(false));
             stream.write(new DefaultHttp2HeadersFrame(headers));
             stream.write(new DefaultHttp2DataFrame(request, true));
-            connection.writes.flushSoon(); // with the calls opened next to this one
+            call.writes().flushSoon(); // with the calls opened next to this one
         });
         return answer;
     }
@@ -167,7 +167,7 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
     private CompletableFuture<Result> serverStreaming(TripleMethod method, Http2Headers headers,
             @Nullable Object[] arguments) {
         StreamObserver<Object> responses = observer(arguments[1], method);
-        ByteBuf request = method.request(connection.channel.alloc(), arguments);
+        ByteBuf request = method.request(connection.alloc(), arguments);
         StreamCall call = new StreamCall(method, responses);
         return open(call, method).handle((stream, failure) -> {
             if (failure != null) {
@@ -176,7 +176,7 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
             }
             stream.write(new DefaultHttp2HeadersFrame(headers));
             stream.write(new DefaultHttp2DataFrame(request, true));
-            connection.writes.flushSoon();
+            call.writes().flushSoon();
             return Result.value(null);
         });
     }
@@ -204,10 +204,22 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
         return observer;
     }
 
-    /** A new stream on the connection, with {@code handler} reading it. */
+    /** A new stream on the connection, made first if it is not up, with {@code handler} reading it. */
     private CompletableFuture<Http2StreamChannel> open(ClientStream handler, TripleMethod method) {
+        TripleConnection.Link link = connection.link();
+        if (link != null) {
+            return open(link, handler, method);
+        }
+        return connection.dial().handle((made, failure) -> failure == null ? open(made, handler, method)
+                : CompletableFuture.<Http2StreamChannel>failedFuture(TripleConnection.unwrap(failure)))
+                .thenCompose(opening -> opening);
+    }
+
+    private CompletableFuture<Http2StreamChannel> open(TripleConnection.Link link, ClientStream handler,
+            TripleMethod method) {
+        handler.writes = link.writes();
         CompletableFuture<Http2StreamChannel> opened = new CompletableFuture<>();
-        new Http2StreamChannelBootstrap(connection.channel).handler(handler).open()
+        new Http2StreamChannelBootstrap(link.channel()).handler(handler).open()
                 .addListener((Future<Http2StreamChannel> f) -> {
                     if (f.isSuccess()) {
                         opened.complete(f.getNow());
@@ -239,9 +251,15 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
         private @Nullable Http2Headers headers;
         private @Nullable GrpcDeframer deframer;
         private boolean done;
+        /** What writes to the stream's connection; set when the stream is opened. */
+        @Nullable ConnectionWrites writes;
 
         ClientStream(TripleMethod method) {
             this.method = method;
+        }
+
+        ConnectionWrites writes() {
+            return java.util.Objects.requireNonNull(writes, "writes: set when the stream is opened");
         }
 
         /** One answer message, owned by the caller. */

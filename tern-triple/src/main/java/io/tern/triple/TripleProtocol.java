@@ -239,7 +239,7 @@ public final class TripleProtocol implements Protocol {
                 address = "tls:" + address;
                 connection = connections.get(address);
             }
-            if (connection == null || !connection.isActive()) {
+            if (connection == null) {
                 connection = TripleConnection.connect(this, url.host(), url.port(), tls, address);
                 connections.put(address, connection);
             }
@@ -493,6 +493,15 @@ public final class TripleProtocol implements Protocol {
         long total = 0;
         for (TripleServer server : running()) {
             total += server.owedAnswerBytes();
+        }
+        return total;
+    }
+
+    /** The connections this protocol's servers hold now (a shared port's: those handed over); for tests and meters. */
+    public int acceptedConnectionCount() {
+        int total = 0;
+        for (TripleServer server : running()) {
+            total += server.connectionCount();
         }
         return total;
     }

@@ -116,8 +116,13 @@ final class TripleServer {
 
     /** The port's frame timeout: how long a frame, a message or a request may take to arrive. */
     static java.time.Duration frameTimeout(Channel connection) {
+        return limits(connection).frameTimeout();
+    }
+
+    /** The limits of the port the connection came through. */
+    private static ConnectionLimits limits(Channel connection) {
         ServerPort port = ServerPort.of(connection);
-        return (port != null ? port.limits() : ConnectionLimits.DEFAULT).frameTimeout();
+        return port != null ? port.limits() : ConnectionLimits.DEFAULT;
     }
 
     /** A connection that opened with the HTTP/2 preface: gRPC, each stream a call. */
@@ -132,6 +137,7 @@ final class TripleServer {
                 .decoderEnforceMaxRstFramesPerWindow(10_000, 10)
                 .build());
         pipeline.addLast(new ConnectionWindow());
+        pipeline.addLast(new Http2Idle(limits(pipeline.channel()).idleTimeout()));
         ConnectionWrites writes = new ConnectionWrites(pipeline.channel());
         pipeline.channel().attr(WRITES).set(writes);
         pipeline.addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
@@ -146,7 +152,9 @@ final class TripleServer {
     /** A connection that opened with an HTTP/1.1 request line: unary calls in JSON. */
     private void http1(ChannelPipeline pipeline) {
         Channel connection = pipeline.channel();
-        Http1Limits limits = new Http1Limits(ServerPort.of(connection), frameTimeout(connection));
+        ConnectionLimits portLimits = limits(connection);
+        Http1Limits limits = new Http1Limits(ServerPort.of(connection), portLimits.frameTimeout(),
+                portLimits.idleTimeout());
         pipeline.addLast(limits);
         pipeline.addLast(new HttpServerCodec(4096, 32 * 1024, 8192));
         pipeline.addLast(new HttpObjectAggregator(TripleProtocol.MAX_MESSAGE_SIZE));
@@ -170,6 +178,11 @@ final class TripleServer {
     /** The port this server binds; null when it shares another protocol's. */
     @Nullable ServerPort serverPort() {
         return serverPort;
+    }
+
+    /** The connections it holds now. */
+    int connectionCount() {
+        return connections.size();
     }
 
     /** The HTTP/2 streams open now on this server's connections. */

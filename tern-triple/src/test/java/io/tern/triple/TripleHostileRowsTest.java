@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The port limits on a Triple port, each row of the red team's report that they close: a port of
  * Triple's own and a port shared with the dubbo protocol get the same limits, under the same
- * option names ({@code accepts.per.address}, {@code inbound.budget}, {@code frame.timeout}), set
+ * option names ({@code accepts.per.address}, {@code inbound.budget}, {@code frame.timeout}, {@code idle.timeout}), set
  * low here so that each attack meets them quickly. Each attack is followed by a well-behaved call
  * answered at once, with the JVM's threads, descriptors, heap and direct memory compared before and
  * after.
@@ -45,7 +45,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(180)
 class TripleHostileRowsTest {
 
-    private static final String LIMITS = "frame.timeout=1000&accepts.per.address=32&inbound.budget=8388608";
+    private static final String LIMITS = "frame.timeout=1000&accepts.per.address=32&inbound.budget=8388608"
+            + "&idle.timeout=1500";
     private static final int MIB = 1 << 20;
     private static final int FRAME = 16 * 1024;
 
@@ -197,6 +198,18 @@ class TripleHostileRowsTest {
                 }
                 assertThat(cut).as("a request line sent a byte every 100 ms is cut off").isTrue();
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(9));
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ports")
+    void row6_aConnectionThatOpensNoCallIsClosedAtTheIdleTimeout(Port port) throws Exception {
+        attack(port, "row 6: the HTTP/2 preface and nothing more", () -> {
+            try (RawHttp2 client = RawHttp2.open(port.port())) {
+                long start = System.nanoTime();
+                assertThat(client.goAwayErrorOrClosed()).as("a GOAWAY without error").isZero();
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(1_000));
             }
         });
     }
