@@ -3,6 +3,7 @@ package io.tern.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tern.core.lifecycle.ResourceKind;
 import io.tern.registry.InJvmRegistry;
 import io.tern.testing.TernCleanup;
 import java.net.ServerSocket;
@@ -95,7 +96,7 @@ class ConsoleBrowserTest {
                     .contains("provider").contains(Echo.class.getName() + "#echo").contains("Lifecycle tracker")
                     .contains("exporter").contains("ready");
             assertThat(script(session, "return String(document.querySelectorAll('#lifecycle tbody tr').length);"))
-                    .isEqualTo("8");
+                    .as("a row per kind of resource").isEqualTo(String.valueOf(ResourceKind.values().length));
 
             String shot = get(session + "/screenshot");
             Matcher png = Pattern.compile("\"value\"\\s*:\\s*\"([^\"]+)\"").matcher(shot);

@@ -53,11 +53,13 @@ final class StreamWritability {
     }
 
     /**
-     * Waits until {@code channel} is writable, inactive, or {@code ended} says the call is over,
-     * for at most {@code timeoutNanos}, and only when one of {@code waiters}' permits is free.
+     * Waits until {@code channel} is writable and {@code room} says the stream may queue more, or
+     * the channel is inactive, or {@code ended} says the call is over, for at most
+     * {@code timeoutNanos}, and only when one of {@code waiters}' permits is free.
      */
-    Outcome await(Channel channel, BooleanSupplier ended, long timeoutNanos, Semaphore waiters) {
-        if (channel.eventLoop().inEventLoop() || ready(channel, ended)) {
+    Outcome await(Channel channel, BooleanSupplier room, BooleanSupplier ended, long timeoutNanos,
+            Semaphore waiters) {
+        if (channel.eventLoop().inEventLoop() || ready(channel, room, ended)) {
             return Outcome.READY;
         }
         if (!waiters.tryAcquire()) {
@@ -67,7 +69,7 @@ final class StreamWritability {
         try {
             long deadline = System.nanoTime() + timeoutNanos;
             synchronized (monitor) {
-                while (!ready(channel, ended)) {
+                while (!ready(channel, room, ended)) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         return Outcome.STALLED;
@@ -91,6 +93,10 @@ final class StreamWritability {
 
     private static boolean ready(Channel channel, BooleanSupplier ended) {
         return channel.isWritable() || !channel.isActive() || ended.getAsBoolean();
+    }
+
+    private static boolean ready(Channel channel, BooleanSupplier room, BooleanSupplier ended) {
+        return channel.isWritable() && room.getAsBoolean() || !channel.isActive() || ended.getAsBoolean();
     }
 
     /** Wakes the waiting writer to look again. */

@@ -418,6 +418,7 @@ public final class TripleProtocol implements Protocol {
      * threads, so that such readers can never take the threads unary calls need.
      */
     static final int MAX_WAITING_STREAM_WRITERS = 100;
+    private final java.util.concurrent.atomic.LongAdder queuedStreamBytes = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.AtomicLong refusedAnswers = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.Semaphore streamWriters =
             new java.util.concurrent.Semaphore(MAX_WAITING_STREAM_WRITERS);
@@ -523,6 +524,18 @@ public final class TripleProtocol implements Protocol {
 
     void answerRefused() {
         refusedAnswers.incrementAndGet();
+    }
+
+    /**
+     * What this protocol's server streams have queued and not yet sent, counted as
+     * {@link TripleStreamHandler#STREAM_QUEUE_LIMIT} counts it; for tests and meters.
+     */
+    public long queuedStreamBytes() {
+        return queuedStreamBytes.sum();
+    }
+
+    void streamQueued(long cost) {
+        queuedStreamBytes.add(cost);
     }
 
     /** The servers running now; for lifecycle tests. */

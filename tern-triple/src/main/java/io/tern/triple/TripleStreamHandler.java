@@ -36,6 +36,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -72,6 +74,16 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
     private static final Http2Headers EXCEPTION_HEADERS = new DefaultHttp2Headers().status("200")
             .set("content-type", "application/grpc").set("tri-exception-code", BUSINESS_EXCEPTION);
     private static final Http2Headers OK_TRAILERS = trailers(GrpcStatus.OK, null);
+    /**
+     * What a server stream may have queued and not yet sent, at most, before its writer waits: its
+     * messages' bytes, each counted with {@link #MESSAGE_OVERHEAD} for the objects that carry it.
+     * HTTP/2 flow control bounds the bytes a stream sends, not the messages queued for it: without
+     * this, a stream of small messages to a reader that does not read would queue thousands of
+     * them, and hundreds of such streams would fill the heap and the event loops' task queues.
+     */
+    static final long STREAM_QUEUE_LIMIT = 64 * 1024;
+    /** The objects one queued message takes besides its bytes (frame, task, promise, flow-control entry), about. */
+    static final long MESSAGE_OVERHEAD = 256;
 
     private final TripleServer server;
     /** The connection's writes from service threads, flushed together. */
@@ -79,6 +91,10 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
     private final StreamWritability writability = new StreamWritability();
     /** Set by whichever ends the stream first: the answer, the deadline, or the client going away. */
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** A server stream's messages queued and not yet sent, counted as {@link #STREAM_QUEUE_LIMIT} says. */
+    private final AtomicLong queued = new AtomicLong();
+    private final BooleanSupplier room = () -> queued.get() < STREAM_QUEUE_LIMIT;
+    private final BooleanSupplier isEnded = ended::get;
     private @Nullable ChannelHandlerContext context;
     private @Nullable GrpcDeframer deframer;
     private @Nullable TripleExporter<?> exporter;
@@ -540,6 +556,7 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
                         + " has ended (cancelled by the caller, past its deadline, or completed)");
             }
             ByteBuf body = target.answer(ctx.alloc(), value, false);
+            long cost = body.readableBytes() + MESSAGE_OVERHEAD;
             synchronized (TripleStreamHandler.this) {
                 if (ended.get()) {
                     body.release();
@@ -551,12 +568,14 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
                     ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")
                             .set("content-type", "application/grpc")));
                 }
-                ctx.writeAndFlush(new DefaultHttp2DataFrame(body));
+                queued.addAndGet(cost);
+                server.protocol().streamQueued(cost);
+                ctx.writeAndFlush(new DefaultHttp2DataFrame(body)).addListener(sent -> unqueue(cost));
             }
             Channel connection = ctx.channel().parent();
             Duration patience = connection == null ? ConnectionLimits.DEFAULT.frameTimeout()
                     : TripleServer.frameTimeout(connection);
-            StreamWritability.Outcome waited = writability.await(ctx.channel(), ended::get, patience.toNanos(),
+            StreamWritability.Outcome waited = writability.await(ctx.channel(), room, isEnded, patience.toNanos(),
                     server.protocol().streamWriters());
             if (waited != StreamWritability.Outcome.READY) {
                 String why = waited == StreamWritability.Outcome.STALLED
@@ -582,6 +601,15 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
         @Override
         public void onCompleted() {
             endWith(GrpcStatus.OK, null);
+        }
+    }
+
+    /** A queued message was sent, or never will be: a writer waiting for room looks again. */
+    private void unqueue(long cost) {
+        server.protocol().streamQueued(-cost);
+        long now = queued.addAndGet(-cost);
+        if (now < STREAM_QUEUE_LIMIT && now + cost >= STREAM_QUEUE_LIMIT) {
+            writability.signal();
         }
     }
 

@@ -344,6 +344,11 @@ class TripleHostileInputTest {
             }
             socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 10_000);
             socket.setTcpNoDelay(true);
+            return over(socket);
+        }
+
+        /** A client on a connected socket (a TLS one having negotiated h2): the preface, then our SETTINGS. */
+        static RawHttp2 over(Socket socket) throws IOException {
             RawHttp2 client = new RawHttp2(socket);
             ByteBuf preface = Http2CodecUtil.connectionPrefaceBuf();
             client.raw(ByteBufUtil.getBytes(preface));
