@@ -108,7 +108,12 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
             return whenConnected(client.connectionAsync(), invocation, md, timeoutText, timeout, isOneWay);
         }
         if (client.firstAttemptPending()) {
-            return whenConnected(firstConnection(invocation, timeout), invocation, md, timeoutText, timeout, isOneWay);
+            return whenConnected(attempted(client.firstAttempt(), invocation, timeout, "still connecting"), invocation,
+                    md, timeoutText, timeout, isOneWay);
+        }
+        if (client.recoveryPending()) {
+            return whenConnected(attempted(client.recovery(), invocation, timeout, "reconnecting"), invocation, md,
+                    timeoutText, timeout, isOneWay);
         }
         // The first attempt may have ended since the connection was read: what it made is visible now.
         connection = client.connection();
@@ -153,16 +158,18 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
     }
 
     /**
-     * The connection the client's first attempt makes, waited for at most the call's timeout (a
-     * provider that accepts nothing must not hold calls longer than it would by not answering).
+     * The connection an attempt under way makes (the client's first, or its first after a loss),
+     * waited for at most the call's timeout (a provider that accepts nothing must not hold calls
+     * longer than it would by not answering).
      */
-    private CompletableFuture<DubboConnection> firstConnection(Invocation invocation, long timeoutMillis) {
+    private CompletableFuture<DubboConnection> attempted(CompletableFuture<Void> attempt, Invocation invocation,
+            long timeoutMillis, String state) {
         CompletableFuture<DubboConnection> ready = new CompletableFuture<>();
         io.netty.util.Timeout deadline = client.timer().newTimeout(t -> ready.completeExceptionally(new RpcException(
                 RpcStatus.TIMEOUT, "call " + invocation.serviceKey().call(invocation.methodName())
                         + " timed out after " + timeoutMillis + " ms waiting for a connection to " + client.address
-                        + " (still connecting)")), timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
-        client.firstAttempt().whenComplete((ignored, failure) -> {
+                        + " (" + state + ")")), timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        attempt.whenComplete((ignored, failure) -> {
             deadline.cancel();
             DubboConnection now = client.connection();
             if (now != null) {
@@ -182,7 +189,7 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
 
     @Override
     public boolean isConnecting() {
-        return !isDestroyed() && client.firstAttemptPending() && !client.isAvailable();
+        return !isDestroyed() && (client.firstAttemptPending() || client.recoveryPending()) && !client.isAvailable();
     }
 
     @Override

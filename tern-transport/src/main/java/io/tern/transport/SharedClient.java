@@ -52,6 +52,11 @@ final class SharedClient {
     private volatile @Nullable Throwable lastFailure;
     /** The first attempt to connect every slot; {@code null} when lazy. */
     private final @Nullable CompletableFuture<Void> firstAttempt;
+    /**
+     * Once every connection was lost, the first attempt to make one again; calls wait for it as
+     * for the first attempt, rather than fail while the client reconnects. {@code null} until a loss.
+     */
+    private volatile @Nullable CompletableFuture<Void> recovery;
 
     SharedClient(DubboProtocol protocol, TransportResources resources, DubboCodec codec, HostPort address,
             ClientOptions options, io.tern.transport.tls.@Nullable TlsContext tls, LifecycleTracker tracker) {
@@ -81,6 +86,18 @@ final class SharedClient {
     boolean firstAttemptPending() {
         CompletableFuture<Void> first = firstAttempt;
         return first != null && !first.isDone();
+    }
+
+    /** Whether the first attempt to connect again after every connection was lost has not ended yet. */
+    boolean recoveryPending() {
+        CompletableFuture<Void> r = recovery;
+        return r != null && !r.isDone();
+    }
+
+    /** Completes when the first attempt to connect again after a loss has ended, connected or not. */
+    CompletableFuture<Void> recovery() {
+        CompletableFuture<Void> r = recovery;
+        return r != null ? r : CompletableFuture.completedFuture(null);
     }
 
     /** Completes when the first connection attempt has ended, connected or not. */
@@ -268,10 +285,18 @@ final class SharedClient {
         }
         connecting.set(slot, null);
         fresh.complete(null);
+        CompletableFuture<Void> r = recovery;
+        if (r != null) {
+            r.complete(null);
+        }
     }
 
     private void onConnectionClosed(int slot, DubboConnection connection) {
         if (connections.compareAndSet(slot, connection, null) && !closed.get()) {
+            CompletableFuture<Void> r = recovery;
+            if (connection() == null && (r == null || r.isDone())) {
+                recovery = new CompletableFuture<>();
+            }
             scheduleReconnect(slot, 1);
         }
     }
@@ -298,6 +323,10 @@ final class SharedClient {
         }
         protocol.forget(this);
         tracked.destroyed(this);
+        CompletableFuture<Void> r = recovery;
+        if (r != null) {
+            r.complete(null);
+        }
         for (int i = 0; i < reconnects.length(); i++) {
             Timeout t = reconnects.getAndSet(i, null);
             if (t != null) {
