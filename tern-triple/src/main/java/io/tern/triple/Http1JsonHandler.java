@@ -319,8 +319,7 @@ final class Http1JsonHandler extends SimpleChannelInboundHandler<FullHttpRequest
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // a broken connection or a request HTTP/1.1 cannot read: nothing to answer on
-        server.protocol().peerWarnings().warn(ctx.channel().remoteAddress(), "tri: closed an HTTP/1.1 connection after "
-                + cause.getClass().getSimpleName() + ": " + PeerErrors.oneLine(cause.getMessage()));
+        PeerErrors.warn(server.protocol().peerWarnings(), ctx, "an HTTP/1.1", cause);
         ctx.close();
     }
 }

@@ -25,6 +25,11 @@ final class PeerErrors extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        warn(warnings, ctx, what, cause);
+    }
+
+    /** The one line a failure on a peer's {@code what} connection ("an HTTP/2") is logged as. */
+    static void warn(PeerWarnings warnings, ChannelHandlerContext ctx, String what, Throwable cause) {
         warnings.warn(ctx.channel().remoteAddress(), "tri: closing " + what + " connection after "
                 + cause.getClass().getSimpleName() + ": " + oneLine(cause.getMessage()));
     }
