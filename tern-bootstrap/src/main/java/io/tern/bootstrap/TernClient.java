@@ -234,6 +234,9 @@ public final class TernClient implements AsyncCloseable {
             if (made == null) {
                 made = TripleProtocol.create(config.tracker, protocol.classPolicy(), null, config.tls);
                 triple = made;
+                if (metrics != null) {
+                    metrics.bindProtocol("consumer", made.stats());
+                }
             }
             return made;
         } finally {

@@ -218,6 +218,7 @@ public final class TernServerBuilder {
             if (metrics != null) {
                 protocol.serverTlsContext().ifPresent(t -> metrics.bindTls("provider", "dubbo", t));
                 if (tri != null) {
+                    metrics.bindProtocol("provider", tri.stats());
                     tri.serverTlsContext().ifPresent(t -> metrics.bindTls("provider", "tri", t));
                 }
             }

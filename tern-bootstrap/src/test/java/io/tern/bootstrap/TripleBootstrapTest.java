@@ -3,6 +3,7 @@ package io.tern.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.core.lifecycle.LifecycleTracker;
@@ -68,5 +69,36 @@ class TripleBootstrapTest {
         server.close();
         assertThat(server.triple().serverCount()).isZero();
         assertThat(registry.size()).isZero();
+    }
+
+    @Test
+    void tripleReportsTheSameGaugesAsDubboUnderItsOwnName() {
+        InJvmRegistry registry = new InJvmRegistry();
+        SimpleMeterRegistry providerMeters = new SimpleMeterRegistry();
+        SimpleMeterRegistry consumerMeters = new SimpleMeterRegistry();
+        TernServer server = cleanup.register(Tern.server().application("both").registry(registry).triple(true)
+                .metrics(providerMeters).service(Greeter.class, who -> "Hello, " + who).start());
+        try (TernClient client = Tern.client().application("web").registry(registry).metrics(consumerMeters)
+                .build()) {
+            Greeter overTriple = client.reference(Greeter.class, r -> r.protocol("tri")).get();
+            assertThat(overTriple.greet("tri")).isEqualTo("Hello, tri");
+
+            assertThat(gauge(providerMeters, "tern.services.exported", "tri", "provider")).isEqualTo(1);
+            assertThat(gauge(providerMeters, "tern.services.exported", "dubbo", "provider")).isEqualTo(1);
+            assertThat(gauge(providerMeters, "tern.servers", "tri", "provider")).as("on the dubbo port").isEqualTo(1);
+            assertThat(gauge(providerMeters, "tern.connections", "tri", "provider")).isEqualTo(1);
+            assertThat(gauge(consumerMeters, "tern.references", "tri", "consumer")).isEqualTo(1);
+            assertThat(gauge(consumerMeters, "tern.clients", "tri", "consumer")).isEqualTo(1);
+            assertThat(consumerMeters.get("tern.connections.opened").tags("protocol", "tri", "role", "consumer")
+                    .functionCounter().count()).isEqualTo(1);
+        }
+        assertThat(consumerMeters.find("tern.references").tags("protocol", "tri").gauge())
+                .as("the client's meters go with it").isNull();
+        server.close();
+        assertThat(providerMeters.find("tern.servers").tags("protocol", "tri").gauge()).isNull();
+    }
+
+    private static double gauge(SimpleMeterRegistry meters, String name, String protocol, String role) {
+        return meters.get(name).tags("protocol", protocol, "role", role).gauge().value();
     }
 }

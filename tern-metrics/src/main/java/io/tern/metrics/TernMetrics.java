@@ -5,10 +5,10 @@ import static java.util.Objects.requireNonNull;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.tern.Filter;
+import io.tern.core.ProtocolStats;
 import io.tern.core.lifecycle.LifecycleReport;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
-import io.tern.transport.DubboProtocolStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -110,33 +110,34 @@ public final class TernMetrics implements AutoCloseable {
     }
 
     /**
-     * Registers a dubbo protocol's gauges, tagged {@code protocol=dubbo} and {@code role}
+     * Registers a protocol's gauges, tagged {@code protocol} (its name: {@code dubbo},
+     * {@code tri}) and {@code role}
      * (say {@code provider} or {@code consumer}): {@code tern.connections} (open on its
      * servers), {@code tern.connections.opened} (made by its clients so far, a counter),
      * {@code tern.calls.pending}, {@code tern.services.exported}, {@code tern.references},
      * {@code tern.servers} and {@code tern.clients}. Protocols bound under one role report their
      * sum.
      */
-    public synchronized TernMetrics bindProtocol(String role, DubboProtocolStats stats) {
+    public synchronized TernMetrics bindProtocol(String role, ProtocolStats stats) {
         requireNonNull(role, "role");
         requireNonNull(stats, "stats");
         checkOpen();
-        Tags tags = Tags.of("protocol", "dubbo", "role", role);
+        Tags tags = Tags.of("protocol", stats.protocol(), "role", role);
         gauge("tern.connections", "Connections open on this protocol's servers", stats, tags,
-                DubboProtocolStats::acceptedConnections);
+                ProtocolStats::acceptedConnections);
         bound.add(SharedMeters.counter(registry, "tern.connections.opened", "Connections this protocol's clients"
-                + " have made, reconnections included", tags, stats, DubboProtocolStats::connectionsOpened));
-        gauge("tern.calls.pending", "Two-way calls waiting for an answer", stats, tags, DubboProtocolStats::pendingCalls);
-        gauge("tern.services.exported", "Services exported", stats, tags, DubboProtocolStats::exportedCount);
-        gauge("tern.references", "Invokers referred and not closed", stats, tags, DubboProtocolStats::referredCount);
-        gauge("tern.servers", "Ports open", stats, tags, DubboProtocolStats::serverCount);
-        gauge("tern.clients", "Provider addresses with a shared client", stats, tags, DubboProtocolStats::clientCount);
+                + " have made, reconnections included", tags, stats, ProtocolStats::connectionsOpened));
+        gauge("tern.calls.pending", "Two-way calls waiting for an answer", stats, tags, ProtocolStats::pendingCalls);
+        gauge("tern.services.exported", "Services exported", stats, tags, ProtocolStats::exportedCount);
+        gauge("tern.references", "Invokers referred and not closed", stats, tags, ProtocolStats::referredCount);
+        gauge("tern.servers", "Ports open", stats, tags, ProtocolStats::serverCount);
+        gauge("tern.clients", "Provider addresses with a shared client", stats, tags, ProtocolStats::clientCount);
         gauge("tern.server.calls", "Calls accepted and not yet answered", stats, tags,
-                DubboProtocolStats::serverCallsInFlight);
+                ProtocolStats::serverCallsInFlight);
         gauge("tern.server.pool.active", "Server pool workers running a call", stats, tags,
-                DubboProtocolStats::serverPoolActive);
+                ProtocolStats::serverPoolActive);
         gauge("tern.server.pool.queued", "Calls waiting for a server pool worker", stats, tags,
-                DubboProtocolStats::serverPoolQueued);
+                ProtocolStats::serverPoolQueued);
         return this;
     }
 
@@ -186,8 +187,8 @@ public final class TernMetrics implements AutoCloseable {
         return this;
     }
 
-    private void gauge(String name, String description, DubboProtocolStats stats, Tags tags,
-            ToDoubleFunction<DubboProtocolStats> value) {
+    private void gauge(String name, String description, ProtocolStats stats, Tags tags,
+            ToDoubleFunction<ProtocolStats> value) {
         bound.add(SharedMeters.gauge(registry, name, description, tags, stats, value));
     }
 

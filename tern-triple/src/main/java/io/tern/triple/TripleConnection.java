@@ -206,6 +206,7 @@ final class TripleConnection {
             if (failure == null && !closed) {
                 made = new Link(channel, new ConnectionWrites(channel));
                 link = made;
+                protocol.connectionOpened();
                 lastFailure = null;
                 if (failures > 0) {
                     log.info("tri: connected to {} again after {} failed attempts", address, failures);

@@ -19,6 +19,7 @@ import io.tern.Exporter;
 import io.tern.Invoker;
 import io.tern.Protocol;
 import io.tern.ServiceUrl;
+import io.tern.core.ProtocolStats;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.serialization.Hessian2Serialization;
 import io.tern.core.PeerWarnings;
@@ -40,6 +41,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
@@ -76,7 +78,7 @@ public final class TripleProtocol implements Protocol {
     private final MultiThreadIoEventLoopGroup group;
     /** Linux's epoll when Netty's native transport loads, else NIO. */
     private final boolean epoll;
-    private final ExecutorService services;
+    private final java.util.concurrent.ThreadPoolExecutor services;
     private final Map<String, TripleServer> servers = new HashMap<>();
     /** The servers on ports other protocols listen on, by port. */
     private final Map<Integer, TripleServer> shared = new HashMap<>();
@@ -418,8 +420,10 @@ public final class TripleProtocol implements Protocol {
      * threads, so that such readers can never take the threads unary calls need.
      */
     static final int MAX_WAITING_STREAM_WRITERS = 100;
+    private final ProtocolStats stats = new LiveStats();
+    private final AtomicLong connectionsOpened = new AtomicLong();
     private final java.util.concurrent.atomic.LongAdder queuedStreamBytes = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.AtomicLong refusedAnswers = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong refusedAnswers = new AtomicLong();
     private final java.util.concurrent.Semaphore streamWriters =
             new java.util.concurrent.Semaphore(MAX_WAITING_STREAM_WRITERS);
 
@@ -536,6 +540,91 @@ public final class TripleProtocol implements Protocol {
 
     void streamQueued(long cost) {
         queuedStreamBytes.add(cost);
+    }
+
+    /** What this protocol holds now, in the terms every protocol reports: for operators and metrics. */
+    public ProtocolStats stats() {
+        return stats;
+    }
+
+    void connectionOpened() {
+        connectionsOpened.incrementAndGet();
+    }
+
+    private final class LiveStats implements ProtocolStats {
+        @Override
+        public String protocol() {
+            return name();
+        }
+
+        @Override
+        public int serverCount() {
+            return TripleProtocol.this.serverCount();
+        }
+
+        @Override
+        public int clientCount() {
+            return connectionCount();
+        }
+
+        @Override
+        public int exportedCount() {
+            int total = 0;
+            for (TripleServer server : running()) {
+                total += server.exportedCount();
+            }
+            return total;
+        }
+
+        @Override
+        public int referredCount() {
+            return invokerCount();
+        }
+
+        @Override
+        public int pendingCalls() {
+            List<TripleConnection> open;
+            lock.lock();
+            try {
+                open = List.copyOf(connections.values());
+            } finally {
+                lock.unlock();
+            }
+            int total = 0;
+            for (TripleConnection connection : open) {
+                total += connection.activeStreams();
+            }
+            return total;
+        }
+
+        @Override
+        public long connectionsOpened() {
+            return connectionsOpened.get();
+        }
+
+        @Override
+        public int acceptedConnections() {
+            return acceptedConnectionCount();
+        }
+
+        @Override
+        public int serverCallsInFlight() {
+            int total = 0;
+            for (TripleServer server : running()) {
+                total += server.activeStreams();
+            }
+            return total;
+        }
+
+        @Override
+        public int serverPoolActive() {
+            return services.getActiveCount();
+        }
+
+        @Override
+        public int serverPoolQueued() {
+            return services.getQueue().size();
+        }
     }
 
     /** The servers running now; for lifecycle tests. */

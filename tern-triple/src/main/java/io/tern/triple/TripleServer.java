@@ -180,6 +180,11 @@ final class TripleServer {
         return serverPort;
     }
 
+    /** Services exported here now. */
+    int exportedCount() {
+        return exporters.size();
+    }
+
     /** The connections it holds now. */
     int connectionCount() {
         return connections.size();
