@@ -28,8 +28,13 @@ import org.slf4j.LoggerFactory;
  * the server's inbound budget until it is whole, and a connection whose frame does not fit is
  * closed; a frame (or a discarded body) must arrive whole within the frame timeout of its first
  * byte, or the connection is closed.
+ *
+ * <p>The two sides are its two subclasses: a {@link ServerFrameDecoder} looks up the services its
+ * requests name and keeps the port's budget, a {@link ClientFrameDecoder} reads each answer as the
+ * call waiting for it expects.
  */
-final class DubboFrameDecoder extends ByteToMessageDecoder {
+abstract sealed class DubboFrameDecoder extends ByteToMessageDecoder
+        permits DubboFrameDecoder.ServerFrameDecoder, DubboFrameDecoder.ClientFrameDecoder {
 
     private static final Logger log = LoggerFactory.getLogger(DubboFrameDecoder.class);
 
@@ -64,7 +69,7 @@ final class DubboFrameDecoder extends ByteToMessageDecoder {
     private long reserved;
     private @Nullable ScheduledFuture<?> deadline;
 
-    DubboFrameDecoder(DubboCodec codec, int payloadLimit, DubboCodec.@Nullable ServiceLookup services,
+    private DubboFrameDecoder(DubboCodec codec, int payloadLimit, DubboCodec.@Nullable ServiceLookup services,
             @Nullable PendingLookup pending, @Nullable Admission admission, @Nullable Executor offLoop,
             ReadGate gate) {
         this.codec = codec;
@@ -334,5 +339,28 @@ final class DubboFrameDecoder extends ByteToMessageDecoder {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         arrived();
         super.channelInactive(ctx);
+    }
+
+    /**
+     * A server's decoder: requests name their services in {@code services}; with an
+     * {@code admission}, frames arriving hold the port's inbound budget and meet its frame timeout;
+     * with {@code offLoop}, large frames are decoded there.
+     */
+    static final class ServerFrameDecoder extends DubboFrameDecoder {
+        ServerFrameDecoder(DubboCodec codec, int payloadLimit, DubboCodec.ServiceLookup services,
+                @Nullable Admission admission, @Nullable Executor offLoop, ReadGate gate) {
+            super(codec, payloadLimit, services, null, admission, offLoop, gate);
+        }
+    }
+
+    /**
+     * A client's decoder: each answer is read as its call, found in {@code pending}, expects, and
+     * one to a call no longer pending is dropped; with {@code offLoop}, large frames are decoded there.
+     */
+    static final class ClientFrameDecoder extends DubboFrameDecoder {
+        ClientFrameDecoder(DubboCodec codec, int payloadLimit, PendingLookup pending, @Nullable Executor offLoop,
+                ReadGate gate) {
+            super(codec, payloadLimit, null, pending, null, offLoop, gate);
+        }
     }
 }

@@ -113,8 +113,8 @@ final class DubboServer implements DubboCodec.ServiceLookup {
         ReadGate gate = new ReadGate(ch);
         ch.pipeline()
                 .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
-                .addLast("decoder", new DubboFrameDecoder(codec, options.payloadLimit(), this, null, admission,
-                        resources.decodeGroup, gate))
+                .addLast("decoder", new DubboFrameDecoder.ServerFrameDecoder(codec, options.payloadLimit(), this,
+                        admission, resources.decodeGroup, gate))
                 .addLast("handler", new ServerConnectionHandler(this, ch, gate));
     }
 

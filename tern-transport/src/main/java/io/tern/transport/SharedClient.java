@@ -227,8 +227,8 @@ final class SharedClient {
                         ch.pipeline()
                                 // Reads only: tracking writes would put a listener on every write.
                                 .addLast("idle", new IdleStateHandler(heartbeat * 3, 0, 0, TimeUnit.MILLISECONDS))
-                                .addLast("decoder", new DubboFrameDecoder(codec, options.payloadLimit(), null, connection,
-                                        null, resources.decodeGroup, new ReadGate(ch)))
+                                .addLast("decoder", new DubboFrameDecoder.ClientFrameDecoder(codec,
+                                        options.payloadLimit(), connection, resources.decodeGroup, new ReadGate(ch)))
                                 .addLast("handler", new ClientConnectionHandler(connection, heartbeat));
                     }
                 });

@@ -40,15 +40,15 @@ class DubboFrameCodecTest {
 
     private EmbeddedChannel serverSide(int limit) {
         EmbeddedChannel channel = new EmbeddedChannel();
-        channel.pipeline().addLast(new DubboFrameDecoder(codec, limit, path -> path.equals(Greeter.class.getName())
-                ? GREETER : null, null, null, null, new ReadGate(channel)));
+        channel.pipeline().addLast(new DubboFrameDecoder.ServerFrameDecoder(codec, limit,
+                path -> path.equals(Greeter.class.getName()) ? GREETER : null, null, null, new ReadGate(channel)));
         return channel;
     }
 
     private EmbeddedChannel clientSide(@Nullable MethodDescriptor expected) {
         DubboFrameDecoder.Pending call = () -> expected;
         EmbeddedChannel channel = new EmbeddedChannel();
-        channel.pipeline().addLast(new DubboFrameDecoder(codec, 1 << 20, null, id -> call, null, null,
+        channel.pipeline().addLast(new DubboFrameDecoder.ClientFrameDecoder(codec, 1 << 20, id -> call, null,
                 new ReadGate(channel)));
         return channel;
     }
