@@ -16,6 +16,7 @@ import io.tern.ops.OpsTarget;
 import io.tern.registry.Registry;
 import io.tern.registry.RegistryUrls;
 import io.tern.transport.DubboProtocol;
+import io.tern.transport.EventLoops;
 import io.tern.triple.TripleProtocol;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,11 +62,14 @@ public final class TernClient implements AsyncCloseable {
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
     private final @Nullable TernMetrics metrics;
+    /** The event loops both protocols run on; closed after them. */
+    private final EventLoops loops;
 
-    TernClient(TernClientBuilder config, DubboProtocol protocol, List<Filter> filters, @Nullable Registry registry,
-            boolean ownsRegistry, @Nullable TernMetrics metrics) {
+    TernClient(TernClientBuilder config, DubboProtocol protocol, EventLoops loops, List<Filter> filters,
+            @Nullable Registry registry, boolean ownsRegistry, @Nullable TernMetrics metrics) {
         this.config = config;
         this.protocol = protocol;
+        this.loops = loops;
         this.filters = FilterChain.of(filters);
         this.registry = registry;
         this.ownsRegistry = ownsRegistry;
@@ -232,7 +236,7 @@ public final class TernClient implements AsyncCloseable {
             }
             TripleProtocol made = triple;
             if (made == null) {
-                made = TripleProtocol.create(config.tracker, protocol.classPolicy(), null, config.tls);
+                made = TripleProtocol.create(config.tracker, protocol.classPolicy(), null, config.tls, loops);
                 triple = made;
                 if (metrics != null) {
                     metrics.bindProtocol("consumer", made.stats());
@@ -386,6 +390,7 @@ public final class TernClient implements AsyncCloseable {
                     return tri != null ? tri.closeAsync() : CompletableFuture.completedFuture(null);
                 })
                 .thenCompose(ignored -> protocol.closeAsync())
+                .thenCompose(ignored -> loops.closeAsync())
                 .thenCompose(ignored -> ownsRegistry && registry != null ? registry.closeAsync()
                         : CompletableFuture.completedFuture(null))
                 .whenComplete((a, b) -> {

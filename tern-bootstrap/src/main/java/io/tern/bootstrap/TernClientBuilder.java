@@ -11,6 +11,7 @@ import io.tern.registry.Registry;
 import io.tern.transport.ClientOptions;
 import io.tern.transport.DubboProtocol;
 import io.tern.transport.DubboProtocolBuilder;
+import io.tern.transport.EventLoops;
 import org.jspecify.annotations.Nullable;
 
 /** Declares a consumer application; {@link #build()} makes the client references come from. */
@@ -109,16 +110,23 @@ public final class TernClientBuilder {
     }
 
     public TernClient build() {
-        DubboProtocolBuilder dubbo = DubboProtocol.builder().clientOptions(clientOptions);
+        EventLoops loops = EventLoops.create("tern"); // every protocol of the client runs on these
+        DubboProtocolBuilder dubbo = DubboProtocol.builder().clientOptions(clientOptions).eventLoops(loops);
         if (tls != null) {
             dubbo.clientTls(tls);
         }
-        Parts parts = Parts.make(application, registryUrl, registry, meterRegistry, observations, opsPort >= 0, tracker,
-                dubbo, false);
+        Parts parts;
+        try {
+            parts = Parts.make(application, registryUrl, registry, meterRegistry, observations, opsPort >= 0, tracker,
+                    dubbo, false);
+        } catch (RuntimeException e) {
+            loops.close();
+            throw e;
+        }
         DubboProtocol protocol = parts.protocol();
         Registry owned = parts.ownedRegistry();
         TernMetrics metrics = parts.metrics();
-        TernClient client = new TernClient(this, protocol, parts.filters(), registry != null ? registry : owned,
+        TernClient client = new TernClient(this, protocol, loops, parts.filters(), registry != null ? registry : owned,
                 owned != null, metrics);
         if (opsPort >= 0) {
             try {

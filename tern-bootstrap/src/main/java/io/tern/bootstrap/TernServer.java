@@ -12,6 +12,7 @@ import io.tern.ops.OpsTarget;
 import io.tern.registry.Registry;
 import io.tern.registry.RegistryUrls;
 import io.tern.transport.DubboProtocol;
+import io.tern.transport.EventLoops;
 import io.tern.triple.TripleProtocol;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +41,8 @@ public final class TernServer implements AsyncCloseable {
 
     private final DubboProtocol protocol;
     private final @Nullable TripleProtocol triple;
+    /** The event loops both protocols run on; closed after them. */
+    private final EventLoops loops;
     private final @Nullable Registry registry;
     private final boolean ownsRegistry;
     private final Duration unregisterDelay;
@@ -54,9 +57,11 @@ public final class TernServer implements AsyncCloseable {
     private final java.util.Set<Exporter<?>> offline = new java.util.HashSet<>();
     private volatile @Nullable OpsServer ops;
 
-    TernServer(DubboProtocol protocol, @Nullable TripleProtocol triple, @Nullable Registry registry, boolean ownsRegistry, Duration unregisterDelay, @Nullable TernMetrics metrics) {
+    TernServer(DubboProtocol protocol, @Nullable TripleProtocol triple, EventLoops loops, @Nullable Registry registry,
+            boolean ownsRegistry, Duration unregisterDelay, @Nullable TernMetrics metrics) {
         this.protocol = protocol;
         this.triple = triple;
+        this.loops = loops;
         this.registry = registry;
         this.ownsRegistry = ownsRegistry;
         this.unregisterDelay = unregisterDelay;
@@ -295,6 +300,7 @@ public final class TernServer implements AsyncCloseable {
                 .thenCompose(unexported -> unexported)
                 .thenCompose(ignored -> triple != null ? triple.closeAsync() : CompletableFuture.completedFuture(null))
                 .thenCompose(ignored -> protocol.closeAsync())
+                .thenCompose(ignored -> loops.closeAsync())
                 .thenCompose(ignored -> ownsRegistry && registry != null ? registry.closeAsync()
                         : CompletableFuture.completedFuture(null))
                 .whenComplete((a, b) -> {

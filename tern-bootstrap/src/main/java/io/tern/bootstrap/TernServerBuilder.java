@@ -11,6 +11,7 @@ import io.tern.registry.Registry;
 import io.tern.ClassPolicy;
 import io.tern.transport.DubboProtocol;
 import io.tern.transport.DubboProtocolBuilder;
+import io.tern.transport.EventLoops;
 import io.tern.transport.ServerOptions;
 import io.tern.triple.TripleProtocol;
 import java.time.Duration;
@@ -185,9 +186,16 @@ public final class TernServerBuilder {
         // shares theirs, whose TLS the dubbo protocol terminates
         boolean tripleOwnsPort = triple && services.stream().allMatch(s -> s.options().tripleOnly);
         ClassPolicy policy = ClassPolicy.strict(); // one for both protocols: what one refuses, so does the other
-        TripleProtocol tri = triple
-                ? TripleProtocol.create(tracker, policy, tripleOwnsPort ? tls : null, null) : null;
-        DubboProtocolBuilder dubbo = DubboProtocol.builder().serverOptions(serverOptions).classPolicy(policy);
+        EventLoops loops = EventLoops.create("tern"); // both protocols run on these
+        TripleProtocol tri;
+        try {
+            tri = triple ? TripleProtocol.create(tracker, policy, tripleOwnsPort ? tls : null, null, loops) : null;
+        } catch (RuntimeException e) {
+            loops.close();
+            throw e;
+        }
+        DubboProtocolBuilder dubbo = DubboProtocol.builder().serverOptions(serverOptions).classPolicy(policy)
+                .eventLoops(loops);
         if (tls != null && !tripleOwnsPort) {
             dubbo.serverTls(tls);
         }
@@ -203,6 +211,7 @@ public final class TernServerBuilder {
             if (tri != null) {
                 tri.close();
             }
+            loops.close();
             throw e;
         }
         DubboProtocol protocol = parts.protocol();
@@ -211,7 +220,7 @@ public final class TernServerBuilder {
         if (tri != null) {
             tri.providerFilters(parts.filters()); // the dubbo protocol's, around Triple's exports too
         }
-        TernServer server = new TernServer(protocol, tri, registry != null ? registry : owned,
+        TernServer server = new TernServer(protocol, tri, loops, registry != null ? registry : owned,
                 owned != null, unregisterDelay, metrics);
         try {
             server.start(this);

@@ -98,6 +98,31 @@ class TripleBootstrapTest {
         assertThat(providerMeters.find("tern.servers").tags("protocol", "tri").gauge()).isNull();
     }
 
+    @Test
+    void bothProtocolsOfAServerAndOfAClientRunOnOneSetOfEventLoops() {
+        java.util.Set<Long> before = threadIds();
+        InJvmRegistry registry = new InJvmRegistry();
+        TernServer server = cleanup.register(Tern.server().application("both").registry(registry).triple(true)
+                .service(Greeter.class, who -> "Hello, " + who).start());
+        TernClient client = cleanup.register(Tern.client().application("web").registry(registry).build());
+        assertThat(client.reference(Greeter.class, r -> r.protocol("tri")).get().greet("tri")).isEqualTo("Hello, tri");
+        assertThat(client.reference(Greeter.class).get().greet("dubbo")).isEqualTo("Hello, dubbo");
+
+        java.util.List<String> made = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t.getId())).map(Thread::getName).toList();
+        assertThat(made).as("threads made for the server and the client").noneMatch(n -> n.startsWith("tern-tri-io")
+                || n.startsWith("tern-tri-accept"));
+        assertThat(made.stream().filter(n -> n.startsWith("tern-accept")).count())
+                .as("one accepting thread: the server's, for both protocols").isEqualTo(1);
+        server.close();
+        client.close();
+    }
+
+    private static java.util.Set<Long> threadIds() {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getId)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
     private static double gauge(SimpleMeterRegistry meters, String name, String protocol, String role) {
         return meters.get(name).tags("protocol", protocol, "role", role).gauge().value();
     }

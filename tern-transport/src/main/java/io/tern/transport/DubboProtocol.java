@@ -81,7 +81,7 @@ public final class DubboProtocol implements Protocol {
         this.clientDefaults = builder.clientOptions;
         this.policy = builder.classPolicy;
         this.codec = new DubboCodec(new Hessian2Serialization(policy));
-        this.resources = new TransportResources(builder.ioThreads);
+        this.resources = new TransportResources(builder.ioThreads, builder.eventLoops);
         this.sharedPort = builder.sharedPort;
         TlsContext server = null;
         try {

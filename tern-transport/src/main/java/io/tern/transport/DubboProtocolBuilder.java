@@ -21,6 +21,7 @@ public final class DubboProtocolBuilder {
     ClientOptions clientOptions = ClientOptions.DEFAULT;
     ClassPolicy classPolicy = ClassPolicy.strict();
     int ioThreads = Runtime.getRuntime().availableProcessors();
+    @Nullable EventLoops eventLoops;
     @Nullable Consumer<Channel> sharedPort;
     io.tern.transport.tls.@Nullable ServerTls serverTls;
     io.tern.transport.tls.@Nullable ClientTls clientTls;
@@ -65,6 +66,15 @@ public final class DubboProtocolBuilder {
     }
 
     /** Threads for connections' I/O, shared by servers and clients; the number of processors by default. */
+    /**
+     * Runs on these event loops, shared with other protocols, instead of making its own; they stay
+     * open when the protocol closes, for whoever made them to close.
+     */
+    public DubboProtocolBuilder eventLoops(EventLoops loops) {
+        this.eventLoops = java.util.Objects.requireNonNull(loops, "loops");
+        return this;
+    }
+
     public DubboProtocolBuilder ioThreads(int ioThreads) {
         Options.positive("ioThreads", ioThreads);
         this.ioThreads = ioThreads;

@@ -3,16 +3,9 @@ package io.tern.triple;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.tern.ClassPolicy;
 import io.tern.Exporter;
@@ -24,6 +17,7 @@ import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.serialization.Hessian2Serialization;
 import io.tern.core.PeerWarnings;
 import io.tern.transport.ConnectionLimits;
+import io.tern.transport.EventLoops;
 import io.tern.transport.ServerPort;
 import io.tern.transport.tls.ClientTls;
 import io.tern.transport.tls.PlaintextWarnings;
@@ -75,9 +69,10 @@ public final class TripleProtocol implements Protocol {
     /** Reads HTTP/1.1 JSON bodies, every type id they name checked against the policy. */
     private final ObjectMapper json;
     private final Hessian2Serialization serialization;
-    private final MultiThreadIoEventLoopGroup group;
-    /** Linux's epoll when Netty's native transport loads, else NIO. */
-    private final boolean epoll;
+    /** The event loops: its own, or a set shared with the other protocols of a server or client. */
+    private final EventLoops loops;
+    private final boolean ownsLoops;
+    private final EventLoopGroup group;
     private final java.util.concurrent.ThreadPoolExecutor services;
     private final Map<String, TripleServer> servers = new HashMap<>();
     /** The servers on ports other protocols listen on, by port. */
@@ -110,14 +105,15 @@ public final class TripleProtocol implements Protocol {
     private @Nullable TlsContext defaultClientTls;
 
     private TripleProtocol(LifecycleTracker tracker, ClassPolicy policy, @Nullable ServerTls serverTls,
-            @Nullable ClientTls clientTls) {
+            @Nullable ClientTls clientTls, @Nullable EventLoops shared) {
         this.tracker = tracker;
         this.policy = policy;
         this.serialization = new Hessian2Serialization(policy);
         this.json = Http1JsonHandler.JSON.copy().setPolymorphicTypeValidator(new PolicyTypeValidator(policy));
-        this.epoll = Epoll.isAvailable();
-        this.group = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("tern-tri-io", true),
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.ownsLoops = shared == null;
+        this.loops = shared != null ? shared
+                : EventLoops.create("tern-tri", 2 * Runtime.getRuntime().availableProcessors());
+        this.group = loops.ioGroup();
         TlsContext server = null;
         try {
             server = serverTls == null ? null : TlsContext.server(serverTls, group, tracker);
@@ -126,7 +122,9 @@ public final class TripleProtocol implements Protocol {
             if (server != null) {
                 server.close();
             }
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            if (ownsLoops) {
+                loops.closeAsync();
+            }
             throw e;
         }
         this.serverTls = server;
@@ -175,7 +173,18 @@ public final class TripleProtocol implements Protocol {
     public static TripleProtocol create(LifecycleTracker tracker, ClassPolicy policy, @Nullable ServerTls serverTls,
             @Nullable ClientTls clientTls) {
         return new TripleProtocol(requireNonNull(tracker, "tracker"), requireNonNull(policy, "policy"), serverTls,
-                clientTls);
+                clientTls, null);
+    }
+
+    /**
+     * As {@link #create(LifecycleTracker, ClassPolicy, ServerTls, ClientTls)}, on event loops shared
+     * with the other protocols of a server or client; they stay open when this protocol closes, for
+     * whoever made them to close.
+     */
+    public static TripleProtocol create(LifecycleTracker tracker, ClassPolicy policy, @Nullable ServerTls serverTls,
+            @Nullable ClientTls clientTls, EventLoops loops) {
+        return new TripleProtocol(requireNonNull(tracker, "tracker"), requireNonNull(policy, "policy"), serverTls,
+                clientTls, requireNonNull(loops, "loops"));
     }
 
     @Override
@@ -464,16 +473,20 @@ public final class TripleProtocol implements Protocol {
         return serialization;
     }
 
-    MultiThreadIoEventLoopGroup group() {
+    EventLoopGroup group() {
         return group;
     }
 
+    EventLoopGroup acceptGroup() {
+        return loops.acceptGroup();
+    }
+
     Class<? extends ServerChannel> serverChannelType() {
-        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        return loops.serverChannelType();
     }
 
     Class<? extends SocketChannel> channelType() {
-        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        return loops.channelType();
     }
 
     ExecutorService services() {
@@ -670,8 +683,11 @@ public final class TripleProtocol implements Protocol {
                     } finally {
                         lock.unlock();
                     }
-                    group.shutdownGracefully(0, 2, TimeUnit.SECONDS)
-                            .addListener(f -> closeFuture.complete(null));
+                    if (ownsLoops) {
+                        loops.closeAsync().whenComplete((f, g) -> closeFuture.complete(null));
+                    } else {
+                        closeFuture.complete(null);
+                    }
                 });
         return closeFuture;
     }

@@ -90,7 +90,7 @@ final class TripleServer {
 
     private void listen(int wanted, ConnectionLimits limits) {
         long budget = Math.max(limits.inboundBudget(), TripleProtocol.MAX_MESSAGE_SIZE);
-        ServerPort bound = ServerPort.bind("tri", protocol.group(), protocol.group(), protocol.serverChannelType(),
+        ServerPort bound = ServerPort.bind("tri", protocol.acceptGroup(), protocol.group(), protocol.serverChannelType(),
                 host, wanted, limits, budget, ch -> {
                     synchronized (this) {
                         if (closing) {
