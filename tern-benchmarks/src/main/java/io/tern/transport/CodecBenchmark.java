@@ -45,6 +45,7 @@ public class CodecBenchmark {
     private MethodDescriptor getUser;
     private Result result;
     private Map<String, Object> base;
+    private RequestTemplate template;
     private DubboCodec.ServiceLookup services;
 
     @Setup
@@ -58,12 +59,12 @@ public class CodecBenchmark {
         base = Map.of(Wire.PATH, UserService.class.getName(), Wire.INTERFACE, UserService.class.getName(),
                 Wire.VERSION, "0.0.0");
         services = path -> descriptor;
+        template = new RequestTemplate(UserService.class.getName(), "0.0.0", base, getUser, "1000", 1000, false);
     }
 
     @Benchmark
     public Object requestEncodeDecode() {
-        ByteBuf frame = codec.encodeRequest(ALLOC, 1, true, UserService.class.getName(), "0.0.0", invocation, base,
-                Map.of(), "1000", 1 << 24);
+        ByteBuf frame = codec.encodeRequest(ALLOC, 1, template, invocation, 1 << 24);
         try {
             return codec.decodeRequest(1, true, false, Hessian2Serialization.ID,
                     frame.skipBytes(Wire.HEADER_LENGTH), services);

@@ -49,16 +49,23 @@ final class DubboCodec {
      */
     ByteBuf encodeRequest(ByteBufAllocator alloc, long id, boolean twoWay, String path, String version,
             Invocation invocation, Map<String, Object> attachments, int payloadLimit) {
-        return encodeRequest(alloc, id, twoWay, path, version, invocation, attachments, Map.of(), null, payloadLimit);
+        return encodeRequest(alloc, id, new RequestTemplate(path, version, attachments, null, null, 0, !twoWay),
+                invocation, payloadLimit);
     }
 
     /**
-     * Encodes a call whose attachments are {@code base} overridden by {@code call}, and the
-     * {@code timeout} attachment over both when given: written as one map, never built as one.
+     * Encodes a call in its template's shape: the template's attachments overridden by the call's
+     * own, and the template's {@code timeout} over both when it has one, written as one map,
+     * never built as one.
      */
-    ByteBuf encodeRequest(ByteBufAllocator alloc, long id, boolean twoWay, String path, String version,
-            Invocation invocation, Map<String, Object> base, Map<String, Object> call, @Nullable String timeout,
+    ByteBuf encodeRequest(ByteBufAllocator alloc, long id, RequestTemplate template, Invocation invocation,
             int payloadLimit) {
+        boolean twoWay = !template.oneWay();
+        String path = template.path();
+        String version = template.version();
+        Map<String, Object> base = template.attachments();
+        Map<String, Object> call = invocation.attachments();
+        String timeout = template.timeoutText();
         ByteBuf buf = alloc.ioBuffer(256);
         boolean ok = false;
         try {

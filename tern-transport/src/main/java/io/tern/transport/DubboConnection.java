@@ -53,9 +53,8 @@ final class DubboConnection implements DubboFrameDecoder.PendingLookup {
     }
 
     /** Sends a call; two-way calls complete with their answer, one-way calls once written. */
-    CompletableFuture<Result> send(Invocation invocation, @Nullable MethodDescriptor method, String path,
-            String version, Map<String, Object> baseAttachments, String timeoutText, long timeoutMillis,
-            boolean oneWay) {
+    CompletableFuture<Result> send(Invocation invocation, RequestTemplate template) {
+        boolean oneWay = template.oneWay();
         if (!channel.isWritable()) {
             return CompletableFuture.failedFuture(new RpcException(RpcStatus.NETWORK, "connection to " + client.address
                     + " is not writable for " + invocation.serviceKey().call(invocation.methodName())
@@ -66,8 +65,7 @@ final class DubboConnection implements DubboFrameDecoder.PendingLookup {
         long id = ids.incrementAndGet();
         ByteBuf frame;
         try {
-            frame = client.codec.encodeRequest(channel.alloc(), id, !oneWay, path, version, invocation,
-                    baseAttachments, invocation.attachments(), timeoutText, client.options.payloadLimit());
+            frame = client.codec.encodeRequest(channel.alloc(), id, template, invocation, client.options.payloadLimit());
         } catch (RpcException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -82,7 +80,8 @@ final class DubboConnection implements DubboFrameDecoder.PendingLookup {
             });
             return sent;
         }
-        PendingCall call = new PendingCall(id, method, invocation, timeoutMillis, this);
+        long timeoutMillis = template.timeoutMillis();
+        PendingCall call = new PendingCall(id, template.method(), invocation, timeoutMillis, this);
         pending.put(id, call);
         if (closed) {
             // Closed between the check and the put: the close may have missed this call.

@@ -27,17 +27,10 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
     private final DubboProtocol protocol;
     private final SharedClient client;
     private final ServiceDescriptor descriptor;
-    private final String path;
-    private final String wireVersion;
-    private final Map<String, Object> baseAttachments;
-    private final long defaultTimeout;
-    private final String defaultTimeoutText;
-    /** Per-method timeouts, or {@code null} when every method has the default. */
-    private final long @Nullable [] timeouts;
-    /** The timeouts as the {@code timeout} attachment carries them, made once; {@code null} with {@link #timeouts}. */
-    private final String @Nullable [] timeoutTexts;
-    /** Which methods are one-way ({@code <method>.return=false}), or {@code null} for none. */
-    private final boolean @Nullable [] oneWay;
+    /** Each method's calls' shape, by its index in the descriptor. */
+    private final RequestTemplate[] templates;
+    /** The shape of a call whose method this interface does not describe (a generic call's). */
+    private final RequestTemplate foreign;
 
     DubboInvoker(DubboProtocol protocol, Class<T> type, ServiceUrl url, SharedClient client, ClientOptions options,
             LifecycleTracker tracker) {
@@ -46,28 +39,8 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
         this.client = client;
         this.descriptor = ServiceDescriptor.of(type);
         ServiceKey key = url.serviceKey();
-        this.path = url.path().isEmpty() ? key.interfaceName() : url.path();
-        this.wireVersion = key.wireVersion();
-        this.defaultTimeout = options.timeout().toMillis();
-        List<MethodDescriptor> methods = descriptor.methods();
-        this.defaultTimeoutText = Long.toString(defaultTimeout);
-        long[] perMethod = new long[methods.size()];
-        String[] texts = new String[methods.size()];
-        boolean[] oneWayMethods = new boolean[methods.size()];
-        boolean anyTimeout = false;
-        boolean anyOneWay = false;
-        for (MethodDescriptor md : methods) {
-            long timeout = Options.millisParameter(url, md.name() + ".timeout", options.timeout()).toMillis();
-            perMethod[md.index()] = timeout;
-            texts[md.index()] = timeout == defaultTimeout ? defaultTimeoutText : Long.toString(timeout);
-            anyTimeout |= timeout != defaultTimeout;
-            oneWayMethods[md.index()] = !url.booleanParameter(md.name() + ".return", true);
-            anyOneWay |= oneWayMethods[md.index()];
-        }
-        // Most references set nothing per method: they keep no per-method arrays at all.
-        this.timeouts = anyTimeout ? perMethod : null;
-        this.timeoutTexts = anyTimeout ? texts : null;
-        this.oneWay = anyOneWay ? oneWayMethods : null;
+        String path = url.path().isEmpty() ? key.interfaceName() : url.path();
+        String wireVersion = key.wireVersion();
         Map<String, Object> attachments = new HashMap<>();
         attachments.put(Wire.PATH, path);
         attachments.put(Wire.INTERFACE, key.interfaceName());
@@ -85,7 +58,18 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
         }
         // Never modified after this; a LinkedHashMap because its entries are iterated for every
         // call, and an immutable map's iterator makes an entry object per entry.
-        this.baseAttachments = new java.util.LinkedHashMap<>(attachments);
+        Map<String, Object> base = new java.util.LinkedHashMap<>(attachments);
+        long defaultTimeout = options.timeout().toMillis();
+        String defaultTimeoutText = Long.toString(defaultTimeout);
+        this.foreign = new RequestTemplate(path, wireVersion, base, null, defaultTimeoutText, defaultTimeout, false);
+        List<MethodDescriptor> methods = descriptor.methods();
+        this.templates = new RequestTemplate[methods.size()];
+        for (MethodDescriptor md : methods) {
+            long timeout = Options.millisParameter(url, md.name() + ".timeout", options.timeout()).toMillis();
+            templates[md.index()] = new RequestTemplate(path, wireVersion, base, md,
+                    timeout == defaultTimeout ? defaultTimeoutText : Long.toString(timeout), timeout,
+                    !url.booleanParameter(md.name() + ".return", true));
+        }
     }
 
     @Override
@@ -94,31 +78,27 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
         // the method's index when it is one of this interface's own descriptors, else -1
         int own = md != null && md.index() < descriptor.methods().size() && descriptor.methods().get(md.index()) == md
                 ? md.index() : -1;
-        long[] perMethod = timeouts;
-        String[] texts = timeoutTexts;
-        boolean[] oneWayMethods = oneWay;
-        long timeout = own >= 0 && perMethod != null ? perMethod[own] : defaultTimeout;
-        boolean isOneWay = own >= 0 && oneWayMethods != null && oneWayMethods[own];
-        String timeoutText = own >= 0 && texts != null ? texts[own] : defaultTimeoutText;
+        RequestTemplate template = own >= 0 ? templates[own] : foreign.withMethod(md);
         DubboConnection connection = client.connection();
         if (connection != null) {
-            return connection.send(invocation, md, path, wireVersion, baseAttachments, timeoutText, timeout, isOneWay);
+            return connection.send(invocation, template);
         }
         if (client.options.lazy()) {
-            return whenConnected(client.connectionAsync(), invocation, md, timeoutText, timeout, isOneWay);
+            return whenConnected(client.connectionAsync(), invocation, template);
         }
+        long timeout = template.timeoutMillis();
         if (client.firstAttemptPending()) {
             return whenConnected(attempted(client.firstAttempt(), invocation, timeout, "still connecting"), invocation,
-                    md, timeoutText, timeout, isOneWay);
+                    template);
         }
         if (client.recoveryPending()) {
-            return whenConnected(attempted(client.recovery(), invocation, timeout, "reconnecting"), invocation, md,
-                    timeoutText, timeout, isOneWay);
+            return whenConnected(attempted(client.recovery(), invocation, timeout, "reconnecting"), invocation,
+                    template);
         }
         // The first attempt may have ended since the connection was read: what it made is visible now.
         connection = client.connection();
         if (connection != null) {
-            return connection.send(invocation, md, path, wireVersion, baseAttachments, timeoutText, timeout, isOneWay);
+            return connection.send(invocation, template);
         }
         return CompletableFuture.failedFuture(client.unavailable());
     }
@@ -128,7 +108,7 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
      * it cancels the call sent.
      */
     private CompletableFuture<Result> whenConnected(CompletableFuture<DubboConnection> ready, Invocation invocation,
-            @Nullable MethodDescriptor md, String timeoutText, long timeout, boolean isOneWay) {
+            RequestTemplate template) {
         CompletableFuture<Result> call = new CompletableFuture<>();
         ready.whenComplete((connection, failure) -> {
             if (call.isDone()) {
@@ -139,8 +119,7 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
                         && c.getCause() != null ? c.getCause() : failure);
                 return;
             }
-            CompletableFuture<Result> sent = connection.send(invocation, md, path, wireVersion, baseAttachments,
-                    timeoutText, timeout, isOneWay);
+            CompletableFuture<Result> sent = connection.send(invocation, template);
             sent.whenComplete((result, error) -> {
                 if (error != null) {
                     call.completeExceptionally(error);

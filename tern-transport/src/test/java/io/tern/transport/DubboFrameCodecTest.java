@@ -64,14 +64,16 @@ class DubboFrameCodecTest {
         java.util.List<String> shared = new java.util.ArrayList<>(java.util.List.of("x", "y"));
         Invocation invocation = Invocation.of(ServiceKey.of(Greeter.class.getName()), GREET, new Object[] {"Ada"});
         Map<String, Object> call = new java.util.LinkedHashMap<>();
+        RequestTemplate template = new RequestTemplate(Greeter.class.getName(), "0.0.0",
+                Map.of("path", Greeter.class.getName(), "trace", "from-the-base", "timeout", "2"), GREET, "3000", 3000,
+                false);
         call.put("trace", "from-the-call");
         call.put("first", shared);
         call.put("second", shared); // written as a reference to the first
         call.put("timeout", "1");
+        invocation.adoptAttachments(call);
         for (int i = 0; i < 2; i++) { // twice: the second message reuses the first one's writer and reader
-            ByteBuf frame = codec.encodeRequest(ALLOC, 7 + i, true, Greeter.class.getName(), "0.0.0", invocation,
-                    Map.of("path", Greeter.class.getName(), "trace", "from-the-base", "timeout", "2"), call, "3000",
-                    1 << 20);
+            ByteBuf frame = codec.encodeRequest(ALLOC, 7 + i, template, invocation, 1 << 20);
             EmbeddedChannel channel = serverSide(1 << 20);
             assertThat(channel.writeInbound(frame)).isTrue();
             DecodedRequest request = channel.readInbound();
