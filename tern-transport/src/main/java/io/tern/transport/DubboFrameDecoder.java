@@ -10,8 +10,6 @@ import io.tern.RpcStatus;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +65,7 @@ abstract sealed class DubboFrameDecoder extends ByteToMessageDecoder
     private boolean deferred;
     /** Bytes of the inbound budget the frame arriving holds. */
     private long reserved;
-    private @Nullable ScheduledFuture<?> deadline;
+    private final ConnectionTimer deadline = new ConnectionTimer();
 
     private DubboFrameDecoder(DubboCodec codec, int payloadLimit, DubboCodec.@Nullable ServiceLookup services,
             @Nullable PendingLookup pending, @Nullable Admission admission, @Nullable Executor offLoop,
@@ -299,18 +297,17 @@ abstract sealed class DubboFrameDecoder extends ByteToMessageDecoder
 
     /** A frame has started to arrive: its deadline starts with its first byte. */
     private void arriving(ChannelHandlerContext ctx) {
-        if (admission == null || deadline != null) {
+        Admission limits = admission;
+        if (limits == null || deadline.armed()) {
             return;
         }
-        long timeout = admission.limits().frameTimeout().toNanos();
-        deadline = ctx.executor().schedule(() -> {
-            deadline = null;
+        deadline.arm(ctx, limits.limits().frameTimeout(), () -> {
             if (ctx.channel().isActive()) {
-                admission.warn(Admission.address(ctx.channel()), "closing a connection: a frame took longer"
-                        + " than " + admission.limits().frameTimeout().toMillis() + " ms to arrive (frame.timeout)");
+                limits.warn(Admission.address(ctx.channel()), "closing a connection: a frame took longer"
+                        + " than " + limits.limits().frameTimeout().toMillis() + " ms to arrive (frame.timeout)");
                 ctx.close();
             }
-        }, timeout, TimeUnit.NANOSECONDS);
+        });
     }
 
     /** The frame arriving is whole (or gone): its deadline and budget are released. */
@@ -323,11 +320,7 @@ abstract sealed class DubboFrameDecoder extends ByteToMessageDecoder
     }
 
     private void cancelDeadline() {
-        ScheduledFuture<?> pendingDeadline = deadline;
-        if (pendingDeadline != null) {
-            deadline = null;
-            pendingDeadline.cancel(false);
-        }
+        deadline.disarm();
     }
 
     @Override

@@ -4,12 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The first handler of a connection on a port shared with another protocol: reads two bytes,
@@ -24,7 +21,7 @@ final class SharedPortDetector extends ByteToMessageDecoder {
     private final Consumer<Channel> dubbo;
     private final Consumer<Channel> other;
     private final Duration silence;
-    private @Nullable ScheduledFuture<?> timer;
+    private final ConnectionTimer timer = new ConnectionTimer();
 
     SharedPortDetector(Consumer<Channel> dubbo, Consumer<Channel> other, Duration silence) {
         this.dubbo = dubbo;
@@ -34,15 +31,12 @@ final class SharedPortDetector extends ByteToMessageDecoder {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        timer = ctx.executor().schedule(() -> ctx.close(), silence.toNanos(), TimeUnit.NANOSECONDS);
+        timer.arm(ctx, silence, ctx::close);
     }
 
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
-        ScheduledFuture<?> t = timer;
-        if (t != null) {
-            t.cancel(false);
-        }
+        timer.disarm();
     }
 
     @Override

@@ -5,10 +5,9 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.tern.transport.ConnectionTimer;
 import io.tern.transport.ServerPort;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,7 +27,7 @@ final class Http1Limits extends ChannelDuplexHandler {
     private final Duration idle;
     private boolean receiving;
     private long reserved;
-    private @Nullable ScheduledFuture<?> timer;
+    private final ConnectionTimer timer = new ConnectionTimer();
 
     Http1Limits(@Nullable ServerPort port, Duration frameTimeout, Duration idle) {
         this.port = port;
@@ -95,22 +94,17 @@ final class Http1Limits extends ChannelDuplexHandler {
     }
 
     private void arm(ChannelHandlerContext ctx, Duration after, String why) {
-        disarm();
-        timer = ctx.executor().schedule(() -> {
+        timer.arm(ctx, after, () -> {
             ServerPort limits = port;
             if (limits != null && receiving) {
                 limits.warn(ctx.channel(), "tri: closing an HTTP/1.1 connection: " + why);
             }
             ctx.close();
-        }, after.toNanos(), TimeUnit.NANOSECONDS);
+        });
     }
 
     private void disarm() {
-        ScheduledFuture<?> t = timer;
-        if (t != null) {
-            t.cancel(false);
-            timer = null;
-        }
+        timer.disarm();
     }
 
     private void release() {

@@ -9,10 +9,8 @@ import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.tern.transport.ConnectionTimer;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Closes a server's HTTP/2 connection that has had no open stream for the port's
@@ -24,7 +22,7 @@ import org.jspecify.annotations.Nullable;
 final class Http2Idle extends ChannelInboundHandlerAdapter {
 
     private final Duration idle;
-    private @Nullable ScheduledFuture<?> timer;
+    private final ConnectionTimer timer = new ConnectionTimer();
 
     Http2Idle(Duration idle) {
         this.idle = idle;
@@ -37,7 +35,7 @@ final class Http2Idle extends ChannelInboundHandlerAdapter {
         connection.addListener(new Http2ConnectionAdapter() {
             @Override
             public void onStreamActive(Http2Stream stream) {
-                disarm();
+                timer.disarm();
             }
 
             @Override
@@ -51,27 +49,17 @@ final class Http2Idle extends ChannelInboundHandlerAdapter {
     }
 
     private void arm(ChannelHandlerContext ctx, Http2Connection connection) {
-        disarm();
-        timer = ctx.executor().schedule(() -> {
-            timer = null;
+        timer.arm(ctx, idle, () -> {
             if (connection.numActiveStreams() == 0 && ctx.channel().isActive()) {
                 ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR))
                         .addListener(ChannelFutureListener.CLOSE);
             }
-        }, idle.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private void disarm() {
-        ScheduledFuture<?> t = timer;
-        if (t != null) {
-            t.cancel(false);
-            timer = null;
-        }
+        });
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        disarm();
+        timer.disarm();
         ctx.fireChannelInactive();
     }
 }

@@ -6,13 +6,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.tern.transport.ConnectionTimer;
 import io.tern.transport.ServerPort;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Tells a new connection's protocol from its first bytes and sets up the pipeline for it:
@@ -32,7 +30,7 @@ final class ProtocolDetector extends ByteToMessageDecoder {
     private final Consumer<ChannelPipeline> http2;
     private final Consumer<ChannelPipeline> http1;
     private final Duration deadline;
-    private @Nullable ScheduledFuture<?> timer;
+    private final ConnectionTimer timer = new ConnectionTimer();
 
     ProtocolDetector(Consumer<ChannelPipeline> http2, Consumer<ChannelPipeline> http1, Duration deadline) {
         this.http2 = http2;
@@ -42,22 +40,19 @@ final class ProtocolDetector extends ByteToMessageDecoder {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        timer = ctx.executor().schedule(() -> {
+        timer.arm(ctx, deadline, () -> {
             ServerPort port = ServerPort.of(ctx.channel());
             if (port != null) {
                 port.warn(ctx.channel(), "tri: closing a connection that did not open with HTTP/2 or HTTP/1.1"
                         + " within " + deadline.toMillis() + " ms (frame.timeout)");
             }
             ctx.close();
-        }, deadline.toNanos(), TimeUnit.NANOSECONDS);
+        });
     }
 
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
-        ScheduledFuture<?> t = timer;
-        if (t != null) {
-            t.cancel(false);
-        }
+        timer.disarm();
     }
 
     @Override

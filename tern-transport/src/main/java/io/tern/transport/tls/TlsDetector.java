@@ -7,11 +7,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.tern.transport.ConnectionTimer;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -35,7 +34,7 @@ public final class TlsDetector extends ByteToMessageDecoder {
     private final ServerTls.Mode mode;
     private final PlaintextWarnings warnings;
     private final Consumer<Channel> next;
-    private @Nullable ScheduledFuture<?> deadline;
+    private final ConnectionTimer deadline = new ConnectionTimer();
 
     public TlsDetector(TlsContext tls, ServerTls.Mode mode, PlaintextWarnings warnings, Consumer<Channel> next) {
         this.tls = tls;
@@ -46,14 +45,14 @@ public final class TlsDetector extends ByteToMessageDecoder {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        deadline = ctx.executor().schedule(() -> {
+        deadline.arm(ctx, java.time.Duration.ofMillis(tls.handshakeTimeoutMillis()), () -> {
             if (ctx.channel().isActive()) {
                 log.debug("closing {}: no TLS handshake within {} ms", ctx.channel().remoteAddress(),
                         tls.handshakeTimeoutMillis());
                 tls.handshakeDone(false);
                 ctx.channel().close();
             }
-        }, tls.handshakeTimeoutMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     @Override
@@ -63,13 +62,13 @@ public final class TlsDetector extends ByteToMessageDecoder {
         }
         Channel channel = ctx.channel();
         if (SslHandler.isEncrypted(in, false)) {
-            cancelDeadline(); // the handshake has a timeout of its own
+            deadline.disarm(); // the handshake has a timeout of its own
             SslHandler ssl = tls.newServerHandler(ctx.alloc());
             ctx.pipeline().addAfter(ctx.name(), "tls", ssl);
             ctx.pipeline().addAfter("tls", "tls-handshake", new Handshake(tls, next));
             ctx.pipeline().remove(this); // what was read goes on to the TLS handler
         } else if (mode == ServerTls.Mode.PERMISSIVE) {
-            cancelDeadline();
+            deadline.disarm();
             tls.plaintext(true);
             next.accept(channel);
             ctx.pipeline().remove(this);
@@ -83,15 +82,7 @@ public final class TlsDetector extends ByteToMessageDecoder {
 
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
-        cancelDeadline();
-    }
-
-    private void cancelDeadline() {
-        ScheduledFuture<?> d = deadline;
-        if (d != null) {
-            d.cancel(false);
-            deadline = null;
-        }
+        deadline.disarm();
     }
 
     /** Hands the connection on once its handshake is done; closes it when the handshake fails. */
