@@ -9,7 +9,6 @@ import io.tern.ServiceUrl;
 import io.tern.ServiceUrlBuilder;
 import io.tern.cluster.Clusters;
 import io.tern.cluster.DynamicDirectory;
-import io.tern.core.FilterChain;
 import io.tern.metrics.TernMetrics;
 import io.tern.ops.OpsServer;
 import io.tern.ops.OpsTarget;
@@ -49,8 +48,8 @@ public final class TernClient implements AsyncCloseable {
 
     private final TernClientBuilder config;
     private final DubboProtocol protocol;
-    /** The consumer filters (meters, tracing) Triple invokers go through; the dubbo protocol applies its own. */
-    private final FilterChain filters;
+    /** The consumer filters (meters, tracing), which each protocol applies to what it refers. */
+    private final List<Filter> filters;
     /** Made when a reference first asks for Triple; guarded by {@link #lock}. */
     private @Nullable TripleProtocol triple;
     private final @Nullable Registry registry;
@@ -70,7 +69,7 @@ public final class TernClient implements AsyncCloseable {
         this.config = config;
         this.protocol = protocol;
         this.loops = loops;
-        this.filters = FilterChain.of(filters);
+        this.filters = List.copyOf(filters);
         this.registry = registry;
         this.ownsRegistry = ownsRegistry;
         this.metrics = metrics;
@@ -224,7 +223,7 @@ public final class TernClient implements AsyncCloseable {
 
     /** An invoker over the provider URL's protocol: {@code tri} over Triple, anything else over dubbo. */
     private <T> Invoker<T> refer(Class<T> type, ServiceUrl url) {
-        return "tri".equals(url.protocol()) ? filters.wrap(triple().refer(type, url)) : protocol.refer(type, url);
+        return "tri".equals(url.protocol()) ? triple().refer(type, url) : protocol.refer(type, url);
     }
 
     /** The Triple protocol, made at the first reference that asks for it and closed with the client. */
@@ -236,7 +235,8 @@ public final class TernClient implements AsyncCloseable {
             }
             TripleProtocol made = triple;
             if (made == null) {
-                made = TripleProtocol.create(config.tracker, protocol.classPolicy(), null, config.tls, loops);
+                made = TripleProtocol.create(config.tracker, protocol.classPolicy(), null, config.tls, loops)
+                        .consumerFilters(filters);
                 triple = made;
                 if (metrics != null) {
                     metrics.bindProtocol("consumer", made.stats());

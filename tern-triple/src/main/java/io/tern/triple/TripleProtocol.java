@@ -85,6 +85,7 @@ public final class TripleProtocol implements Protocol {
 
     /** Filters around every exported invoker, inside the token check's refusal so that they see it. */
     private volatile io.tern.core.FilterChain providerFilters = io.tern.core.FilterChain.empty();
+    private volatile io.tern.core.FilterChain consumerFilters = io.tern.core.FilterChain.empty();
 
     /**
      * What peers of the ports this protocol binds itself may hold, the same limits and option names
@@ -145,6 +146,15 @@ public final class TripleProtocol implements Protocol {
     /** The limits of the ports this protocol binds from now on (see {@link ConnectionLimits}). */
     public TripleProtocol connectionLimits(ConnectionLimits limits) {
         this.limits = requireNonNull(limits, "limits");
+        return this;
+    }
+
+    /**
+     * Filters every invoker referred from now on runs through (metrics, tracing), outermost
+     * first, as the dubbo protocol's consumer filters.
+     */
+    public TripleProtocol consumerFilters(java.util.List<? extends io.tern.Filter> filters) {
+        this.consumerFilters = io.tern.core.FilterChain.of(filters);
         return this;
     }
 
@@ -257,7 +267,7 @@ public final class TripleProtocol implements Protocol {
             connection.users++;
             TripleInvoker<T> invoker = new TripleInvoker<>(this, connection, type, url);
             invokers.add(invoker);
-            return invoker;
+            return consumerFilters.wrap(invoker);
         } finally {
             lock.unlock();
         }
