@@ -293,7 +293,13 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
         Provider<T> chosen = select(routed, invocation, excluded);
         if (chosen == null) {
             if (routed.isEmpty() && retriesLeft > 0 && changing()) {
-                awaitChange(seen, () -> step(invocation, retriesLeft - 1, excluded, lastFailure, result));
+                awaitChange(seen, () -> {
+                    try {
+                        step(invocation, retriesLeft - 1, excluded, lastFailure, result);
+                    } catch (RuntimeException e) { // a router's failure: here no caller would see it
+                        result.completeExceptionally(e);
+                    }
+                });
             } else {
                 result.completeExceptionally(noProvider(invocation, all, routed, excluded, lastFailure));
             }
