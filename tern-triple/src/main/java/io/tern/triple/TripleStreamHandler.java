@@ -6,11 +6,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
-import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
@@ -35,9 +30,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -58,43 +50,14 @@ import org.jspecify.annotations.Nullable;
  * resetting it or the connection going away. Then nothing more is written; a service thread
  * still running a unary or server-streaming method is interrupted, a response observer's
  * {@code onNext} throws CANCELLED, and a bidirectional call's request observer gets CANCELLED.
- * Holds the bytes of the message being read, released on every way out.
+ * Holds the bytes of the message being read, released on every way out. What goes out, and the
+ * end, are its {@link StreamAnswer}'s.
  */
 final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
 
-    /** Dubbo's code for a service's own exception, in {@code tri-exception-code}. */
-    private static final String BUSINESS_EXCEPTION = "3";
-
-    /*
-     * The header blocks every unary answer without attachments sends, made once: HTTP/2 encoders
-     * only read them.
-     */
-    private static final Http2Headers ANSWER_HEADERS = new DefaultHttp2Headers().status("200")
-            .set("content-type", "application/grpc");
-    private static final Http2Headers EXCEPTION_HEADERS = new DefaultHttp2Headers().status("200")
-            .set("content-type", "application/grpc").set("tri-exception-code", BUSINESS_EXCEPTION);
-    private static final Http2Headers OK_TRAILERS = trailers(GrpcStatus.OK, null);
-    /**
-     * What a server stream may have queued and not yet sent, at most, before its writer waits: its
-     * messages' bytes, each counted with {@link #MESSAGE_OVERHEAD} for the objects that carry it.
-     * HTTP/2 flow control bounds the bytes a stream sends, not the messages queued for it: without
-     * this, a stream of small messages to a reader that does not read would queue thousands of
-     * them, and hundreds of such streams would fill the heap and the event loops' task queues.
-     */
-    static final long STREAM_QUEUE_LIMIT = 64 * 1024;
-    /** The objects one queued message takes besides its bytes (frame, task, promise, flow-control entry), about. */
-    static final long MESSAGE_OVERHEAD = 256;
-
     private final TripleServer server;
-    /** The connection's writes from service threads, flushed together. */
-    private final ConnectionWrites writes;
-    private final StreamWritability writability = new StreamWritability();
-    /** Set by whichever ends the stream first: the answer, the deadline, or the client going away. */
-    private final AtomicBoolean ended = new AtomicBoolean();
-    /** A server stream's messages queued and not yet sent, counted as {@link #STREAM_QUEUE_LIMIT} says. */
-    private final AtomicLong queued = new AtomicLong();
-    private final BooleanSupplier room = () -> queued.get() < STREAM_QUEUE_LIMIT;
-    private final BooleanSupplier isEnded = ended::get;
+    /** The answering half: the answer or messages out, and the end. */
+    private final StreamAnswer answers;
     private @Nullable ChannelHandlerContext context;
     private @Nullable GrpcDeframer deframer;
     private @Nullable TripleExporter<?> exporter;
@@ -104,9 +67,6 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
     private byte @Nullable [] request;
     /** No more is read: the request is complete, or the call failed. */
     private boolean requestDone;
-    /** The client ended its half of the stream; until it has, ending ours also resets the stream. */
-    private volatile boolean halfClosed;
-    private boolean headersSent;
     private @Nullable ScheduledFuture<?> deadlineTask;
     /** The port's limits on what is still arriving; null on a connection no port accepted. */
     private @Nullable ServerPort port;
@@ -126,7 +86,14 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
 
     TripleStreamHandler(TripleServer server, ConnectionWrites writes) {
         this.server = server;
-        this.writes = writes;
+        this.answers = new StreamAnswer(server.protocol(), writes, this::cancelDeadline);
+    }
+
+    private void cancelDeadline() {
+        ScheduledFuture<?> task = deadlineTask;
+        if (task != null) {
+            task.cancel(false);
+        }
     }
 
     @Override
@@ -134,15 +101,16 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
         context = ctx;
         Channel connection = ctx.channel().parent();
         port = connection == null ? null : ServerPort.of(connection);
+        answers.bind(ctx, port);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             if (msg instanceof Http2HeadersFrame h && h.isEndStream() || msg instanceof Http2DataFrame d && d.isEndStream()) {
-                halfClosed = true;
+                answers.requestHalfClosed();
             }
-            if (requestDone || ended.get()) {
+            if (requestDone || answers.ended()) {
                 return;
             }
             if (msg instanceof Http2HeadersFrame headers) {
@@ -172,7 +140,7 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
         CharSequence contentType = headers.get("content-type");
         if (contentType == null || !contentType.toString().startsWith("application/grpc")) {
             requestDone = true;
-            writeTrailersOnly("415", GrpcStatus.INTERNAL, "content-type: " + contentType
+            answers.writeTrailersOnly("415", GrpcStatus.INTERNAL, "content-type: " + contentType
                     + " (expected: application/grpc)");
             return;
         }
@@ -235,7 +203,7 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
                 Object value = chosen.message(message);
                 turn(() -> {
                     StreamObserver<Object> observer = requests;
-                    if (observer != null && !ended.get()) {
+                    if (observer != null && !answers.ended()) {
                         observer.onNext(value);
                     }
                 });
@@ -318,7 +286,7 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
                 : TripleServer.frameTimeout(connection);
         arrivalTask = ctx.executor().schedule(() -> {
             arrivalTask = null;
-            if (requestDone || ended.get()) {
+            if (requestDone || answers.ended()) {
                 return;
             }
             ServerPort limits = port;
@@ -357,7 +325,7 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
         if (chosen != null && chosen.kind() == MethodDescriptor.Kind.BIDI_STREAMING) {
             turn(() -> {
                 StreamObserver<Object> observer = requests;
-                if (observer != null && !ended.get()) {
+                if (observer != null && !answers.ended()) {
                     observer.onCompleted();
                 }
             });
@@ -372,7 +340,7 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
         try {
             server.protocol().services().execute(() -> call(chosen, message));
         } catch (RejectedExecutionException e) {
-            endWith(GrpcStatus.RESOURCE_EXHAUSTED, "tri: no service thread free (expected: fewer calls)");
+            answers.endWith(GrpcStatus.RESOURCE_EXHAUSTED, "tri: no service thread free (expected: fewer calls)");
         }
     }
 
@@ -382,22 +350,22 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
         try {
             arguments = target.arguments(Unpooled.wrappedBuffer(message));
         } catch (RpcException e) {
-            endWith(GrpcStatus.of(e.status()), e.getMessage());
+            answers.endWith(GrpcStatus.of(e.status()), e.getMessage());
             return;
         }
-        ServerResponses responses = null;
+        StreamObserver<Object> responses = null;
         if (target.kind() == MethodDescriptor.Kind.SERVER_STREAMING) {
-            responses = new ServerResponses(target);
+            responses = answers.responses(target);
             arguments = new Object[] {arguments[0], responses};
         }
         CompletableFuture<Result> answer = invoke(target, arguments);
-        ServerResponses streaming = responses;
+        StreamObserver<Object> streaming = responses;
         answer.whenComplete((result, failure) -> {
             if (failure != null) {
                 RpcException rpc = Result.asRpcException(failure);
-                endWith(GrpcStatus.of(rpc.status()), rpc.getMessage());
+                answers.endWith(GrpcStatus.of(rpc.status()), rpc.getMessage());
             } else if (streaming == null) {
-                answer(target, result);
+                answers.answer(target, result);
             } else if (result.exception() != null) {
                 streaming.onError(result.exception());
             }
@@ -413,7 +381,7 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
         Invocation invocation = Invocation.of(service.key(), target.descriptor, arguments).setAttachments(attachments)
                 .setClassPolicy(server.protocol().classPolicy());
         synchronized (workerLock) {
-            if (ended.get()) {
+            if (answers.ended()) {
                 return CompletableFuture.failedFuture(new RpcException(RpcStatus.CANCELLED, "tri: cancelled"));
             }
             worker = Thread.currentThread();
@@ -437,7 +405,7 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         inbound = new StreamInbound(ctx.channel(), server.protocol().services());
-        ServerResponses responses = new ServerResponses(target);
+        StreamObserver<Object> responses = answers.responses(target);
         turn(() -> {
             CompletableFuture<Result> answer = invoke(target, new Object[] {responses});
             Result result;
@@ -445,7 +413,7 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
                 result = answer.join();
             } catch (RuntimeException e) {
                 RpcException rpc = Result.asRpcException(e.getCause() == null ? e : e.getCause());
-                endWith(GrpcStatus.of(rpc.status()), rpc.getMessage());
+                answers.endWith(GrpcStatus.of(rpc.status()), rpc.getMessage());
                 return;
             }
             if (result.exception() != null) {
@@ -455,7 +423,7 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
                 StreamObserver<Object> typed = (StreamObserver<Object>) observer;
                 requests = typed;
             } else {
-                endWith(GrpcStatus.INTERNAL, "tri: " + target.descriptor + " returned no StreamObserver"
+                answers.endWith(GrpcStatus.INTERNAL, "tri: " + target.descriptor + " returned no StreamObserver"
                         + " (expected: the observer its requests go to)");
             }
         });
@@ -473,190 +441,19 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
                     task.run();
                 } catch (RuntimeException e) {
                     RpcException rpc = Result.asRpcException(e);
-                    if (endWith(GrpcStatus.of(rpc.status()), rpc.getMessage())) {
+                    if (answers.endWith(GrpcStatus.of(rpc.status()), rpc.getMessage())) {
                         cancelled(rpc.getMessage());
                     }
                 }
             });
         } catch (RejectedExecutionException e) {
-            endWith(GrpcStatus.RESOURCE_EXHAUSTED, "tri: no service thread free (expected: fewer calls)");
+            answers.endWith(GrpcStatus.RESOURCE_EXHAUSTED, "tri: no service thread free (expected: fewer calls)");
         }
-    }
-
-    private void answer(TripleMethod target, Result result) {
-        Throwable thrown = result.exception();
-        ChannelHandlerContext ctx = context;
-        if (ctx == null) {
-            return;
-        }
-        if (thrown != null && !target.carriesExceptions()) {
-            // a protobuf method has no message for it: the status says what went wrong
-            RpcException rpc = thrown instanceof RpcException e ? e : null;
-            endWith(rpc != null ? GrpcStatus.of(rpc.status()) : GrpcStatus.UNKNOWN,
-                    thrown.getMessage() == null ? thrown.getClass().getName() : thrown.getMessage());
-            return;
-        }
-        ByteBuf body;
-        try {
-            body = target.answer(ctx.alloc(), thrown != null ? thrown : result.value(), thrown != null);
-        } catch (RpcException e) {
-            endWith(GrpcStatus.of(e.status()), e.getMessage());
-            return;
-        }
-        Http2Headers headers = thrown != null ? EXCEPTION_HEADERS : ANSWER_HEADERS;
-        Http2Headers trailers = OK_TRAILERS;
-        if (!result.attachments().isEmpty()) {
-            DefaultHttp2Headers own = trailers(GrpcStatus.OK, null);
-            TripleHeaders.write(result.attachments(), own::set);
-            trailers = own;
-        }
-        int size = body.readableBytes();
-        if (!writes.owe(size)) {
-            body.release();
-            server.protocol().answerRefused();
-            Channel connection = ctx.channel().parent();
-            if (connection != null && port != null) {
-                port.warn(connection, "tri: refused an answer: its reader has not read "
-                        + ConnectionWrites.MAX_OWED + " bytes of answers owed to it");
-            }
-            endWith(GrpcStatus.RESOURCE_EXHAUSTED, "tri: the connection owes its reader "
-                    + ConnectionWrites.MAX_OWED + " bytes of answers it has not read (expected: a reader that reads)");
-            return;
-        }
-        synchronized (this) {
-            if (!end()) {
-                body.release();
-                writes.paid(size);
-                return; // the deadline answered first, or the client went away
-            }
-            headersSent = true;
-        }
-        // one task on the event loop for the whole answer, flushed with the answers next to it
-        Http2Headers ending = trailers;
-        writes.submit(() -> {
-            ctx.write(new DefaultHttp2HeadersFrame(headers));
-            ctx.write(new DefaultHttp2DataFrame(body)).addListener(sent -> writes.paid(size));
-            ctx.write(new DefaultHttp2HeadersFrame(ending, true));
-        });
-    }
-
-    /** The observer a streaming method answers through: each message out as it comes, then trailers. */
-    private final class ServerResponses implements StreamObserver<Object> {
-        private final TripleMethod target;
-
-        ServerResponses(TripleMethod target) {
-            this.target = target;
-        }
-
-        @Override
-        public void onNext(Object value) {
-            ChannelHandlerContext ctx = context;
-            if (ended.get() || ctx == null) {
-                throw new RpcException(RpcStatus.CANCELLED, "tri: the stream of " + target.descriptor
-                        + " has ended (cancelled by the caller, past its deadline, or completed)");
-            }
-            ByteBuf body = target.answer(ctx.alloc(), value, false);
-            long cost = body.readableBytes() + MESSAGE_OVERHEAD;
-            synchronized (TripleStreamHandler.this) {
-                if (ended.get()) {
-                    body.release();
-                    throw new RpcException(RpcStatus.CANCELLED, "tri: the stream of " + target.descriptor
-                            + " has ended (cancelled by the caller, past its deadline, or completed)");
-                }
-                if (!headersSent) {
-                    headersSent = true;
-                    ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")
-                            .set("content-type", "application/grpc")));
-                }
-                queued.addAndGet(cost);
-                server.protocol().streamQueued(cost);
-                ctx.writeAndFlush(new DefaultHttp2DataFrame(body)).addListener(sent -> unqueue(cost));
-            }
-            Channel connection = ctx.channel().parent();
-            Duration patience = connection == null ? ConnectionLimits.DEFAULT.frameTimeout()
-                    : TripleServer.frameTimeout(connection);
-            StreamWritability.Outcome waited = writability.await(ctx.channel(), room, isEnded, patience.toNanos(),
-                    server.protocol().streamWriters());
-            if (waited != StreamWritability.Outcome.READY) {
-                String why = waited == StreamWritability.Outcome.STALLED
-                        ? "its reader read nothing for " + patience.toMillis() + " ms (frame.timeout)"
-                        : "too many streams wait for readers that do not read";
-                if (connection != null && port != null) {
-                    port.warn(connection, "tri: reset a server stream: " + why);
-                }
-                endWith(GrpcStatus.RESOURCE_EXHAUSTED, "tri: " + why);
-                throw new RpcException(RpcStatus.LIMIT_EXCEEDED, "tri: the stream of " + target.descriptor
-                        + " has ended: " + why);
-            }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            RpcException rpc = error instanceof RpcException e ? e : null;
-            GrpcStatus status = rpc != null ? GrpcStatus.of(rpc.status()) : GrpcStatus.UNKNOWN;
-            String message = error.getMessage() == null ? error.getClass().getName() : error.getMessage();
-            endWith(status, message);
-        }
-
-        @Override
-        public void onCompleted() {
-            endWith(GrpcStatus.OK, null);
-        }
-    }
-
-    /** A queued message was sent, or never will be: a writer waiting for room looks again. */
-    private void unqueue(long cost) {
-        server.protocol().streamQueued(-cost);
-        long now = queued.addAndGet(-cost);
-        if (now < STREAM_QUEUE_LIMIT && now + cost >= STREAM_QUEUE_LIMIT) {
-            writability.signal();
-        }
-    }
-
-    /**
-     * Ends a streaming answer: trailers after messages, or a trailers-only answer when none went
-     * out; false when the stream had ended already.
-     */
-    private boolean endWith(GrpcStatus status, @Nullable String message) {
-        ChannelHandlerContext ctx = context;
-        if (ctx == null) {
-            return false;
-        }
-        synchronized (this) {
-            if (!headersSent) {
-                return writeTrailersOnly("200", status, message);
-            }
-            if (!end()) {
-                return false;
-            }
-            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(trailers(status, message), true));
-            stopRequests(ctx);
-            return true;
-        }
-    }
-
-    /**
-     * After our half has ended, a client still sending is told to stop (RST_STREAM NO_ERROR, as
-     * HTTP/2 allows a server that has answered in full), so the stream does not stay open.
-     */
-    private void stopRequests(ChannelHandlerContext ctx) {
-        if (!halfClosed) {
-            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
-        }
-    }
-
-    private static DefaultHttp2Headers trailers(GrpcStatus status, @Nullable String message) {
-        DefaultHttp2Headers trailers = new DefaultHttp2Headers();
-        trailers.setInt("grpc-status", status.code());
-        if (message != null) {
-            trailers.set("grpc-message", GrpcStatus.encodeMessage(message));
-        }
-        return trailers;
     }
 
     private void expire(Duration limit) {
         String message = "tri: no answer within the caller's grpc-timeout of " + limit.toMillis() + " ms";
-        if (endWith(GrpcStatus.DEADLINE_EXCEEDED, message)) {
+        if (answers.endWith(GrpcStatus.DEADLINE_EXCEEDED, message)) {
             cancelled(message);
         }
     }
@@ -665,43 +462,8 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
         closeDeframer();
         requestDone = true;
         request = null;
-        if (endWith(status, message)) {
+        if (answers.endWith(status, message)) {
             cancelled(message);
-        }
-    }
-
-    /** Claims the end of the stream; false when something else ended it already. */
-    private boolean end() {
-        if (!ended.compareAndSet(false, true)) {
-            return false;
-        }
-        ScheduledFuture<?> task = deadlineTask;
-        if (task != null) {
-            task.cancel(false);
-        }
-        writability.signal();
-        return true;
-    }
-
-    /**
-     * Ends the stream with one header block: the HTTP status, the gRPC status and its message;
-     * false when the stream had ended already.
-     */
-    private boolean writeTrailersOnly(String httpStatus, GrpcStatus status, @Nullable String message) {
-        ChannelHandlerContext ctx = context;
-        synchronized (this) {
-            if (ctx == null || !end()) {
-                return false;
-            }
-            headersSent = true;
-            DefaultHttp2Headers headers = new DefaultHttp2Headers();
-            headers.status(httpStatus).set("content-type", "application/grpc").setInt("grpc-status", status.code());
-            if (message != null) {
-                headers.set("grpc-message", GrpcStatus.encodeMessage(message));
-            }
-            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(headers, true));
-            stopRequests(ctx);
-            return true;
         }
     }
 
@@ -749,16 +511,16 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        writability.signal();
+        answers.signal();
         ctx.fireChannelWritabilityChanged();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        boolean early = end(); // reset by the client, or the connection lost: nothing more is written
+        boolean early = answers.end(); // reset by the client, or the connection lost: nothing more is written
         closeDeframer();
         request = null;
-        writability.signal();
+        answers.signal();
         if (early) {
             cancelled("the stream was reset or its connection closed");
         }

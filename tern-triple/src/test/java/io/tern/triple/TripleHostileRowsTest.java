@@ -507,8 +507,8 @@ class TripleHostileRowsTest {
         attack(port, "row 4: 220 server streams of small messages to readers that do not read",
                 () -> most[0] = smallMessageStreams(port, protocol, connections, streams));
         // each stream queues at most its limit and the message that passed it
-        long bound = (long) connections * streams * (TripleStreamHandler.STREAM_QUEUE_LIMIT
-                + TripleStreamHandler.MESSAGE_OVERHEAD + 64);
+        long bound = (long) connections * streams * (StreamAnswer.STREAM_QUEUE_LIMIT
+                + StreamAnswer.MESSAGE_OVERHEAD + 64);
         System.out.printf("row 4 on %s: at most %,d bytes queued by %d stalled streams (bound %,d)%n", port, most[0],
                 connections * streams, bound);
         assertThat(most[0]).as("bytes queued for readers that do not read").isPositive().isLessThanOrEqualTo(bound);
