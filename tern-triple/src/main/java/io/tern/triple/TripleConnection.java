@@ -71,6 +71,8 @@ final class TripleConnection {
     private @Nullable CompletableFuture<Link> dialing;
     private @Nullable Channel dialingChannel;
     private @Nullable ScheduledFuture<?> retry;
+    /** Connections the provider sent a GOAWAY on, replaced for new calls, finishing the calls they carry. */
+    private final java.util.Set<Channel> draining = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private int failures;
     /** Guarded by the protocol's lock. */
     int users;
@@ -110,7 +112,7 @@ final class TripleConnection {
     /** The connection up now, or {@code null} when a call must {@link #dial} first. */
     @Nullable Link link() {
         Link now = link;
-        return now != null && now.channel().isActive() ? now : null;
+        return now != null && now.channel().isActive() && !GoAwayWatch.goneAway(now.channel()) ? now : null;
     }
 
     /** What a call's request is written with before its stream is open. */
@@ -205,6 +207,10 @@ final class TripleConnection {
             dialingChannel = null;
             if (failure == null && !closed) {
                 made = new Link(channel, new ConnectionWrites(channel));
+                Link previous = link;
+                if (previous != null && previous.channel().isActive()) {
+                    draining.add(previous.channel()); // gone away: its streams finish, then the provider closes it
+                }
                 link = made;
                 protocol.connectionOpened();
                 lastFailure = null;
@@ -243,6 +249,7 @@ final class TripleConnection {
 
     /** The connection went: made again at once unless the provider closed it gracefully. */
     private void lost(Link gone) {
+        draining.remove(gone.channel());
         synchronized (this) {
             if (link != gone) {
                 return;
@@ -324,6 +331,10 @@ final class TripleConnection {
         if (pending != null) {
             pending.close();
         }
+        for (Channel old : draining) {
+            old.close();
+        }
+        draining.clear();
         if (attempt != null) {
             attempt.completeExceptionally(closedException());
         }
@@ -340,15 +351,27 @@ final class TripleConnection {
         return done;
     }
 
-    /** Notes a GOAWAY without error on its connection, so its close is taken as graceful. */
+    /**
+     * Notes a GOAWAY on its connection: new calls then go to a new connection, as the provider
+     * asked; and one without error makes the connection's close graceful.
+     */
     private static final class GoAwayWatch extends ChannelInboundHandlerAdapter {
         static final io.netty.util.AttributeKey<Boolean> GRACEFUL =
                 io.netty.util.AttributeKey.valueOf(TripleConnection.class, "graceful");
+        static final io.netty.util.AttributeKey<Boolean> GONE_AWAY =
+                io.netty.util.AttributeKey.valueOf(TripleConnection.class, "goneAway");
+
+        static boolean goneAway(Channel channel) {
+            return Boolean.TRUE.equals(channel.attr(GONE_AWAY).get());
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof Http2GoAwayFrame goAway && goAway.errorCode() == Http2Error.NO_ERROR.code()) {
-                ctx.channel().attr(GRACEFUL).set(Boolean.TRUE);
+            if (msg instanceof Http2GoAwayFrame goAway) {
+                ctx.channel().attr(GONE_AWAY).set(Boolean.TRUE);
+                if (goAway.errorCode() == Http2Error.NO_ERROR.code()) {
+                    ctx.channel().attr(GRACEFUL).set(Boolean.TRUE);
+                }
             }
             ctx.fireChannelRead(msg);
         }

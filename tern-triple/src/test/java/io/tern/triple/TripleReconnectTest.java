@@ -81,6 +81,21 @@ class TripleReconnectTest {
     }
 
     @Test
+    void callsSpacedAroundTheIdleTimeoutAreNeverLost() throws InterruptedException {
+        Exporter<Greeter> exported = export(0, "?idle.timeout=20");
+        Invoker<Greeter> invoker = refer(exported.url().port());
+        Greeter greeter = Proxies.create(invoker);
+        long made = tracker.counts(ResourceKind.CLIENT).created();
+        for (int i = 0; i < 150; i++) { // a call as the provider decides the connection is idle, many times over
+            assertThat(greeter.greet("call " + i)).isEqualTo("Hello, call " + i);
+            Thread.sleep(15 + i % 10);
+        }
+        assertThat(tracker.counts(ResourceKind.CLIENT).created()).as("one client, its connection made again")
+                .isEqualTo(made);
+        invoker.close();
+    }
+
+    @Test
     void aProviderThatLeavesAndComesBackOnItsPortIsConnectedToAgain() {
         Exporter<Greeter> exported = export(0, "");
         int port = exported.url().port();
