@@ -14,6 +14,7 @@ import io.tern.core.Proxies;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
 import io.tern.core.lifecycle.TrackerLevel;
+import io.tern.testing.TernCleanup;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -22,9 +23,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A Triple consumer keeps its provider when the connection goes: a provider closes a connection
@@ -40,13 +42,16 @@ class TripleReconnectTest {
     }
 
     private final LifecycleTracker tracker = LifecycleTracker.create(TrackerLevel.PARANOID, 1, 2);
+    @RegisterExtension
+    final TernCleanup cleanup = new TernCleanup();
+
     private final TripleProtocol provider = TripleProtocol.create(tracker, ClassPolicy.strict());
     private final TripleProtocol consumer = TripleProtocol.create(tracker, ClassPolicy.strict());
 
-    @AfterEach
-    void close() {
-        consumer.close();
-        provider.close();
+    @BeforeEach
+    void closedAfterEachTest() {
+        cleanup.register(provider);
+        cleanup.register(consumer);
     }
 
     private Exporter<Greeter> export(int port, String parameters) {

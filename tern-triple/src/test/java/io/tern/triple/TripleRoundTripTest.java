@@ -16,12 +16,13 @@ import io.tern.core.lifecycle.LifecycleReport;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
 import io.tern.core.lifecycle.TrackerLevel;
+import io.tern.testing.TernCleanup;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A Tern Triple consumer calling a Tern Triple provider: answers, failures, timeouts,
@@ -77,18 +78,15 @@ class TripleRoundTripTest {
     private TripleProtocol consumer;
     private Exporter<Greeter> exporter;
 
+    @RegisterExtension
+    final TernCleanup cleanup = new TernCleanup();
+
     @BeforeEach
     void start() {
-        provider = TripleProtocol.create(tracker, ClassPolicy.strict());
-        consumer = TripleProtocol.create(tracker, ClassPolicy.strict());
+        provider = cleanup.register(TripleProtocol.create(tracker, ClassPolicy.strict()));
+        consumer = cleanup.register(TripleProtocol.create(tracker, ClassPolicy.strict()));
         exporter = provider.export(Invokers.of(Greeter.class, new GreeterImpl(),
                 ServiceUrl.parse("tri://127.0.0.1:0/" + Greeter.class.getName() + "?version=1.0.0")));
-    }
-
-    @AfterEach
-    void stop() {
-        consumer.close();
-        provider.close();
     }
 
     private ServiceUrl url(String query) {

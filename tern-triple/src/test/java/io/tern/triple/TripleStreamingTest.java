@@ -17,6 +17,7 @@ import io.tern.core.lifecycle.LifecycleReport;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
 import io.tern.core.lifecycle.TrackerLevel;
+import io.tern.testing.TernCleanup;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -26,10 +27,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Streaming calls between a Tern Triple consumer and provider: server streams and
@@ -155,21 +156,18 @@ class TripleStreamingTest {
     private Invoker<Feed> invoker;
     private Feed feed;
 
+    @RegisterExtension
+    final TernCleanup cleanup = new TernCleanup();
+
     @BeforeEach
     void start() {
-        provider = TripleProtocol.create(tracker, ClassPolicy.strict());
-        consumer = TripleProtocol.create(tracker, ClassPolicy.strict());
+        provider = cleanup.register(TripleProtocol.create(tracker, ClassPolicy.strict()));
+        consumer = cleanup.register(TripleProtocol.create(tracker, ClassPolicy.strict()));
         exporter = provider.export(Invokers.of(Feed.class, impl,
                 ServiceUrl.parse("tri://127.0.0.1:0/" + Feed.class.getName())));
         invoker = consumer.refer(Feed.class, ServiceUrl.parse("tri://127.0.0.1:" + exporter.url().port() + "/"
                 + Feed.class.getName() + "?timeout=500"));
         feed = Proxies.create(invoker);
-    }
-
-    @AfterEach
-    void stop() {
-        consumer.close();
-        provider.close();
     }
 
     /** A server stream with two parameters before its observer: a shape Triple does not carry. */
