@@ -555,7 +555,7 @@ public final class TripleProtocol implements Protocol {
 
     /**
      * What this protocol's server streams have queued and not yet sent, counted as
-     * {@link StreamAnswer.STREAM_QUEUE_LIMIT} counts it; for tests and meters.
+     * {@link StreamAnswer#STREAM_QUEUE_LIMIT} counts it; for tests and meters.
      */
     public long queuedStreamBytes() {
         return queuedStreamBytes.sum();
