@@ -51,6 +51,19 @@ final class StreamInbound {
         } else if (waiting >= PAUSE_AT && !paused && channel.eventLoop().inEventLoop()) {
             paused = true;
             channel.config().setAutoRead(false);
+            if (pending.get() <= RESUME_AT) {
+                // the drainer emptied the queue before it could see the pause: nothing else would resume
+                resume();
+            }
+        }
+    }
+
+    /** Reads again; on the event loop, which alone pauses and resumes. */
+    private void resume() {
+        if (paused) {
+            paused = false;
+            channel.config().setAutoRead(true);
+            channel.read();
         }
     }
 
@@ -61,11 +74,7 @@ final class StreamInbound {
                 task.run();
             }
             if (paused && pending.get() <= RESUME_AT) {
-                paused = false;
-                channel.eventLoop().execute(() -> {
-                    channel.config().setAutoRead(true);
-                    channel.read();
-                });
+                channel.eventLoop().execute(this::resume);
             }
         } while (pending.decrementAndGet() > 0);
     }
