@@ -86,14 +86,9 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
         if (client.options.lazy()) {
             return whenConnected(client.connectionAsync(), invocation, template);
         }
-        long timeout = template.timeoutMillis();
-        if (client.firstAttemptPending()) {
-            return whenConnected(attempted(client.firstAttempt(), invocation, timeout, "still connecting"), invocation,
-                    template);
-        }
-        if (client.recoveryPending()) {
-            return whenConnected(attempted(client.recovery(), invocation, timeout, "reconnecting"), invocation,
-                    template);
+        SharedClient.Attempt attempt = client.attemptUnderWay();
+        if (attempt != null) {
+            return whenConnected(attempted(attempt, invocation, template.timeoutMillis()), invocation, template);
         }
         // The first attempt may have ended since the connection was read: what it made is visible now.
         connection = client.connection();
@@ -141,14 +136,14 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
      * waited for at most the call's timeout (a provider that accepts nothing must not hold calls
      * longer than it would by not answering).
      */
-    private CompletableFuture<DubboConnection> attempted(CompletableFuture<Void> attempt, Invocation invocation,
-            long timeoutMillis, String state) {
+    private CompletableFuture<DubboConnection> attempted(SharedClient.Attempt attempt, Invocation invocation,
+            long timeoutMillis) {
         CompletableFuture<DubboConnection> ready = new CompletableFuture<>();
         io.netty.util.Timeout deadline = client.timer().newTimeout(t -> ready.completeExceptionally(new RpcException(
                 RpcStatus.TIMEOUT, "call " + invocation.serviceKey().call(invocation.methodName())
                         + " timed out after " + timeoutMillis + " ms waiting for a connection to " + client.address
-                        + " (" + state + ")")), timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
-        attempt.whenComplete((ignored, failure) -> {
+                        + " (" + attempt.state() + ")")), timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        attempt.ended().whenComplete((ignored, failure) -> {
             deadline.cancel();
             DubboConnection now = client.connection();
             if (now != null) {
@@ -168,7 +163,7 @@ final class DubboInvoker<T> extends AbstractInvoker<T> {
 
     @Override
     public boolean isConnecting() {
-        return !isDestroyed() && (client.firstAttemptPending() || client.recoveryPending()) && !client.isAvailable();
+        return !isDestroyed() && client.attemptUnderWay() != null && !client.isAvailable();
     }
 
     @Override

@@ -50,13 +50,19 @@ final class SharedClient {
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile @Nullable Throwable lastFailure;
-    /** The first attempt to connect every slot; {@code null} when lazy. */
-    private final @Nullable CompletableFuture<Void> firstAttempt;
     /**
-     * Once every connection was lost, the first attempt to make one again; calls wait for it as
-     * for the first attempt, rather than fail while the client reconnects. {@code null} until a loss.
+     * The attempt calls wait for rather than fail: the first one to connect every slot (none when
+     * lazy), then, each time every connection was lost, the first attempt to make one again.
      */
-    private volatile @Nullable CompletableFuture<Void> recovery;
+    private volatile @Nullable Attempt awaited;
+
+    /** An attempt to connect that calls wait for; {@code afterLoss} when it follows a lost connection. */
+    record Attempt(CompletableFuture<Void> ended, boolean afterLoss) {
+        /** What a call that timed out waiting for it was waiting for. */
+        String state() {
+            return afterLoss ? "reconnecting" : "still connecting";
+        }
+    }
 
     SharedClient(DubboProtocol protocol, TransportResources resources, DubboCodec codec, HostPort address,
             ClientOptions options, io.tern.transport.tls.@Nullable TlsContext tls, LifecycleTracker tracker) {
@@ -71,39 +77,21 @@ final class SharedClient {
         this.reconnects = new AtomicReferenceArray<>(options.connections());
         this.dialing = new AtomicReferenceArray<>(options.connections());
         this.tracked = tracker.track(ResourceKind.CLIENT, address);
-        this.firstAttempt = options.lazy() ? null : new CompletableFuture<>();
+        this.awaited = options.lazy() ? null : new Attempt(new CompletableFuture<>(), false);
     }
 
     /** Starts the first connection attempts in the background, unless lazy. Called once, by the creator. */
     void start() {
-        CompletableFuture<Void> first = firstAttempt;
+        Attempt first = awaited;
         if (first != null) {
-            connectAll().whenComplete((ignored, failure) -> first.complete(null));
+            connectAll().whenComplete((ignored, failure) -> first.ended().complete(null));
         }
     }
 
-    /** Whether the first connection attempt has not ended yet: calls wait for it rather than fail. */
-    boolean firstAttemptPending() {
-        CompletableFuture<Void> first = firstAttempt;
-        return first != null && !first.isDone();
-    }
-
-    /** Whether the first attempt to connect again after every connection was lost has not ended yet. */
-    boolean recoveryPending() {
-        CompletableFuture<Void> r = recovery;
-        return r != null && !r.isDone();
-    }
-
-    /** Completes when the first attempt to connect again after a loss has ended, connected or not. */
-    CompletableFuture<Void> recovery() {
-        CompletableFuture<Void> r = recovery;
-        return r != null ? r : CompletableFuture.completedFuture(null);
-    }
-
-    /** Completes when the first connection attempt has ended, connected or not. */
-    CompletableFuture<Void> firstAttempt() {
-        CompletableFuture<Void> first = firstAttempt;
-        return first != null ? first : CompletableFuture.completedFuture(null);
+    /** The attempt calls wait for rather than fail, while it has not ended; else {@code null}. */
+    @Nullable Attempt attemptUnderWay() {
+        Attempt a = awaited;
+        return a != null && !a.ended().isDone() ? a : null;
     }
 
     HashedWheelTimer timer() {
@@ -285,17 +273,17 @@ final class SharedClient {
         }
         connecting.set(slot, null);
         fresh.complete(null);
-        CompletableFuture<Void> r = recovery;
-        if (r != null) {
-            r.complete(null);
+        Attempt a = awaited;
+        if (a != null && a.afterLoss()) {
+            a.ended().complete(null); // the first connects every slot, and ends when they all have
         }
     }
 
     private void onConnectionClosed(int slot, DubboConnection connection) {
         if (connections.compareAndSet(slot, connection, null) && !closed.get()) {
-            CompletableFuture<Void> r = recovery;
-            if (connection() == null && (r == null || r.isDone())) {
-                recovery = new CompletableFuture<>();
+            Attempt a = awaited;
+            if (connection() == null && (a == null || a.ended().isDone())) {
+                awaited = new Attempt(new CompletableFuture<>(), true);
             }
             scheduleReconnect(slot, 1);
         }
@@ -323,9 +311,9 @@ final class SharedClient {
         }
         protocol.forget(this);
         tracked.destroyed(this);
-        CompletableFuture<Void> r = recovery;
-        if (r != null) {
-            r.complete(null);
+        Attempt waitedFor = awaited;
+        if (waitedFor != null) {
+            waitedFor.ended().complete(null);
         }
         for (int i = 0; i < reconnects.length(); i++) {
             Timeout t = reconnects.getAndSet(i, null);
