@@ -23,7 +23,6 @@ import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
 import io.tern.transport.tls.TlsContext;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -394,11 +393,5 @@ final class TripleConnection {
     @Override
     public String toString() {
         return "TripleConnection[" + address + (closed ? ", closed" : link != null ? ", up" : ", down") + "]";
-    }
-
-    static RpcException unwrap(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
-                : failure;
-        return cause instanceof RpcException e ? e : new RpcException(RpcStatus.NETWORK, String.valueOf(cause), cause);
     }
 }

@@ -211,7 +211,7 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
             return open(link, handler, method);
         }
         return connection.dial().handle((made, failure) -> failure == null ? open(made, handler, method)
-                : CompletableFuture.<Http2StreamChannel>failedFuture(TripleConnection.unwrap(failure)))
+                : CompletableFuture.<Http2StreamChannel>failedFuture(Result.asRpcException(failure)))
                 .thenCompose(opening -> opening);
     }
 

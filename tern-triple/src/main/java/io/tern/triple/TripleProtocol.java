@@ -72,7 +72,6 @@ public final class TripleProtocol implements Protocol {
     /** The event loops: its own, or a set shared with the other protocols of a server or client. */
     private final EventLoops loops;
     private final boolean ownsLoops;
-    private final EventLoopGroup group;
     private final java.util.concurrent.ThreadPoolExecutor services;
     private final Map<String, TripleServer> servers = new HashMap<>();
     /** The servers on ports other protocols listen on, by port. */
@@ -114,11 +113,10 @@ public final class TripleProtocol implements Protocol {
         this.ownsLoops = shared == null;
         this.loops = shared != null ? shared
                 : EventLoops.create("tern-tri", 2 * Runtime.getRuntime().availableProcessors());
-        this.group = loops.ioGroup();
         TlsContext server = null;
         try {
-            server = serverTls == null ? null : TlsContext.server(serverTls, group, tracker);
-            this.clientTls = clientTls == null ? null : TlsContext.client(clientTls, true, group, tracker);
+            server = serverTls == null ? null : TlsContext.server(serverTls, loops.ioGroup(), tracker);
+            this.clientTls = clientTls == null ? null : TlsContext.client(clientTls, true, loops.ioGroup(), tracker);
         } catch (RuntimeException e) {
             if (server != null) {
                 server.close();
@@ -378,19 +376,19 @@ public final class TripleProtocol implements Protocol {
      * connection goes.
      */
     public int activeStreams() {
-        List<TripleServer> running;
+        return (int) sumOverServers(TripleServer::activeStreams) + clientStreams();
+    }
+
+    /** The HTTP/2 streams open now on the connections this protocol made to providers. */
+    private int clientStreams() {
         List<TripleConnection> open;
         lock.lock();
         try {
-            running = servers.values().stream().distinct().toList();
             open = List.copyOf(connections.values());
         } finally {
             lock.unlock();
         }
         int total = 0;
-        for (TripleServer server : running) {
-            total += server.activeStreams();
-        }
         for (TripleConnection connection : open) {
             total += connection.activeStreams();
         }
@@ -421,7 +419,7 @@ public final class TripleProtocol implements Protocol {
             return null;
         }
         if (defaultClientTls == null) {
-            defaultClientTls = TlsContext.client(ClientTls.systemTrust(), true, group, tracker);
+            defaultClientTls = TlsContext.client(ClientTls.systemTrust(), true, loops.ioGroup(), tracker);
         }
         return defaultClientTls;
     }
@@ -484,7 +482,7 @@ public final class TripleProtocol implements Protocol {
     }
 
     EventLoopGroup group() {
-        return group;
+        return loops.ioGroup();
     }
 
     EventLoopGroup acceptGroup() {
@@ -508,28 +506,27 @@ public final class TripleProtocol implements Protocol {
      * inbound budgets; for tests and meters.
      */
     public long reservedInboundBytes() {
-        long total = 0;
-        for (TripleServer server : running()) {
+        return sumOverServers(server -> {
             ServerPort port = server.serverPort();
-            total += port == null ? 0 : port.reservedBytes();
-        }
-        return total;
+            return port == null ? 0 : port.reservedBytes();
+        });
     }
 
     /** Bytes of answers this protocol's servers owe readers that have not read them; for tests. */
     public long owedAnswerBytes() {
-        long total = 0;
-        for (TripleServer server : running()) {
-            total += server.owedAnswerBytes();
-        }
-        return total;
+        return sumOverServers(TripleServer::owedAnswerBytes);
     }
 
     /** The connections this protocol's servers hold now (a shared port's: those handed over); for tests and meters. */
     public int acceptedConnectionCount() {
-        int total = 0;
+        return (int) sumOverServers(TripleServer::connectionCount);
+    }
+
+    /** {@code each} over the servers running now, added up. */
+    private long sumOverServers(java.util.function.ToLongFunction<TripleServer> each) {
+        long total = 0;
         for (TripleServer server : running()) {
-            total += server.connectionCount();
+            total += each.applyAsLong(server);
         }
         return total;
     }
@@ -592,11 +589,7 @@ public final class TripleProtocol implements Protocol {
 
         @Override
         public int exportedCount() {
-            int total = 0;
-            for (TripleServer server : running()) {
-                total += server.exportedCount();
-            }
-            return total;
+            return (int) sumOverServers(TripleServer::exportedCount);
         }
 
         @Override
@@ -606,18 +599,7 @@ public final class TripleProtocol implements Protocol {
 
         @Override
         public int pendingCalls() {
-            List<TripleConnection> open;
-            lock.lock();
-            try {
-                open = List.copyOf(connections.values());
-            } finally {
-                lock.unlock();
-            }
-            int total = 0;
-            for (TripleConnection connection : open) {
-                total += connection.activeStreams();
-            }
-            return total;
+            return clientStreams();
         }
 
         @Override
@@ -632,11 +614,7 @@ public final class TripleProtocol implements Protocol {
 
         @Override
         public int serverCallsInFlight() {
-            int total = 0;
-            for (TripleServer server : running()) {
-                total += server.activeStreams();
-            }
-            return total;
+            return (int) sumOverServers(TripleServer::activeStreams);
         }
 
         @Override
@@ -652,12 +630,7 @@ public final class TripleProtocol implements Protocol {
 
     /** The servers running now; for lifecycle tests. */
     public int serverCount() {
-        lock.lock();
-        try {
-            return (int) servers.values().stream().distinct().count();
-        } finally {
-            lock.unlock();
-        }
+        return running().size();
     }
 
     /** Unexports every service, closes the servers, then stops the threads. */
