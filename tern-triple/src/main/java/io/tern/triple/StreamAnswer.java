@@ -69,6 +69,8 @@ final class StreamAnswer {
     private @Nullable ChannelHandlerContext context;
     /** The port's limits; null on a connection no port accepted. */
     private @Nullable ServerPort port;
+    /** How long a streaming writer waits for its reader: the port's {@code frame.timeout}. */
+    private Duration patience = ConnectionLimits.DEFAULT.frameTimeout();
     /** The client ended its half of the stream; until it has, ending ours also resets the stream. */
     private volatile boolean halfClosed;
     private boolean headersSent;
@@ -79,10 +81,11 @@ final class StreamAnswer {
         this.onEnd = onEnd;
     }
 
-    /** The stream it answers on, once its handler is added. */
-    void bind(ChannelHandlerContext ctx, @Nullable ServerPort port) {
+    /** The stream it answers on, once its handler is added, and its port's limits. */
+    void bind(ChannelHandlerContext ctx, @Nullable ServerPort port, Duration frameTimeout) {
         this.context = ctx;
         this.port = port;
+        this.patience = frameTimeout;
     }
 
     /** Whether the stream has ended. */
@@ -200,8 +203,6 @@ final class StreamAnswer {
                 ctx.writeAndFlush(new DefaultHttp2DataFrame(body)).addListener(sent -> unqueue(cost));
             }
             Channel connection = ctx.channel().parent();
-            Duration patience = connection == null ? ConnectionLimits.DEFAULT.frameTimeout()
-                    : TripleServer.frameTimeout(connection);
             StreamWritability.Outcome waited = writability.await(ctx.channel(), room, isEnded, patience.toNanos(),
                     protocol.streamWriters());
             if (waited != StreamWritability.Outcome.READY) {

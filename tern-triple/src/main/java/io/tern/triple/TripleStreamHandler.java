@@ -17,6 +17,7 @@ import io.tern.Result;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.StreamObserver;
+import io.tern.transport.ConnectionTimer;
 import io.tern.triple.internal.GrpcDeframer;
 import io.tern.triple.internal.GrpcFramingException;
 import io.tern.triple.internal.GrpcTimeout;
@@ -70,13 +71,15 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
     private @Nullable ScheduledFuture<?> deadlineTask;
     /** The port's limits on what is still arriving; null on a connection no port accepted. */
     private @Nullable ServerPort port;
+    /** How long a request or a message may take to arrive: the port's {@code frame.timeout}. */
+    private Duration frameTimeout = ConnectionLimits.DEFAULT.frameTimeout();
     /** Bytes of the request taken from the port's inbound budget and not yet given back. */
     private long reserved;
     /**
      * Closes in on a request that does not arrive: a unary or server-streaming request must be in
      * whole, and a bidirectional call's message that has begun must end, within {@code frame.timeout}.
      */
-    private @Nullable ScheduledFuture<?> arrivalTask;
+    private final ConnectionTimer arrival = new ConnectionTimer();
     /** The service thread running a unary or server-streaming method right now, to interrupt on cancel. */
     private @Nullable Thread worker;
     private final Object workerLock = new Object();
@@ -101,7 +104,8 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
         context = ctx;
         Channel connection = ctx.channel().parent();
         port = connection == null ? null : ServerPort.of(connection);
-        answers.bind(ctx, port);
+        frameTimeout = (port != null ? port.limits() : ConnectionLimits.DEFAULT).frameTimeout();
+        answers.bind(ctx, port, frameTimeout);
     }
 
     @Override
@@ -265,7 +269,7 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
             endOfRequest();
         } else if (isBidi()) {
             if (reader.partial()) {
-                if (arrivalTask == null) {
+                if (!arrival.armed()) {
                     awaitArrival(ctx, "a message");
                 }
             } else {
@@ -282,10 +286,8 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
     /** Fails the call unless what is arriving ({@code what}) is in whole within the port's frame timeout. */
     private void awaitArrival(ChannelHandlerContext ctx, String what) {
         Channel connection = ctx.channel().parent();
-        Duration timeout = connection == null ? ConnectionLimits.DEFAULT.frameTimeout()
-                : TripleServer.frameTimeout(connection);
-        arrivalTask = ctx.executor().schedule(() -> {
-            arrivalTask = null;
+        Duration timeout = frameTimeout;
+        arrival.arm(ctx, timeout, () -> {
             if (requestDone || answers.ended()) {
                 return;
             }
@@ -296,16 +298,12 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
             }
             fail(GrpcStatus.RESOURCE_EXHAUSTED, "tri: " + what + " did not arrive within " + timeout.toMillis()
                     + " ms (expected: frame.timeout)");
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        });
     }
 
     /** What was arriving is in: its bytes go back to the budget, and its clock stops. */
     private void arrived() {
-        ScheduledFuture<?> task = arrivalTask;
-        if (task != null) {
-            task.cancel(false);
-            arrivalTask = null;
-        }
+        arrival.disarm();
         ServerPort limits = port;
         if (limits != null && reserved > 0) {
             limits.unreserve(reserved);
