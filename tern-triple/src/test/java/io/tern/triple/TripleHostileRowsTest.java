@@ -472,18 +472,28 @@ class TripleHostileRowsTest {
         attack(port, "row 4: server streams to readers that do not read", () -> stalledStreams(port));
     }
 
+    /** A connection that reads nothing, with {@code streams} calls of the server stream {@code count} on it. */
+    private static RawHttp2 countingToAReaderThatDoesNotRead(Port port, int streams) throws IOException {
+        RawHttp2 reader = raw(port, 4096);
+        try {
+            reader.stopReading();
+            for (int i = 0; i < streams; i++) {
+                int stream = 2 * i + 1;
+                reader.headers(stream, TripleHostileInputTest.call("count"), false);
+                reader.data(stream, TripleHostileInputTest.countMessage(10_000_000), true);
+            }
+            return reader;
+        } catch (IOException | RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+    }
+
     private static void stalledStreams(Port port) throws Exception {
         List<RawHttp2> readers = new ArrayList<>();
         try {
             for (int c = 0; c < 2; c++) {
-                RawHttp2 reader = raw(port, 4096);
-                readers.add(reader);
-                reader.stopReading();
-                for (int i = 0; i < 4; i++) {
-                    int stream = 2 * i + 1;
-                    reader.headers(stream, TripleHostileInputTest.call("count"), false);
-                    reader.data(stream, TripleHostileInputTest.countMessage(10_000_000), true);
-                }
+                readers.add(countingToAReaderThatDoesNotRead(port, 4));
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> waitingWriters() > 0);
             assertThat(waitingWriters()).isLessThanOrEqualTo(TripleProtocol.MAX_WAITING_STREAM_WRITERS);
@@ -521,14 +531,7 @@ class TripleHostileRowsTest {
         List<RawHttp2> readers = new ArrayList<>();
         try {
             for (int c = 0; c < connections; c++) {
-                RawHttp2 reader = raw(port, 4096);
-                readers.add(reader);
-                reader.stopReading();
-                for (int i = 0; i < streams; i++) {
-                    int stream = 2 * i + 1;
-                    reader.headers(stream, TripleHostileInputTest.call("count"), false);
-                    reader.data(stream, TripleHostileInputTest.countMessage(10_000_000), true);
-                }
+                readers.add(countingToAReaderThatDoesNotRead(port, streams));
             }
             long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
             while (System.nanoTime() < until) {
