@@ -201,7 +201,7 @@ public final class TernServerBuilder {
         }
         if (tri != null) {
             tri.connectionLimits(serverOptions.limits()); // the same limits on a port of its own
-            dubbo.sharePort(tri::adopt);
+            dubbo.sharePort(tri.sharedPortProtocols());
         }
         Parts parts;
         try {

@@ -15,6 +15,7 @@ import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.serialization.Hessian2Serialization;
 import io.tern.transport.tls.ClientTls;
 import io.tern.transport.tls.PlaintextWarnings;
+import io.tern.transport.tls.PortTls;
 import io.tern.transport.tls.ServerTls;
 import io.tern.transport.tls.TlsContext;
 import java.util.ArrayList;
@@ -55,14 +56,14 @@ public final class DubboProtocol implements Protocol {
     private final ClassPolicy policy;
     private final DubboCodec codec;
     private final TransportResources resources;
-    /** Where connections that are not dubbo go, when another protocol shares the ports. */
-    final java.util.function.@Nullable Consumer<io.netty.channel.Channel> sharedPort;
+    /** The other protocols served on this protocol's ports, told from a connection's first bytes after dubbo. */
+    final List<PortProtocol> sharedPort;
     private final ConcurrentMap<HostPort, DubboServer> servers = new ConcurrentHashMap<>();
     private final ConcurrentMap<ClientKey, SharedClient> clients = new ConcurrentHashMap<>();
     /** TLS for the ports bound, when set. */
     final @Nullable TlsContext serverTls;
-    final @Nullable PlaintextWarnings plaintextWarnings;
-    final ServerTls.Mode serverTlsMode;
+    /** TLS in front of the ports bound, when set. */
+    final @Nullable PortTls portTls;
     private final @Nullable TlsContext clientTls;
     /** TLS against the JVM's trust store, made for the first provider that asks for TLS when none is set. */
     private @Nullable TlsContext defaultClientTls;
@@ -96,8 +97,8 @@ public final class DubboProtocol implements Protocol {
             throw e;
         }
         this.serverTls = server;
-        this.plaintextWarnings = server == null ? null : new PlaintextWarnings("dubbo");
-        this.serverTlsMode = builder.serverTls == null ? ServerTls.Mode.REQUIRED : builder.serverTls.mode();
+        this.portTls = server == null || builder.serverTls == null ? null
+                : new PortTls(server, builder.serverTls.mode(), new PlaintextWarnings("dubbo"));
     }
 
     /** Which client an address is called through: plaintext and TLS connections are not shared. */

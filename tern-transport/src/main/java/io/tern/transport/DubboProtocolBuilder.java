@@ -22,7 +22,7 @@ public final class DubboProtocolBuilder {
     ClassPolicy classPolicy = ClassPolicy.strict();
     int ioThreads = Runtime.getRuntime().availableProcessors();
     @Nullable EventLoops eventLoops;
-    @Nullable Consumer<Channel> sharedPort;
+    List<PortProtocol> sharedPort = List.of();
     io.tern.transport.tls.@Nullable ServerTls serverTls;
     io.tern.transport.tls.@Nullable ClientTls clientTls;
 
@@ -82,14 +82,13 @@ public final class DubboProtocolBuilder {
     }
 
     /**
-     * Another protocol answered on this protocol's ports: a connection whose first two bytes are
-     * not dubbo's magic is handed to {@code other}, its first bytes still unread, which sets up
-     * the connection's pipeline for itself or closes it. The connection still counts against the
-     * server's connection limits and closes with the server. Without it, such a connection is
-     * refused as a bad dubbo frame.
+     * Other protocols answered on this protocol's ports: a connection whose first bytes are not
+     * dubbo's magic goes to the first of {@code others} that recognises them. Their connections
+     * count against the port's limits and budget and close with it. Without them, such a
+     * connection is closed as one that speaks no protocol of the port.
      */
-    public DubboProtocolBuilder sharePort(Consumer<Channel> other) {
-        this.sharedPort = requireNonNull(other, "other");
+    public DubboProtocolBuilder sharePort(List<PortProtocol> others) {
+        this.sharedPort = List.copyOf(others);
         return this;
     }
 

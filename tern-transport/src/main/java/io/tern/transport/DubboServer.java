@@ -1,5 +1,6 @@
 package io.tern.transport;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.group.ChannelGroup;
@@ -75,27 +76,22 @@ final class DubboServer implements DubboCodec.ServiceLookup {
             ServerOptions options, String host, int port, LifecycleTracker tracker) {
         ExecutorService executor = Dispatchers.executor(options, host + ":" + port);
         DubboServer[] self = new DubboServer[1];
+        PortProtocol dubbo = new PortProtocol("dubbo", limits -> options.heartbeat().multipliedBy(3),
+                DubboServer::magic, ch -> {
+                    DubboServer server = self[0];
+                    if (server == null || server.closing) {
+                        ch.close();
+                    } else {
+                        server.dubbo(ch);
+                    }
+                });
+        List<PortProtocol> protocols = new ArrayList<>(1 + protocol.sharedPort.size());
+        protocols.add(dubbo);
+        protocols.addAll(protocol.sharedPort);
         ServerPort bound;
         try {
-            bound = ServerPort.bind("dubbo", resources.acceptGroup, resources.ioGroup, resources.serverChannelType,
-                    host, port, options.limits(), options.inboundBudget(), ch -> {
-                        DubboServer server = self[0];
-                        if (server == null || server.closing) {
-                            ch.close();
-                            return;
-                        }
-                        java.util.function.Consumer<Channel> protocols = protocol.sharedPort == null ? server::dubbo
-                                : c -> c.pipeline().addLast("detect",
-                                        new SharedPortDetector(server::dubbo, protocol.sharedPort,
-                                                options.heartbeat().multipliedBy(3)));
-                        io.tern.transport.tls.TlsContext tls = protocol.serverTls;
-                        if (tls == null || protocol.plaintextWarnings == null) {
-                            protocols.accept(ch);
-                        } else {
-                            ch.pipeline().addLast("tls-detect", new io.tern.transport.tls.TlsDetector(tls,
-                                    protocol.serverTlsMode, protocol.plaintextWarnings, protocols));
-                        }
-                    });
+            bound = ServerPort.bind("dubbo", resources.loops, host, port, options.limits(), options.inboundBudget(),
+                    protocol.portTls, protocols);
         } catch (RpcException e) {
             if (executor != null) {
                 executor.shutdownNow();
@@ -105,6 +101,16 @@ final class DubboServer implements DubboCodec.ServiceLookup {
         DubboServer server = new DubboServer(protocol, resources, codec, options, bound, executor, tracker);
         self[0] = server;
         return server;
+    }
+
+    /** Whether a connection opens with dubbo's magic. */
+    private static PortProtocol.Match magic(ByteBuf first) {
+        if (first.readableBytes() < 2) {
+            return PortProtocol.Match.MORE;
+        }
+        int at = first.readerIndex();
+        return first.getByte(at) == Wire.MAGIC_HIGH && first.getByte(at + 1) == Wire.MAGIC_LOW
+                ? PortProtocol.Match.YES : PortProtocol.Match.NO;
     }
 
     /** Sets up an accepted connection for the dubbo protocol. */

@@ -196,8 +196,8 @@ final class SharedClient {
         }
         DubboConnection[] made = new DubboConnection[1];
         Bootstrap bootstrap = new Bootstrap()
-                .group(resources.ioGroup)
-                .channel(resources.channelType)
+                .group(resources.loops.ioGroup())
+                .channel(resources.loops.channelType())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())

@@ -1,8 +1,5 @@
 package io.tern.transport;
 
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -20,22 +17,14 @@ import org.jspecify.annotations.Nullable;
  */
 final class TransportResources {
 
-    final EventLoopGroup acceptGroup;
-    final EventLoopGroup ioGroup;
+    final EventLoops loops;
     final HashedWheelTimer timer;
     final EventExecutorGroup decodeGroup;
-    final Class<? extends ServerChannel> serverChannelType;
-    final Class<? extends SocketChannel> channelType;
-    private final EventLoops loops;
     private final boolean ownsLoops;
 
     TransportResources(int ioThreads, @Nullable EventLoops shared) {
         this.ownsLoops = shared == null;
         this.loops = shared != null ? shared : EventLoops.create("tern", ioThreads);
-        this.acceptGroup = loops.acceptGroup();
-        this.ioGroup = loops.ioGroup();
-        this.serverChannelType = loops.serverChannelType();
-        this.channelType = loops.channelType();
         this.decodeGroup = new DefaultEventExecutorGroup(Math.max(1, Runtime.getRuntime().availableProcessors()),
                 new DefaultThreadFactory("tern-decode", true));
         this.timer = new HashedWheelTimer(new DefaultThreadFactory("tern-timer", true), 10, TimeUnit.MILLISECONDS);

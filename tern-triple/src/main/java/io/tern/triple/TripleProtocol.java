@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.tern.ClassPolicy;
@@ -18,9 +17,11 @@ import io.tern.serialization.Hessian2Serialization;
 import io.tern.core.PeerWarnings;
 import io.tern.transport.ConnectionLimits;
 import io.tern.transport.EventLoops;
+import io.tern.transport.PortProtocol;
 import io.tern.transport.ServerPort;
 import io.tern.transport.tls.ClientTls;
 import io.tern.transport.tls.PlaintextWarnings;
+import io.tern.transport.tls.PortTls;
 import io.tern.transport.tls.ServerTls;
 import io.tern.transport.tls.TlsContext;
 import java.util.ArrayList;
@@ -96,8 +97,7 @@ public final class TripleProtocol implements Protocol {
 
     /** TLS of the ports this protocol binds itself; a shared port has the TLS of the protocol that binds it. */
     private final @Nullable TlsContext serverTls;
-    private final ServerTls.Mode serverTlsMode;
-    private final PlaintextWarnings plaintextWarnings = new PlaintextWarnings("tri");
+    private final @Nullable PortTls portTls;
     private final PeerWarnings peerWarnings = new PeerWarnings(LoggerFactory.getLogger(PeerErrors.class));
     private final PeerErrors http2Errors = new PeerErrors(peerWarnings, "an HTTP/2");
     private final @Nullable TlsContext clientTls;
@@ -127,7 +127,8 @@ public final class TripleProtocol implements Protocol {
             throw e;
         }
         this.serverTls = server;
-        this.serverTlsMode = serverTls == null ? ServerTls.Mode.REQUIRED : serverTls.mode();
+        this.portTls = server == null || serverTls == null ? null
+                : new PortTls(server, serverTls.mode(), new PlaintextWarnings("tri"));
         this.services = new ThreadPoolExecutor(0, 200, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 new DefaultThreadFactory("tern-tri-service", true));
     }
@@ -274,7 +275,7 @@ public final class TripleProtocol implements Protocol {
     /**
      * Serves Triple on a port another protocol listens on (the dubbo protocol's, through its
      * {@code sharePort}): services exported here afterwards at {@code host:port} are answered on
-     * the connections that protocol hands to {@link #adopt}. The sharing ends with the last
+     * the connections that port hands to {@link #sharedPortProtocols}. The sharing ends with the last
      * service exported there.
      *
      * @throws IllegalStateException when the protocol is closed or already serves that address
@@ -302,24 +303,22 @@ public final class TripleProtocol implements Protocol {
     }
 
     /**
-     * Takes a connection another protocol accepted on a port shared with {@link #share}, its
-     * first bytes still unread: HTTP/2 and HTTP/1.1 are served, anything else is closed, as is a
-     * connection on a port no longer shared.
+     * What Triple serves on a port another protocol binds and shares with {@link #share}: HTTP/2
+     * and HTTP/1.1, told from a connection's first bytes. A connection on a port no longer shared
+     * is closed.
      */
-    public void adopt(io.netty.channel.Channel connection) {
-        requireNonNull(connection, "connection");
+    public List<PortProtocol> sharedPortProtocols() {
+        return TripleServer.portProtocols(this::sharedServer);
+    }
+
+    /** The server sharing the port a connection came in on; null when that port is not shared. */
+    private @Nullable TripleServer sharedServer(io.netty.channel.Channel connection) {
         int port = ((java.net.InetSocketAddress) connection.localAddress()).getPort();
-        TripleServer server;
         lock.lock();
         try {
-            server = shared.get(port);
+            return shared.get(port);
         } finally {
             lock.unlock();
-        }
-        if (server == null) {
-            connection.close();
-        } else {
-            server.adopt(connection);
         }
     }
 
@@ -424,12 +423,9 @@ public final class TripleProtocol implements Protocol {
         return defaultClientTls;
     }
 
-    @Nullable TlsContext serverTls() {
-        return serverTls;
-    }
-
-    ServerTls.Mode serverTlsMode() {
-        return serverTlsMode;
+    /** TLS in front of the ports this protocol binds itself; null without. */
+    @Nullable PortTls portTls() {
+        return portTls;
     }
 
     /**
@@ -459,10 +455,6 @@ public final class TripleProtocol implements Protocol {
         return peerWarnings;
     }
 
-    PlaintextWarnings plaintextWarnings() {
-        return plaintextWarnings;
-    }
-
     /** The TLS of the ports this protocol binds itself, for metrics. */
     public java.util.Optional<TlsContext> serverTlsContext() {
         return java.util.Optional.ofNullable(serverTls);
@@ -485,12 +477,9 @@ public final class TripleProtocol implements Protocol {
         return loops.ioGroup();
     }
 
-    EventLoopGroup acceptGroup() {
-        return loops.acceptGroup();
-    }
-
-    Class<? extends ServerChannel> serverChannelType() {
-        return loops.serverChannelType();
+    /** The event loops its ports and connections run on. */
+    EventLoops loops() {
+        return loops;
     }
 
     Class<? extends SocketChannel> channelType() {

@@ -1,5 +1,7 @@
 package io.tern.triple;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -7,6 +9,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -21,10 +24,14 @@ import io.tern.ServiceUrl;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
 import io.tern.transport.ConnectionLimits;
+import io.tern.transport.PortProtocol;
 import io.tern.transport.ServerPort;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -76,39 +83,78 @@ final class TripleServer {
         return server;
     }
 
-    /** Takes over a connection accepted on the shared port, its first bytes still unread. */
-    void adopt(Channel connection) {
+    /**
+     * HTTP/2 (opening with its connection preface: prior knowledge, as gRPC and Dubbo clients
+     * speak) and HTTP/1.1 (opening with a request line), each served by the server {@code serving}
+     * finds for a connection; a connection it finds none for is closed.
+     */
+    static List<PortProtocol> portProtocols(Function<Channel, @Nullable TripleServer> serving) {
+        Function<ConnectionLimits, Duration> silence = ConnectionLimits::frameTimeout; // clients speak first
+        return List.of(
+                new PortProtocol("HTTP/2", silence, TripleServer::http2Preface,
+                        connection -> serve(serving, connection, TripleServer::http2)),
+                new PortProtocol("HTTP/1.1", silence, TripleServer::http1RequestLine,
+                        connection -> serve(serving, connection, TripleServer::http1)));
+    }
+
+    private static void serve(Function<Channel, @Nullable TripleServer> serving, Channel connection,
+            java.util.function.BiConsumer<TripleServer, ChannelPipeline> protocol) {
+        TripleServer server = serving.apply(connection);
+        if (server == null) {
+            connection.close();
+        } else if (server.adopt(connection)) {
+            protocol.accept(server, connection.pipeline());
+        }
+    }
+
+    /** Takes a connection to serve, or closes it when this server is closing. */
+    private boolean adopt(Channel connection) {
         synchronized (this) {
             if (closing) {
                 connection.close();
-                return;
+                return false;
             }
         }
         connections.add(connection);
-        connection.pipeline().addLast(new ProtocolDetector(this::http2, this::http1, frameTimeout(connection)));
+        return true;
+    }
+
+    private static final ByteBuf PREFACE = Http2CodecUtil.connectionPrefaceBuf();
+    /** The longest HTTP method name taken, {@code OPTIONS}, and its space. */
+    private static final int LONGEST_METHOD = 8;
+
+    /** Whether a connection opens with the HTTP/2 connection preface. */
+    private static PortProtocol.Match http2Preface(ByteBuf first) {
+        int compared = Math.min(first.readableBytes(), PREFACE.readableBytes());
+        if (compared == 0) {
+            return PortProtocol.Match.MORE;
+        }
+        if (!ByteBufUtil.equals(first, first.readerIndex(), PREFACE, PREFACE.readerIndex(), compared)) {
+            return PortProtocol.Match.NO;
+        }
+        return compared == PREFACE.readableBytes() ? PortProtocol.Match.YES : PortProtocol.Match.MORE;
+    }
+
+    /** Whether a connection opens as an HTTP/1.1 request line does: an upper-case method, then a space. */
+    private static PortProtocol.Match http1RequestLine(ByteBuf first) {
+        int start = first.readerIndex();
+        int limit = Math.min(first.readableBytes(), LONGEST_METHOD);
+        for (int i = 0; i < limit; i++) {
+            byte b = first.getByte(start + i);
+            if (b == ' ') {
+                return i > 0 ? PortProtocol.Match.YES : PortProtocol.Match.NO;
+            }
+            if (b < 'A' || b > 'Z') {
+                return PortProtocol.Match.NO;
+            }
+        }
+        return limit == LONGEST_METHOD ? PortProtocol.Match.NO : PortProtocol.Match.MORE;
     }
 
     private void listen(int wanted, ConnectionLimits limits) {
         long budget = Math.max(limits.inboundBudget(), TripleProtocol.MAX_MESSAGE_SIZE);
-        ServerPort bound = ServerPort.bind("tri", protocol.acceptGroup(), protocol.group(), protocol.serverChannelType(),
-                host, wanted, limits, budget, ch -> {
-                    synchronized (this) {
-                        if (closing) {
-                            ch.close();
-                            return;
-                        }
-                    }
-                    connections.add(ch);
-                    java.util.function.Consumer<Channel> detect = c -> c.pipeline().addLast(new ProtocolDetector(
-                            TripleServer.this::http2, TripleServer.this::http1, limits.frameTimeout()));
-                    io.tern.transport.tls.TlsContext tls = protocol.serverTls();
-                    if (tls == null) {
-                        detect.accept(ch);
-                    } else {
-                        ch.pipeline().addLast(new io.tern.transport.tls.TlsDetector(tls, protocol.serverTlsMode(),
-                                protocol.plaintextWarnings(), detect));
-                    }
-                });
+        ServerPort bound = ServerPort.bind("tri", protocol.loops(), host, wanted, limits, budget, protocol.portTls(),
+                portProtocols(connection -> this));
         serverPort = bound;
         port = bound.address().port();
         tracked = protocol.tracker().track(ResourceKind.SERVER, "tri://" + host + ":" + port);
@@ -213,7 +259,7 @@ final class TripleServer {
         }
         io.tern.ServiceUrlBuilder built = io.tern.core.Tokens.resolve(invoker.url()).toBuilder().protocol("tri")
                 .address(host, port);
-        if (serverPort != null && protocol.serverTls() != null) {
+        if (serverPort != null && protocol.portTls() != null) {
             built.parameter(io.tern.transport.DubboProtocol.SSL_ENABLED, true);
         }
         ServiceUrl url = built.build();
@@ -269,8 +315,7 @@ final class TripleServer {
         if (listening == null) {
             connections.close().addListener(g -> closed.complete(null)); // shared: the port stays the other protocol's
         } else {
-            listening.stopAccepting().whenComplete((f, e) -> connections.close()
-                    .addListener(g -> closed.complete(null)));
+            listening.close().whenComplete((f, e) -> closed.complete(null));
         }
         closed.whenComplete((done, failure) -> {
             LifecycleTracker.Tracked t = tracked;

@@ -90,7 +90,7 @@ class TripleHostileRowsTest {
                 ServiceUrl.parse("tri://127.0.0.1:0/" + Target.class.getName() + "?" + LIMITS)));
 
         sharing = TripleProtocol.create(tracker, ClassPolicy.strict());
-        dubbo = DubboProtocol.builder().sharePort(sharing::adopt).build();
+        dubbo = DubboProtocol.builder().sharePort(sharing.sharedPortProtocols()).build();
         Exporter<Target> dubboExport = dubbo.export(Invokers.of(Target.class, new TargetImpl(),
                 ServiceUrl.parse("dubbo://127.0.0.1:0/" + Target.class.getName() + "?" + LIMITS)));
         int shared = dubboExport.url().port();
