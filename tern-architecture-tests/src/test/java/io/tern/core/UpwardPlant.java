@@ -6,6 +6,6 @@ final class UpwardPlant {
     }
 
     static String name() {
-        return io.tern.transport.DubboProtocol.class.getName();
+        return io.tern.dubbo.DubboProtocol.class.getName();
     }
 }

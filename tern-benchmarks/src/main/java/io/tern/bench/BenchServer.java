@@ -2,9 +2,9 @@ package io.tern.bench;
 
 import io.tern.ServiceUrl;
 import io.tern.core.Invokers;
+import io.tern.dubbo.DubboProtocol;
 import io.tern.example.UserService;
 import io.tern.example.UserServiceImpl;
-import io.tern.transport.DubboProtocol;
 import io.tern.triple.TripleProtocol;
 import java.io.IOException;
 import org.apache.dubbo.config.bootstrap.DubboBootstrap;

@@ -6,11 +6,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.tern.ServiceUrl;
 import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.dubbo.ClientOptions;
+import io.tern.dubbo.DubboProtocol;
+import io.tern.dubbo.DubboProtocolBuilder;
 import io.tern.metrics.TernMetrics;
 import io.tern.registry.Registry;
-import io.tern.transport.ClientOptions;
-import io.tern.transport.DubboProtocol;
-import io.tern.transport.DubboProtocolBuilder;
 import io.tern.transport.EventLoops;
 import org.jspecify.annotations.Nullable;
 

@@ -5,13 +5,13 @@ import io.tern.Exporter;
 import io.tern.ServiceUrl;
 import io.tern.ServiceUrlBuilder;
 import io.tern.core.Invokers;
+import io.tern.dubbo.DubboProtocol;
 import io.tern.metrics.TernMetrics;
 import io.tern.ops.OpsPatterns;
 import io.tern.ops.OpsServer;
 import io.tern.ops.OpsTarget;
 import io.tern.registry.Registry;
 import io.tern.registry.RegistryUrls;
-import io.tern.transport.DubboProtocol;
 import io.tern.transport.EventLoops;
 import io.tern.triple.TripleProtocol;
 import java.time.Duration;
@@ -130,7 +130,7 @@ public final class TernServer implements AsyncCloseable {
         ServiceUrl url = serviceUrl("tri", spec, b, port);
         if (b.tls != null && !exported.isEmpty()) {
             // on the dubbo services' port, whose TLS the dubbo protocol terminates
-            url = url.toBuilder().parameter(io.tern.transport.DubboProtocol.SSL_ENABLED, true).build();
+            url = url.toBuilder().parameter(io.tern.transport.tls.ServerTls.SSL_ENABLED, true).build();
         }
         return tri.export(Invokers.of(spec.type(), spec.implementation(), url, b.tracker));
     }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tern.ServiceUrl;
-import io.tern.registry.ZooKeeperRegistry;
+import io.tern.dubbo.ClientOptions;
 import io.tern.registry.RegistryUrls;
-import io.tern.transport.ClientOptions;
+import io.tern.registry.ZooKeeperRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -8,7 +8,7 @@ import io.tern.ServiceUrl;
 import io.tern.core.Invokers;
 import io.tern.core.Proxies;
 import io.tern.core.injvm.InjvmProtocol;
-import io.tern.transport.DubboProtocol;
+import io.tern.dubbo.DubboProtocol;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

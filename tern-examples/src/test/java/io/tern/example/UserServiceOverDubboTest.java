@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tern.ServiceUrl;
 import io.tern.core.Invokers;
 import io.tern.core.Proxies;
+import io.tern.dubbo.DubboProtocol;
 import io.tern.testing.TernCleanup;
-import io.tern.transport.DubboProtocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -16,7 +16,7 @@ import io.tern.cluster.DynamicDirectory;
 import io.tern.core.Invokers;
 import io.tern.core.Proxies;
 import io.tern.core.lifecycle.LifecycleTracker;
-import io.tern.transport.DubboProtocol;
+import io.tern.dubbo.DubboProtocol;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -164,6 +164,21 @@ public final class ServerPort {
         admission.unreserve(bytes);
     }
 
+    /** The bytes of frames still arriving it lets its connections hold in all. */
+    public long inboundBudget() {
+        return admission.budget();
+    }
+
+    /** The connections its limits count now; for tests and meters. */
+    public int admittedConnections() {
+        return admission.connections();
+    }
+
+    /** The remote addresses holding a connection now; for tests and meters. */
+    public int addressesHeld() {
+        return admission.addressesHeld();
+    }
+
     /** The bytes reserved now; for tests and meters. */
     public long reservedBytes() {
         return admission.reservedBytes();

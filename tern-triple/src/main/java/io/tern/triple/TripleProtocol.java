@@ -11,10 +11,10 @@ import io.tern.Exporter;
 import io.tern.Invoker;
 import io.tern.Protocol;
 import io.tern.ServiceUrl;
+import io.tern.core.PeerWarnings;
 import io.tern.core.ProtocolStats;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.serialization.Hessian2Serialization;
-import io.tern.core.PeerWarnings;
 import io.tern.transport.ConnectionLimits;
 import io.tern.transport.EventLoops;
 import io.tern.transport.PortProtocol;
@@ -414,7 +414,7 @@ public final class TripleProtocol implements Protocol {
         if (clientTls != null) {
             return clientTls;
         }
-        if (!url.booleanParameter(io.tern.transport.DubboProtocol.SSL_ENABLED, false)) {
+        if (!url.booleanParameter(ServerTls.SSL_ENABLED, false)) {
             return null;
         }
         if (defaultClientTls == null) {

@@ -260,7 +260,7 @@ final class TripleServer {
         io.tern.ServiceUrlBuilder built = io.tern.core.Tokens.resolve(invoker.url()).toBuilder().protocol("tri")
                 .address(host, port);
         if (serverPort != null && protocol.portTls() != null) {
-            built.parameter(io.tern.transport.DubboProtocol.SSL_ENABLED, true);
+            built.parameter(io.tern.transport.tls.ServerTls.SSL_ENABLED, true);
         }
         ServiceUrl url = built.build();
         TripleExporter<T> exporter = new TripleExporter<>(this, url,

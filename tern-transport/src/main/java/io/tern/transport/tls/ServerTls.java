@@ -27,6 +27,9 @@ import org.jspecify.annotations.Nullable;
 public record ServerTls(Path certChain, Path privateKey, @Nullable String keyPassword, @Nullable Path trustCerts,
         Mode mode, Duration reloadInterval, Duration handshakeTimeout) {
 
+    /** The URL parameter by which a provider says it takes TLS, in Dubbo's name. */
+    public static final String SSL_ENABLED = "ssl-enabled";
+
     /** What a server does with a connection that does not start a TLS handshake. */
     public enum Mode {
         /** Closes it. */

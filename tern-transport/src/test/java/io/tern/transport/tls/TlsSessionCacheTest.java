@@ -10,7 +10,6 @@ import io.tern.core.lifecycle.ResourceKind;
 import io.tern.core.lifecycle.TrackerLevel;
 import io.tern.testing.LifecycleAssertions;
 import io.tern.testing.TestCertificates;
-import io.tern.transport.DubboProtocol;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.net.ssl.SSLSessionContext;
@@ -23,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Every TLS context Tern makes keeps a bounded number of sessions for a bounded time, on OpenSSL
  * and on the JDK's TLS alike: a long-lived client would otherwise keep every session it resumed.
  * And every context is a resource of the lifecycle tracker: one kept after it was closed, with
- * its session cache, is reported.
+ * its session cache, is reported (that a protocol's contexts are destroyed with it is
+ * {@code io.tern.dubbo.TlsLifecycleTest}).
  */
 class TlsSessionCacheTest {
 
@@ -63,22 +63,6 @@ class TlsSessionCacheTest {
     @Test
     void theJdkClientContextBoundsItsSessions() {
         assertBounded(TlsContext.jdkClient(ClientTls.trusting(certificates.caCert())).getClientSessionContext());
-    }
-
-    @Test
-    void aProtocolsContextsAreDestroyedWithItAndCollected() {
-        LifecycleTracker tracker = LifecycleTracker.create(TrackerLevel.PARANOID, 1, 2);
-        TestCertificates.Issued server = certificates.server("localhost");
-        DubboProtocol protocol = DubboProtocol.builder().tracker(tracker)
-                .serverTls(ServerTls.of(server.cert(), server.key()))
-                .clientTls(ClientTls.trusting(certificates.caCert())).build();
-        assertThat(tracker.counts(ResourceKind.TLS_CONTEXT).live()).as("the server's and the client's").isEqualTo(2);
-
-        protocol.close();
-        protocol = null; // a closed protocol still referenced holds its contexts, and would be reported
-        LifecycleReport report = LifecycleAssertions.assertAllCollected(tracker, Duration.ofSeconds(30));
-        LifecycleAssertions.assertNoneLive(report, ResourceKind.TLS_CONTEXT);
-        assertThat(report.counts(ResourceKind.TLS_CONTEXT).collected()).isEqualTo(2);
     }
 
     @Test
