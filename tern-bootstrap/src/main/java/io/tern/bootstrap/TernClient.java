@@ -5,10 +5,12 @@ import static java.util.Objects.requireNonNull;
 import io.tern.AsyncCloseable;
 import io.tern.Filter;
 import io.tern.Invoker;
+import io.tern.Protocol;
 import io.tern.ServiceUrl;
 import io.tern.ServiceUrlBuilder;
 import io.tern.cluster.Clusters;
 import io.tern.cluster.DynamicDirectory;
+import io.tern.core.ProtocolStats;
 import io.tern.dubbo.DubboProtocol;
 import io.tern.metrics.TernMetrics;
 import io.tern.ops.OpsServer;
@@ -348,8 +350,42 @@ public final class TernClient implements AsyncCloseable {
         }
     }
 
-    public DubboProtocol protocol() {
-        return protocol;
+    /**
+     * The names of the protocols this client runs now: {@code dubbo}, and {@code tri} from the
+     * first reference over Triple.
+     */
+    public List<String> protocolNames() {
+        return running().stream().map(ServedProtocol::name).toList();
+    }
+
+    /**
+     * The protocol named {@code name} ({@code dubbo}, {@code tri}).
+     *
+     * @throws IllegalArgumentException naming the protocols it runs, when it runs no such one
+     */
+    public Protocol protocol(String name) {
+        return ServedProtocol.named(name, running()).protocol();
+    }
+
+    /**
+     * What the protocol named {@code name} holds now: references, connections, calls waiting.
+     *
+     * @throws IllegalArgumentException naming the protocols it runs, when it runs no such one
+     */
+    public ProtocolStats stats(String name) {
+        return ServedProtocol.named(name, running()).stats();
+    }
+
+    private List<ServedProtocol> running() {
+        ServedProtocol dubbo = new ServedProtocol(protocol, protocol.stats());
+        TripleProtocol tri;
+        lock.lock();
+        try {
+            tri = triple;
+        } finally {
+            lock.unlock();
+        }
+        return tri == null ? List.of(dubbo) : List.of(dubbo, new ServedProtocol(tri, tri.stats()));
     }
 
     private void checkOpen() {

@@ -2,9 +2,11 @@ package io.tern.bootstrap;
 
 import io.tern.AsyncCloseable;
 import io.tern.Exporter;
+import io.tern.Protocol;
 import io.tern.ServiceUrl;
 import io.tern.ServiceUrlBuilder;
 import io.tern.core.Invokers;
+import io.tern.core.ProtocolStats;
 import io.tern.dubbo.DubboProtocol;
 import io.tern.metrics.TernMetrics;
 import io.tern.ops.OpsPatterns;
@@ -244,9 +246,33 @@ public final class TernServer implements AsyncCloseable {
         return url.build();
     }
 
-    /** The Triple protocol answering on the same port, or {@code null} when the server serves dubbo alone. */
-    public @Nullable TripleProtocol triple() {
-        return triple;
+    /** The names of the protocols this server runs: {@code dubbo}, and {@code tri} when it serves Triple. */
+    public List<String> protocolNames() {
+        return running().stream().map(ServedProtocol::name).toList();
+    }
+
+    /**
+     * The protocol named {@code name} ({@code dubbo}, {@code tri}).
+     *
+     * @throws IllegalArgumentException naming the protocols it runs, when it runs no such one
+     */
+    public Protocol protocol(String name) {
+        return ServedProtocol.named(name, running()).protocol();
+    }
+
+    /**
+     * What the protocol named {@code name} holds now: ports, connections, calls.
+     *
+     * @throws IllegalArgumentException naming the protocols it runs, when it runs no such one
+     */
+    public ProtocolStats stats(String name) {
+        return ServedProtocol.named(name, running()).stats();
+    }
+
+    private List<ServedProtocol> running() {
+        ServedProtocol dubbo = new ServedProtocol(protocol, protocol.stats());
+        TripleProtocol tri = triple;
+        return tri == null ? List.of(dubbo) : List.of(dubbo, new ServedProtocol(tri, tri.stats()));
     }
 
     /** The port the server listens on; 0 when it exports nothing. */
@@ -257,10 +283,6 @@ public final class TernServer implements AsyncCloseable {
     /** The URLs of the exported services, with the port bound. */
     public List<ServiceUrl> urls() {
         return exported.stream().<ServiceUrl>map(e -> e.exporter().url()).toList();
-    }
-
-    public DubboProtocol protocol() {
-        return protocol;
     }
 
     @Override

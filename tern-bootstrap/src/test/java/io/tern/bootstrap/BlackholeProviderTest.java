@@ -48,7 +48,7 @@ class BlackholeProviderTest {
                 Named named = CompletableFuture.supplyAsync(() -> client.reference(Named.class,
                         r -> r.group("hole").timeout(Duration.ofSeconds(2)).parameter("retries", "2")).get())
                         .get(10, java.util.concurrent.TimeUnit.SECONDS);
-                assertThat(client.protocol().stats().referredCount()).isEqualTo(2);
+                assertThat(client.stats("dubbo").referredCount()).isEqualTo(2);
                 for (int i = 0; i < 20; i++) {
                     answers.add(named.who("c"));
                 }
@@ -57,7 +57,7 @@ class BlackholeProviderTest {
                 // A later provider is noticed while the blackhole's first connection is still being attempted.
                 TernServer late = provider(registry, "late");
                 try {
-                    await().atMost(Duration.ofSeconds(10)).until(() -> client.protocol().stats().referredCount() == 3);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> client.stats("dubbo").referredCount() == 3);
                     await().atMost(Duration.ofSeconds(10)).until(() -> named.who("c").equals("late"));
                 } finally {
                     late.close();
@@ -65,7 +65,7 @@ class BlackholeProviderTest {
 
                 assertThat(client.closeAsync()).as("closing does not wait out the connection attempt")
                         .succeedsWithin(Duration.ofSeconds(10));
-                assertThat(client.protocol().stats().clientCount()).isZero();
+                assertThat(client.stats("dubbo").clientCount()).isZero();
             } finally {
                 healthy.close();
             }

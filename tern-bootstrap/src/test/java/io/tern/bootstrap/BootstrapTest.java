@@ -47,8 +47,8 @@ class BootstrapTest {
                 e -> assertThat(e.status()).isEqualTo(RpcStatus.NO_PROVIDER));
         client.close();
         assertThat(registry.size()).as("registrations and subscriptions all gone").isZero();
-        assertThat(client.protocol().stats().clientCount()).isZero();
-        assertThat(server.protocol().stats().serverCount()).isZero();
+        assertThat(client.stats("dubbo").clientCount()).isZero();
+        assertThat(server.stats("dubbo").serverCount()).isZero();
     }
 
     @Test
@@ -72,8 +72,8 @@ class BootstrapTest {
             assertThat(client.referenceCount()).isZero();
             assertThat(client.sharedCount()).isZero();
             assertThat(registry.size()).isEqualTo(serverRegistrations);
-            assertThat(client.protocol().stats().referredCount()).isZero();
-            assertThat(client.protocol().stats().clientCount()).isZero();
+            assertThat(client.stats("dubbo").referredCount()).isZero();
+            assertThat(client.stats("dubbo").clientCount()).isZero();
             assertThatThrownBy(() -> greeter.greet("again")).isInstanceOfSatisfying(RpcException.class, e -> {
                 assertThat(e.status()).isEqualTo(RpcStatus.DESTROYED);
                 assertThat(e.getMessage()).startsWith("reference closed: " + Greeter.class.getName());
@@ -93,19 +93,19 @@ class BootstrapTest {
             Reference<Greeter> other = client.reference(Greeter.class, r -> r.url(url).timeout(Duration.ofSeconds(3)));
             assertThat(client.referenceCount()).isEqualTo(3);
             assertThat(client.sharedCount()).as("the third differs in its timeout").isEqualTo(2);
-            assertThat(client.protocol().stats().referredCount()).isEqualTo(2);
+            assertThat(client.stats("dubbo").referredCount()).isEqualTo(2);
             assertThat(first.get()).isNotSameAs(second.get());
 
             first.close();
             assertThatThrownBy(() -> first.get().greet("x")).isInstanceOf(RpcException.class);
             assertThat(second.get().greet("still")).isEqualTo("Hello, still from direct");
-            assertThat(client.protocol().stats().referredCount()).isEqualTo(2);
+            assertThat(client.stats("dubbo").referredCount()).isEqualTo(2);
 
             second.close();
-            assertThat(client.protocol().stats().referredCount()).isEqualTo(1);
+            assertThat(client.stats("dubbo").referredCount()).isEqualTo(1);
             other.close();
-            assertThat(client.protocol().stats().referredCount()).isZero();
-            assertThat(client.protocol().stats().clientCount()).isZero();
+            assertThat(client.stats("dubbo").referredCount()).isZero();
+            assertThat(client.stats("dubbo").clientCount()).isZero();
             assertThat(client.sharedCount()).isZero();
         }
     }

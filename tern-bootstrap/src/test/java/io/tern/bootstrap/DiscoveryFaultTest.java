@@ -4,6 +4,7 @@ import static io.tern.bootstrap.CallerLoad.within;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tern.testing.TernCleanup;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,9 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Discovery through a real ZooKeeper (Curator's in-process TestingServer) while things fail:
@@ -25,18 +26,16 @@ import org.junit.jupiter.api.Test;
  */
 class DiscoveryFaultTest {
 
+    @RegisterExtension
+    static final TernCleanup cleanup = new TernCleanup();
+
     private static final Duration CLOSE_LIMIT = Duration.ofSeconds(30);
 
     private static TestingServer zookeeper;
 
     @BeforeAll
     static void startZooKeeper() throws Exception {
-        zookeeper = new TestingServer(true);
-    }
-
-    @AfterAll
-    static void stopZooKeeper() throws IOException {
-        zookeeper.close();
+        zookeeper = cleanup.register(new TestingServer(true));
     }
 
     private static String registry(String parameters) {
@@ -63,7 +62,7 @@ class DiscoveryFaultTest {
                 provider("rolling", "c0")));
         try (TernClient client = consumer()) {
             Named named = reference(client, "rolling");
-            await().atMost(Duration.ofSeconds(10)).until(() -> client.protocol().stats().referredCount() == 3);
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.stats("dubbo").referredCount() == 3);
             CallerLoad load = new CallerLoad(named, 8);
             try {
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.answeredBy("a0") > 0
@@ -97,7 +96,7 @@ class DiscoveryFaultTest {
         TernServer provider = provider("only", "only0");
         try (TernClient client = consumer()) {
             Named named = reference(client, "only");
-            await().atMost(Duration.ofSeconds(10)).until(() -> client.protocol().stats().referredCount() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.stats("dubbo").referredCount() == 1);
             CallerLoad load = new CallerLoad(named, 8);
             try {
                 for (int i = 1; i <= 3; i++) {
@@ -124,7 +123,7 @@ class DiscoveryFaultTest {
         TernServer late = null;
         try (TernClient client = consumer()) {
             Named named = reference(client, "outage");
-            await().atMost(Duration.ofSeconds(10)).until(() -> client.protocol().stats().referredCount() == 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.stats("dubbo").referredCount() == 2);
             CallerLoad load = new CallerLoad(named, 8);
             try {
                 zookeeper.stop();
@@ -167,7 +166,7 @@ class DiscoveryFaultTest {
             } while (line != null && !line.startsWith("port "));
             assertThat(line).as("the provider process started").isNotNull();
             Named named = reference(client, "killed");
-            await().atMost(Duration.ofSeconds(10)).until(() -> client.protocol().stats().referredCount() == 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.stats("dubbo").referredCount() == 2);
             CallerLoad load = new CallerLoad(named, 8);
             try {
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.answeredBy("victim") > 100);
@@ -175,7 +174,7 @@ class DiscoveryFaultTest {
                 long killedAt = System.nanoTime();
                 process.destroyForcibly();
                 await().atMost(Duration.ofMillis(sessionMillis + 5_000))
-                        .until(() -> client.protocol().stats().referredCount() == 1);
+                        .until(() -> client.stats("dubbo").referredCount() == 1);
                 long droppedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
                 long afterDrop = load.answered();
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.answered() > afterDrop + 100);

@@ -10,14 +10,15 @@ import io.tern.core.lifecycle.ResourceKind;
 import io.tern.core.lifecycle.TrackerLevel;
 import io.tern.registry.ZooKeeperRegistry;
 import io.tern.testing.LifecycleAssertions;
+import io.tern.testing.TernCleanup;
 import io.tern.testing.ZooKeeperStats;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.server.command.FourLetterCommands;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 5,000 reference/call/close cycles through the bootstrap API against one provider, direct and
@@ -26,6 +27,9 @@ import org.junit.jupiter.api.Test;
  * is collected (watched by a paranoid lifecycle tracker).
  */
 class ReferenceChurnTest {
+
+    @RegisterExtension
+    static final TernCleanup cleanup = new TernCleanup();
 
     private static final int CYCLES = 5_000;
 
@@ -36,13 +40,8 @@ class ReferenceChurnTest {
     static void startZooKeeper() throws Exception {
         System.setProperty("zookeeper.4lw.commands.whitelist", "mntr");
         FourLetterCommands.resetWhiteList();
-        zookeeper = new TestingServer(true);
+        zookeeper = cleanup.register(new TestingServer(true));
         registry = "zookeeper://" + zookeeper.getConnectString() + "?timeout=10000&file-cache=false";
-    }
-
-    @AfterAll
-    static void stopZooKeeper() throws Exception {
-        zookeeper.close();
     }
 
     @Test
@@ -80,8 +79,8 @@ class ReferenceChurnTest {
 
             assertThat(client.referenceCount()).as("open references").isZero();
             assertThat(client.sharedCount()).as("shared invokers").isZero();
-            assertThat(client.protocol().stats().referredCount()).as("referred invokers").isZero();
-            assertThat(client.protocol().stats().clientCount()).as("shared clients").isZero();
+            assertThat(client.stats("dubbo").referredCount()).as("referred invokers").isZero();
+            assertThat(client.stats("dubbo").clientCount()).as("shared clients").isZero();
             assertThat(consumerNodes(raw)).as("consumer nodes").isEqualTo(consumersBefore);
             assertThat(watches()).as("ZooKeeper watches").isEqualTo(watchesBefore);
             LifecycleReport report = LifecycleAssertions.assertAllCollected(tracker, Duration.ofSeconds(30));
@@ -96,7 +95,7 @@ class ReferenceChurnTest {
             System.out.printf("churn: %,d %s reference/call/close cycles: %d references, %d shared invokers,"
                     + " %d referred, %d clients open after; %,d references, %,d invokers, %,d directories collected;"
                     + " heap after GC %,d -> %,d KiB%n", CYCLES, name, client.referenceCount(), client.sharedCount(),
-                    client.protocol().stats().referredCount(), client.protocol().stats().clientCount(),
+                    client.stats("dubbo").referredCount(), client.stats("dubbo").clientCount(),
                     report.counts(ResourceKind.REFERENCE).collected(), report.counts(ResourceKind.INVOKER).collected(),
                     report.counts(ResourceKind.DIRECTORY).collected(), heapBefore / 1024, heapAfter / 1024);
         }

@@ -7,10 +7,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.ServiceUrl;
+import io.tern.dubbo.DubboProtocol;
 import io.tern.registry.InJvmRegistry;
 import io.tern.testing.TernCleanup;
-import io.tern.testing.TestCertificates;
 import io.tern.testing.TestCertificates.Issued;
+import io.tern.testing.TestCertificates;
 import io.tern.transport.tls.ClientTls;
 import io.tern.transport.tls.ServerTls;
 import java.nio.file.Path;
@@ -70,7 +71,8 @@ class SecureBootstrapTest {
                 });
             }
         }
-        assertThat(server.protocol().serverTlsContext().orElseThrow().plaintextRefused()).isZero();
+        assertThat(((DubboProtocol) server.protocol("dubbo")).serverTlsContext().orElseThrow().plaintextRefused())
+                .isZero();
         assertThat(meters.get("tern.tls.handshakes").tags("protocol", "dubbo", "result", "ok").functionCounter()
                 .count()).as("the client's one dubbo and one Triple connection, both through the port's TLS").isEqualTo(2);
         assertThat(meters.get("tern.tls.plaintext").tags("action", "refused").functionCounter().count()).isZero();
@@ -91,7 +93,8 @@ class SecureBootstrapTest {
             assertThat(url.protocol()).isEqualTo("tri");
             assertThat(url.parameter("ssl-enabled")).isEqualTo("true");
         });
-        assertThat(server.protocol().serverTlsContext()).as("no dubbo port, no dubbo TLS").isEmpty();
+        assertThat(((DubboProtocol) server.protocol("dubbo")).serverTlsContext()).as("no dubbo port, no dubbo TLS")
+                .isEmpty();
 
         try (TernClient client = Tern.client().application("web").registry(registry)
                 .tls(ClientTls.trusting(certificates.caCert())).build()) {

@@ -43,13 +43,22 @@ class TripleBootstrapTest {
         assertThat(server.urls()).extracting(u -> u.protocol() + " " + u.path()).containsExactly(
                 "dubbo " + Greeter.class.getName(), "tri " + Greeter.class.getName(), "tri " + Counter.class.getName());
         assertThat(server.urls()).extracting(u -> u.port()).containsOnly(server.port());
+        assertThat(server.protocolNames()).containsExactly("dubbo", "tri");
+        assertThat(server.protocol("tri").name()).isEqualTo("tri");
+        assertThat(server.stats("tri").exportedCount()).isEqualTo(2);
+        assertThatThrownBy(() -> server.stats("grpc")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("protocol: 'grpc' (expected: one this runs: dubbo, tri)");
 
         try (TernClient client = Tern.client().application("web").registry(registry).tracker(tracker).build()) {
+            assertThat(client.protocolNames()).as("Triple is made for the first reference over it")
+                    .containsExactly("dubbo");
             Greeter overDubbo = client.reference(Greeter.class, r -> r.timeout(Duration.ofSeconds(5))).get();
             Greeter overTriple = client.reference(Greeter.class, r -> r.protocol("tri")).get();
             assertThat(overDubbo.greet("dubbo")).isEqualTo("Hello, dubbo");
             assertThat(overTriple.greet("tri")).isEqualTo("Hello, tri");
-            assertThat(client.protocol().stats().clientCount()).as("one dubbo connection, for the dubbo reference")
+            assertThat(client.protocolNames()).containsExactly("dubbo", "tri");
+            assertThat(client.stats("tri").referredCount()).isEqualTo(1);
+            assertThat(client.stats("dubbo").clientCount()).as("one dubbo connection, for the dubbo reference")
                     .isEqualTo(1);
             assertThat(tracker.counts(ResourceKind.CLIENT).live()).as("and one Triple connection").isEqualTo(2);
 
@@ -67,7 +76,7 @@ class TripleBootstrapTest {
         }
         assertThat(tracker.counts(ResourceKind.CLIENT).live()).as("the client's connections, both protocols").isZero();
         server.close();
-        assertThat(server.triple().serverCount()).isZero();
+        assertThat(server.stats("tri").serverCount()).isZero();
         assertThat(registry.size()).isZero();
     }
 

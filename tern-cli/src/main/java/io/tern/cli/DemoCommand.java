@@ -67,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
             try (TernClient client = Tern.client().application("demo-consumer").registry(registry).tracker(tracker)
                     .build()) {
                 UserService users = client.reference(UserService.class, r -> r.timeout(Duration.ofSeconds(3))).get();
-                out.printf("consumer   found %d provider through the registry%n", client.protocol().stats().referredCount());
+                out.printf("consumer   found %d provider through the registry%n", client.stats("dubbo").referredCount());
 
                 User user = users.getUser(1);
                 out.printf("sync       getUser(1) -> %s, %s, born %s%n", user.getName(), user.getEmail(),
@@ -91,7 +91,7 @@ final class DemoCommand implements Callable<Integer> {
                 server.close();
                 out.printf("provider   closed: unregistered, drained, port released%n");
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (client.protocol().stats().referredCount() > 0 && System.nanoTime() < deadline) {
+                while (client.stats("dubbo").referredCount() > 0 && System.nanoTime() < deadline) {
                     Thread.sleep(10);
                 }
                 try {
