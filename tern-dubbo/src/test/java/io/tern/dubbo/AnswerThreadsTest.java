@@ -9,6 +9,7 @@ import io.tern.RpcStatus;
 import io.tern.ServiceUrl;
 import io.tern.core.Invokers;
 import io.tern.core.Proxies;
+import io.tern.testing.TernCleanup;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
@@ -16,16 +17,19 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Which thread reads an answer: the caller's own for a call it waits for, the connection's event
  * loop for an asynchronous call or one whose caller stopped waiting. And the client's heartbeat.
  */
 class AnswerThreadsTest {
+
+    @RegisterExtension
+    static final TernCleanup cleanup = new TernCleanup();
 
     /** The threads {@link Place}s were made on, in order: reading one on the client makes one. */
     static final List<String> MADE_ON = new CopyOnWriteArrayList<>();
@@ -73,17 +77,11 @@ class AnswerThreadsTest {
 
     @BeforeAll
     static void start() {
-        provider = DubboProtocol.create();
-        consumer = DubboProtocol.create();
+        provider = cleanup.register(DubboProtocol.create());
+        consumer = cleanup.register(DubboProtocol.create());
         url = provider.export(Invokers.of(Places.class, new PlacesImpl(),
                 ServiceUrl.parse("dubbo://127.0.0.1:0/" + Places.class.getName()))).url();
         places = Proxies.create(consumer.refer(Places.class, url));
-    }
-
-    @AfterAll
-    static void stop() {
-        consumer.close();
-        provider.close();
     }
 
     @BeforeEach

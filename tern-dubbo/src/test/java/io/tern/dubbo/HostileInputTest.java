@@ -8,16 +8,17 @@ import io.tern.core.Invokers;
 import io.tern.core.Proxies;
 import io.tern.dubbo.EchoServices.Greeter;
 import io.tern.dubbo.EchoServices.GreeterImpl;
+import io.tern.testing.TernCleanup;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A running Tern server fed garbage from raw sockets: each hostile frame gets an error status or
@@ -25,6 +26,9 @@ import org.junit.jupiter.api.Test;
  * detector (see {@link io.tern.testing.NettyLeakExtension}) checks that no buffer leaks on any path.
  */
 class HostileInputTest {
+
+    @RegisterExtension
+    static final TernCleanup cleanup = new TernCleanup();
 
     private static final int LIMIT = 64 * 1024;
     private static final byte TWO_WAY_HESSIAN = (byte) 0xc2;
@@ -37,18 +41,13 @@ class HostileInputTest {
 
     @BeforeAll
     static void start() {
-        provider = DubboProtocol.builder().serverOptions(ServerOptions.DEFAULT.withPayloadLimit(LIMIT)).build();
+        provider = cleanup.register(
+                DubboProtocol.builder().serverOptions(ServerOptions.DEFAULT.withPayloadLimit(LIMIT)).build());
         Exporter<Greeter> exporter = provider.export(Invokers.of(Greeter.class, new GreeterImpl(),
                 ServiceUrl.parse("dubbo://127.0.0.1:0/" + PATH)));
         port = exporter.url().port();
-        consumer = DubboProtocol.create();
+        consumer = cleanup.register(DubboProtocol.create());
         wellBehaved = Proxies.create(consumer.refer(Greeter.class, exporter.url()));
-    }
-
-    @AfterAll
-    static void stop() {
-        consumer.close();
-        provider.close();
     }
 
     @AfterEach

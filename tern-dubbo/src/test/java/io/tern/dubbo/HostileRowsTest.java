@@ -13,16 +13,17 @@ import io.tern.dubbo.EchoServices.Greeter;
 import io.tern.dubbo.EchoServices.GreeterImpl;
 import io.tern.testing.HessianBytes;
 import io.tern.testing.ResourceFigures;
+import io.tern.testing.TernCleanup;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The attacks a red team made on {@code tern serve} from raw sockets, one test each, against a
@@ -31,6 +32,9 @@ import org.junit.jupiter.api.TestInfo;
  * JVM's threads, descriptors, heap and direct memory are back near where they were.
  */
 class HostileRowsTest {
+
+    @RegisterExtension
+    static final TernCleanup cleanup = new TernCleanup();
 
     private static final String PATH = Greeter.class.getName();
     private static final int BAD_REQUEST = 40;
@@ -44,19 +48,13 @@ class HostileRowsTest {
 
     @BeforeAll
     static void start() {
-        provider = DubboProtocol.create();
+        provider = cleanup.register(DubboProtocol.create());
         Exporter<Greeter> exporter = provider.export(Invokers.of(Greeter.class, new GreeterImpl(),
                 ServiceUrl.parse("dubbo://127.0.0.1:0/" + PATH)));
         port = exporter.url().port();
-        consumer = DubboProtocol.create();
+        consumer = cleanup.register(DubboProtocol.create());
         wellBehaved = Proxies.create(consumer.refer(Greeter.class, exporter.url()));
         wellBehaved.greet("warm");
-    }
-
-    @AfterAll
-    static void stop() {
-        consumer.close();
-        provider.close();
     }
 
     @BeforeEach

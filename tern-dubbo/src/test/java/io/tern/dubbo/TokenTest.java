@@ -10,22 +10,20 @@ import io.tern.core.Invokers;
 import io.tern.core.Proxies;
 import io.tern.dubbo.EchoServices.Greeter;
 import io.tern.dubbo.EchoServices.GreeterImpl;
+import io.tern.testing.TernCleanup;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Token authentication over the dubbo protocol: a call without the provider's token never reaches it. */
 class TokenTest {
 
-    private final DubboProtocol provider = DubboProtocol.create();
-    private final DubboProtocol consumer = DubboProtocol.create();
-    private final AtomicInteger served = new AtomicInteger();
+    @RegisterExtension
+    final TernCleanup cleanup = new TernCleanup();
 
-    @AfterEach
-    void close() {
-        consumer.close();
-        provider.close();
-    }
+    private final DubboProtocol provider = cleanup.register(DubboProtocol.create());
+    private final DubboProtocol consumer = cleanup.register(DubboProtocol.create());
+    private final AtomicInteger served = new AtomicInteger();
 
     private ServiceUrl export(String token) {
         GreeterImpl counting = new GreeterImpl() {

@@ -17,17 +17,21 @@ import io.tern.core.Invokers;
 import io.tern.core.Proxies;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.dubbo.DubboProtocol;
+import io.tern.testing.TernCleanup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TernMetricsTest {
+
+    @RegisterExtension
+    final TernCleanup cleanup = new TernCleanup();
 
     public static final class Refused extends Exception {
         private static final long serialVersionUID = 1L;
@@ -78,18 +82,12 @@ class TernMetricsTest {
     @BeforeEach
     void start() {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        providerMetrics = TernMetrics.create(registry, "shop");
-        consumerMetrics = TernMetrics.create(registry, "front");
-        provider = DubboProtocol.builder().providerFilters(List.of(providerMetrics.providerFilter())).build();
-        consumer = DubboProtocol.builder().consumerFilters(List.of(consumerMetrics.consumerFilter())).build();
-    }
-
-    @AfterEach
-    void stop() {
-        consumer.close();
-        provider.close();
-        consumerMetrics.close();
-        providerMetrics.close();
+        providerMetrics = cleanup.register(TernMetrics.create(registry, "shop"));
+        consumerMetrics = cleanup.register(TernMetrics.create(registry, "front"));
+        provider = cleanup.register(
+                DubboProtocol.builder().providerFilters(List.of(providerMetrics.providerFilter())).build());
+        consumer = cleanup.register(
+                DubboProtocol.builder().consumerFilters(List.of(consumerMetrics.consumerFilter())).build());
     }
 
     private Exporter<Greeter> export(String version) {

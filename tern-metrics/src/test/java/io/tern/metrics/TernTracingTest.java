@@ -11,16 +11,20 @@ import io.tern.core.Invokers;
 import io.tern.core.Proxies;
 import io.tern.dubbo.DubboProtocol;
 import io.tern.testing.InMemoryTracing;
+import io.tern.testing.TernCleanup;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.MDC;
 
 /** A trace through a Tern consumer and a Tern provider, with a real tracer (OpenTelemetry's SDK). */
 class TernTracingTest {
+
+    @RegisterExtension
+    final TernCleanup cleanup = new TernCleanup();
 
     public interface Greeter {
         String greet(String name);
@@ -35,18 +39,11 @@ class TernTracingTest {
 
     @BeforeEach
     void start() {
-        tracing = new InMemoryTracing();
+        tracing = cleanup.register(new InMemoryTracing());
         TernTracing filters = TernTracing.create(tracing.observations());
-        provider = DubboProtocol.builder().providerFilters(List.of(filters.providerFilter())).build();
-        consumer = DubboProtocol.builder().consumerFilters(List.of(filters.consumerFilter())).build();
+        provider = cleanup.register(DubboProtocol.builder().providerFilters(List.of(filters.providerFilter())).build());
+        consumer = cleanup.register(DubboProtocol.builder().consumerFilters(List.of(filters.consumerFilter())).build());
         SEEN.clear();
-    }
-
-    @AfterEach
-    void stop() {
-        consumer.close();
-        provider.close();
-        tracing.close();
     }
 
     @Test
