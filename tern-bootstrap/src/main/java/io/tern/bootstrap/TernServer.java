@@ -14,7 +14,9 @@ import io.tern.ops.OpsServer;
 import io.tern.ops.OpsTarget;
 import io.tern.registry.Registry;
 import io.tern.registry.RegistryUrls;
+import io.tern.transport.CallPools;
 import io.tern.transport.EventLoops;
+import io.tern.transport.WorkStealingPool;
 import io.tern.triple.TripleProtocol;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +47,9 @@ public final class TernServer implements AsyncCloseable {
     private final @Nullable TripleProtocol triple;
     /** The event loops both protocols run on; closed after them. */
     private final EventLoops loops;
+    /** The call pool both protocols run services on; stopped after them, given the shutdown timeout. */
+    private final WorkStealingPool calls;
+    private final Duration shutdownTimeout;
     private final @Nullable Registry registry;
     private final boolean ownsRegistry;
     private final Duration unregisterDelay;
@@ -59,11 +64,14 @@ public final class TernServer implements AsyncCloseable {
     private final java.util.Set<Exporter<?>> offline = new java.util.HashSet<>();
     private volatile @Nullable OpsServer ops;
 
-    TernServer(DubboProtocol protocol, @Nullable TripleProtocol triple, EventLoops loops, @Nullable Registry registry,
-            boolean ownsRegistry, Duration unregisterDelay, @Nullable TernMetrics metrics) {
+    TernServer(DubboProtocol protocol, @Nullable TripleProtocol triple, EventLoops loops, WorkStealingPool calls,
+            Duration shutdownTimeout, @Nullable Registry registry, boolean ownsRegistry, Duration unregisterDelay,
+            @Nullable TernMetrics metrics) {
         this.protocol = protocol;
         this.triple = triple;
         this.loops = loops;
+        this.calls = calls;
+        this.shutdownTimeout = shutdownTimeout;
         this.registry = registry;
         this.ownsRegistry = ownsRegistry;
         this.unregisterDelay = unregisterDelay;
@@ -322,6 +330,7 @@ public final class TernServer implements AsyncCloseable {
                 .thenCompose(unexported -> unexported)
                 .thenCompose(ignored -> triple != null ? triple.closeAsync() : CompletableFuture.completedFuture(null))
                 .thenCompose(ignored -> protocol.closeAsync())
+                .thenCompose(ignored -> CallPools.terminate(calls, shutdownTimeout, "server"))
                 .thenCompose(ignored -> loops.closeAsync())
                 .thenCompose(ignored -> ownsRegistry && registry != null ? registry.closeAsync()
                         : CompletableFuture.completedFuture(null))

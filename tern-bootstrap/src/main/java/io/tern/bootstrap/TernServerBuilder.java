@@ -13,6 +13,7 @@ import io.tern.dubbo.ServerOptions;
 import io.tern.metrics.TernMetrics;
 import io.tern.registry.Registry;
 import io.tern.transport.EventLoops;
+import io.tern.transport.WorkStealingPool;
 import io.tern.triple.TripleProtocol;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -187,15 +188,19 @@ public final class TernServerBuilder {
         boolean tripleOwnsPort = triple && services.stream().allMatch(s -> s.options().tripleOnly);
         ClassPolicy policy = ClassPolicy.strict(); // one for both protocols: what one refuses, so does the other
         EventLoops loops = EventLoops.create("tern"); // both protocols run on these
+        // and their services on one call pool (dubbo with dispatch=pool; Triple always)
+        WorkStealingPool calls = new WorkStealingPool(serverOptions.threads(), serverOptions.queues(), "tern-server");
         TripleProtocol tri;
         try {
-            tri = triple ? TripleProtocol.create(tracker, policy, tripleOwnsPort ? tls : null, null, loops) : null;
+            tri = triple ? TripleProtocol.create(tracker, policy, tripleOwnsPort ? tls : null, null, loops, calls)
+                    : null;
         } catch (RuntimeException e) {
+            calls.shutdownNow();
             loops.close();
             throw e;
         }
         DubboProtocolBuilder dubbo = DubboProtocol.builder().serverOptions(serverOptions).classPolicy(policy)
-                .eventLoops(loops);
+                .eventLoops(loops).callPool(calls);
         if (tls != null && !tripleOwnsPort) {
             dubbo.serverTls(tls);
         }
@@ -211,6 +216,7 @@ public final class TernServerBuilder {
             if (tri != null) {
                 tri.close();
             }
+            calls.shutdownNow();
             loops.close();
             throw e;
         }
@@ -220,8 +226,8 @@ public final class TernServerBuilder {
         if (tri != null) {
             tri.providerFilters(parts.filters()); // the dubbo protocol's, around Triple's exports too
         }
-        TernServer server = new TernServer(protocol, tri, loops, registry != null ? registry : owned,
-                owned != null, unregisterDelay, metrics);
+        TernServer server = new TernServer(protocol, tri, loops, calls, serverOptions.shutdownTimeout(),
+                registry != null ? registry : owned, owned != null, unregisterDelay, metrics);
         try {
             server.start(this);
             if (metrics != null) {

@@ -2,6 +2,7 @@ package io.tern.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tern.RpcException;
@@ -78,6 +79,25 @@ class TripleBootstrapTest {
         server.close();
         assertThat(server.stats("tri").serverCount()).isZero();
         assertThat(registry.size()).isZero();
+    }
+
+    @Test
+    void bothProtocolsRunServicesOnTheServersOneCallPoolWhichStopsWithIt() {
+        Greeter namingItsThread = who -> Thread.currentThread().getName();
+        TernServer server = Tern.server().application("pool").triple(true).service(Greeter.class, namingItsThread)
+                .start();
+        try (TernClient client = cleanup.register(Tern.client().application("web").build())) {
+            String url = "127.0.0.1:" + server.port() + "/" + Greeter.class.getName();
+            String overDubbo = client.reference(Greeter.class, r -> r.url("dubbo://" + url)).get().greet("x");
+            String overTriple = client.reference(Greeter.class, r -> r.url("tri://" + url)).get().greet("x");
+            assertThat(overDubbo).startsWith("tern-server-");
+            assertThat(overTriple).startsWith("tern-server-");
+        } finally {
+            server.close();
+        }
+        // the pool's threads end with the server
+        await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("tern-server-")));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.tern.dubbo;
 
+import io.tern.transport.WorkStealingPool;
 import java.lang.reflect.Method;
 import java.util.concurrent.ExecutorService;
 import org.jspecify.annotations.Nullable;

@@ -14,6 +14,7 @@ import io.tern.core.Tokens;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.serialization.Hessian2Serialization;
 import io.tern.transport.PortProtocol;
+import io.tern.transport.WorkStealingPool;
 import io.tern.transport.tls.ClientTls;
 import io.tern.transport.tls.PlaintextWarnings;
 import io.tern.transport.tls.PortTls;
@@ -56,6 +57,8 @@ public final class DubboProtocol implements Protocol {
     private final TransportResources resources;
     /** The other protocols served on this protocol's ports, told from a connection's first bytes after dubbo. */
     final List<PortProtocol> sharedPort;
+    /** The call pool shared with the server's other protocols; null when each server has its own. */
+    final @Nullable WorkStealingPool callPool;
     private final ConcurrentMap<HostPort, DubboServer> servers = new ConcurrentHashMap<>();
     private final ConcurrentMap<ClientKey, SharedClient> clients = new ConcurrentHashMap<>();
     /** TLS for the ports bound, when set. */
@@ -82,6 +85,7 @@ public final class DubboProtocol implements Protocol {
         this.codec = new DubboCodec(new Hessian2Serialization(policy));
         this.resources = new TransportResources(builder.ioThreads, builder.eventLoops);
         this.sharedPort = builder.sharedPort;
+        this.callPool = builder.callPool;
         TlsContext server = null;
         try {
             server = builder.serverTls == null ? null : TlsContext.server(builder.serverTls, resources.decodeGroup, tracker);

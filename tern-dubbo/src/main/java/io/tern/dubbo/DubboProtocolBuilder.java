@@ -8,6 +8,7 @@ import io.tern.Filter;
 import io.tern.core.FilterChain;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.transport.EventLoops;
+import io.tern.transport.WorkStealingPool;
 import io.tern.transport.Options;
 import io.tern.transport.PortProtocol;
 import java.util.List;
@@ -25,6 +26,7 @@ public final class DubboProtocolBuilder {
     ClassPolicy classPolicy = ClassPolicy.strict();
     int ioThreads = Runtime.getRuntime().availableProcessors();
     @Nullable EventLoops eventLoops;
+    @Nullable WorkStealingPool callPool;
     List<PortProtocol> sharedPort = List.of();
     io.tern.transport.tls.@Nullable ServerTls serverTls;
     io.tern.transport.tls.@Nullable ClientTls clientTls;
@@ -68,7 +70,17 @@ public final class DubboProtocolBuilder {
         return this;
     }
 
-    /** Threads for connections' I/O, shared by servers and clients; the number of processors by default. */
+    /**
+     * The call pool its servers run calls on with {@code dispatch=pool}, shared with the other
+     * protocols of a server and stopped by whoever made it; without it, each server makes a pool
+     * of its own from its options' {@code threads} and {@code queues}. A closing server takes back
+     * only its own calls from a shared pool.
+     */
+    public DubboProtocolBuilder callPool(WorkStealingPool pool) {
+        this.callPool = java.util.Objects.requireNonNull(pool, "pool");
+        return this;
+    }
+
     /**
      * Runs on these event loops, shared with other protocols, instead of making its own; they stay
      * open when the protocol closes, for whoever made them to close.
@@ -78,6 +90,7 @@ public final class DubboProtocolBuilder {
         return this;
     }
 
+    /** Threads for connections' I/O, shared by servers and clients; the number of processors by default. */
     public DubboProtocolBuilder ioThreads(int ioThreads) {
         Options.positive("ioThreads", ioThreads);
         this.ioThreads = ioThreads;

@@ -11,8 +11,11 @@ import io.tern.RpcStatus;
 import io.tern.ServiceDescriptor;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
+import io.tern.transport.CallPools;
 import io.tern.transport.PortProtocol;
 import io.tern.transport.ServerPort;
+import io.tern.transport.WorkStealingPool;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,6 +47,8 @@ final class DubboServer implements DubboCodec.ServiceLookup {
     private final ServerPort port;
     private final ChannelGroup connections;
     private final @Nullable ExecutorService executor;
+    /** Whether the executor is this server's own, or the pool its protocol shares with others. */
+    private final boolean ownsExecutor;
     private final Map<String, DubboExporter<?>[]> byPath = new ConcurrentHashMap<>();
     private final ReentrantLock exportLock = new ReentrantLock();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -55,7 +60,7 @@ final class DubboServer implements DubboCodec.ServiceLookup {
     private volatile boolean closing;
 
     private DubboServer(DubboProtocol protocol, TransportResources resources, DubboCodec codec, ServerOptions options,
-            ServerPort port, @Nullable ExecutorService executor, LifecycleTracker tracker) {
+            ServerPort port, @Nullable ExecutorService executor, boolean ownsExecutor, LifecycleTracker tracker) {
         this.protocol = protocol;
         this.resources = resources;
         this.codec = codec;
@@ -63,6 +68,7 @@ final class DubboServer implements DubboCodec.ServiceLookup {
         this.port = port;
         this.connections = port.connections();
         this.executor = executor;
+        this.ownsExecutor = ownsExecutor;
         this.address = port.address();
         this.tracked = tracker.track(ResourceKind.SERVER, address);
     }
@@ -74,7 +80,8 @@ final class DubboServer implements DubboCodec.ServiceLookup {
      */
     static DubboServer bind(DubboProtocol protocol, TransportResources resources, DubboCodec codec,
             ServerOptions options, String host, int port, LifecycleTracker tracker) {
-        ExecutorService executor = Dispatchers.executor(options, host + ":" + port);
+        WorkStealingPool shared = options.dispatch() == Dispatch.POOL ? protocol.callPool : null;
+        ExecutorService executor = shared != null ? shared : Dispatchers.executor(options, host + ":" + port);
         DubboServer[] self = new DubboServer[1];
         PortProtocol dubbo = new PortProtocol("dubbo", limits -> options.heartbeat().multipliedBy(3),
                 DubboServer::magic, ch -> {
@@ -93,12 +100,13 @@ final class DubboServer implements DubboCodec.ServiceLookup {
             bound = ServerPort.bind("dubbo", resources.loops, host, port, options.limits(), options.inboundBudget(),
                     protocol.portTls, protocols);
         } catch (RpcException e) {
-            if (executor != null) {
+            if (executor != null && shared == null) {
                 executor.shutdownNow();
             }
             throw e;
         }
-        DubboServer server = new DubboServer(protocol, resources, codec, options, bound, executor, tracker);
+        DubboServer server = new DubboServer(protocol, resources, codec, options, bound, executor, shared == null,
+                tracker);
         self[0] = server;
         return server;
     }
@@ -361,7 +369,8 @@ final class DubboServer implements DubboCodec.ServiceLookup {
         if (!(executor instanceof WorkStealingPool pool)) {
             return 0; // direct and virtual-thread dispatch start every call at once
         }
-        List<Runnable> queued = pool.drainQueued();
+        List<Runnable> queued = pool.drainQueued(
+                call -> call instanceof ServerConnectionHandler.ServerCall c && c.server() == this);
         String why = "server " + address + " is shutting down: the call did not start within the shutdown timeout of "
                 + waitMillis + " ms (expected: another provider)";
         for (Runnable call : queued) {
@@ -371,37 +380,15 @@ final class DubboServer implements DubboCodec.ServiceLookup {
     }
 
     /**
-     * Stops the executor and completes when its threads are gone: calls still running past the
-     * shutdown timeout are interrupted, and waited for once more as long.
+     * Stops its own executor (see {@link CallPools#terminate}); a pool shared with the server's
+     * other protocols is stopped by whoever made it.
      */
     private CompletableFuture<Void> terminateExecutor(long waitMillis) {
         ExecutorService pool = executor;
-        if (pool == null) {
+        if (pool == null || !ownsExecutor) {
             return CompletableFuture.completedFuture(null);
         }
-        pool.shutdown();
-        if (pool.isTerminated()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        CompletableFuture<Void> terminated = new CompletableFuture<>();
-        Thread waiter = new Thread(() -> {
-            try {
-                if (!pool.awaitTermination(waitMillis, TimeUnit.MILLISECONDS)) {
-                    pool.shutdownNow();
-                    if (!pool.awaitTermination(waitMillis, TimeUnit.MILLISECONDS)) {
-                        log.warn("closing {}: call threads still running {} ms after they were interrupted", address,
-                                waitMillis);
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                terminated.complete(null);
-            }
-        }, "tern-server-close-" + address);
-        waiter.setDaemon(true);
-        waiter.start();
-        return terminated;
+        return CallPools.terminate(pool, Duration.ofMillis(waitMillis), "dubbo server " + address);
     }
 
     private static CompletableFuture<Void> toFuture(ChannelFuture channelFuture) {

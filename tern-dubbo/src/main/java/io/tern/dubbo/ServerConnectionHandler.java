@@ -98,6 +98,11 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
             this.request = request;
         }
 
+        /** The server the call came to. */
+        DubboServer server() {
+            return server;
+        }
+
         @Override
         public void run() {
             ServerConnectionHandler.this.run(exporter, request);

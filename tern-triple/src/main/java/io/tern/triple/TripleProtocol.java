@@ -19,6 +19,7 @@ import io.tern.transport.ConnectionLimits;
 import io.tern.transport.EventLoops;
 import io.tern.transport.PortProtocol;
 import io.tern.transport.ServerPort;
+import io.tern.transport.WorkStealingPool;
 import io.tern.transport.tls.ClientTls;
 import io.tern.transport.tls.PlaintextWarnings;
 import io.tern.transport.tls.PortTls;
@@ -73,7 +74,9 @@ public final class TripleProtocol implements Protocol {
     /** The event loops: its own, or a set shared with the other protocols of a server or client. */
     private final EventLoops loops;
     private final boolean ownsLoops;
-    private final java.util.concurrent.ThreadPoolExecutor services;
+    /** Where services run: its own threads, or the call pool of the server it serves on. */
+    private final ExecutorService services;
+    private final boolean ownsServices;
     private final Map<String, TripleServer> servers = new HashMap<>();
     /** The servers on ports other protocols listen on, by port. */
     private final Map<Integer, TripleServer> shared = new HashMap<>();
@@ -105,7 +108,7 @@ public final class TripleProtocol implements Protocol {
     private @Nullable TlsContext defaultClientTls;
 
     private TripleProtocol(LifecycleTracker tracker, ClassPolicy policy, @Nullable ServerTls serverTls,
-            @Nullable ClientTls clientTls, @Nullable EventLoops shared) {
+            @Nullable ClientTls clientTls, @Nullable EventLoops shared, @Nullable WorkStealingPool callPool) {
         this.tracker = tracker;
         this.policy = policy;
         this.serialization = new Hessian2Serialization(policy);
@@ -129,8 +132,12 @@ public final class TripleProtocol implements Protocol {
         this.serverTls = server;
         this.portTls = server == null || serverTls == null ? null
                 : new PortTls(server, serverTls.mode(), new PlaintextWarnings("tri"));
-        this.services = new ThreadPoolExecutor(0, 200, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                new DefaultThreadFactory("tern-tri-service", true));
+        this.ownsServices = callPool == null;
+        this.services = callPool != null ? callPool : new ThreadPoolExecutor(0, OWN_SERVICE_THREADS, 60,
+                TimeUnit.SECONDS, new SynchronousQueue<>(), new DefaultThreadFactory("tern-tri-service", true));
+        int threads = callPool != null ? callPool.threads() : OWN_SERVICE_THREADS;
+        this.maxWaitingStreamWriters = Math.max(1, threads / 2);
+        this.streamWriters = new java.util.concurrent.Semaphore(maxWaitingStreamWriters);
     }
 
     /**
@@ -182,7 +189,7 @@ public final class TripleProtocol implements Protocol {
     public static TripleProtocol create(LifecycleTracker tracker, ClassPolicy policy, @Nullable ServerTls serverTls,
             @Nullable ClientTls clientTls) {
         return new TripleProtocol(requireNonNull(tracker, "tracker"), requireNonNull(policy, "policy"), serverTls,
-                clientTls, null);
+                clientTls, null, null);
     }
 
     /**
@@ -193,7 +200,19 @@ public final class TripleProtocol implements Protocol {
     public static TripleProtocol create(LifecycleTracker tracker, ClassPolicy policy, @Nullable ServerTls serverTls,
             @Nullable ClientTls clientTls, EventLoops loops) {
         return new TripleProtocol(requireNonNull(tracker, "tracker"), requireNonNull(policy, "policy"), serverTls,
-                clientTls, requireNonNull(loops, "loops"));
+                clientTls, requireNonNull(loops, "loops"), null);
+    }
+
+    /**
+     * As {@link #create(LifecycleTracker, ClassPolicy, ServerTls, ClientTls, EventLoops)}, running
+     * services on the call pool of a server, shared with its other protocols (server-stream writers
+     * waiting for slow readers may hold half its threads, no more); the pool stays open when this
+     * protocol closes, for whoever made it to stop.
+     */
+    public static TripleProtocol create(LifecycleTracker tracker, ClassPolicy policy, @Nullable ServerTls serverTls,
+            @Nullable ClientTls clientTls, EventLoops loops, WorkStealingPool callPool) {
+        return new TripleProtocol(requireNonNull(tracker, "tracker"), requireNonNull(policy, "policy"), serverTls,
+                clientTls, requireNonNull(loops, "loops"), requireNonNull(callPool, "callPool"));
     }
 
     @Override
@@ -428,17 +447,23 @@ public final class TripleProtocol implements Protocol {
         return portTls;
     }
 
-    /**
-     * Server-stream writers that may wait at once for readers that do not read: half the service
-     * threads, so that such readers can never take the threads unary calls need.
-     */
-    static final int MAX_WAITING_STREAM_WRITERS = 100;
+    /** The service threads of a protocol that has no server's call pool to run on. */
+    static final int OWN_SERVICE_THREADS = 200;
     private final ProtocolStats stats = new LiveStats();
     private final AtomicLong connectionsOpened = new AtomicLong();
     private final java.util.concurrent.atomic.LongAdder queuedStreamBytes = new java.util.concurrent.atomic.LongAdder();
     private final AtomicLong refusedAnswers = new AtomicLong();
-    private final java.util.concurrent.Semaphore streamWriters =
-            new java.util.concurrent.Semaphore(MAX_WAITING_STREAM_WRITERS);
+    /**
+     * Server-stream writers that may wait at once for readers that do not read: half the service
+     * threads, so that such readers can never take the threads unary calls need.
+     */
+    private final int maxWaitingStreamWriters;
+    private final java.util.concurrent.Semaphore streamWriters;
+
+    /** Server-stream writers that may wait for their readers at once: half the service threads. */
+    int maxWaitingStreamWriters() {
+        return maxWaitingStreamWriters;
+    }
 
     /** The permits of the server-stream writers waiting for their readers. */
     java.util.concurrent.Semaphore streamWriters() {
@@ -608,12 +633,14 @@ public final class TripleProtocol implements Protocol {
 
         @Override
         public int serverPoolActive() {
-            return services.getActiveCount();
+            return services instanceof WorkStealingPool pool ? pool.active()
+                    : ((ThreadPoolExecutor) services).getActiveCount();
         }
 
         @Override
         public int serverPoolQueued() {
-            return services.getQueue().size();
+            return services instanceof WorkStealingPool pool ? pool.queued()
+                    : ((ThreadPoolExecutor) services).getQueue().size();
         }
     }
 
@@ -644,7 +671,9 @@ public final class TripleProtocol implements Protocol {
         running.forEach(server -> closing.add(server.closeAsync()));
         CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
                 .whenComplete((done, failure) -> {
-                    services.shutdown();
+                    if (ownsServices) {
+                        services.shutdown();
+                    }
                     lock.lock();
                     try {
                         for (TlsContext tls : new TlsContext[] {serverTls, clientTls, defaultClientTls}) {

@@ -496,7 +496,7 @@ class TripleHostileRowsTest {
                 readers.add(countingToAReaderThatDoesNotRead(port, 4));
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> waitingWriters() > 0);
-            assertThat(waitingWriters()).isLessThanOrEqualTo(TripleProtocol.MAX_WAITING_STREAM_WRITERS);
+            assertThat(waitingWriters()).isLessThanOrEqualTo(port.protocol().maxWaitingStreamWriters());
             // each waits at most the frame timeout (1 s here), then its stream is reset
             await().atMost(Duration.ofSeconds(30)).until(() -> waitingWriters() == 0);
         } finally {

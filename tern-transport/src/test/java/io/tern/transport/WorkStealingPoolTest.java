@@ -1,4 +1,4 @@
-package io.tern.dubbo;
+package io.tern.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -56,7 +56,7 @@ class WorkStealingPoolTest {
         AtomicInteger ran = new AtomicInteger();
         pool.execute(() -> {
             entered.countDown();
-            EchoServices.awaitQuietly(release);
+            awaitQuietly(release);
         });
         assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
         Runnable first = ran::incrementAndGet;
@@ -66,7 +66,7 @@ class WorkStealingPoolTest {
         assertThatThrownBy(() -> pool.execute(ran::incrementAndGet)).isInstanceOf(RejectedExecutionException.class)
                 .hasMessage("drain-test: 3 calls already admitted");
 
-        List<Runnable> queued = pool.drainQueued();
+        List<Runnable> queued = pool.drainQueued(call -> true);
 
         assertThat(queued).containsExactlyInAnyOrder(first, second);
         assertThat(pool.admitted()).isEqualTo(1);
@@ -74,5 +74,41 @@ class WorkStealingPoolTest {
         pool.shutdown();
         assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         assertThat(ran).as("drained calls never run").hasValue(0);
+    }
+
+    @Test
+    void aDrainTakesTheCallsItPicksAndLeavesTheOthersToRun() throws Exception {
+        WorkStealingPool pool = new WorkStealingPool(1, 4, "shared");
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        pool.execute(() -> {
+            entered.countDown();
+            awaitQuietly(release);
+        });
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+        AtomicInteger mine = new AtomicInteger();
+        AtomicInteger others = new AtomicInteger();
+        Runnable myCall = mine::incrementAndGet;
+        Runnable anotherCall = others::incrementAndGet;
+        pool.execute(myCall);
+        pool.execute(anotherCall);
+
+        List<Runnable> drained = pool.drainQueued(call -> call == myCall);
+
+        assertThat(drained).containsExactly(myCall);
+        assertThat(pool.admitted()).as("the running call and the other protocol's").isEqualTo(2);
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> others.get() == 1);
+        pool.shutdown();
+        assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(mine).as("the drained call never runs").hasValue(0);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

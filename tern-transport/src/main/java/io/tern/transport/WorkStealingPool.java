@@ -1,4 +1,4 @@
-package io.tern.dubbo;
+package io.tern.transport;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,9 +9,10 @@ import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
- * The server's call pool: a work-stealing pool of at most {@code threads} workers that admits at
+ * A server's call pool, shared by every protocol the server runs: a work-stealing pool of at most {@code threads} workers that admits at
  * most {@code threads + queues} calls at once and refuses the next (the server answers it with
  * SERVER_BUSY). Against a thread pool handing each call to an idle worker through a synchronous
  * queue, its busy workers take the next call themselves instead of parking and being woken for it:
@@ -21,17 +22,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code CompletableFuture.get()}, {@code join()}); this one never does: its maximum size is
  * {@code threads}, and a call that blocks holds its worker as it would in any thread pool.
  *
- * <p>{@link #drainQueued()} takes back the calls admitted but not started, so that a closing server
+ * <p>{@link #drainQueued} takes back the calls admitted but not started, so that a closing server
  * can answer each one instead of dropping it.
  */
-final class WorkStealingPool extends AbstractExecutorService {
+public final class WorkStealingPool extends AbstractExecutorService {
 
     private final Pool pool;
+    private final int threads;
     private final int limit;
     private final String name;
     private final AtomicInteger admitted = new AtomicInteger();
 
-    WorkStealingPool(int threads, int queues, String name) {
+    public WorkStealingPool(int threads, int queues, String name) {
+        this.threads = threads;
         this.limit = threads + queues;
         this.name = name;
         this.pool = new Pool(threads, name);
@@ -51,37 +54,47 @@ final class WorkStealingPool extends AbstractExecutorService {
         }
     }
 
+    /** The most workers it runs at once. */
+    public int threads() {
+        return threads;
+    }
+
     /** Workers running a call now (an estimate, as the pool's own count is). */
-    int active() {
+    public int active() {
         return pool.getActiveThreadCount();
     }
 
     /** Calls admitted and waiting for a worker. */
-    int queued() {
+    public int queued() {
         return (int) Math.min(Integer.MAX_VALUE, pool.getQueuedSubmissionCount() + pool.getQueuedTaskCount());
     }
 
-    /** Removes the calls admitted and not yet started, and returns them; they will not run. */
-    List<Runnable> drainQueued() {
+    /**
+     * Removes the calls admitted and not yet started that {@code whose} picks (a closing server
+     * picks its own), and returns them; they will not run. The others stay queued.
+     */
+    public List<Runnable> drainQueued(Predicate<Runnable> whose) {
         List<ForkJoinTask<?>> tasks = new ArrayList<>();
         pool.drainTo(tasks);
         List<Runnable> calls = new ArrayList<>(tasks.size());
         for (ForkJoinTask<?> task : tasks) {
-            if (task instanceof Admitted a) {
+            if (task instanceof Admitted a && whose.test(a.call)) {
                 admitted.decrementAndGet();
                 calls.add(a.call);
+            } else {
+                pool.execute(task); // another's call: queued again
             }
         }
         return calls;
     }
 
     /** Calls admitted and not finished: running or queued. */
-    int admitted() {
+    public int admitted() {
         return admitted.get();
     }
 
     /** Worker threads alive now. */
-    int poolSize() {
+    public int poolSize() {
         return pool.getPoolSize();
     }
 
@@ -94,7 +107,7 @@ final class WorkStealingPool extends AbstractExecutorService {
     @Override
     public List<Runnable> shutdownNow() {
         pool.shutdown();
-        List<Runnable> queued = drainQueued();
+        List<Runnable> queued = drainQueued(call -> true);
         pool.shutdownNow();
         return queued;
     }
