@@ -66,7 +66,7 @@ class HostileRowsTest {
     @AfterEach
     void servedAndBoundedAfter() {
         assertThat(wellBehaved.greet("still here")).isEqualTo("Hello, still here"); // timeout: 1 s
-        before.assertLittleGrowth(name, ResourceFigures.now());
+        before.assertLittleGrowthSettled(name);
     }
 
     /** An {@code $echo} call whose argument is {@code argument}, raw Hessian. */

@@ -103,7 +103,7 @@ class OpsHostileRowsTest {
     void aWellBehavedCommandIsAnsweredAfter() throws IOException {
         assertThat(send("GET /live HTTP/1.1\r\nHost: 127.0.0.1:" + ops.port() + "\r\nConnection: close\r\n\r\n"))
                 .startsWith("HTTP/1.1 200 OK").contains("x-content-type-options: nosniff").endsWith("true\n");
-        before.assertLittleGrowth("ops", ResourceFigures.now());
+        before.assertLittleGrowthSettled("ops");
     }
 
     /** Sends a request on a connection of its own and returns the whole answer. */
