@@ -1,10 +1,15 @@
 package io.tern.bench;
 
+import io.tern.ClassPolicy;
 import io.tern.ServiceUrl;
 import io.tern.core.Invokers;
+import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.dubbo.DubboProtocol;
+import io.tern.dubbo.ServerOptions;
 import io.tern.example.UserService;
 import io.tern.example.UserServiceImpl;
+import io.tern.transport.EventLoops;
+import io.tern.transport.WorkStealingPool;
 import io.tern.triple.TripleProtocol;
 import java.io.IOException;
 import org.apache.dubbo.config.bootstrap.DubboBootstrap;
@@ -73,11 +78,20 @@ public final class BenchServer {
                 yield new Provider(port, protocol);
             }
             case TERN_TRI -> {
-                TripleProtocol protocol = TripleProtocol.create();
+                // as a TernServer runs it: on the server's event loops and call pool
+                EventLoops loops = EventLoops.create("tern");
+                WorkStealingPool calls = new WorkStealingPool(ServerOptions.DEFAULT.threads(),
+                        ServerOptions.DEFAULT.queues(), "tern-server");
+                TripleProtocol protocol = TripleProtocol.create(LifecycleTracker.global(), ClassPolicy.strict(), null,
+                        null, loops, calls);
                 int port = protocol.export(Invokers.of(UserService.class, new UserServiceImpl(),
                         url("tri", 0, UserService.class))).url().port();
                 protocol.export(Invokers.of(Greeter.class, new GreeterImpl(), url("tri", port, Greeter.class)));
-                yield new Provider(port, protocol);
+                yield new Provider(port, () -> {
+                    protocol.close();
+                    calls.shutdownNow();
+                    loops.close();
+                });
             }
             case TERN_TLS -> {
                 DubboProtocol protocol = DubboProtocol.builder().serverTls(BenchTls.server()).build();
