@@ -377,15 +377,17 @@ public final class TernClient implements AsyncCloseable {
     }
 
     private List<ServedProtocol> running() {
-        ServedProtocol dubbo = new ServedProtocol(protocol, protocol.stats());
-        TripleProtocol tri;
+        return ServedProtocol.of(protocol, madeTriple());
+    }
+
+    /** The Triple protocol, when a reference has made it. */
+    private @Nullable TripleProtocol madeTriple() {
         lock.lock();
         try {
-            tri = triple;
+            return triple;
         } finally {
             lock.unlock();
         }
-        return tri == null ? List.of(dubbo) : List.of(dubbo, new ServedProtocol(tri, tri.stats()));
     }
 
     private void checkOpen() {
@@ -416,13 +418,7 @@ public final class TernClient implements AsyncCloseable {
             chain = chain.thenCompose(ignored -> reference.closeAsync());
         }
         chain.thenCompose(ignored -> {
-                    TripleProtocol tri;
-                    lock.lock();
-                    try {
-                        tri = triple;
-                    } finally {
-                        lock.unlock();
-                    }
+                    TripleProtocol tri = madeTriple();
                     return tri != null ? tri.closeAsync() : CompletableFuture.completedFuture(null);
                 })
                 .thenCompose(ignored -> protocol.closeAsync())

@@ -278,9 +278,7 @@ public final class TernServer implements AsyncCloseable {
     }
 
     private List<ServedProtocol> running() {
-        ServedProtocol dubbo = new ServedProtocol(protocol, protocol.stats());
-        TripleProtocol tri = triple;
-        return tri == null ? List.of(dubbo) : List.of(dubbo, new ServedProtocol(tri, tri.stats()));
+        return ServedProtocol.of(protocol, triple);
     }
 
     /** The port the server listens on; 0 when it exports nothing. */
