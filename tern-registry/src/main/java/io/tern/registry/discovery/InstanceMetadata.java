@@ -1,0 +1,109 @@
+package io.tern.registry.discovery;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tern.ServiceUrl;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The metadata an application instance advertises in its registry node, under Apache Dubbo's
+ * keys: the revision of what it serves, where that metadata is kept, a port per protocol, how to
+ * call its metadata service, and a few instance-wide parameters of its exported URLs.
+ */
+public final class InstanceMetadata {
+
+    /** The revision of the instance's {@link AppMetadata}. */
+    public static final String REVISION = "dubbo.metadata.revision";
+    /** Where the metadata is kept: {@code local} (asked of the instance) or {@code remote} (the metadata report). */
+    public static final String STORAGE_TYPE = "dubbo.metadata.storage-type";
+    /** A JSON array of {@code {"port":…,"protocol":…}}, one per protocol served. */
+    public static final String ENDPOINTS = "dubbo.endpoints";
+    /** A JSON object of the metadata service's URL parameters a consumer calls it with. */
+    public static final String METADATA_SERVICE_PARAMS = "dubbo.metadata-service.url-params";
+    /** The metadata service's version: {@code 1.0.0} (Hessian2, any protocol) or {@code 2.0.0} (protobuf over Triple). */
+    public static final String METADATA_SERVICE_VERSION = "meta-v";
+
+    /** Metadata kept by the instance itself, asked of its metadata service. */
+    public static final String LOCAL = "local";
+
+    /** The provider URL parameters a consumer may need to call the metadata service, in Dubbo's order. */
+    static final List<String> METADATA_SERVICE_KEYS = List.of("application", "codec", "exchanger", "serialization",
+            "prefer.serialization", "cluster", "connections", "deprecated", "group", "loadbalance", "mock", "path",
+            "timeout", "token", "version", "warmup", "weight", "dubbo", "release", "side", "ipv6",
+            "serialize.packable.factory", "auth", "authenticator", "username", "password");
+    /** Of those, the ones left out: they are the instance's or the consumer's own. */
+    private static final Set<String> NOT_FOR_THE_CONSUMER = Set.of("application", "group", "deprecated", "timestamp");
+    /** Exported URL parameters that describe the whole instance, copied to its metadata. */
+    static final List<String> INSTANCE_KEYS = List.of("heartbeat.timeout", "timestamp", "ipv6");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private InstanceMetadata() {
+    }
+
+    /**
+     * The metadata of an instance serving {@code app}'s {@code exported} services, its metadata
+     * service exported at {@code metadataService} in version {@code metadataServiceVersion}.
+     */
+    public static Map<String, String> of(AppMetadata app, Collection<ServiceUrl> exported, ServiceUrl metadataService,
+            String metadataServiceVersion) {
+        Map<String, String> metadata = new TreeMap<>();
+        for (ServiceUrl url : exported) {
+            for (String key : INSTANCE_KEYS) {
+                String value = url.parameter(key);
+                if (value != null && !value.isEmpty()) {
+                    metadata.put(key, value);
+                }
+            }
+        }
+        metadata.put(REVISION, app.revision());
+        metadata.put(STORAGE_TYPE, LOCAL);
+        metadata.put(ENDPOINTS, endpoints(exported));
+        metadata.put(METADATA_SERVICE_PARAMS, metadataServiceParams(metadataService));
+        metadata.put(METADATA_SERVICE_VERSION, metadataServiceVersion);
+        return metadata;
+    }
+
+    /** A port per protocol served, the last exported URL's when a protocol has several. */
+    static String endpoints(Collection<ServiceUrl> exported) {
+        Map<String, Integer> ports = new TreeMap<>();
+        for (ServiceUrl url : exported) {
+            ports.put(url.protocol(), url.port());
+        }
+        ArrayNode endpoints = JSON.createArrayNode();
+        ports.forEach((protocol, port) -> endpoints.addObject().put("port", port).put("protocol", protocol));
+        return write(endpoints);
+    }
+
+    /**
+     * What a consumer needs of the metadata service's URL to call it: the parameters of
+     * {@link #METADATA_SERVICE_KEYS} it has (less the application, group, deprecated and
+     * timestamp), then its port and protocol, as Dubbo writes them.
+     */
+    static String metadataServiceParams(ServiceUrl url) {
+        ObjectNode params = JSON.createObjectNode();
+        for (String key : METADATA_SERVICE_KEYS) {
+            String value = url.parameter(key);
+            if (!NOT_FOR_THE_CONSUMER.contains(key) && value != null && !value.isBlank()) {
+                params.put(key, value);
+            }
+        }
+        params.put("port", String.valueOf(url.port()));
+        params.put("protocol", url.protocol());
+        return write(params);
+    }
+
+    private static String write(Object json) {
+        try {
+            return JSON.writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write instance metadata", e);
+        }
+    }
+}
