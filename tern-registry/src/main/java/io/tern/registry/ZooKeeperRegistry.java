@@ -70,6 +70,7 @@ public final class ZooKeeperRegistry implements Registry {
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private final @Nullable RegistryCache cache;
     private final LifecycleTracker.Tracked tracked;
+    private final ZooKeeperApplications applications;
 
     private ZooKeeperRegistry(ServiceUrl url, CuratorFramework client, String root, @Nullable RegistryCache cache,
             LifecycleTracker tracker) {
@@ -78,6 +79,12 @@ public final class ZooKeeperRegistry implements Registry {
         this.root = root;
         this.cache = cache;
         this.tracked = tracker.track(ResourceKind.REGISTRY, url);
+        this.applications = new ZooKeeperApplications(client, url, root);
+    }
+
+    /** Application-level discovery over this registry's session: instances and the service-name mapping. */
+    public ZooKeeperApplications applications() {
+        return applications;
     }
 
     /**
@@ -349,13 +356,14 @@ public final class ZooKeeperRegistry implements Registry {
                     nodes.unlock();
                 }
             }
+            applications.reconnected();
             subscriptions.forEach(ZkSubscription::refresh);
         }
     }
 
     /** Registrations, pending unregistrations and subscriptions now; for lifecycle tests. */
     public int size() {
-        return registered.size() + unregistering.size() + subscriptions.size();
+        return registered.size() + unregistering.size() + subscriptions.size() + applications.size();
     }
 
     private void checkOpen() {
@@ -380,9 +388,11 @@ public final class ZooKeeperRegistry implements Registry {
         Thread closer = new Thread(() -> {
             try {
                 watching.forEach(ZkSubscription::close);
-                if (connected()) {
+                boolean reachable = connected();
+                if (reachable) {
                     registered.forEach(this::delete);
                 } // else the nodes go when the session does
+                applications.close(reachable);
                 registered.clear();
                 unregistering.clear();
                 client.close();

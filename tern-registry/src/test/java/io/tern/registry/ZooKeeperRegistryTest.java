@@ -138,7 +138,7 @@ class ZooKeeperRegistryTest {
         }
     }
 
-    private static void expireSession(ZooKeeperRegistry registry) throws Exception {
+    static void expireSession(ZooKeeperRegistry registry) throws Exception {
         java.lang.reflect.Field field = ZooKeeperRegistry.class.getDeclaredField("client");
         field.setAccessible(true);
         CuratorFramework client = (CuratorFramework) field.get(registry);

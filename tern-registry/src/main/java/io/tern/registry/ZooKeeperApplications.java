@@ -1,0 +1,284 @@
+package io.tern.registry;
+
+import static java.util.Objects.requireNonNull;
+
+import io.tern.RpcException;
+import io.tern.RpcStatus;
+import io.tern.ServiceUrl;
+import io.tern.registry.discovery.InstanceNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Application-level discovery over a {@link ZooKeeperRegistry}'s session, in Apache Dubbo 3's
+ * layout: each application instance an ephemeral node {@code <root>/<app>/<host:port>}
+ * ({@link InstanceNode}; root {@code /services} unless the registry URL's {@code rootPath} or
+ * {@code group} says otherwise, as Dubbo reads them), and the service-name mapping
+ * {@code /<group>/mapping/<interface>}, the applications that serve an interface, comma-separated.
+ *
+ * <p>Instances registered here are registered again when the session is lost and a new one comes,
+ * and deleted when the registry closes. Made by the registry, once, and closed with it.
+ */
+public final class ZooKeeperApplications {
+
+    private static final Logger log = LoggerFactory.getLogger(ZooKeeperApplications.class);
+    /** Attempts to add an application to a mapping another writer keeps changing, as Dubbo's {@code cas-retry-times}. */
+    static final int MAPPING_ATTEMPTS = 10;
+    /** The most a mapping writer waits before trying again, in ms, as Dubbo's {@code cas-retry-wait-time}. */
+    static final int MAPPING_RETRY_WAIT = 100;
+
+    private final CuratorFramework client;
+    private final String instanceRoot;
+    private final String mappingRoot;
+    private final String where;
+    /** The instances registered, by node path. */
+    private final Map<String, InstanceNode> registered = new ConcurrentHashMap<>();
+    /** Held while an instance's node is made, changed or deleted. */
+    private final ReentrantLock nodes = new ReentrantLock();
+
+    ZooKeeperApplications(CuratorFramework client, ServiceUrl registryUrl, String interfaceRoot) {
+        this.client = client;
+        this.instanceRoot = instanceRoot(registryUrl);
+        this.mappingRoot = interfaceRoot + "/mapping";
+        this.where = registryUrl.address();
+    }
+
+    /**
+     * Where instances live, as Dubbo reads it from the registry URL: {@code rootPath}, unless that
+     * is left at {@code /services}, in which case {@code group} ({@code /services} by default).
+     */
+    static String instanceRoot(ServiceUrl registryUrl) {
+        String root = registryUrl.parameter("rootPath", "/services");
+        if (root.equalsIgnoreCase("/services")) {
+            root = registryUrl.parameter("group", "/services");
+            if (!root.startsWith("/")) {
+                root = "/" + root;
+            }
+        }
+        return root;
+    }
+
+    /** The node path of an application's instances. */
+    public String instancesPath(String app) {
+        return instanceRoot + "/" + app;
+    }
+
+    /** The node path of an interface's mapping. */
+    public String mappingPath(String interfaceName) {
+        return mappingRoot + "/" + interfaceName;
+    }
+
+    /**
+     * Registers an instance, or changes what it advertises when it is registered already (a new
+     * revision); kept until {@link #unregister}, and made again after a lost session.
+     *
+     * @throws RpcException {@link RpcStatus#NETWORK} when ZooKeeper refuses the node
+     */
+    public void register(InstanceNode instance) {
+        requireNonNull(instance, "instance");
+        String path = path(instance);
+        nodes.lock();
+        try {
+            InstanceNode before = registered.put(path, instance);
+            if (client.getZookeeperClient().isConnected()) {
+                try {
+                    write(path, instance);
+                } catch (RpcException e) {
+                    if (before == null) {
+                        registered.remove(path);
+                    } else {
+                        registered.put(path, before);
+                    }
+                    throw e;
+                }
+            }
+        } finally {
+            nodes.unlock();
+        }
+    }
+
+    /** Deletes an instance's node; it is no longer made again. */
+    public void unregister(InstanceNode instance) {
+        String path = path(instance);
+        nodes.lock();
+        try {
+            registered.remove(path);
+            client.delete().quietly().forPath(path);
+        } catch (Exception e) {
+            log.warn("registry: cannot delete instance {} at {} yet: {} (it goes with the session)", path, where,
+                    e.toString());
+        } finally {
+            nodes.unlock();
+        }
+    }
+
+    private String path(InstanceNode instance) {
+        return instancesPath(instance.app()) + "/" + instance.id();
+    }
+
+    /** Makes the node, or writes its content when this session owns it; takes over one an old session left. */
+    private void write(String path, InstanceNode instance) {
+        byte[] content = instance.toJson();
+        try {
+            Stat stat = client.checkExists().forPath(path);
+            long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+            if (stat != null && stat.getEphemeralOwner() == session) {
+                client.setData().forPath(path, content);
+                return;
+            }
+            if (stat != null) {
+                client.delete().quietly().forPath(path); // left by an earlier session of ours
+            }
+            client.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, content);
+        } catch (Exception e) {
+            throw new RpcException(RpcStatus.NETWORK, "registry: cannot register instance " + instance.id() + " of "
+                    + instance.app() + " at " + where + ": " + e, e);
+        }
+    }
+
+    /** The instances of an application now; nodes that are not instances are skipped with a WARN. */
+    public List<InstanceNode> instances(String app) {
+        String parent = instancesPath(app);
+        List<InstanceNode> found = new ArrayList<>();
+        try {
+            for (String child : client.getChildren().forPath(parent)) {
+                byte[] content;
+                try {
+                    content = client.getData().forPath(parent + "/" + child);
+                } catch (KeeperException.NoNodeException gone) {
+                    continue;
+                }
+                try {
+                    found.add(InstanceNode.parse(content));
+                } catch (IllegalArgumentException e) {
+                    log.warn("registry: skipping {}/{}: {}", parent, child, e.getMessage());
+                }
+            }
+        } catch (KeeperException.NoNodeException e) {
+            return List.of();
+        } catch (Exception e) {
+            throw new RpcException(RpcStatus.NETWORK, "registry: cannot read the instances of " + app + " at "
+                    + where + ": " + e, e);
+        }
+        return found;
+    }
+
+    /**
+     * Adds {@code app} to the applications that serve {@code interfaceName}, as Dubbo does: read
+     * the mapping with its version, write it back with the application appended only if nobody
+     * wrote in between, and try again after a random wait of up to 100 ms, ten times at most.
+     *
+     * @throws RpcException {@link RpcStatus#NETWORK} when every attempt lost to another writer or
+     *     ZooKeeper refused
+     */
+    public void map(String interfaceName, String app) {
+        requireNonNull(interfaceName, "interfaceName");
+        requireNonNull(app, "app");
+        String path = mappingPath(interfaceName);
+        Exception last = null;
+        for (int attempt = 1; attempt <= MAPPING_ATTEMPTS; attempt++) {
+            try {
+                Stat stat = new Stat();
+                String content;
+                try {
+                    content = new String(client.getData().storingStatIn(stat).forPath(path), StandardCharsets.UTF_8);
+                } catch (KeeperException.NoNodeException absent) {
+                    client.create().creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT)
+                            .forPath(path, app.getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+                if (applications(content).contains(app)) {
+                    return;
+                }
+                String updated = content.isBlank() ? app : content + "," + app;
+                client.setData().withVersion(stat.getVersion()).forPath(path, updated.getBytes(StandardCharsets.UTF_8));
+                return;
+            } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException raced) {
+                last = raced; // another writer came first: read again
+            } catch (Exception e) {
+                last = e;
+            }
+            try {
+                Thread.sleep(ThreadLocalRandom.current().nextInt(MAPPING_RETRY_WAIT + 1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new RpcException(RpcStatus.NETWORK, "registry: cannot add " + app + " to the mapping of "
+                + interfaceName + " at " + where + " after " + MAPPING_ATTEMPTS + " attempts: " + last, last);
+    }
+
+    /** The applications that serve {@code interfaceName}, sorted; empty when none is mapped. */
+    public SortedSet<String> mapping(String interfaceName) {
+        try {
+            return applications(new String(client.getData().forPath(mappingPath(interfaceName)),
+                    StandardCharsets.UTF_8));
+        } catch (KeeperException.NoNodeException e) {
+            return new TreeSet<>();
+        } catch (Exception e) {
+            throw new RpcException(RpcStatus.NETWORK, "registry: cannot read the mapping of " + interfaceName
+                    + " at " + where + ": " + e, e);
+        }
+    }
+
+    /** A mapping's content read as Dubbo reads it: split on commas, trimmed, empties dropped, sorted. */
+    static SortedSet<String> applications(String content) {
+        TreeSet<String> apps = new TreeSet<>();
+        Arrays.stream(content.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(apps::add);
+        return apps;
+    }
+
+    /** A new session: the instances it registered are made again where the old session's went. */
+    void reconnected() {
+        for (Map.Entry<String, InstanceNode> entry : List.copyOf(registered.entrySet())) {
+            nodes.lock();
+            try {
+                if (registered.get(entry.getKey()) != entry.getValue()) {
+                    continue; // unregistered or changed since the list was taken
+                }
+                Stat stat = client.checkExists().forPath(entry.getKey());
+                long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+                if (stat == null || stat.getEphemeralOwner() != session) {
+                    write(entry.getKey(), entry.getValue());
+                    log.info("registry: registered instance {} again after reconnecting", entry.getKey());
+                }
+            } catch (Exception e) {
+                log.warn("registry: cannot register instance {} again: {}", entry.getKey(), e.toString());
+            } finally {
+                nodes.unlock();
+            }
+        }
+    }
+
+    /** Forgets every instance registered, deleting their nodes when ZooKeeper is {@code reachable}; the registry is closing. */
+    void close(boolean reachable) {
+        for (String path : reachable ? List.copyOf(registered.keySet()) : List.<String>of()) {
+            try {
+                client.delete().quietly().forPath(path);
+            } catch (Exception e) {
+                log.warn("registry: closing: cannot delete instance {}: {}", path, e.toString());
+            }
+        }
+        registered.clear();
+    }
+
+    /** Instances registered now; for lifecycle tests. */
+    int size() {
+        return registered.size();
+    }
+}

@@ -1,0 +1,142 @@
+package io.tern.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tern.ServiceUrl;
+import io.tern.registry.discovery.InstanceMetadata;
+import io.tern.registry.discovery.InstanceNode;
+import io.tern.testing.TernCleanup;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.data.Stat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Application instances and the service-name mapping in Dubbo 3's layout, against a real ZooKeeper. */
+class ZooKeeperApplicationsTest {
+
+    @RegisterExtension
+    static final TernCleanup cleanup = new TernCleanup();
+
+    private static TestingServer zookeeper;
+    private static CuratorFramework raw;
+
+    @BeforeAll
+    static void start() throws Exception {
+        zookeeper = cleanup.register(new TestingServer(true));
+        raw = cleanup.register(CuratorFrameworkFactory.newClient(zookeeper.getConnectString(), new RetryOneTime(100)));
+        raw.start();
+    }
+
+    private static ZooKeeperRegistry connect(String parameters) {
+        return cleanup.register(ZooKeeperRegistry.connect(ServiceUrl.parse("zookeeper://"
+                + zookeeper.getConnectString() + "?file-cache=false&timeout=10000" + parameters)));
+    }
+
+    private static InstanceNode instance(String app, int port, String revision) {
+        return new InstanceNode(app, "127.0.0.1", port, Map.of(InstanceMetadata.REVISION, revision), 1L);
+    }
+
+    @Test
+    void anInstanceIsAnEphemeralNodeUnderItsApplicationChangedInPlaceAndGoneWhenUnregistered() throws Exception {
+        ZooKeeperRegistry registry = connect("");
+        ZooKeeperApplications apps = registry.applications();
+        InstanceNode first = instance("shop", 20880, "r1");
+
+        apps.register(first);
+
+        String path = "/services/shop/127.0.0.1:20880";
+        Stat stat = raw.checkExists().forPath(path);
+        assertThat(stat).isNotNull();
+        assertThat(stat.getEphemeralOwner()).as("ephemeral").isNotZero();
+        assertThat(InstanceNode.parse(raw.getData().forPath(path))).isEqualTo(first);
+        assertThat(apps.instances("shop")).containsExactly(first);
+
+        apps.register(instance("shop", 20880, "r2"));
+        assertThat(raw.checkExists().forPath(path).getCzxid()).as("the same node, written again")
+                .isEqualTo(stat.getCzxid());
+        assertThat(apps.instances("shop")).extracting(InstanceNode::revision).containsExactly("r2");
+
+        apps.unregister(first);
+        assertThat(raw.checkExists().forPath(path)).isNull();
+        assertThat(apps.instances("shop")).isEmpty();
+        assertThat(registry.size()).isZero();
+    }
+
+    @Test
+    void anInstanceIsRegisteredAgainAfterItsSessionExpiresAndDeletedWhenTheRegistryCloses() throws Exception {
+        ZooKeeperRegistry registry = connect("");
+        InstanceNode instance = instance("orders", 20881, "r1");
+        registry.applications().register(instance);
+        String path = "/services/orders/127.0.0.1:20881";
+        long owner = raw.checkExists().forPath(path).getEphemeralOwner();
+
+        ZooKeeperRegistryTest.expireSession(registry);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Stat now = raw.checkExists().forPath(path);
+            return now != null && now.getEphemeralOwner() != owner;
+        });
+        assertThat(InstanceNode.parse(raw.getData().forPath(path))).isEqualTo(instance);
+
+        registry.close();
+        assertThat(raw.checkExists().forPath(path)).isNull();
+    }
+
+    @Test
+    void theInstanceRootIsRootPathElseTheGroupAsDubboReadsThem() {
+        assertThat(ZooKeeperApplications.instanceRoot(ServiceUrl.parse("zookeeper://h:2181"))).isEqualTo("/services");
+        assertThat(ZooKeeperApplications.instanceRoot(ServiceUrl.parse("zookeeper://h:2181?group=dubbo")))
+                .isEqualTo("/dubbo");
+        assertThat(ZooKeeperApplications.instanceRoot(ServiceUrl.parse("zookeeper://h:2181?rootPath=/apps&group=x")))
+                .isEqualTo("/apps");
+    }
+
+    @Test
+    void twoApplicationsMappingOneInterfaceAtOnceAreBothListedAsDubboListsThem() throws Exception {
+        ZooKeeperRegistry one = connect("");
+        ZooKeeperRegistry other = connect("");
+        List<CompletableFuture<Void>> writers = new ArrayList<>();
+        CyclicBarrier together = new CyclicBarrier(8);
+        for (int i = 0; i < 8; i++) {
+            ZooKeeperApplications apps = (i % 2 == 0 ? one : other).applications();
+            String app = "app-" + i;
+            writers.add(CompletableFuture.runAsync(() -> {
+                try {
+                    together.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                apps.map("io.tern.example.UserService", app);
+            }));
+        }
+        CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).join();
+
+        assertThat(one.applications().mapping("io.tern.example.UserService")).containsExactly("app-0", "app-1",
+                "app-2", "app-3", "app-4", "app-5", "app-6", "app-7");
+        byte[] content = raw.getData().forPath("/dubbo/mapping/io.tern.example.UserService");
+        assertThat(new String(content, StandardCharsets.UTF_8).split(",")).hasSize(8);
+
+        one.applications().map("io.tern.example.UserService", "app-3");
+        assertThat(raw.getData().forPath("/dubbo/mapping/io.tern.example.UserService"))
+                .as("an application already listed is not added again").isEqualTo(content);
+        assertThat(one.applications().mapping("io.tern.example.Missing")).isEmpty();
+    }
+
+    @Test
+    void aMappingIsReadAsDubboReadsIt() {
+        assertThat(ZooKeeperApplications.applications(" b, a,,c ,")).containsExactly("a", "b", "c");
+        assertThat(ZooKeeperApplications.applications("")).isEmpty();
+    }
+}
