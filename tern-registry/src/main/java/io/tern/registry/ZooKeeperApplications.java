@@ -15,10 +15,14 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +53,9 @@ public final class ZooKeeperApplications {
     private final Map<String, InstanceNode> registered = new ConcurrentHashMap<>();
     /** Held while an instance's node is made, changed or deleted. */
     private final ReentrantLock nodes = new ReentrantLock();
+    /** The applications whose instances are watched, each once however many listen; guarded by {@link #watching}. */
+    private final Map<String, InstancesWatch> watches = new java.util.HashMap<>();
+    private final ReentrantLock watching = new ReentrantLock();
 
     ZooKeeperApplications(CuratorFramework client, ServiceUrl registryUrl, String interfaceRoot) {
         this.client = client;
@@ -243,8 +250,209 @@ public final class ZooKeeperApplications {
         return apps;
     }
 
-    /** A new session: the instances it registered are made again where the old session's went. */
+    /**
+     * Tells {@code listener} an application's instances now and after every change: an instance
+     * added, gone, or advertising something new (a revision). One set of ZooKeeper watches (the
+     * application's node, and each instance's) serves every listener of an application, and goes
+     * with the last one's subscription.
+     */
+    public Registry.Subscription watchInstances(String app, Consumer<List<InstanceNode>> listener) {
+        requireNonNull(app, "app");
+        requireNonNull(listener, "listener");
+        InstancesWatch watch;
+        boolean first;
+        watching.lock();
+        try {
+            InstancesWatch existing = watches.get(app);
+            first = existing == null;
+            watch = existing != null ? existing : new InstancesWatch(app);
+            if (first) {
+                watches.put(app, watch);
+            }
+            watch.listeners.add(listener);
+        } finally {
+            watching.unlock();
+        }
+        if (first) {
+            watch.arm();
+        } else {
+            watch.tell(listener);
+        }
+        InstancesWatch watched = watch;
+        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+        return () -> {
+            if (open.compareAndSet(true, false)) {
+                watched.leave(listener);
+            }
+        };
+    }
+
+    /** Applications watched now; for lifecycle tests. */
+    public int watchedApplications() {
+        watching.lock();
+        try {
+            return watches.size();
+        } finally {
+            watching.unlock();
+        }
+    }
+
+    /**
+     * The instances of one application, watched through its node's children and each instance's
+     * data: an instance made or deleted changes the children, one advertising something new is
+     * read alone. ZooKeeper watches fire once; each firing reads again and sets a new one, until
+     * the last listener leaves, which removes them all.
+     */
+    private final class InstancesWatch implements Watcher {
+        private final String app;
+        private final String path;
+        private final List<Consumer<List<InstanceNode>>> listeners = new CopyOnWriteArrayList<>();
+        /** The instances by node name; guarded by {@link #reading}. */
+        private final Map<String, InstanceNode> instances = new java.util.TreeMap<>();
+        private final ReentrantLock reading = new ReentrantLock();
+        private volatile List<InstanceNode> current = List.of();
+        private volatile boolean closed;
+
+        InstancesWatch(String app) {
+            this.app = app;
+            this.path = instancesPath(app);
+        }
+
+        /** Reads every instance, setting the watches; again after a lost session, whose watches went with it. */
+        void arm() {
+            reading.lock();
+            try {
+                if (!closed) {
+                    instances.clear();
+                    readChildren();
+                    publish();
+                }
+            } finally {
+                reading.unlock();
+            }
+        }
+
+        /** Reads the children, watching them (or the node's creation, when it has none yet), and the new ones' data. */
+        private void readChildren() {
+            List<String> children;
+            try {
+                try {
+                    children = client.getChildren().usingWatcher(this).forPath(path);
+                } catch (KeeperException.NoNodeException absent) {
+                    if (client.checkExists().usingWatcher(this).forPath(path) != null) {
+                        readChildren(); // made in between
+                    }
+                    instances.clear();
+                    return;
+                }
+            } catch (Exception e) {
+                log.warn("registry: cannot read the instances of {} at {}: {}", app, where, e.toString());
+                return; // the next session reads again
+            }
+            instances.keySet().retainAll(children);
+            for (String id : children) {
+                if (!instances.containsKey(id)) {
+                    read(id);
+                }
+            }
+        }
+
+        /** Reads one instance, watching its data. */
+        private void read(String id) {
+            try {
+                instances.put(id, InstanceNode.parse(client.getData().usingWatcher(this).forPath(path + "/" + id)));
+            } catch (KeeperException.NoNodeException gone) {
+                instances.remove(id);
+            } catch (IllegalArgumentException e) {
+                instances.remove(id);
+                log.warn("registry: skipping {}/{}: {}", path, id, e.getMessage());
+            } catch (Exception e) {
+                log.warn("registry: cannot read instance {}/{}: {}", path, id, e.toString());
+            }
+        }
+
+        @Override
+        public void process(WatchedEvent event) {
+            String changed = event.getPath();
+            if (closed || changed == null || event.getType() == Event.EventType.None) {
+                return;
+            }
+            reading.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                if (changed.equals(path)) {
+                    readChildren(); // children changed, or the node was made or deleted
+                } else if (event.getType() == Event.EventType.NodeDataChanged && changed.startsWith(path + "/")) {
+                    read(changed.substring(path.length() + 1));
+                } else {
+                    return; // an instance deleted: its parent's children changed too
+                }
+                publish();
+            } finally {
+                reading.unlock();
+            }
+        }
+
+        private void publish() {
+            List<InstanceNode> now = List.copyOf(instances.values());
+            current = now;
+            for (Consumer<List<InstanceNode>> listener : listeners) {
+                listener.accept(now);
+            }
+        }
+
+        void tell(Consumer<List<InstanceNode>> listener) {
+            listener.accept(current);
+        }
+
+        void leave(Consumer<List<InstanceNode>> listener) {
+            watching.lock();
+            try {
+                listeners.remove(listener);
+                if (!listeners.isEmpty()) {
+                    return;
+                }
+                watches.remove(app, this);
+            } finally {
+                watching.unlock();
+            }
+            List<String> watched;
+            reading.lock();
+            try {
+                closed = true;
+                watched = new ArrayList<>(instances.size() + 1);
+                watched.add(path);
+                instances.keySet().forEach(id -> watched.add(path + "/" + id));
+            } finally {
+                reading.unlock();
+            }
+            // Removing one watcher leaves the server's watch in place (it serves every watcher of
+            // the session on a path); these paths are watched by this watch alone, so all go.
+            for (String node : watched) {
+                try {
+                    client.watchers().removeAll().ofType(Watcher.WatcherType.Any).quietly().forPath(node);
+                } catch (Exception e) {
+                    log.debug("registry: removing the watch on {}: {}", node, e.toString());
+                }
+            }
+        }
+    }
+
+    /**
+     * A new session: the instances it registered are made again where the old session's went,
+     * and the watches set again (those of an expired session went with it).
+     */
     void reconnected() {
+        List<InstancesWatch> watched;
+        watching.lock();
+        try {
+            watched = List.copyOf(watches.values());
+        } finally {
+            watching.unlock();
+        }
+        watched.forEach(InstancesWatch::arm);
         for (Map.Entry<String, InstanceNode> entry : List.copyOf(registered.entrySet())) {
             nodes.lock();
             try {
@@ -277,8 +485,8 @@ public final class ZooKeeperApplications {
         registered.clear();
     }
 
-    /** Instances registered now; for lifecycle tests. */
+    /** Instances registered and applications watched now; for lifecycle tests. */
     int size() {
-        return registered.size();
+        return registered.size() + watchedApplications();
     }
 }

@@ -7,18 +7,21 @@ import io.tern.ServiceUrl;
 import io.tern.registry.discovery.InstanceMetadata;
 import io.tern.registry.discovery.InstanceNode;
 import io.tern.testing.TernCleanup;
+import io.tern.testing.ZooKeeperStats;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.data.Stat;
+import org.apache.zookeeper.server.command.FourLetterCommands;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,6 +37,8 @@ class ZooKeeperApplicationsTest {
 
     @BeforeAll
     static void start() throws Exception {
+        System.setProperty("zookeeper.4lw.commands.whitelist", "mntr");
+        FourLetterCommands.resetWhiteList();
         zookeeper = cleanup.register(new TestingServer(true));
         raw = cleanup.register(CuratorFrameworkFactory.newClient(zookeeper.getConnectString(), new RetryOneTime(100)));
         raw.start();
@@ -138,5 +143,82 @@ class ZooKeeperApplicationsTest {
     void aMappingIsReadAsDubboReadsIt() {
         assertThat(ZooKeeperApplications.applications(" b, a,,c ,")).containsExactly("a", "b", "c");
         assertThat(ZooKeeperApplications.applications("")).isEmpty();
+    }
+
+    private static long watches() {
+        return ZooKeeperStats.watchCount("127.0.0.1", zookeeper.getPort());
+    }
+
+    @Test
+    void listenersOfAnApplicationShareOneWatchWhichGoesWithTheLastOfThem() throws Exception {
+        ZooKeeperRegistry registry = connect("");
+        ZooKeeperApplications apps = registry.applications();
+        long before = watches();
+        List<List<InstanceNode>> first = new CopyOnWriteArrayList<>();
+        List<List<InstanceNode>> second = new CopyOnWriteArrayList<>();
+        Registry.Subscription one = apps.watchInstances("catalog", first::add);
+        Registry.Subscription two = apps.watchInstances("catalog", second::add);
+        Registry.Subscription other = apps.watchInstances("billing", list -> { });
+        assertThat(watches()).as("one watch per application without instances").isEqualTo(before + 2);
+        assertThat(apps.watchedApplications()).isEqualTo(2);
+
+        InstanceNode instance = instance("catalog", 20890, "r1");
+        apps.register(instance);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !first.isEmpty() && first.get(first.size() - 1).size() == 1
+                && !second.isEmpty() && second.get(second.size() - 1).size() == 1);
+        apps.register(instance("catalog", 20890, "r2"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.get(first.size() - 1).get(0).revision().equals("r2"));
+        apps.unregister(instance);
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.get(first.size() - 1).isEmpty());
+
+        one.close();
+        assertThat(watches()).as("the other listener keeps it").isEqualTo(before + 2);
+        two.close();
+        other.close();
+        two.close(); // twice changes nothing
+        assertThat(watches()).isEqualTo(before);
+        assertThat(apps.watchedApplications()).isZero();
+    }
+
+    @Test
+    void watchesOfAThousandListenersComingAndGoingOverTwentyApplicationsReturnToWhereTheyStarted() {
+        ZooKeeperRegistry registry = connect("");
+        ZooKeeperApplications apps = registry.applications();
+        long before = watches();
+        List<Registry.Subscription> open = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            String app = "app-" + (i % 20);
+            open.add(apps.watchInstances(app, list -> { }));
+            if (i % 7 == 0) {
+                apps.register(instance(app, 21000 + i % 20, "r" + i));
+            }
+            if (open.size() > 30) {
+                open.remove(0).close();
+            }
+        }
+        Registry.Subscription leftBehind = apps.watchInstances("forgotten", list -> { });
+        open.forEach(Registry.Subscription::close);
+
+        assertThat(watches()).as("the watch a listener left behind is seen").isEqualTo(before + 1);
+        assertThat(apps.watchedApplications()).isEqualTo(1);
+        leftBehind.close();
+        assertThat(watches()).isEqualTo(before);
+        assertThat(apps.watchedApplications()).isZero();
+    }
+
+    @Test
+    void aWatchIsSetAgainAfterItsSessionExpires() throws Exception {
+        ZooKeeperRegistry watching = connect("");
+        ZooKeeperRegistry providing = connect("");
+        List<List<InstanceNode>> seen = new CopyOnWriteArrayList<>();
+        Registry.Subscription subscription = watching.applications().watchInstances("search", seen::add);
+
+        ZooKeeperRegistryTest.expireSession(watching);
+        await().atMost(Duration.ofSeconds(30)).until(watching::isConnected);
+        providing.applications().register(instance("search", 20895, "r1"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !seen.isEmpty() && seen.get(seen.size() - 1).size() == 1);
+        subscription.close();
+        assertThat(watching.applications().watchedApplications()).isZero();
     }
 }
