@@ -1,0 +1,109 @@
+package io.tern.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tern.ServiceUrl;
+import io.tern.registry.Registry;
+import io.tern.registry.ZooKeeperApplications;
+import io.tern.registry.ZooKeeperRegistry;
+import io.tern.registry.discovery.InstanceMetadata;
+import io.tern.registry.discovery.InstanceNode;
+import io.tern.testing.TernCleanup;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.curator.test.TestingServer;
+import org.apache.dubbo.config.ApplicationConfig;
+import org.apache.dubbo.config.ProtocolConfig;
+import org.apache.dubbo.config.RegistryConfig;
+import org.apache.dubbo.config.ServiceConfig;
+import org.apache.dubbo.config.bootstrap.DubboBootstrap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * What a real Apache Dubbo 3.3.5 provider with {@code register-mode=instance} writes to a real
+ * ZooKeeper, as Tern's application-level discovery reads it: the service-name mapping, and the
+ * instance node with its revision, endpoints and metadata-service parameters, also through a
+ * watch.
+ */
+class ApplicationDiscoveryInteropTest {
+
+    @RegisterExtension
+    static final TernCleanup cleanup = new TernCleanup();
+
+    private static final String APP = "dubbo-instance-peer";
+    private static TestingServer zookeeper;
+    private static ZooKeeperRegistry registry;
+    private static int dubboPort;
+
+    @BeforeAll
+    static void start() throws Exception {
+        zookeeper = cleanup.register(new TestingServer(true));
+        String address = "zookeeper://" + zookeeper.getConnectString();
+        registry = cleanup.register(ZooKeeperRegistry.connect(ServiceUrl.parse(address
+                + "?timeout=10000&file-cache=false")));
+
+        dubboPort = DubboPeer.freePort();
+        ApplicationConfig application = new ApplicationConfig(APP);
+        application.setQosEnable(false);
+        application.setRegisterMode("instance");
+        application.setMetadataType("local");
+        RegistryConfig dubboRegistry = new RegistryConfig(address);
+        dubboRegistry.setUseAsConfigCenter(false);
+        ProtocolConfig protocol = new ProtocolConfig("dubbo", dubboPort);
+        protocol.setHost("127.0.0.1");
+        ServiceConfig<InteropService> service = new ServiceConfig<>();
+        service.setInterface(InteropService.class);
+        service.setRef(new InteropServiceImpl("dubbo-1.0.0", key -> null, (key, value) -> { }));
+        service.setVersion("1.0.0");
+        service.setProtocol(protocol);
+        DubboBootstrap dubbo = DubboBootstrap.newInstance().application(application).registry(dubboRegistry)
+                .protocol(protocol).service(service);
+        dubbo.start();
+        cleanup.register(dubbo::destroy);
+    }
+
+    @Test
+    void ternReadsTheMappingDubboWrites() {
+        ZooKeeperApplications apps = registry.applications();
+        await().atMost(Duration.ofSeconds(30)).until(() -> apps.mapping(InteropService.class.getName()).contains(APP));
+        assertThat(apps.mapping(InteropService.class.getName())).containsExactly(APP);
+    }
+
+    @Test
+    void ternReadsTheInstanceDubboRegistersAndItsMetadata() throws Exception {
+        ZooKeeperApplications apps = registry.applications();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !apps.instances(APP).isEmpty());
+
+        InstanceNode instance = apps.instances(APP).get(0);
+        assertThat(instance.app()).isEqualTo(APP);
+        assertThat(instance.host()).isEqualTo("127.0.0.1");
+        assertThat(instance.port()).isEqualTo(dubboPort);
+        assertThat(instance.revision()).matches("[0-9a-f]{32}");
+        assertThat(instance.metadata()).containsEntry(InstanceMetadata.STORAGE_TYPE, "local")
+                .containsKey(InstanceMetadata.METADATA_SERVICE_VERSION);
+        JsonNode endpoints = new ObjectMapper().readTree(instance.metadata().get(InstanceMetadata.ENDPOINTS));
+        assertThat(endpoints.toString()).contains("\"port\":" + dubboPort).contains("\"protocol\":\"dubbo\"");
+        JsonNode params = new ObjectMapper().readTree(instance.metadata().get(InstanceMetadata.METADATA_SERVICE_PARAMS));
+        assertThat(params.get("protocol").asText()).isEqualTo("dubbo");
+        assertThat(params.get("port").asText()).isNotEmpty();
+    }
+
+    @Test
+    void aWatchOnTheApplicationSeesDubbosInstance() {
+        List<List<InstanceNode>> seen = new CopyOnWriteArrayList<>();
+        Registry.Subscription subscription = registry.applications().watchInstances(APP, seen::add);
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !seen.isEmpty()
+                    && seen.get(seen.size() - 1).stream().anyMatch(i -> i.port() == dubboPort));
+        } finally {
+            subscription.close();
+        }
+        assertThat(registry.applications().watchedApplications()).isZero();
+    }
+}
