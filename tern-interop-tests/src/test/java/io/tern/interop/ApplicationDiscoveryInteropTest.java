@@ -5,12 +5,19 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tern.Exporter;
 import io.tern.ServiceUrl;
+import io.tern.core.Invokers;
+import io.tern.dubbo.DubboProtocol;
 import io.tern.registry.Registry;
+import io.tern.registry.RegistryUrls;
 import io.tern.registry.ZooKeeperApplications;
 import io.tern.registry.ZooKeeperRegistry;
+import io.tern.registry.discovery.AppMetadata;
 import io.tern.registry.discovery.InstanceMetadata;
 import io.tern.registry.discovery.InstanceNode;
+import io.tern.registry.discovery.LocalMetadataService;
+import io.tern.registry.discovery.MetadataService;
 import io.tern.testing.TernCleanup;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.curator.test.TestingServer;
 import org.apache.dubbo.config.ApplicationConfig;
 import org.apache.dubbo.config.ProtocolConfig;
+import org.apache.dubbo.config.ReferenceConfig;
 import org.apache.dubbo.config.RegistryConfig;
 import org.apache.dubbo.config.ServiceConfig;
 import org.apache.dubbo.config.bootstrap.DubboBootstrap;
@@ -40,6 +48,7 @@ class ApplicationDiscoveryInteropTest {
     private static TestingServer zookeeper;
     private static ZooKeeperRegistry registry;
     private static int dubboPort;
+    private static DubboBootstrap dubbo;
 
     @BeforeAll
     static void start() throws Exception {
@@ -49,6 +58,9 @@ class ApplicationDiscoveryInteropTest {
                 + "?timeout=10000&file-cache=false")));
 
         dubboPort = DubboPeer.freePort();
+        // the consumer role below finds providers at the application level only
+        System.setProperty("dubbo.application.migration.step", "FORCE_APPLICATION");
+        cleanup.register(() -> System.clearProperty("dubbo.application.migration.step"));
         ApplicationConfig application = new ApplicationConfig(APP);
         application.setQosEnable(false);
         application.setRegisterMode("instance");
@@ -62,7 +74,7 @@ class ApplicationDiscoveryInteropTest {
         service.setRef(new InteropServiceImpl("dubbo-1.0.0", key -> null, (key, value) -> { }));
         service.setVersion("1.0.0");
         service.setProtocol(protocol);
-        DubboBootstrap dubbo = DubboBootstrap.newInstance().application(application).registry(dubboRegistry)
+        dubbo = DubboBootstrap.newInstance().application(application).registry(dubboRegistry)
                 .protocol(protocol).service(service);
         dubbo.start();
         cleanup.register(dubbo::destroy);
@@ -105,5 +117,48 @@ class ApplicationDiscoveryInteropTest {
             subscription.close();
         }
         assertThat(registry.applications().watchedApplications()).isZero();
+    }
+
+    @Test
+    void aDubboConsumerAtTheApplicationLevelFindsATernProviderThroughItsMetadataServiceAndCallsIt() {
+        DubboProtocol tern = cleanup.register(DubboProtocol.create());
+        Exporter<InteropService> exported = tern.export(Invokers.of(InteropService.class,
+                new InteropServiceImpl("tern-app-5.0.0", key -> null, (key, value) -> { }),
+                ServiceUrl.parse("dubbo://127.0.0.1:0/" + InteropService.class.getName() + "?version=5.0.0")));
+        int port = exported.url().port();
+        ServiceUrl published = RegistryUrls.provider(exported.url(), InteropService.class, "tern-app");
+        AppMetadata app = AppMetadata.of("tern-app", List.of(published));
+        LocalMetadataService metadata = new LocalMetadataService();
+        metadata.publish(app);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        MetadataService counting = revision -> {
+            asked.incrementAndGet();
+            return metadata.getMetadataInfo(revision);
+        };
+        Exporter<MetadataService> metadataService = tern.export(Invokers.of(MetadataService.class, counting,
+                ServiceUrl.parse("dubbo://127.0.0.1:" + port + "/" + MetadataService.NAME + "?interface="
+                        + MetadataService.NAME + "&group=tern-app&version=" + MetadataService.VERSION)));
+        InstanceNode instance = new InstanceNode("tern-app", "127.0.0.1", port, InstanceMetadata.of(app,
+                List.of(published), metadataService.url(), MetadataService.VERSION), System.currentTimeMillis());
+        registry.applications().register(instance);
+        registry.applications().map(InteropService.class.getName(), "tern-app");
+
+        ReferenceConfig<InteropService> reference = new ReferenceConfig<>();
+        reference.setScopeModel(dubbo.getApplicationModel().getDefaultModule());
+        reference.setInterface(InteropService.class);
+        reference.setVersion("5.0.0");
+        reference.setRetries(0);
+        reference.setTimeout(10_000);
+        reference.setCheck(false);
+        try {
+            InteropService service = reference.get();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> "tern-app-5.0.0".equals(service.identify()));
+            assertThat(service.echo("found at the application level")).isEqualTo("found at the application level");
+            assertThat(asked).as("the Dubbo consumer asked Tern's metadata service for the revision").hasPositiveValue();
+        } finally {
+            reference.destroy();
+            registry.applications().unregister(instance);
+        }
     }
 }

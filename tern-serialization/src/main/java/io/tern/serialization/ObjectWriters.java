@@ -502,7 +502,8 @@ final class ObjectWriters {
                         + " cannot be written (its accessors are not accessible)");
             }
         }
-        String name = type.getName();
+        io.tern.WireName wireName = type.getAnnotation(io.tern.WireName.class);
+        String name = wireName != null ? wireName.value() : type.getName();
         return (out, value) -> {
             if (out.addRef(value)) {
                 return;
