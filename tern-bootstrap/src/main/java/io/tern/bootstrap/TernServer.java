@@ -14,6 +14,7 @@ import io.tern.ops.OpsServer;
 import io.tern.ops.OpsTarget;
 import io.tern.registry.Registry;
 import io.tern.registry.RegistryUrls;
+import io.tern.registry.ZooKeeperRegistry;
 import io.tern.transport.CallPools;
 import io.tern.transport.EventLoops;
 import io.tern.transport.WorkStealingPool;
@@ -40,7 +41,11 @@ public final class TernServer implements AsyncCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TernServer.class);
 
-    private record Exported(Exporter<?> exporter, @Nullable ServiceUrl registered) {
+    /**
+     * A service exported: {@code advertised} is its URL as a registry shows it (null without a
+     * registry), {@code registered} the same when it is registered at the interface level.
+     */
+    private record Exported(Exporter<?> exporter, @Nullable ServiceUrl advertised, @Nullable ServiceUrl registered) {
     }
 
     private final DubboProtocol protocol;
@@ -63,6 +68,8 @@ public final class TernServer implements AsyncCloseable {
     /** Services taken offline by an operator; guarded by {@link #exported}. */
     private final java.util.Set<Exporter<?>> offline = new java.util.HashSet<>();
     private volatile @Nullable OpsServer ops;
+    /** The instance at the application level, when the server registers there. */
+    private volatile @Nullable InstancePublication instance;
 
     TernServer(DubboProtocol protocol, @Nullable TripleProtocol triple, EventLoops loops, WorkStealingPool calls,
             Duration shutdownTimeout, @Nullable Registry registry, boolean ownsRegistry, Duration unregisterDelay,
@@ -114,20 +121,45 @@ public final class TernServer implements AsyncCloseable {
                 publish(exporter, spec, b);
             }
         }
+        if (registry instanceof ZooKeeperRegistry zookeeper && b.registerMode.instanceLevel() && !exported.isEmpty()) {
+            publishInstance(zookeeper, b);
+        }
         started = true;
+    }
+
+    /** Registers the server at the application level: its metadata service on its port, its instance, the mapping. */
+    private void publishInstance(ZooKeeperRegistry zookeeper, TernServerBuilder b) {
+        List<ServiceUrl> advertised = new ArrayList<>();
+        Exporter<?> first;
+        synchronized (exported) {
+            exported.forEach(e -> {
+                if (e.advertised() != null) {
+                    advertised.add(e.advertised());
+                }
+            });
+            first = exported.get(0).exporter();
+        }
+        Protocol answering = "dubbo".equals(first.url().protocol()) ? protocol : java.util.Objects.requireNonNull(triple);
+        instance = InstancePublication.publish(zookeeper.applications(), b.application, advertised, answering,
+                first.url().host(), b.registerHost != null ? b.registerHost : first.url().host(), first.url().port(),
+                b.tracker);
     }
 
     /** Registers an exported service, when there is a registry, and keeps it for closing. */
     private void publish(Exporter<?> exporter, TernServerBuilder.ServiceSpec<?> spec, TernServerBuilder b) {
+        ServiceUrl advertised = null;
         ServiceUrl registered = null;
         if (registry != null) {
-            ServiceUrl advertised = b.registerHost == null ? exporter.url()
+            ServiceUrl reachable = b.registerHost == null ? exporter.url()
                     : exporter.url().toBuilder().address(b.registerHost, exporter.url().port()).build();
-            registered = RegistryUrls.provider(advertised, spec.type(), b.application);
-            registry.register(registered);
+            advertised = RegistryUrls.provider(reachable, spec.type(), b.application);
+            if (b.registerMode.interfaceLevel()) {
+                registered = advertised;
+                registry.register(registered);
+            }
         }
         synchronized (exported) {
-            exported.add(new Exported(exporter, registered));
+            exported.add(new Exported(exporter, advertised, registered));
         }
     }
 
@@ -308,6 +340,11 @@ public final class TernServer implements AsyncCloseable {
         }
         java.util.Collections.reverse(reversed);
         boolean unregistered = false;
+        InstancePublication published = instance;
+        if (published != null) {
+            published.withdraw(); // first: consumers at the application level stop before the ports close
+            unregistered = true;
+        }
         if (registry != null) {
             for (Exported e : reversed) {
                 if (e.registered() != null && !wasOffline.contains(e.exporter())) {
@@ -323,8 +360,10 @@ public final class TernServer implements AsyncCloseable {
         Executor afterDelay = unregistered && unregisterDelay.toNanos() > 0
                 ? CompletableFuture.delayedExecutor(unregisterDelay.toNanos(), TimeUnit.NANOSECONDS)
                 : Runnable::run;
-        CompletableFuture.supplyAsync(() -> CompletableFuture.allOf(reversed.stream()
-                        .map(e -> e.exporter().closeAsync()).toArray(CompletableFuture<?>[]::new)), afterDelay)
+        CompletableFuture.supplyAsync(() -> CompletableFuture.allOf(java.util.stream.Stream.concat(reversed.stream()
+                        .map(e -> e.exporter().closeAsync()), published == null ? java.util.stream.Stream.empty()
+                        : java.util.stream.Stream.of(published.closeAsync())).toArray(CompletableFuture<?>[]::new)),
+                        afterDelay)
                 .thenCompose(unexported -> unexported)
                 .thenCompose(ignored -> triple != null ? triple.closeAsync() : CompletableFuture.completedFuture(null))
                 .thenCompose(ignored -> protocol.closeAsync())

@@ -30,6 +30,7 @@ public final class TernServerBuilder {
     String application = "tern-application";
     String host = "127.0.0.1";
     @Nullable String registerHost;
+    RegisterMode registerMode = RegisterMode.ALL;
     int port;
     @Nullable ServiceUrl registryUrl;
     @Nullable Registry registry;
@@ -83,6 +84,16 @@ public final class TernServerBuilder {
     public TernServerBuilder registry(Registry registry) {
         this.registry = requireNonNull(registry, "registry");
         this.registryUrl = null;
+        return this;
+    }
+
+    /**
+     * Where the services register, with a ZooKeeper registry: at the interface level, the
+     * application level, or both ({@link RegisterMode#ALL}, the default, as Dubbo 3's). Other
+     * registries take the interface level alone.
+     */
+    public TernServerBuilder registerMode(RegisterMode mode) {
+        this.registerMode = requireNonNull(mode, "mode");
         return this;
     }
 

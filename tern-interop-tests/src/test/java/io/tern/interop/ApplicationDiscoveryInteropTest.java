@@ -5,19 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tern.Exporter;
 import io.tern.ServiceUrl;
-import io.tern.core.Invokers;
-import io.tern.dubbo.DubboProtocol;
+import io.tern.bootstrap.RegisterMode;
+import io.tern.bootstrap.Tern;
+import io.tern.bootstrap.TernServer;
 import io.tern.registry.Registry;
 import io.tern.registry.RegistryUrls;
 import io.tern.registry.ZooKeeperApplications;
 import io.tern.registry.ZooKeeperRegistry;
-import io.tern.registry.discovery.AppMetadata;
 import io.tern.registry.discovery.InstanceMetadata;
 import io.tern.registry.discovery.InstanceNode;
-import io.tern.registry.discovery.LocalMetadataService;
-import io.tern.registry.discovery.MetadataService;
 import io.tern.testing.TernCleanup;
 import java.time.Duration;
 import java.util.List;
@@ -120,28 +117,18 @@ class ApplicationDiscoveryInteropTest {
     }
 
     @Test
-    void aDubboConsumerAtTheApplicationLevelFindsATernProviderThroughItsMetadataServiceAndCallsIt() {
-        DubboProtocol tern = cleanup.register(DubboProtocol.create());
-        Exporter<InteropService> exported = tern.export(Invokers.of(InteropService.class,
-                new InteropServiceImpl("tern-app-5.0.0", key -> null, (key, value) -> { }),
-                ServiceUrl.parse("dubbo://127.0.0.1:0/" + InteropService.class.getName() + "?version=5.0.0")));
-        int port = exported.url().port();
-        ServiceUrl published = RegistryUrls.provider(exported.url(), InteropService.class, "tern-app");
-        AppMetadata app = AppMetadata.of("tern-app", List.of(published));
-        LocalMetadataService metadata = new LocalMetadataService();
-        metadata.publish(app);
-        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
-        MetadataService counting = revision -> {
-            asked.incrementAndGet();
-            return metadata.getMetadataInfo(revision);
-        };
-        Exporter<MetadataService> metadataService = tern.export(Invokers.of(MetadataService.class, counting,
-                ServiceUrl.parse("dubbo://127.0.0.1:" + port + "/" + MetadataService.NAME + "?interface="
-                        + MetadataService.NAME + "&group=tern-app&version=" + MetadataService.VERSION)));
-        InstanceNode instance = new InstanceNode("tern-app", "127.0.0.1", port, InstanceMetadata.of(app,
-                List.of(published), metadataService.url(), MetadataService.VERSION), System.currentTimeMillis());
-        registry.applications().register(instance);
-        registry.applications().map(InteropService.class.getName(), "tern-app");
+    void aDubboConsumerAtTheApplicationLevelFindsATernServerRegisteredAsAnInstanceAndCallsIt() throws Exception {
+        String address = "zookeeper://" + zookeeper.getConnectString() + "?timeout=10000&file-cache=false";
+        TernServer server = cleanup.register(Tern.server().application("tern-app").registry(address)
+                .registerMode(RegisterMode.INSTANCE).service(InteropService.class,
+                        new InteropServiceImpl("tern-app-5.0.0", key -> null, (key, value) -> { }),
+                        s -> s.version("5.0.0")).start());
+        assertThat(registry.lookup(RegistryUrls.consumer("127.0.0.1", InteropService.class, "check", "", "5.0.0")))
+                .as("nothing at the interface level")
+                .allMatch(ServiceUrl::isEmptyProtocol);
+        InstanceNode instance = registry.applications().instances("tern-app").get(0);
+        assertThat(instance.port()).isEqualTo(server.port());
+        assertThat(registry.applications().mapping(InteropService.class.getName())).contains("tern-app");
 
         ReferenceConfig<InteropService> reference = new ReferenceConfig<>();
         reference.setScopeModel(dubbo.getApplicationModel().getDefaultModule());
@@ -155,10 +142,10 @@ class ApplicationDiscoveryInteropTest {
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                     .until(() -> "tern-app-5.0.0".equals(service.identify()));
             assertThat(service.echo("found at the application level")).isEqualTo("found at the application level");
-            assertThat(asked).as("the Dubbo consumer asked Tern's metadata service for the revision").hasPositiveValue();
         } finally {
             reference.destroy();
-            registry.applications().unregister(instance);
         }
+        server.close();
+        assertThat(registry.applications().instances("tern-app")).as("withdrawn when the server closes").isEmpty();
     }
 }

@@ -1,0 +1,87 @@
+package io.tern.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tern.ServiceUrl;
+import io.tern.registry.RegistryUrls;
+import io.tern.registry.ZooKeeperRegistry;
+import io.tern.registry.discovery.AppMetadata;
+import io.tern.registry.discovery.InstanceNode;
+import io.tern.testing.TernCleanup;
+import java.util.List;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Where a server registers with ZooKeeper under each register mode, and what it leaves when it closes. */
+class RegisterModeTest {
+
+    @RegisterExtension
+    static final TernCleanup cleanup = new TernCleanup();
+
+    public interface Pricing {
+        int price(String item);
+    }
+
+    private static String address;
+    private static ZooKeeperRegistry look;
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestingServer zookeeper = cleanup.register(new TestingServer(true));
+        address = "zookeeper://" + zookeeper.getConnectString() + "?timeout=10000&file-cache=false";
+        look = cleanup.register(ZooKeeperRegistry.connect(ServiceUrl.parse(address)));
+    }
+
+    private static TernServer serve(String app, RegisterMode mode) {
+        return Tern.server().application(app).registry(address).registerMode(mode)
+                .service(Pricing.class, item -> item.length()).start();
+    }
+
+    private static List<ServiceUrl> interfaceLevel(String app) {
+        return look.lookup(RegistryUrls.consumer("127.0.0.1", Pricing.class, "look", "", ""))
+                .stream().filter(u -> app.equals(u.application())).toList();
+    }
+
+    @Test
+    void allRegistersTheServicesAndTheInstanceWithTheRevisionOfWhatItServes() {
+        try (TernServer server = serve("pricing-all", RegisterMode.ALL)) {
+            assertThat(interfaceLevel("pricing-all")).hasSize(1);
+            List<InstanceNode> instances = look.applications().instances("pricing-all");
+            assertThat(instances).hasSize(1);
+            InstanceNode instance = instances.get(0);
+            assertThat(instance.id()).isEqualTo("127.0.0.1:" + server.port());
+            assertThat(instance.revision()).isEqualTo(AppMetadata.of("pricing-all", interfaceLevel("pricing-all"))
+                    .revision());
+            assertThat(look.applications().mapping(Pricing.class.getName())).contains("pricing-all");
+        }
+        assertThat(look.applications().instances("pricing-all")).isEmpty();
+        assertThat(interfaceLevel("pricing-all")).isEmpty();
+        assertThat(look.applications().mapping(Pricing.class.getName())).as("the mapping stays, as Dubbo leaves it")
+                .contains("pricing-all");
+    }
+
+    @Test
+    void instanceRegistersNothingAtTheInterfaceLevelAndInterfaceNoInstance() {
+        try (TernServer instance = serve("pricing-instance", RegisterMode.INSTANCE);
+                TernServer services = serve("pricing-interface", RegisterMode.INTERFACE)) {
+            assertThat(interfaceLevel("pricing-instance")).isEmpty();
+            assertThat(look.applications().instances("pricing-instance")).hasSize(1);
+            assertThat(interfaceLevel("pricing-interface")).hasSize(1);
+            assertThat(look.applications().instances("pricing-interface")).isEmpty();
+            assertThat(instance.stats("dubbo").exportedCount()).as("the service and the metadata service")
+                    .isEqualTo(2);
+            assertThat(services.stats("dubbo").exportedCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRegisterModeIsReadAsDubboWritesIt() {
+        assertThat(RegisterMode.parse("instance")).isEqualTo(RegisterMode.INSTANCE);
+        assertThat(RegisterMode.parse(" ALL ")).isEqualTo(RegisterMode.ALL);
+        assertThatThrownBy(() -> RegisterMode.parse("both")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("register-mode: 'both' (expected: interface, instance or all)");
+    }
+}
