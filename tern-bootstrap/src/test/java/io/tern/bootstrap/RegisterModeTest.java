@@ -56,6 +56,8 @@ class RegisterModeTest {
             assertThat(instance.revision()).isEqualTo(AppMetadata.of("pricing-all", interfaceLevel("pricing-all"))
                     .revision());
             assertThat(look.applications().mapping(Pricing.class.getName())).contains("pricing-all");
+            assertThat(look.services()).as("the mapping is no service").contains(Pricing.class.getName())
+                    .doesNotContain("mapping");
         }
         assertThat(look.applications().instances("pricing-all")).isEmpty();
         assertThat(interfaceLevel("pricing-all")).isEmpty();

@@ -301,10 +301,13 @@ public final class ZooKeeperRegistry implements Registry {
         return urls;
     }
 
+    /** Dubbo's nodes under the root that are not services: the mapping, the config center, remote metadata. */
+    private static final Set<String> NOT_SERVICES = Set.of("mapping", "config", "metadata");
+
     /** Services with providers under the root; for {@code tern ls}. */
     public List<String> services() {
         try {
-            return client.getChildren().forPath(root);
+            return client.getChildren().forPath(root).stream().filter(child -> !NOT_SERVICES.contains(child)).toList();
         } catch (KeeperException.NoNodeException e) {
             return List.of();
         } catch (Exception e) {

@@ -149,11 +149,27 @@ class ZooKeeperApplicationsTest {
         return ZooKeeperStats.watchCount("127.0.0.1", zookeeper.getPort());
     }
 
+    /**
+     * The server's watches once they stop changing: a client just connected sets a watch of its
+     * own a moment later (Curator's, on the ensemble's configuration).
+     */
+    private static long settledWatches() throws InterruptedException {
+        long last = watches();
+        while (true) {
+            Thread.sleep(300);
+            long now = watches();
+            if (now == last) {
+                return now;
+            }
+            last = now;
+        }
+    }
+
     @Test
     void listenersOfAnApplicationShareOneWatchWhichGoesWithTheLastOfThem() throws Exception {
         ZooKeeperRegistry registry = connect("");
         ZooKeeperApplications apps = registry.applications();
-        long before = watches();
+        long before = settledWatches();
         List<List<InstanceNode>> first = new CopyOnWriteArrayList<>();
         List<List<InstanceNode>> second = new CopyOnWriteArrayList<>();
         Registry.Subscription one = apps.watchInstances("catalog", first::add);
@@ -181,10 +197,11 @@ class ZooKeeperApplicationsTest {
     }
 
     @Test
-    void watchesOfAThousandListenersComingAndGoingOverTwentyApplicationsReturnToWhereTheyStarted() {
+    void watchesOfAThousandListenersComingAndGoingOverTwentyApplicationsReturnToWhereTheyStarted()
+            throws InterruptedException {
         ZooKeeperRegistry registry = connect("");
         ZooKeeperApplications apps = registry.applications();
-        long before = watches();
+        long before = settledWatches();
         List<Registry.Subscription> open = new ArrayList<>();
         for (int i = 0; i < 1_000; i++) {
             String app = "app-" + (i % 20);
