@@ -1,5 +1,6 @@
 package io.tern.cli;
 
+import io.tern.bootstrap.RegisterMode;
 import io.tern.bootstrap.ServiceOptions;
 import io.tern.bootstrap.Tern;
 import io.tern.bootstrap.TernServer;
@@ -10,9 +11,9 @@ import io.tern.transport.tls.ServerTls;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code tern serve}: the example provider, until interrupted. */
 @Command(name = "serve",
@@ -38,6 +39,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--registry", paramLabel = "URL",
             description = "a registry to register with (zookeeper://host:port, embedded://); none: direct calls only")
     String registry;
+
+    @Option(names = "--register-mode", defaultValue = "all", paramLabel = "MODE",
+            description = "with a ZooKeeper registry: 'interface' (a node per service), 'instance' (the application's"
+                    + " instance, as Dubbo 3 consumers find it) or 'all' (default ${DEFAULT-VALUE})")
+    String registerMode;
 
     @Option(names = "--application", defaultValue = "tern-serve", description = "the application name (default ${DEFAULT-VALUE})")
     String application;
@@ -78,6 +84,12 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--tls-mode " + tlsMode + " (expected: required or permissive)", e);
         }
+        RegisterMode registering;
+        try {
+            registering = RegisterMode.parse(registerMode);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--register-mode " + registerMode + " (expected: interface, instance or all)", e);
+        }
         ServerTls serverTls = tls.server(mode);
         java.util.function.Consumer<ServiceOptions> protection = o -> {
             if (token != null) {
@@ -94,7 +106,7 @@ final class ServeCommand implements Callable<Integer> {
             builder.tls(serverTls);
         }
         if (registry != null) {
-            builder.registry(registry);
+            builder.registry(registry).registerMode(registering);
         }
         if (opsPort != null) {
             if (opsPort < 0 || opsPort > 65_535) {

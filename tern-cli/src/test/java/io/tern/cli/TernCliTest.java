@@ -182,6 +182,11 @@ class TernCliTest {
                 .contains("a string needs quotes, e.g. '\"hello\"'").endsWith("(see 'tern call --help')\n");
         assertThat(json.err().lines()).hasSize(1);
 
+        CliRun mode = CliRun.of("serve", "--port", "0", "--register-mode", "both");
+        assertThat(mode.exit()).isEqualTo(2);
+        assertThat(mode.err()).isEqualTo("tern serve: --register-mode both (expected: interface, instance or all)"
+                + " (see 'tern serve --help')\n");
+
         CliRun url = CliRun.of("call", "dubbo:/nowhere", "echo", "\"x\"");
         assertThat(url.exit()).isEqualTo(2);
         assertThat(url.err()).isEqualTo("tern call: URL 'dubbo:/nowhere': protocol: missing in 'dubbo:/nowhere'"

@@ -195,6 +195,19 @@ public final class TernProperties {
         private @Nullable Boolean fileCache;
         /** More registry URL parameters, in their URL names. */
         private Map<String, String> parameters = new LinkedHashMap<>();
+        /**
+         * Where providers register with ZooKeeper: "interface" (a node per service), "instance" (the
+         * application's instance, as Dubbo 3 consumers find it) or "all" (the default, as Dubbo 3's).
+         */
+        private @Nullable String registerMode;
+
+        public @Nullable String getRegisterMode() {
+            return registerMode;
+        }
+
+        public void setRegisterMode(@Nullable String registerMode) {
+            this.registerMode = registerMode;
+        }
 
         public @Nullable String getAddress() {
             return address;

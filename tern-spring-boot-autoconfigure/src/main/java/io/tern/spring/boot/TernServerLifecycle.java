@@ -62,7 +62,7 @@ public final class TernServerLifecycle implements SmartLifecycle {
         }
         Registry used = registry.getIfAvailable();
         if (used != null) {
-            builder.registry(used);
+            builder.registry(used).registerMode(settings.registerMode());
         }
         meters.ifAvailable(builder::metrics);
         observations.ifAvailable(builder::tracing);

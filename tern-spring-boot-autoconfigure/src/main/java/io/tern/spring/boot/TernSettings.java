@@ -2,6 +2,7 @@ package io.tern.spring.boot;
 
 import io.tern.ServiceUrl;
 import io.tern.ServiceUrlBuilder;
+import io.tern.bootstrap.RegisterMode;
 import io.tern.core.lifecycle.TrackerLevel;
 import io.tern.transport.tls.ClientTls;
 import io.tern.transport.tls.ServerTls;
@@ -35,10 +36,11 @@ public final class TernSettings {
     private final @Nullable TrackerLevel trackerLevel;
     private final @Nullable ServerTls serverTls;
     private final @Nullable ClientTls clientTls;
+    private final RegisterMode registerMode;
 
     private TernSettings(String applicationName, String host, int port, @Nullable ServiceUrl registry,
             @Nullable Duration consumerTimeout, @Nullable Integer opsPort, @Nullable TrackerLevel trackerLevel,
-            @Nullable ServerTls serverTls, @Nullable ClientTls clientTls) {
+            @Nullable ServerTls serverTls, @Nullable ClientTls clientTls, RegisterMode registerMode) {
         this.applicationName = applicationName;
         this.host = host;
         this.port = port;
@@ -48,6 +50,7 @@ public final class TernSettings {
         this.trackerLevel = trackerLevel;
         this.serverTls = serverTls;
         this.clientTls = clientTls;
+        this.registerMode = registerMode;
     }
 
     /**
@@ -88,7 +91,25 @@ public final class TernSettings {
         TernProperties.Ssl ssl = properties.getSsl();
         return new TernSettings(name, properties.getProtocol().getHost(), port,
                 registryUrl(properties.getRegistry(), environment), timeout, ops, trackerLevel,
-                serverTls(ssl, environment), clientTls(ssl, environment));
+                serverTls(ssl, environment), clientTls(ssl, environment),
+                registerMode(properties.getRegistry(), environment));
+    }
+
+    private static RegisterMode registerMode(TernProperties.Registry registry, Environment environment) {
+        String key = "tern.registry.register-mode";
+        String mode = registry.getRegisterMode();
+        if (blank(mode)) {
+            key = "dubbo.application.register-mode";
+            mode = dubbo(environment, key, "tern.registry.register-mode");
+        }
+        if (blank(mode)) {
+            return RegisterMode.ALL;
+        }
+        try {
+            return RegisterMode.parse(mode);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().replaceFirst("^register-mode", key), e);
+        }
     }
 
     private static @Nullable ServerTls serverTls(TernProperties.Ssl ssl, Environment environment) {
@@ -275,6 +296,11 @@ public final class TernSettings {
     }
 
     /** TLS on the server's port for both protocols, or {@code null} for plaintext. */
+    /** Where providers register with ZooKeeper. */
+    public RegisterMode registerMode() {
+        return registerMode;
+    }
+
     public @Nullable ServerTls serverTls() {
         return serverTls;
     }

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.bootstrap.Reference;
+import io.tern.bootstrap.RegisterMode;
 import io.tern.bootstrap.Tern;
 import io.tern.bootstrap.TernClient;
 import io.tern.bootstrap.TernServer;
@@ -201,7 +202,12 @@ class TernAutoConfigurationTest {
             assertThat(settings.port()).isZero();
             assertThat(settings.registry()).isNotNull();
             assertThat(settings.registry().protocol()).isEqualTo("injvm");
+            assertThat(settings.registerMode()).as("Dubbo 3's default").isEqualTo(RegisterMode.ALL);
             assertThat(context.getBean(TernServerLifecycle.class).server()).isNotNull();
+        }
+        try (ConfigurableApplicationContext context = run(ProviderApplication.class, "--tern.protocol.port=0",
+                "--dubbo.application.register-mode=instance")) {
+            assertThat(context.getBean(TernSettings.class).registerMode()).isEqualTo(RegisterMode.INSTANCE);
         }
         try (ConfigurableApplicationContext context = run(ProviderApplication.class, "--tern.protocol.port=0",
                 "--dubbo.protocol.port=1", "--tern.application.name=tern-name", "--dubbo.application.name=legacy")) {
@@ -215,6 +221,8 @@ class TernAutoConfigurationTest {
     void aWrongValueFailsTheStartNamingItsKey() {
         assertThatThrownBy(() -> run(ProviderApplication.class, "--tern.lifecycle.level=loud").close())
                 .hasStackTraceContaining("tern.lifecycle.level: 'loud' (expected: off, sampled, paranoid)");
+        assertThatThrownBy(() -> run(ProviderApplication.class, "--tern.registry.register-mode=both").close())
+                .hasStackTraceContaining("tern.registry.register-mode: 'both' (expected: interface, instance or all)");
         assertThatThrownBy(() -> run(ProviderApplication.class, "--tern.protocol.port=70000").close())
                 .hasStackTraceContaining("tern.protocol.port: 70000 (expected: 0-65535)");
         assertThatThrownBy(() -> run(ProviderApplication.class, "--tern.registry.address=etcd://127.0.0.1:2379")
