@@ -21,20 +21,28 @@ import org.slf4j.LoggerFactory;
 /**
  * A server at the application level: its metadata service exported on its port, its instance
  * node registered with the revision of what it serves, and each of its interfaces mapped to the
- * application. Withdrawn (the node deleted) before the server's ports close; the mapping stays,
- * as Dubbo leaves it.
+ * application. What it advertises changes with the services an operator takes offline or brings
+ * back (a new revision, the old ones still answered for a while); with none left, the node is
+ * withdrawn. Withdrawn before the server's ports close; the mapping stays, as Dubbo leaves it.
  */
 final class InstancePublication {
 
     private static final Logger log = LoggerFactory.getLogger(InstancePublication.class);
 
     private final ZooKeeperApplications applications;
-    private final InstanceNode instance;
+    private final LocalMetadataService answers;
+    private final ServiceUrl reachable;
     private final Exporter<MetadataService> metadataService;
+    /** The node as last advertised; guarded by this. */
+    private InstanceNode instance;
+    /** Whether the node is deleted now; guarded by this. */
+    private boolean withdrawn;
 
-    private InstancePublication(ZooKeeperApplications applications, InstanceNode instance,
-            Exporter<MetadataService> metadataService) {
+    private InstancePublication(ZooKeeperApplications applications, LocalMetadataService answers, ServiceUrl reachable,
+            InstanceNode instance, Exporter<MetadataService> metadataService) {
         this.applications = applications;
+        this.answers = answers;
+        this.reachable = reachable;
         this.instance = instance;
         this.metadataService = metadataService;
     }
@@ -67,7 +75,7 @@ final class InstancePublication {
                             + " provided-by={}: {}", interfaceName, app, app, e.getMessage());
                 }
             }
-            return new InstancePublication(applications, instance, exporter);
+            return new InstancePublication(applications, answers, reachable, instance, exporter);
         } catch (RuntimeException e) {
             exporter.close();
             throw e;
@@ -78,10 +86,36 @@ final class InstancePublication {
         return advertised.stream().map(ServiceUrl::interfaceName).distinct().toList();
     }
 
+    /**
+     * Advertises {@code advertised} from now on: a new revision in the node, answered for by the
+     * metadata service; with nothing left to advertise, the node is withdrawn.
+     */
+    synchronized void advertise(List<ServiceUrl> advertised) {
+        if (advertised.isEmpty()) {
+            withdraw();
+            return;
+        }
+        AppMetadata metadata = AppMetadata.of(instance.app(), advertised);
+        answers.publish(metadata);
+        InstanceNode next = new InstanceNode(instance.app(), instance.host(), instance.port(),
+                InstanceMetadata.of(metadata, advertised, reachable, MetadataService.VERSION), instance.registrationTimeUtc());
+        try {
+            applications.register(next);
+            instance = next;
+            withdrawn = false;
+        } catch (RuntimeException e) {
+            log.warn("cannot advertise instance {} of {} anew: {}", next.id(), next.app(), e.getMessage());
+        }
+    }
+
     /** Deletes the instance node: consumers at the application level stop calling it. */
-    void withdraw() {
+    synchronized void withdraw() {
+        if (withdrawn) {
+            return;
+        }
         try {
             applications.unregister(instance);
+            withdrawn = true;
         } catch (RuntimeException e) {
             log.warn("cannot unregister instance {} of {}: {}", instance.id(), instance.app(), e.getMessage());
         }
@@ -92,7 +126,7 @@ final class InstancePublication {
         return metadataService.closeAsync();
     }
 
-    InstanceNode instance() {
+    synchronized InstanceNode instance() {
         return instance;
     }
 }

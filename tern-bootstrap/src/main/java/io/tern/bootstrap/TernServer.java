@@ -248,6 +248,16 @@ public final class TernServer implements AsyncCloseable {
                         log.info("ops: {} is offline (still exported)", e.exporter().url().serviceKey());
                     }
                 }
+                InstancePublication published = instance;
+                if (published != null && matched > 0) {
+                    List<ServiceUrl> serving = new ArrayList<>();
+                    for (Exported e : exported) {
+                        if (e.advertised() != null && !offline.contains(e.exporter())) {
+                            serving.add(e.advertised());
+                        }
+                    }
+                    published.advertise(serving);
+                }
             }
             return matched;
         }

@@ -25,6 +25,10 @@ class RegisterModeTest {
         int price(String item);
     }
 
+    public interface Stock {
+        int count(String item);
+    }
+
     private static String address;
     private static ZooKeeperRegistry look;
 
@@ -76,6 +80,28 @@ class RegisterModeTest {
             assertThat(instance.stats("dubbo").exportedCount()).as("the service and the metadata service")
                     .isEqualTo(2);
             assertThat(services.stats("dubbo").exportedCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anOperatorTakingServicesOfflineChangesTheRevisionAndTakingAllOfflineWithdrawsTheInstance() {
+        try (TernServer server = Tern.server().application("shop-ops").registry(address)
+                .registerMode(RegisterMode.INSTANCE).service(Pricing.class, item -> 1)
+                .service(Stock.class, item -> 2).start()) {
+            String both = look.applications().instances("shop-ops").get(0).revision();
+
+            assertThat(server.state().offline(Stock.class.getName())).isEqualTo(1);
+            InstanceNode pricingOnly = look.applications().instances("shop-ops").get(0);
+            assertThat(pricingOnly.revision()).as("the revision of the one service left").isNotEqualTo(both)
+                    .matches("[0-9a-f]{32}");
+            assertThat(pricingOnly.id()).isEqualTo("127.0.0.1:" + server.port());
+
+            server.state().offline("*");
+            assertThat(look.applications().instances("shop-ops")).as("nothing left to advertise").isEmpty();
+
+            server.state().online("*");
+            assertThat(look.applications().instances("shop-ops")).extracting(InstanceNode::revision)
+                    .as("both again, under their first revision").containsExactly(both);
         }
     }
 
