@@ -24,6 +24,7 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +104,7 @@ public final class ZooKeeperApplications {
             InstanceNode before = registered.put(path, instance);
             if (client.getZookeeperClient().isConnected()) {
                 try {
-                    write(path, instance);
+                    write(path, instance, true);
                 } catch (RpcException e) {
                     if (before == null) {
                         registered.remove(path);
@@ -137,20 +138,26 @@ public final class ZooKeeperApplications {
         return instancesPath(instance.app()) + "/" + instance.id();
     }
 
-    /** Makes the node, or writes its content when this session owns it; takes over one an old session left. */
-    private void write(String path, InstanceNode instance) {
-        byte[] content = instance.toJson();
+    /**
+     * Makes the node, taking over one an old session of ours left; a node this session owns
+     * already is written again when {@code rewrite}. Returns whether it made the node.
+     */
+    private boolean write(String path, InstanceNode instance, boolean rewrite) {
         try {
             Stat stat = client.checkExists().forPath(path);
             long session = client.getZookeeperClient().getZooKeeper().getSessionId();
             if (stat != null && stat.getEphemeralOwner() == session) {
-                client.setData().forPath(path, content);
-                return;
+                if (rewrite) {
+                    client.setData().forPath(path, instance.toJson());
+                }
+                return false;
             }
             if (stat != null) {
                 client.delete().quietly().forPath(path); // left by an earlier session of ours
             }
-            client.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, content);
+            client.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
+                    .forPath(path, instance.toJson());
+            return true;
         } catch (Exception e) {
             throw new RpcException(RpcStatus.NETWORK, "registry: cannot register instance " + instance.id() + " of "
                     + instance.app() + " at " + where + ": " + e, e);
@@ -163,16 +170,9 @@ public final class ZooKeeperApplications {
         List<InstanceNode> found = new ArrayList<>();
         try {
             for (String child : client.getChildren().forPath(parent)) {
-                byte[] content;
-                try {
-                    content = client.getData().forPath(parent + "/" + child);
-                } catch (KeeperException.NoNodeException gone) {
-                    continue;
-                }
-                try {
-                    found.add(InstanceNode.parse(content));
-                } catch (IllegalArgumentException e) {
-                    log.warn("registry: skipping {}/{}: {}", parent, child, e.getMessage());
+                InstanceNode instance = readInstance(parent, child, null);
+                if (instance != null) {
+                    found.add(instance);
                 }
             }
         } catch (KeeperException.NoNodeException e) {
@@ -182,6 +182,27 @@ public final class ZooKeeperApplications {
                     + where + ": " + e, e);
         }
         return found;
+    }
+
+    /**
+     * An instance's node read (its data watched by {@code watcher}, when given); null when the
+     * node is gone, or is no instance, which is skipped with a WARN.
+     */
+    private @Nullable InstanceNode readInstance(String parent, String id, @Nullable Watcher watcher) throws Exception {
+        String path = parent + "/" + id;
+        byte[] content;
+        try {
+            content = watcher == null ? client.getData().forPath(path)
+                    : client.getData().usingWatcher(watcher).forPath(path);
+        } catch (KeeperException.NoNodeException gone) {
+            return null;
+        }
+        try {
+            return InstanceNode.parse(content);
+        } catch (IllegalArgumentException e) {
+            log.warn("registry: skipping {}: {}", path, e.getMessage());
+            return null;
+        }
     }
 
     /**
@@ -360,12 +381,12 @@ public final class ZooKeeperApplications {
         /** Reads one instance, watching its data. */
         private void read(String id) {
             try {
-                instances.put(id, InstanceNode.parse(client.getData().usingWatcher(this).forPath(path + "/" + id)));
-            } catch (KeeperException.NoNodeException gone) {
-                instances.remove(id);
-            } catch (IllegalArgumentException e) {
-                instances.remove(id);
-                log.warn("registry: skipping {}/{}: {}", path, id, e.getMessage());
+                InstanceNode instance = readInstance(path, id, this);
+                if (instance == null) {
+                    instances.remove(id);
+                } else {
+                    instances.put(id, instance);
+                }
             } catch (Exception e) {
                 log.warn("registry: cannot read instance {}/{}: {}", path, id, e.toString());
             }
@@ -459,13 +480,10 @@ public final class ZooKeeperApplications {
                 if (registered.get(entry.getKey()) != entry.getValue()) {
                     continue; // unregistered or changed since the list was taken
                 }
-                Stat stat = client.checkExists().forPath(entry.getKey());
-                long session = client.getZookeeperClient().getZooKeeper().getSessionId();
-                if (stat == null || stat.getEphemeralOwner() != session) {
-                    write(entry.getKey(), entry.getValue());
+                if (write(entry.getKey(), entry.getValue(), false)) {
                     log.info("registry: registered instance {} again after reconnecting", entry.getKey());
                 }
-            } catch (Exception e) {
+            } catch (RuntimeException e) {
                 log.warn("registry: cannot register instance {} again: {}", entry.getKey(), e.toString());
             } finally {
                 nodes.unlock();
@@ -473,7 +491,10 @@ public final class ZooKeeperApplications {
         }
     }
 
-    /** Forgets every instance registered, deleting their nodes when ZooKeeper is {@code reachable}; the registry is closing. */
+    /**
+     * Forgets every instance registered, deleting their nodes when ZooKeeper is {@code reachable};
+     * the registry is closing.
+     */
     void close(boolean reachable) {
         for (String path : reachable ? List.copyOf(registered.keySet()) : List.<String>of()) {
             try {

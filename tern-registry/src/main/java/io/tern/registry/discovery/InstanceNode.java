@@ -95,7 +95,8 @@ public record InstanceNode(String app, String host, int port, Map<String, String
         try {
             node = JSON.readTree(content);
         } catch (IOException e) {
-            throw new IllegalArgumentException("instance node: not JSON: " + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage())
+            String why = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+            throw new IllegalArgumentException("instance node: not JSON: " + why
                     + " (expected: a Curator service instance)", e);
         }
         if (node == null || !node.isObject()) {
