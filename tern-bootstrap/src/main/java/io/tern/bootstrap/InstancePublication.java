@@ -54,18 +54,15 @@ final class InstancePublication {
     static InstancePublication publish(ZooKeeperApplications applications, String app,
             List<ServiceUrl> advertised, Protocol protocol, String bindHost, String registerHost, int port,
             LifecycleTracker tracker) {
-        AppMetadata metadata = AppMetadata.of(app, advertised);
         LocalMetadataService answers = new LocalMetadataService();
-        answers.publish(metadata);
         ServiceUrl url = ServiceUrl.builder(protocol.name()).address(bindHost, port).path(MetadataService.NAME)
                 .parameter("interface", MetadataService.NAME).group(app).version(MetadataService.VERSION)
                 .parameter("application", app).parameter("side", "provider").build();
         Exporter<MetadataService> exporter = protocol.export(Invokers.of(MetadataService.class, answers, url, tracker));
         try {
             ServiceUrl reachable = exporter.url().toBuilder().address(registerHost, exporter.url().port()).build();
-            InstanceNode instance = new InstanceNode(app, registerHost, port,
-                    InstanceMetadata.of(metadata, advertised, reachable, MetadataService.VERSION),
-                    System.currentTimeMillis());
+            InstanceNode instance = node(app, registerHost, port, System.currentTimeMillis(), advertised, answers,
+                    reachable);
             applications.register(instance);
             for (String interfaceName : interfaces(advertised)) {
                 try {
@@ -82,6 +79,18 @@ final class InstancePublication {
         }
     }
 
+    /**
+     * The node of an instance serving {@code advertised}, its metadata service answering for
+     * that revision from now on.
+     */
+    private static InstanceNode node(String app, String host, int port, long registered, List<ServiceUrl> advertised,
+            LocalMetadataService answers, ServiceUrl reachable) {
+        AppMetadata metadata = AppMetadata.of(app, advertised);
+        answers.publish(metadata);
+        return new InstanceNode(app, host, port,
+                InstanceMetadata.of(metadata, advertised, reachable, MetadataService.VERSION), registered);
+    }
+
     private static Collection<String> interfaces(List<ServiceUrl> advertised) {
         return advertised.stream().map(ServiceUrl::interfaceName).distinct().toList();
     }
@@ -95,10 +104,8 @@ final class InstancePublication {
             withdraw();
             return;
         }
-        AppMetadata metadata = AppMetadata.of(instance.app(), advertised);
-        answers.publish(metadata);
-        InstanceNode next = new InstanceNode(instance.app(), instance.host(), instance.port(),
-                InstanceMetadata.of(metadata, advertised, reachable, MetadataService.VERSION), instance.registrationTimeUtc());
+        InstanceNode next = node(instance.app(), instance.host(), instance.port(), instance.registrationTimeUtc(),
+                advertised, answers, reachable);
         try {
             applications.register(next);
             instance = next;
@@ -124,9 +131,5 @@ final class InstancePublication {
     /** Unexports the metadata service. */
     CompletableFuture<Void> closeAsync() {
         return metadataService.closeAsync();
-    }
-
-    synchronized InstanceNode instance() {
-        return instance;
     }
 }

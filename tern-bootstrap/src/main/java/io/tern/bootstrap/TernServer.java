@@ -129,20 +129,28 @@ public final class TernServer implements AsyncCloseable {
 
     /** Registers the server at the application level: its metadata service on its port, its instance, the mapping. */
     private void publishInstance(ZooKeeperRegistry zookeeper, TernServerBuilder b) {
-        List<ServiceUrl> advertised = new ArrayList<>();
+        List<ServiceUrl> advertised;
         Exporter<?> first;
         synchronized (exported) {
-            exported.forEach(e -> {
-                if (e.advertised() != null) {
-                    advertised.add(e.advertised());
-                }
-            });
+            advertised = advertisedOnline();
             first = exported.get(0).exporter();
         }
         Protocol answering = "dubbo".equals(first.url().protocol()) ? protocol : java.util.Objects.requireNonNull(triple);
         instance = InstancePublication.publish(zookeeper.applications(), b.application, advertised, answering,
                 first.url().host(), b.registerHost != null ? b.registerHost : first.url().host(), first.url().port(),
                 b.tracker);
+    }
+
+    /** The advertised URLs of the services not taken offline; the caller holds {@link #exported}. */
+    private List<ServiceUrl> advertisedOnline() {
+        List<ServiceUrl> online = new ArrayList<>();
+        for (Exported e : exported) {
+            ServiceUrl advertised = e.advertised();
+            if (advertised != null && !offline.contains(e.exporter())) {
+                online.add(advertised);
+            }
+        }
+        return online;
     }
 
     /** Registers an exported service, when there is a registry, and keeps it for closing. */
@@ -250,13 +258,7 @@ public final class TernServer implements AsyncCloseable {
                 }
                 InstancePublication published = instance;
                 if (published != null && matched > 0) {
-                    List<ServiceUrl> serving = new ArrayList<>();
-                    for (Exported e : exported) {
-                        if (e.advertised() != null && !offline.contains(e.exporter())) {
-                            serving.add(e.advertised());
-                        }
-                    }
-                    published.advertise(serving);
+                    published.advertise(advertisedOnline());
                 }
             }
             return matched;
@@ -370,10 +372,14 @@ public final class TernServer implements AsyncCloseable {
         Executor afterDelay = unregistered && unregisterDelay.toNanos() > 0
                 ? CompletableFuture.delayedExecutor(unregisterDelay.toNanos(), TimeUnit.NANOSECONDS)
                 : Runnable::run;
-        CompletableFuture.supplyAsync(() -> CompletableFuture.allOf(java.util.stream.Stream.concat(reversed.stream()
-                        .map(e -> e.exporter().closeAsync()), published == null ? java.util.stream.Stream.empty()
-                        : java.util.stream.Stream.of(published.closeAsync())).toArray(CompletableFuture<?>[]::new)),
-                        afterDelay)
+        CompletableFuture.supplyAsync(() -> {
+                    List<CompletableFuture<Void>> unexporting = new ArrayList<>();
+                    reversed.forEach(e -> unexporting.add(e.exporter().closeAsync()));
+                    if (published != null) {
+                        unexporting.add(published.closeAsync()); // the metadata service
+                    }
+                    return CompletableFuture.allOf(unexporting.toArray(CompletableFuture<?>[]::new));
+                }, afterDelay)
                 .thenCompose(unexported -> unexported)
                 .thenCompose(ignored -> triple != null ? triple.closeAsync() : CompletableFuture.completedFuture(null))
                 .thenCompose(ignored -> protocol.closeAsync())
