@@ -56,6 +56,8 @@ public final class ServerPort {
     private final List<PortProtocol> protocols;
     /** What a connection that sent nothing is told it should have sent. */
     private final String expected;
+    /** How long a connection may stay silent: as long as the most patient of its protocols allows. */
+    private final Duration silence;
 
     private ServerPort(String name, Channel channel, Admission admission, @Nullable PortTls tls,
             List<PortProtocol> protocols) {
@@ -65,6 +67,8 @@ public final class ServerPort {
         this.tls = tls;
         this.protocols = protocols;
         this.expected = protocols.stream().map(PortProtocol::name).collect(Collectors.joining(" or "));
+        this.silence = protocols.stream().map(protocol -> protocol.silence().apply(admission.limits()))
+                .max(Duration::compareTo).orElse(Duration.ZERO);
         InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
         this.address = new HostPort(bound.getAddress().getHostAddress(), bound.getPort());
     }
@@ -114,18 +118,6 @@ public final class ServerPort {
         ServerPort accepting = new ServerPort(name, bound.channel(), admission, tls, served);
         self[0] = accepting;
         return accepting;
-    }
-
-    /** How long a connection may stay silent: as long as the most patient of its protocols allows. */
-    private Duration silence() {
-        Duration longest = Duration.ZERO;
-        for (PortProtocol protocol : protocols) {
-            Duration allowed = protocol.silence().apply(admission.limits());
-            if (allowed.compareTo(longest) > 0) {
-                longest = allowed;
-            }
-        }
-        return longest;
     }
 
     /**
@@ -227,7 +219,7 @@ public final class ServerPort {
         public void handlerAdded(ChannelHandlerContext ctx) {
             PortTls front = tls;
             // a TLS client opens with its handshake; a plaintext peer may wait as its protocol allows
-            Duration silence = front != null && front.required() ? front.handshakeTimeout() : port.silence();
+            Duration silence = front != null && front.required() ? front.handshakeTimeout() : port.silence;
             deadline.arm(ctx, silence, () -> close(ctx, "sent nothing within " + silence.toMillis() + " ms"));
         }
 
