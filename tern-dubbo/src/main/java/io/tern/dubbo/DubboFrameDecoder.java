@@ -104,7 +104,7 @@ abstract sealed class DubboFrameDecoder extends ByteToMessageDecoder
             return;
         }
         int start = in.readerIndex();
-        if (in.getByte(start) != Wire.MAGIC_HIGH || in.getByte(start + 1) != Wire.MAGIC_LOW) {
+        if (!Wire.isMagic(in, start)) {
             reject(ctx, in, String.format("magic: 0x%04x (expected: 0xdabb)", in.getUnsignedShort(start)));
             return;
         }

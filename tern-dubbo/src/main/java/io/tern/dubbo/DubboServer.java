@@ -121,9 +121,7 @@ final class DubboServer implements DubboCodec.ServiceLookup {
         if (first.readableBytes() < 2) {
             return PortProtocol.Match.MORE;
         }
-        int at = first.readerIndex();
-        return first.getByte(at) == Wire.MAGIC_HIGH && first.getByte(at + 1) == Wire.MAGIC_LOW
-                ? PortProtocol.Match.YES : PortProtocol.Match.NO;
+        return Wire.isMagic(first, first.readerIndex()) ? PortProtocol.Match.YES : PortProtocol.Match.NO;
     }
 
     /** Sets up an accepted connection for the dubbo protocol. */

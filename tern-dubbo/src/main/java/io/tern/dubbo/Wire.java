@@ -8,6 +8,11 @@ final class Wire {
     static final byte MAGIC_HIGH = (byte) 0xda;
     static final byte MAGIC_LOW = (byte) 0xbb;
 
+    /** Whether the two bytes at {@code at} are the magic every frame opens with. */
+    static boolean isMagic(io.netty.buffer.ByteBuf in, int at) {
+        return in.getByte(at) == MAGIC_HIGH && in.getByte(at + 1) == MAGIC_LOW;
+    }
+
     static final byte FLAG_REQUEST = (byte) 0x80;
     static final byte FLAG_TWO_WAY = 0x40;
     static final byte FLAG_EVENT = 0x20;
