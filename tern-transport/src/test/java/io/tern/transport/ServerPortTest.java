@@ -1,6 +1,7 @@
 package io.tern.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -106,6 +107,8 @@ class ServerPortTest {
             silent.setSoTimeout(10_000);
             assertThat(silent.getInputStream().read()).isEqualTo(-1);
         }
+        // the closed connections give back their places before the next one comes
+        await().atMost(Duration.ofSeconds(10)).until(() -> port.admittedConnections() == 0);
         try (Socket spoken = connect(port)) {
             spoken.getOutputStream().write("A first".getBytes(StandardCharsets.US_ASCII));
             assertThat(read(spoken)).isEqualTo("A:A first");
