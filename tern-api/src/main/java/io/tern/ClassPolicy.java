@@ -11,6 +11,7 @@ import java.lang.reflect.Type;
 import java.lang.reflect.TypeVariable;
 import java.lang.reflect.WildcardType;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -127,6 +128,8 @@ public final class ClassPolicy {
     /** How many allowed names are remembered at most; caches keyed by allowed names use the same bound. */
     public static final int MAX_REMEMBERED = 4096;
     private final Set<Class<?>> walked = ConcurrentHashMap.newKeySet();
+    /** Records allowed by reachability that travel under another class's name ({@link WireName}), by that name. */
+    private final Map<String, Class<?>> byWireName = new ConcurrentHashMap<>();
 
     private ClassPolicy() {
     }
@@ -203,6 +206,16 @@ public final class ClassPolicy {
         }
         allowedPrefixes.add(prefix);
         return this;
+    }
+
+    /**
+     * The allowed class a peer's name stands for when it is not the class's own: a record
+     * reachable from the service interfaces that travels under the {@link WireName} it carries
+     * (Tern's metadata records under Apache Dubbo's class names). Null for any other name, which
+     * is then loaded, if allowed, under its own.
+     */
+    public @Nullable Class<?> wireClass(String className) {
+        return byWireName.get(className);
     }
 
     /** Whether a peer may make us load and instantiate this class. */
@@ -303,6 +316,10 @@ public final class ClassPolicy {
         }
         if (name.startsWith("java.") || name.startsWith("javax.") || c.isInterface()) {
             return; // JDK types: the class itself, not its internals
+        }
+        WireName wireName = c.getAnnotation(WireName.class);
+        if (wireName != null && c.isRecord() && !isBlocked(wireName.value())) {
+            byWireName.putIfAbsent(wireName.value(), c);
         }
         for (Class<?> k = c; k != null && k != Object.class; k = k.getSuperclass()) {
             allowed.add(k.getName());

@@ -133,6 +133,10 @@ final class ObjectReaders {
 
     /** Loads an allowed class without initialising it; refuses a name the policy refuses or that names no class. */
     Class<?> load(String name) {
+        Class<?> named = policy.wireClass(name);
+        if (named != null) {
+            return named; // a record of ours under a peer's class name
+        }
         policy.check(name);
         try {
             return Class.forName(name, false, loader);

@@ -8,6 +8,7 @@ import io.netty.buffer.Unpooled;
 import io.tern.ClassPolicy;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
+import io.tern.WireName;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
@@ -91,6 +92,15 @@ class Hessian2SerializationTest {
         String secret = "s";
     }
 
+    /** A record that travels under a peer's class name, reached from {@link Directory}'s signature. */
+    @WireName("com.example.peer.Entry")
+    public record Entry(String name, int rank) implements Serializable {
+    }
+
+    public interface Directory {
+        Entry lookup(String name);
+    }
+
     private final ClassPolicy policy = ClassPolicy.strict().allowInterface(Shop.class);
     private final Hessian2Serialization hessian = new Hessian2Serialization(policy);
 
@@ -134,6 +144,25 @@ class Hessian2SerializationTest {
         assertThat(in.readObject()).isEqualTo(Map.of("k", 1L));
         assertThat(in.readObject()).isEqualTo(new int[] {1, 2});
         assertThat(in.readObject()).isEqualTo(new String[] {"x"});
+    }
+
+    @Test
+    void aRecordWrittenUnderItsWireNameIsReadBackUnderItOnlyWhereAServiceReachesIt() throws IOException {
+        byte[] bytes = write(new Entry("tea", 3));
+        assertThat(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1)).contains("com.example.peer.Entry")
+                .doesNotContain(Entry.class.getName());
+
+        ClassPolicy reaching = ClassPolicy.strict().allowInterface(Directory.class);
+        assertThat(reaching.wireClass("com.example.peer.Entry")).isEqualTo(Entry.class);
+        assertThat(new Hessian2Serialization(reaching).input(Unpooled.wrappedBuffer(bytes)).readObject())
+                .isEqualTo(new Entry("tea", 3));
+
+        assertThat(policy.wireClass("com.example.peer.Entry")).isNull();
+        assertThatThrownBy(() -> read(bytes).readObject())
+                .isInstanceOfSatisfying(RpcException.class, e -> {
+                    assertThat(e.status()).isEqualTo(RpcStatus.FORBIDDEN);
+                    assertThat(e.getMessage()).startsWith("class: com.example.peer.Entry is not allowed");
+                });
     }
 
     @Test
