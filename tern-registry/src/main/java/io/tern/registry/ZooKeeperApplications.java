@@ -9,15 +9,20 @@ import io.tern.registry.discovery.InstanceNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -55,7 +60,9 @@ public final class ZooKeeperApplications {
     /** Held while an instance's node is made, changed or deleted. */
     private final ReentrantLock nodes = new ReentrantLock();
     /** The applications whose instances are watched, each once however many listen; guarded by {@link #watching}. */
-    private final Map<String, InstancesWatch> watches = new java.util.HashMap<>();
+    private final Map<String, InstancesWatch> instanceWatches = new HashMap<>();
+    /** The interfaces whose mapping is watched, each once however many listen; guarded by {@link #watching}. */
+    private final Map<String, MappingWatch> mappingWatches = new HashMap<>();
     private final ReentrantLock watching = new ReentrantLock();
 
     ZooKeeperApplications(CuratorFramework client, ServiceUrl registryUrl, String interfaceRoot) {
@@ -279,16 +286,31 @@ public final class ZooKeeperApplications {
      */
     public Registry.Subscription watchInstances(String app, Consumer<List<InstanceNode>> listener) {
         requireNonNull(app, "app");
+        return listen(instanceWatches, app, InstancesWatch::new, listener);
+    }
+
+    /**
+     * Tells {@code listener} the applications that serve {@code interfaceName} now (empty when
+     * none is mapped) and after every change of the mapping. One watch of the mapping's node
+     * serves every listener of an interface, and goes with the last one's subscription.
+     */
+    public Registry.Subscription watchMapping(String interfaceName, Consumer<SortedSet<String>> listener) {
+        requireNonNull(interfaceName, "interfaceName");
+        return listen(mappingWatches, interfaceName, MappingWatch::new, listener);
+    }
+
+    private <V, W extends SharedWatch<V>> Registry.Subscription listen(Map<String, W> home, String key,
+            Function<String, W> make, Consumer<V> listener) {
         requireNonNull(listener, "listener");
-        InstancesWatch watch;
+        W watch;
         boolean first;
         watching.lock();
         try {
-            InstancesWatch existing = watches.get(app);
+            W existing = home.get(key);
             first = existing == null;
-            watch = existing != null ? existing : new InstancesWatch(app);
+            watch = existing != null ? existing : make.apply(key);
             if (first) {
-                watches.put(app, watch);
+                home.put(key, watch);
             }
             watch.listeners.add(listener);
         } finally {
@@ -299,8 +321,8 @@ public final class ZooKeeperApplications {
         } else {
             watch.tell(listener);
         }
-        InstancesWatch watched = watch;
-        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+        W watched = watch;
+        AtomicBoolean open = new AtomicBoolean(true);
         return () -> {
             if (open.compareAndSet(true, false)) {
                 watched.leave(listener);
@@ -308,49 +330,147 @@ public final class ZooKeeperApplications {
         };
     }
 
-    /** Applications watched now; for lifecycle tests. */
+    /** Applications whose instances are watched now; for lifecycle tests. */
     public int watchedApplications() {
+        return watchCount(instanceWatches);
+    }
+
+    /** Interfaces whose mapping is watched now; for lifecycle tests. */
+    public int watchedMappings() {
+        return watchCount(mappingWatches);
+    }
+
+    private int watchCount(Map<String, ?> home) {
         watching.lock();
         try {
-            return watches.size();
+            return home.size();
         } finally {
             watching.unlock();
         }
     }
 
     /**
-     * The instances of one application, watched through its node's children and each instance's
-     * data: an instance made or deleted changes the children, one advertising something new is
-     * read alone. ZooKeeper watches fire once; each firing reads again and sets a new one, until
-     * the last listener leaves, which removes them all.
+     * Nodes watched for any number of listeners of one key: read with ZooKeeper watches set, which
+     * fire once; each firing reads again and sets new ones, and the listeners hear the result,
+     * until the last listener leaves, which removes every watch. Listeners are told under the
+     * watch's lock, in the order of the changes, and must not block.
      */
-    private final class InstancesWatch implements Watcher {
-        private final String app;
-        private final String path;
-        private final List<Consumer<List<InstanceNode>>> listeners = new CopyOnWriteArrayList<>();
-        /** The instances by node name; guarded by {@link #reading}. */
-        private final Map<String, InstanceNode> instances = new java.util.TreeMap<>();
-        private final ReentrantLock reading = new ReentrantLock();
-        private volatile List<InstanceNode> current = List.of();
+    private abstract class SharedWatch<V> implements Watcher {
+        final String key;
+        private final Map<String, ? extends SharedWatch<V>> home;
+        final List<Consumer<V>> listeners = new CopyOnWriteArrayList<>();
+        final ReentrantLock reading = new ReentrantLock();
+        private volatile V current;
         private volatile boolean closed;
 
-        InstancesWatch(String app) {
-            this.app = app;
-            this.path = instancesPath(app);
+        SharedWatch(String key, Map<String, ? extends SharedWatch<V>> home, V empty) {
+            this.key = key;
+            this.home = home;
+            this.current = empty;
         }
 
-        /** Reads every instance, setting the watches; again after a lost session, whose watches went with it. */
-        void arm() {
+        /** Reads everything afresh, setting the watches; under {@link #reading}. */
+        abstract void readAll();
+
+        /** Reads again what {@code event} says changed; whether the listeners have something to hear. */
+        abstract boolean reread(WatchedEvent event);
+
+        /** What the listeners hear now; under {@link #reading}. */
+        abstract V value();
+
+        /** The nodes watched now; under {@link #reading}. */
+        abstract List<String> watchedPaths();
+
+        /** Reads everything, setting the watches; again after a lost session, whose watches went with it. */
+        final void arm() {
             reading.lock();
             try {
                 if (!closed) {
-                    instances.clear();
-                    readChildren();
+                    readAll();
                     publish();
                 }
             } finally {
                 reading.unlock();
             }
+        }
+
+        @Override
+        public final void process(WatchedEvent event) {
+            if (closed || event.getPath() == null || event.getType() == Event.EventType.None) {
+                return;
+            }
+            reading.lock();
+            try {
+                if (!closed && reread(event)) {
+                    publish();
+                }
+            } finally {
+                reading.unlock();
+            }
+        }
+
+        private void publish() {
+            V now = value();
+            current = now;
+            for (Consumer<V> listener : listeners) {
+                listener.accept(now);
+            }
+        }
+
+        final void tell(Consumer<V> listener) {
+            listener.accept(current);
+        }
+
+        final void leave(Consumer<V> listener) {
+            watching.lock();
+            try {
+                listeners.remove(listener);
+                if (!listeners.isEmpty()) {
+                    return;
+                }
+                home.remove(key, this);
+            } finally {
+                watching.unlock();
+            }
+            List<String> watched;
+            reading.lock();
+            try {
+                closed = true;
+                watched = watchedPaths();
+            } finally {
+                reading.unlock();
+            }
+            // Removing one watcher leaves the server's watch in place (it serves every watcher of
+            // the session on a path); these paths are watched by this watch alone, so all go.
+            for (String node : watched) {
+                try {
+                    client.watchers().removeAll().ofType(Watcher.WatcherType.Any).quietly().forPath(node);
+                } catch (Exception e) {
+                    log.debug("registry: removing the watch on {}: {}", node, e.toString());
+                }
+            }
+        }
+    }
+
+    /**
+     * The instances of one application, watched through its node's children and each instance's
+     * data: an instance made or deleted changes the children, one advertising something new is
+     * read alone.
+     */
+    private final class InstancesWatch extends SharedWatch<List<InstanceNode>> {
+        private final String path;
+        /** The instances by node name; guarded by {@link #reading}. */
+        private final Map<String, InstanceNode> instances = new TreeMap<>();
+
+        InstancesWatch(String app) {
+            super(app, instanceWatches, List.of());
+            this.path = instancesPath(app);
+        }
+
+        @Override
+        void readAll() {
+            instances.clear();
+            readChildren();
         }
 
         /** Reads the children, watching them (or the node's creation, when it has none yet), and the new ones' data. */
@@ -367,7 +487,7 @@ public final class ZooKeeperApplications {
                     return;
                 }
             } catch (Exception e) {
-                log.warn("registry: cannot read the instances of {} at {}: {}", app, where, e.toString());
+                log.warn("registry: cannot read the instances of {} at {}: {}", key, where, e.toString());
                 return; // the next session reads again
             }
             instances.keySet().retainAll(children);
@@ -393,71 +513,79 @@ public final class ZooKeeperApplications {
         }
 
         @Override
-        public void process(WatchedEvent event) {
+        boolean reread(WatchedEvent event) {
             String changed = event.getPath();
-            if (closed || changed == null || event.getType() == Event.EventType.None) {
-                return;
+            if (changed.equals(path)) {
+                readChildren(); // children changed, or the node was made or deleted
+                return true;
             }
-            reading.lock();
-            try {
-                if (closed) {
-                    return;
-                }
-                if (changed.equals(path)) {
-                    readChildren(); // children changed, or the node was made or deleted
-                } else if (event.getType() == Event.EventType.NodeDataChanged && changed.startsWith(path + "/")) {
-                    read(changed.substring(path.length() + 1));
-                } else {
-                    return; // an instance deleted: its parent's children changed too
-                }
-                publish();
-            } finally {
-                reading.unlock();
+            if (event.getType() == Event.EventType.NodeDataChanged && changed.startsWith(path + "/")) {
+                read(changed.substring(path.length() + 1));
+                return true;
             }
+            return false; // an instance deleted: its parent's children changed too
         }
 
-        private void publish() {
-            List<InstanceNode> now = List.copyOf(instances.values());
-            current = now;
-            for (Consumer<List<InstanceNode>> listener : listeners) {
-                listener.accept(now);
-            }
+        @Override
+        List<InstanceNode> value() {
+            return List.copyOf(instances.values());
         }
 
-        void tell(Consumer<List<InstanceNode>> listener) {
-            listener.accept(current);
+        @Override
+        List<String> watchedPaths() {
+            List<String> watched = new ArrayList<>(instances.size() + 1);
+            watched.add(path);
+            instances.keySet().forEach(id -> watched.add(path + "/" + id));
+            return watched;
+        }
+    }
+
+    /** The mapping of one interface, watched through its node's data (or its creation, while it has none). */
+    private final class MappingWatch extends SharedWatch<SortedSet<String>> {
+        private final String path;
+        /** The applications mapped; guarded by {@link #reading}. */
+        private SortedSet<String> mapped = Collections.emptySortedSet();
+
+        MappingWatch(String interfaceName) {
+            super(interfaceName, mappingWatches, Collections.emptySortedSet());
+            this.path = mappingPath(interfaceName);
         }
 
-        void leave(Consumer<List<InstanceNode>> listener) {
-            watching.lock();
+        @Override
+        void readAll() {
             try {
-                listeners.remove(listener);
-                if (!listeners.isEmpty()) {
-                    return;
-                }
-                watches.remove(app, this);
-            } finally {
-                watching.unlock();
-            }
-            List<String> watched;
-            reading.lock();
-            try {
-                closed = true;
-                watched = new ArrayList<>(instances.size() + 1);
-                watched.add(path);
-                instances.keySet().forEach(id -> watched.add(path + "/" + id));
-            } finally {
-                reading.unlock();
-            }
-            // Removing one watcher leaves the server's watch in place (it serves every watcher of
-            // the session on a path); these paths are watched by this watch alone, so all go.
-            for (String node : watched) {
                 try {
-                    client.watchers().removeAll().ofType(Watcher.WatcherType.Any).quietly().forPath(node);
-                } catch (Exception e) {
-                    log.debug("registry: removing the watch on {}: {}", node, e.toString());
+                    mapped = Collections.unmodifiableSortedSet(applications(
+                            new String(client.getData().usingWatcher(this).forPath(path), StandardCharsets.UTF_8)));
+                } catch (KeeperException.NoNodeException absent) {
+                    if (client.checkExists().usingWatcher(this).forPath(path) != null) {
+                        readAll(); // made in between
+                        return;
+                    }
+                    mapped = Collections.emptySortedSet();
                 }
+            } catch (Exception e) {
+                log.warn("registry: cannot read the mapping of {} at {}: {}", key, where, e.toString());
             }
+        }
+
+        @Override
+        boolean reread(WatchedEvent event) {
+            if (!event.getPath().equals(path)) {
+                return false;
+            }
+            readAll();
+            return true;
+        }
+
+        @Override
+        SortedSet<String> value() {
+            return mapped;
+        }
+
+        @Override
+        List<String> watchedPaths() {
+            return List.of(path);
         }
     }
 
@@ -466,14 +594,15 @@ public final class ZooKeeperApplications {
      * and the watches set again (those of an expired session went with it).
      */
     void reconnected() {
-        List<InstancesWatch> watched;
+        List<SharedWatch<?>> watched = new ArrayList<>();
         watching.lock();
         try {
-            watched = List.copyOf(watches.values());
+            watched.addAll(instanceWatches.values());
+            watched.addAll(mappingWatches.values());
         } finally {
             watching.unlock();
         }
-        watched.forEach(InstancesWatch::arm);
+        watched.forEach(SharedWatch::arm);
         for (Map.Entry<String, InstanceNode> entry : List.copyOf(registered.entrySet())) {
             nodes.lock();
             try {
@@ -506,8 +635,8 @@ public final class ZooKeeperApplications {
         registered.clear();
     }
 
-    /** Instances registered and applications watched now; for lifecycle tests. */
+    /** Instances registered and applications and mappings watched now; for lifecycle tests. */
     int size() {
-        return registered.size() + watchedApplications();
+        return registered.size() + watchedApplications() + watchedMappings();
     }
 }

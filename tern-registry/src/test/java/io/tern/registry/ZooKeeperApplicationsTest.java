@@ -197,6 +197,38 @@ class ZooKeeperApplicationsTest {
     }
 
     @Test
+    void listenersOfAMappingHearItMadeAndGrownShareOneWatchAndTakeItAwayWithTheLastOfThem() throws Exception {
+        ZooKeeperRegistry registry = connect("");
+        ZooKeeperApplications apps = registry.applications();
+        long before = settledWatches();
+        List<java.util.SortedSet<String>> first = new CopyOnWriteArrayList<>();
+        List<java.util.SortedSet<String>> second = new CopyOnWriteArrayList<>();
+
+        Registry.Subscription one = apps.watchMapping("com.example.Watched", first::add);
+        assertThat(first).as("told at once: nothing mapped yet").containsExactly(java.util.Collections.emptySortedSet());
+        Registry.Subscription two = apps.watchMapping("com.example.Watched", second::add);
+        assertThat(watches()).as("one watch of the node that does not exist yet").isEqualTo(before + 1);
+        assertThat(apps.watchedMappings()).isEqualTo(1);
+
+        apps.map("com.example.Watched", "shop");
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.get(first.size() - 1).equals(java.util.Set.of("shop"))
+                && second.get(second.size() - 1).equals(java.util.Set.of("shop")));
+        apps.map("com.example.Watched", "billing");
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.get(first.size() - 1)
+                .equals(java.util.Set.of("billing", "shop")));
+
+        one.close();
+        assertThat(watches()).as("the other listener keeps it").isEqualTo(before + 1);
+        two.close();
+        assertThat(watches()).isEqualTo(before);
+        assertThat(apps.watchedMappings()).isZero();
+        int heard = first.size();
+        apps.map("com.example.Watched", "search");
+        Thread.sleep(300);
+        assertThat(first).as("nothing heard after leaving").hasSize(heard);
+    }
+
+    @Test
     void watchesOfAThousandListenersComingAndGoingOverTwentyApplicationsReturnToWhereTheyStarted()
             throws InterruptedException {
         ZooKeeperRegistry registry = connect("");
