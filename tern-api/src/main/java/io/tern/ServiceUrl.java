@@ -418,6 +418,9 @@ public final class ServiceUrl {
         return List.of(methods.split(","));
     }
 
+    /** The parameter of an {@code empty://} URL that says why there is no provider, for a call's error. */
+    public static final String EMPTY_REASON = "empty.reason";
+
     /** Whether this is an {@code empty://} URL, Dubbo's marker for "no providers". */
     public boolean isEmptyProtocol() {
         return "empty".equals(protocol);

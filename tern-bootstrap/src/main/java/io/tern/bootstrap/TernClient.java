@@ -15,8 +15,12 @@ import io.tern.dubbo.DubboProtocol;
 import io.tern.metrics.TernMetrics;
 import io.tern.ops.OpsServer;
 import io.tern.ops.OpsTarget;
+import io.tern.registry.ApplicationDiscovery;
+import io.tern.registry.Migration;
 import io.tern.registry.Registry;
 import io.tern.registry.RegistryUrls;
+import io.tern.registry.ZooKeeperRegistry;
+import io.tern.registry.discovery.MetadataService;
 import io.tern.transport.EventLoops;
 import io.tern.triple.TripleProtocol;
 import java.util.ArrayList;
@@ -52,8 +56,17 @@ public final class TernClient implements AsyncCloseable {
     private final DubboProtocol protocol;
     /** The consumer filters (meters, tracing), which each protocol applies to what it refers. */
     private final List<Filter> filters;
-    /** Made when a reference first asks for Triple; guarded by {@link #lock}. */
+    /** Made when a reference first asks for Triple; guarded by {@link #tripleLock}. */
     private @Nullable TripleProtocol triple;
+    /**
+     * Held while Triple is made or read: not the client's {@link #lock}, which a reference holds
+     * while it waits for its first providers, found perhaps through a call over Triple.
+     */
+    private final ReentrantLock tripleLock = new ReentrantLock();
+    /** Made at the first reference that looks at the application level; guarded by {@link #lock}. */
+    private @Nullable ApplicationDiscovery applications;
+    /** How long a new reference waits for its first providers at the application level. */
+    static final java.time.Duration FIRST_PROVIDERS_WAIT = java.time.Duration.ofSeconds(6);
     private final @Nullable Registry registry;
     private final boolean ownsRegistry;
     private final Map<ReferenceKey, Shared<?>> shared = new HashMap<>();
@@ -230,7 +243,7 @@ public final class TernClient implements AsyncCloseable {
 
     /** The Triple protocol, made at the first reference that asks for it and closed with the client. */
     private TripleProtocol triple() {
-        lock.lock();
+        tripleLock.lock();
         try {
             if (closed.get()) {
                 throw new IllegalStateException("client closed (expected: an open client)");
@@ -246,7 +259,7 @@ public final class TernClient implements AsyncCloseable {
             }
             return made;
         } finally {
-            lock.unlock();
+            tripleLock.unlock();
         }
     }
 
@@ -274,12 +287,32 @@ public final class TernClient implements AsyncCloseable {
         Invoker<T> cluster = Clusters.join(directory, options.routers, config.tracker);
         made.add(cluster);
         made.add(new DirectoryView(directory));
-        Registry.Subscription subscription = r.subscribe(consumer, directory::notify);
+        Migration.Step step = Migration.stepOf(consumer, config.migrationStep);
+        Registry.Subscription subscription = Migration.subscribe(step, r,
+                step == Migration.Step.FORCE_INTERFACE ? null : applications(r), consumer, directory::notify,
+                FIRST_PROVIDERS_WAIT);
         made.add(() -> {
             subscription.close();
             return CompletableFuture.completedFuture(null);
         });
         return cluster;
+    }
+
+    /**
+     * Application-level discovery over {@code r}, made at the first reference that looks there and
+     * closed with the client; null when the registry has no application level.
+     */
+    private @Nullable ApplicationDiscovery applications(Registry r) {
+        if (!(r instanceof ZooKeeperRegistry zookeeper)) {
+            return null;
+        }
+        ApplicationDiscovery made = applications;
+        if (made == null) {
+            made = ApplicationDiscovery.create(zookeeper.applications(),
+                    new InstanceMetadataSource(url -> refer(MetadataService.class, url)));
+            applications = made;
+        }
+        return made;
     }
 
     private static void apply(ServiceUrlBuilder url, ReferenceOptions options) {
@@ -382,9 +415,19 @@ public final class TernClient implements AsyncCloseable {
 
     /** The Triple protocol, when a reference has made it. */
     private @Nullable TripleProtocol madeTriple() {
-        lock.lock();
+        tripleLock.lock();
         try {
             return triple;
+        } finally {
+            tripleLock.unlock();
+        }
+    }
+
+    /** Application-level discovery, when a reference has made it; for lifecycle tests. */
+    @Nullable ApplicationDiscovery madeApplications() {
+        lock.lock();
+        try {
+            return applications;
         } finally {
             lock.unlock();
         }
@@ -418,6 +461,10 @@ public final class TernClient implements AsyncCloseable {
             chain = chain.thenCompose(ignored -> reference.closeAsync());
         }
         chain.thenCompose(ignored -> {
+                    ApplicationDiscovery discovery = madeApplications();
+                    return discovery != null ? discovery.closeAsync() : CompletableFuture.completedFuture(null);
+                })
+                .thenCompose(ignored -> {
                     TripleProtocol tri = madeTriple();
                     return tri != null ? tri.closeAsync() : CompletableFuture.completedFuture(null);
                 })

@@ -10,6 +10,7 @@ import io.tern.dubbo.ClientOptions;
 import io.tern.dubbo.DubboProtocol;
 import io.tern.dubbo.DubboProtocolBuilder;
 import io.tern.metrics.TernMetrics;
+import io.tern.registry.Migration;
 import io.tern.registry.Registry;
 import io.tern.transport.EventLoops;
 import org.jspecify.annotations.Nullable;
@@ -27,8 +28,22 @@ public final class TernClientBuilder {
     @Nullable ObservationRegistry observations;
     int opsPort = -1;
     io.tern.transport.tls.@Nullable ClientTls tls;
+    Migration.Step migrationStep = Migration.Step.APPLICATION_FIRST;
 
     TernClientBuilder() {
+    }
+
+    /**
+     * Where references find their providers, as Dubbo 3.3's {@code dubbo.application.migration.step}:
+     * {@link Migration.Step#APPLICATION_FIRST} by default (both levels, the application level
+     * preferred whenever it has providers), {@link Migration.Step#FORCE_INTERFACE} or
+     * {@link Migration.Step#FORCE_APPLICATION}. A reference's {@code migration.step} parameter
+     * overrides it. Only a ZooKeeper registry has the application level; others use the interface
+     * level whatever the step.
+     */
+    public TernClientBuilder migrationStep(Migration.Step step) {
+        this.migrationStep = requireNonNull(step, "step");
+        return this;
     }
 
     public TernClientBuilder application(String application) {

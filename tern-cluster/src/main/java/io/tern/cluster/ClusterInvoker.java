@@ -251,8 +251,10 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
                 reasons.add(invoker.url().address() + " " + why);
             }
         }
+        String whyEmpty = all.isEmpty() ? directory.whyEmpty() : null;
         String message = "no provider available for " + describe(invocation) + ": " + all.size() + " providers, "
                 + routed.size() + " after routing" + (all.isEmpty() ? "" : " (" + reasons + ")")
+                + (whyEmpty == null ? "" : ": " + whyEmpty)
                 + (lastFailure == null ? "" : "; last failure: " + lastFailure.getMessage());
         return new RpcException(lastFailure != null ? lastFailure.status() : RpcStatus.NO_PROVIDER, message, lastFailure);
     }

@@ -26,6 +26,14 @@ public interface Directory<T> extends AsyncCloseable {
     List<Provider<T>> providers();
 
     /**
+     * Why there are no providers, when whoever lists them said (no application maps the
+     * interface, say), for the error of a call that found none; null otherwise.
+     */
+    default @org.jspecify.annotations.Nullable String whyEmpty() {
+        return null;
+    }
+
+    /**
      * Calls {@code listener} with each new snapshot, until the returned handle is closed or the
      * directory is. The listener must not block.
      */

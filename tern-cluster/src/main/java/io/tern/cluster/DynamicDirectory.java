@@ -57,6 +57,7 @@ public final class DynamicDirectory<T> implements Directory<T> {
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private final LifecycleTracker.Tracked tracked;
     private volatile Snapshot<T> snapshot = new Snapshot<>(List.of(), Map.of());
+    private volatile @org.jspecify.annotations.Nullable String whyEmpty;
 
     private DynamicDirectory(Class<T> type, ServiceUrl consumerUrl, Function<ServiceUrl, Invoker<T>> factory,
             Duration grace, LifecycleTracker tracker, Set<String> protocols) {
@@ -118,6 +119,11 @@ public final class DynamicDirectory<T> implements Directory<T> {
     @Override
     public List<Provider<T>> providers() {
         return snapshot.providers();
+    }
+
+    @Override
+    public @org.jspecify.annotations.Nullable String whyEmpty() {
+        return snapshot.providers().isEmpty() ? whyEmpty : null;
     }
 
     /** Provider URLs refused so far because a setting did not parse (each time one was notified). */
@@ -187,6 +193,7 @@ public final class DynamicDirectory<T> implements Directory<T> {
                     removed.add(e.getValue());
                 }
             }
+            whyEmpty = explicitEmpty ? providers.get(0).parameter(ServiceUrl.EMPTY_REASON) : null;
             snapshot = new Snapshot<>(List.copyOf(next.values()), Map.copyOf(next));
             listeners.fire(snapshot.providers());
             removed.forEach(this::retire);

@@ -167,9 +167,18 @@ public final class RegistryUrls {
 
     /** The empty marker for a service with no providers, as Dubbo sends it. */
     public static ServiceUrl empty(ServiceUrl consumer) {
+        return emptyMarker(consumer).build();
+    }
+
+    /** The empty marker, saying {@code why} there is no provider for the error of a call that finds none. */
+    public static ServiceUrl empty(ServiceUrl consumer, String why) {
+        return emptyMarker(consumer).parameter(ServiceUrl.EMPTY_REASON, why).build();
+    }
+
+    private static io.tern.ServiceUrlBuilder emptyMarker(ServiceUrl consumer) {
         return ServiceUrl.builder("empty").address(consumer.host().isEmpty() ? "0.0.0.0" : consumer.host(), 0)
                 .path(consumer.interfaceName()).parameter("category", "providers")
-                .parameter("interface", consumer.interfaceName()).build();
+                .parameter("interface", consumer.interfaceName());
     }
 
     /** The providers among {@code urls} that match {@code consumer}, or the empty marker. */

@@ -1,6 +1,7 @@
 package io.tern.registry.discovery;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -97,6 +98,77 @@ public final class InstanceMetadata {
         params.put("port", String.valueOf(url.port()));
         params.put("protocol", url.protocol());
         return write(params);
+    }
+
+    /**
+     * The port an instance serves {@code protocol} on, from its {@link #ENDPOINTS}; -1 when it
+     * advertises none for that protocol.
+     *
+     * @throws IllegalArgumentException naming the key, when the endpoints are not what Dubbo writes
+     */
+    public static int endpointPort(Map<String, String> metadata, String protocol) {
+        String endpoints = metadata.get(ENDPOINTS);
+        if (endpoints == null || endpoints.isBlank()) {
+            return -1;
+        }
+        JsonNode array = read(ENDPOINTS, endpoints);
+        if (!array.isArray()) {
+            throw new IllegalArgumentException(ENDPOINTS + ": " + shorten(endpoints) + " (expected: a JSON array of"
+                    + " {\"port\": ..., \"protocol\": ...})");
+        }
+        for (JsonNode endpoint : array) {
+            if (protocol.equals(endpoint.path("protocol").asText())) {
+                int port = endpoint.path("port").asInt(-1);
+                if (port <= 0 || port > 65_535) {
+                    throw new IllegalArgumentException(ENDPOINTS + ": port " + endpoint.path("port") + " of " + protocol
+                            + " (expected: 1 to 65535)");
+                }
+                return port;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The parameters of the metadata service's URL an instance advertises
+     * ({@link #METADATA_SERVICE_PARAMS}, among them its {@code protocol} and {@code port}); empty
+     * when it advertises none.
+     *
+     * @throws IllegalArgumentException naming the key, when they are not a JSON object of strings
+     */
+    public static Map<String, String> metadataServiceParams(Map<String, String> metadata) {
+        String params = metadata.get(METADATA_SERVICE_PARAMS);
+        if (params == null || params.isBlank()) {
+            return Map.of();
+        }
+        JsonNode object = read(METADATA_SERVICE_PARAMS, params);
+        if (!object.isObject()) {
+            throw new IllegalArgumentException(METADATA_SERVICE_PARAMS + ": " + shorten(params)
+                    + " (expected: a JSON object of parameters)");
+        }
+        Map<String, String> found = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> entry : object.properties()) {
+            if (!entry.getValue().isValueNode()) {
+                throw new IllegalArgumentException(METADATA_SERVICE_PARAMS + ": parameter " + entry.getKey()
+                        + " is " + entry.getValue().getNodeType() + " (expected: a string)");
+            }
+            found.put(entry.getKey(), entry.getValue().asText());
+        }
+        return found;
+    }
+
+    private static JsonNode read(String key, String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(key + ": " + shorten(json) + " is not JSON (expected: JSON as Dubbo"
+                    + " writes it): " + e.getOriginalMessage());
+        }
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 80 ? "'" + text + "'" : "'" + text.substring(0, 80) + "...' (" + text.length()
+                + " characters)";
     }
 
     private static String write(Object json) {

@@ -1,0 +1,194 @@
+package io.tern.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.tern.RpcException;
+import io.tern.RpcStatus;
+import io.tern.ServiceUrl;
+import io.tern.registry.Migration;
+import io.tern.registry.ZooKeeperRegistry;
+import io.tern.testing.TernCleanup;
+import io.tern.testing.ZooKeeperStats;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.server.command.FourLetterCommands;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Consumers that find providers at the application level, against a real ZooKeeper: through the
+ * mapping, each instance's revision and the metadata its own metadata service answers.
+ */
+class ApplicationLevelConsumerTest {
+
+    @RegisterExtension
+    static final TernCleanup cleanup = new TernCleanup();
+
+    public interface Pricing {
+        int price(String item);
+    }
+
+    public interface Stock {
+        int count(String item);
+    }
+
+    public interface Unserved {
+        int nothing();
+    }
+
+    private static TestingServer zookeeper;
+    private static String address;
+    private static CuratorFramework raw;
+
+    @BeforeAll
+    static void start() throws Exception {
+        System.setProperty("zookeeper.4lw.commands.whitelist", "mntr");
+        FourLetterCommands.resetWhiteList();
+        zookeeper = cleanup.register(new TestingServer(true));
+        address = "zookeeper://" + zookeeper.getConnectString() + "?timeout=10000&file-cache=false";
+        raw = cleanup.register(CuratorFrameworkFactory.newClient(zookeeper.getConnectString(), new RetryOneTime(100)));
+        raw.start();
+    }
+
+    private static TernServer serve(String app) {
+        return cleanup.register(Tern.server().application(app).registry(address).registerMode(RegisterMode.INSTANCE)
+                .service(Pricing.class, item -> item.length()).service(Stock.class, item -> 7).start());
+    }
+
+    private static ZooKeeperRegistry registry() {
+        return cleanup.register(ZooKeeperRegistry.connect(ServiceUrl.parse(address)));
+    }
+
+    private static TernClient client(ZooKeeperRegistry registry, Migration.Step step) {
+        return cleanup.register(Tern.client().application("buyer").registry(registry).migrationStep(step).build());
+    }
+
+    private static long watches() {
+        return ZooKeeperStats.watchCount("127.0.0.1", zookeeper.getPort());
+    }
+
+    @Test
+    void aConsumerAtEitherStepFindsAProviderThatRegistersOnlyItsInstanceAndCallsIt() {
+        serve("pricing-only-instance");
+        ZooKeeperRegistry registry = registry();
+
+        for (Migration.Step step : List.of(Migration.Step.APPLICATION_FIRST, Migration.Step.FORCE_APPLICATION)) {
+            try (TernClient client = client(registry, step);
+                    Reference<Pricing> pricing = client.reference(Pricing.class)) {
+                assertThat(pricing.get().price("tea")).as(step.name()).isEqualTo(3);
+            }
+        }
+        assertThat(registry.applications().watchedApplications()).as("released with the references").isZero();
+        assertThat(registry.applications().watchedMappings()).isZero();
+    }
+
+    @Test
+    void aConsumerAtTheInterfaceStepDoesNotLookAtTheApplicationLevel() {
+        serve("pricing-invisible");
+        try (TernClient client = client(registry(), Migration.Step.FORCE_INTERFACE);
+                Reference<Stock> stock = client.reference(Stock.class)) {
+            assertThatThrownBy(() -> stock.get().count("tea")).isInstanceOf(RpcException.class)
+                    .hasMessageContaining("no provider available");
+        }
+    }
+
+    @Test
+    void aProviderChangingWhatItServesIsReadAgainAndOneServingNothingIsLeftOut() {
+        TernServer server = serve("stock-changing");
+        try (TernClient client = client(registry(), Migration.Step.FORCE_APPLICATION);
+                Reference<Stock> stock = client.reference(Stock.class)) {
+            assertThat(stock.get().count("tea")).isEqualTo(7);
+
+            server.state().offline(Pricing.class.getName()); // a new revision, Stock still in it
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(stock.get().count("tea"))
+                    .isEqualTo(7));
+            server.state().offline(Stock.class.getName()); // nothing left: the instance withdrawn
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThatThrownBy(() -> stock.get()
+                    .count("tea")).hasMessageContaining("stock-changing").hasMessageContaining("serves "
+                            + Stock.class.getName() + " (checked ").hasMessageContaining("/services/stock-changing"));
+            server.state().online("*");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(stock.get().count("tea"))
+                    .isEqualTo(7));
+        }
+    }
+
+    @Test
+    void noApplicationMappingTheInterfaceSaysWhereItLookedAndWhatToDo() {
+        try (TernClient client = client(registry(), Migration.Step.FORCE_APPLICATION);
+                Reference<Unserved> unserved = client.reference(Unserved.class)) {
+            assertThatThrownBy(() -> unserved.get().nothing()).isInstanceOfSatisfying(RpcException.class, e -> {
+                assertThat(e.status()).isEqualTo(RpcStatus.NO_PROVIDER);
+                assertThat(e.getMessage()).endsWith(": no application maps interface " + Unserved.class.getName()
+                        + " (checked /dubbo/mapping/" + Unserved.class.getName()
+                        + "; set provided-by or register the provider)");
+            });
+        }
+    }
+
+    @Test
+    void providedByFindsTheApplicationWithoutTheMapping() throws Exception {
+        serve("stock-provided");
+        raw.delete().forPath("/dubbo/mapping/" + Stock.class.getName());
+        try (TernClient client = client(registry(), Migration.Step.FORCE_APPLICATION);
+                Reference<Stock> unmapped = client.reference(Stock.class);
+                Reference<Stock> named = client.reference(Stock.class,
+                        options -> options.parameter("provided-by", "stock-provided"))) {
+            assertThatThrownBy(() -> unmapped.get().count("tea")).hasMessageContaining("no application maps");
+            assertThat(named.get().count("tea")).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void watchesAndKeptMetadataOfTwoHundredReferencesComingAndGoingReturnToWhereTheyStarted() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            serve("churn-" + i);
+        }
+        ZooKeeperRegistry registry = registry();
+        TernClient client = client(registry, Migration.Step.APPLICATION_FIRST);
+        long before = settledWatches();
+        List<Reference<?>> open = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String app = "churn-" + (i % 4);
+            String variant = String.valueOf(i % 9);
+            Reference<Stock> stock = client.reference(Stock.class, options -> options.parameter("provided-by", app)
+                    .parameter("churn", variant));
+            assertThat(stock.get().count("tea")).isEqualTo(7);
+            open.add(stock);
+            if (open.size() > 10) {
+                open.remove(0).close();
+            }
+        }
+        open.forEach(Reference::close);
+        assertThat(client.sharedCount()).isZero();
+        io.tern.registry.ApplicationDiscovery discovery = client.madeApplications();
+        assertThat(discovery).isNotNull();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(registry.applications().watchedApplications()).isZero();
+            assertThat(registry.applications().watchedMappings()).isZero();
+            assertThat(watches()).isEqualTo(before);
+            assertThat(discovery.subscriptionCount()).isZero();
+            assertThat(discovery.revisionCount()).as("metadata kept").isZero();
+        });
+    }
+
+    /** The server's watches once they stop changing. */
+    private static long settledWatches() throws InterruptedException {
+        long last = watches();
+        while (true) {
+            Thread.sleep(300);
+            long now = watches();
+            if (now == last) {
+                return now;
+            }
+            last = now;
+        }
+    }
+}
