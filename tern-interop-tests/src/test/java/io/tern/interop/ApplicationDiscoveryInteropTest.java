@@ -6,9 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tern.ServiceUrl;
+import io.tern.bootstrap.Reference;
 import io.tern.bootstrap.RegisterMode;
 import io.tern.bootstrap.Tern;
+import io.tern.bootstrap.TernClient;
 import io.tern.bootstrap.TernServer;
+import io.tern.registry.Migration;
 import io.tern.registry.Registry;
 import io.tern.registry.RegistryUrls;
 import io.tern.registry.ZooKeeperApplications;
@@ -45,6 +48,7 @@ class ApplicationDiscoveryInteropTest {
     private static TestingServer zookeeper;
     private static ZooKeeperRegistry registry;
     private static int dubboPort;
+    private static int triplePort;
     private static DubboBootstrap dubbo;
 
     @BeforeAll
@@ -66,13 +70,16 @@ class ApplicationDiscoveryInteropTest {
         dubboRegistry.setUseAsConfigCenter(false);
         ProtocolConfig protocol = new ProtocolConfig("dubbo", dubboPort);
         protocol.setHost("127.0.0.1");
+        triplePort = DubboPeer.freePort();
+        ProtocolConfig triple = new ProtocolConfig("tri", triplePort);
+        triple.setHost("127.0.0.1");
         ServiceConfig<InteropService> service = new ServiceConfig<>();
         service.setInterface(InteropService.class);
         service.setRef(new InteropServiceImpl("dubbo-1.0.0", key -> null, (key, value) -> { }));
         service.setVersion("1.0.0");
-        service.setProtocol(protocol);
+        service.setProtocols(List.of(protocol, triple));
         dubbo = DubboBootstrap.newInstance().application(application).registry(dubboRegistry)
-                .protocol(protocol).service(service);
+                .protocols(List.of(protocol, triple)).service(service);
         dubbo.start();
         cleanup.register(dubbo::destroy);
     }
@@ -97,10 +104,36 @@ class ApplicationDiscoveryInteropTest {
         assertThat(instance.metadata()).containsEntry(InstanceMetadata.STORAGE_TYPE, "local")
                 .containsKey(InstanceMetadata.METADATA_SERVICE_VERSION);
         JsonNode endpoints = new ObjectMapper().readTree(instance.metadata().get(InstanceMetadata.ENDPOINTS));
-        assertThat(endpoints.toString()).contains("\"port\":" + dubboPort).contains("\"protocol\":\"dubbo\"");
+        assertThat(endpoints.toString()).contains("{\"port\":" + dubboPort + ",\"protocol\":\"dubbo\"}")
+                .contains("{\"port\":" + triplePort + ",\"protocol\":\"tri\"}");
+        // Found in the jar: with Triple served, the parameters advertised are MetadataServiceV2's,
+        // on the Triple port, and the same port answers version 1.0.0 too (Tern's consumer asks it).
+        assertThat(instance.metadata()).containsEntry(InstanceMetadata.METADATA_SERVICE_VERSION, "2.0.0");
         JsonNode params = new ObjectMapper().readTree(instance.metadata().get(InstanceMetadata.METADATA_SERVICE_PARAMS));
-        assertThat(params.get("protocol").asText()).isEqualTo("dubbo");
-        assertThat(params.get("port").asText()).isNotEmpty();
+        assertThat(params.get("protocol").asText()).isEqualTo("tri");
+        assertThat(params.get("port").asText()).isEqualTo(String.valueOf(triplePort));
+        assertThat(params.get("version").asText()).isEqualTo("2.0.0");
+    }
+
+    @Test
+    void aTernConsumerAtEitherStepFindsTheDubboProviderRegisteredOnlyAsAnInstanceAndCallsItOverDubboAndTriple() {
+        String address = "zookeeper://" + zookeeper.getConnectString() + "?timeout=10000&file-cache=false";
+        for (Migration.Step step : List.of(Migration.Step.APPLICATION_FIRST, Migration.Step.FORCE_APPLICATION)) {
+            try (TernClient client = Tern.client().application("tern-buyer").registry(address).migrationStep(step)
+                    .build()) {
+                Reference<InteropService> overDubbo = client.reference(InteropService.class,
+                        options -> options.version("1.0.0"));
+                Reference<InteropService> overTriple = client.reference(InteropService.class,
+                        options -> options.version("1.0.0").protocol("tri"));
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                        .until(() -> "dubbo-1.0.0".equals(overDubbo.get().identify()));
+                assertThat(overDubbo.get().echo("over dubbo")).as(step.name()).isEqualTo("over dubbo");
+                assertThat(overTriple.get().echo("over triple")).as(step.name()).isEqualTo("over triple");
+                assertThat(client.state().references()).as(step.name())
+                        .anySatisfy(r -> assertThat(r.providers()).containsExactly("127.0.0.1:" + dubboPort))
+                        .anySatisfy(r -> assertThat(r.providers()).containsExactly("127.0.0.1:" + triplePort));
+            }
+        }
     }
 
     @Test
