@@ -264,13 +264,14 @@ public final class ApplicationDiscovery implements AsyncCloseable {
 
     /**
      * The provider URL of {@code service} at {@code instance}: its protocol, the instance's host,
-     * the port the instance advertises for the protocol (else the service's, else the instance's),
-     * and the service's parameters.
+     * the port the instance advertises for the protocol (else the instance's own, as Dubbo takes
+     * it: the port in the metadata is where the instance that was asked serves it, and instances
+     * sharing a revision share that metadata), and the service's parameters.
      */
     static ServiceUrl providerUrl(InstanceNode instance, ServiceInfo service) {
         int port = InstanceMetadata.endpointPort(instance.metadata(), service.protocol());
         if (port <= 0) {
-            port = service.port() > 0 ? service.port() : instance.port();
+            port = instance.port();
         }
         ServiceUrlBuilder url = ServiceUrl.builder(service.protocol()).address(instance.host(), port)
                 .path(service.path().isEmpty() ? service.name() : service.path()).parameters(service.params())
