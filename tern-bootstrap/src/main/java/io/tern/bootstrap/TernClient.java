@@ -16,7 +16,7 @@ import io.tern.metrics.TernMetrics;
 import io.tern.ops.OpsServer;
 import io.tern.ops.OpsTarget;
 import io.tern.registry.ApplicationDiscovery;
-import io.tern.registry.Migration;
+import io.tern.registry.MigrationControl;
 import io.tern.registry.Registry;
 import io.tern.registry.RegistryUrls;
 import io.tern.registry.ZooKeeperRegistry;
@@ -63,8 +63,10 @@ public final class TernClient implements AsyncCloseable {
      * while it waits for its first providers, found perhaps through a call over Triple.
      */
     private final ReentrantLock tripleLock = new ReentrantLock();
-    /** Made at the first reference that looks at the application level; guarded by {@link #lock}. */
+    /** Made at the first reference through a ZooKeeper registry; guarded by {@link #lock}. */
     private @Nullable ApplicationDiscovery applications;
+    /** Made with {@link #applications}; guarded by {@link #lock}. */
+    private @Nullable MigrationControl migration;
     /** How long a new reference waits for its first providers at the application level. */
     static final java.time.Duration FIRST_PROVIDERS_WAIT = java.time.Duration.ofSeconds(6);
     private final @Nullable Registry registry;
@@ -287,10 +289,9 @@ public final class TernClient implements AsyncCloseable {
         Invoker<T> cluster = Clusters.join(directory, options.routers, config.tracker);
         made.add(cluster);
         made.add(new DirectoryView(directory));
-        Migration.Step step = Migration.stepOf(consumer, config.migrationStep);
-        Registry.Subscription subscription = Migration.subscribe(step, r,
-                step == Migration.Step.FORCE_INTERFACE ? null : applications(r), consumer, directory::notify,
-                FIRST_PROVIDERS_WAIT);
+        MigrationControl migration = migration(r);
+        Registry.Subscription subscription = migration != null ? migration.subscribe(consumer, directory::notify)
+                : r.subscribe(consumer, directory::notify);
         made.add(() -> {
             subscription.close();
             return CompletableFuture.completedFuture(null);
@@ -299,18 +300,22 @@ public final class TernClient implements AsyncCloseable {
     }
 
     /**
-     * Application-level discovery over {@code r}, made at the first reference that looks there and
-     * closed with the client; null when the registry has no application level.
+     * The migration of this client's references through {@code r}, with application-level
+     * discovery, made at the first reference through it and closed with the client; null when
+     * the registry has no application level.
      */
-    private @Nullable ApplicationDiscovery applications(Registry r) {
+    private @Nullable MigrationControl migration(Registry r) {
         if (!(r instanceof ZooKeeperRegistry zookeeper)) {
             return null;
         }
-        ApplicationDiscovery made = applications;
+        MigrationControl made = migration;
         if (made == null) {
-            made = ApplicationDiscovery.create(zookeeper.applications(),
+            ApplicationDiscovery discovery = ApplicationDiscovery.create(zookeeper.applications(),
                     new InstanceMetadataSource(url -> refer(MetadataService.class, url)));
-            applications = made;
+            applications = discovery;
+            made = MigrationControl.start(zookeeper, discovery, config.application, config.migrationStep,
+                    FIRST_PROVIDERS_WAIT);
+            migration = made;
         }
         return made;
     }
@@ -423,6 +428,16 @@ public final class TernClient implements AsyncCloseable {
         }
     }
 
+    /** The migration of references, when a reference has made it; for lifecycle tests. */
+    @Nullable MigrationControl madeMigration() {
+        lock.lock();
+        try {
+            return migration;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Application-level discovery, when a reference has made it; for lifecycle tests. */
     @Nullable ApplicationDiscovery madeApplications() {
         lock.lock();
@@ -461,6 +476,10 @@ public final class TernClient implements AsyncCloseable {
             chain = chain.thenCompose(ignored -> reference.closeAsync());
         }
         chain.thenCompose(ignored -> {
+                    MigrationControl control = madeMigration();
+                    return control != null ? control.closeAsync() : CompletableFuture.completedFuture(null);
+                })
+                .thenCompose(ignored -> {
                     ApplicationDiscovery discovery = madeApplications();
                     return discovery != null ? discovery.closeAsync() : CompletableFuture.completedFuture(null);
                 })

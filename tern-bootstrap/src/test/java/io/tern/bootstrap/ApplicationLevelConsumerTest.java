@@ -8,6 +8,7 @@ import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.ServiceUrl;
 import io.tern.registry.Migration;
+import io.tern.registry.MigrationControl;
 import io.tern.registry.ZooKeeperRegistry;
 import io.tern.testing.TernCleanup;
 import io.tern.testing.ZooKeeperStats;
@@ -147,13 +148,48 @@ class ApplicationLevelConsumerTest {
     }
 
     @Test
+    void anOperatorsMigrationRuleMovesRunningReferencesAndABadRuleLeavesTheOneBeforeInForce() throws Exception {
+        cleanup.register(Tern.server().application("rule-interface").registry(address)
+                .registerMode(RegisterMode.INTERFACE).service(Stock.class, item -> 1).start());
+        cleanup.register(Tern.server().application("rule-instance").registry(address)
+                .registerMode(RegisterMode.INSTANCE).service(Stock.class, item -> 2).start());
+        String rule = "/dubbo/config/DUBBO_SERVICEDISCOVERY_MIGRATION/rule-buyer.migration";
+        ZooKeeperRegistry registry = registry();
+        TernClient client = cleanup.register(Tern.client().application("rule-buyer").registry(registry).build());
+        Reference<Stock> stock = client.reference(Stock.class);
+        assertThat(stock.get().count("tea")).as("APPLICATION_FIRST: the application level").isEqualTo(2);
+
+        raw.create().creatingParentsIfNeeded().forPath(rule, "key: rule-buyer\nstep: FORCE_INTERFACE\n".getBytes());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(stock.get().count("tea")).isEqualTo(1));
+
+        raw.setData().forPath(rule, ("key: rule-buyer\nstep: FORCE_INTERFACE\ninterfaces:\n  - serviceKey: "
+                + Stock.class.getName() + "\n    step: FORCE_APPLICATION\n").getBytes());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(stock.get().count("tea")).isEqualTo(2));
+        MigrationControl control = client.madeMigration();
+        assertThat(control).isNotNull();
+        assertThat(control.rule().interfaces()).containsKey(Stock.class.getName());
+
+        raw.setData().forPath(rule, "step: SIDEWAYS\n".getBytes());
+        await().atMost(Duration.ofSeconds(10)).until(() -> control.refusedRules() == 1);
+        assertThat(control.rule().interfaces()).as("the rule before stays in force").containsKey(Stock.class.getName());
+        assertThat(stock.get().count("tea")).isEqualTo(2);
+
+        raw.delete().forPath(rule);
+        await().atMost(Duration.ofSeconds(10)).until(() -> control.rule() == io.tern.registry.MigrationRule.NONE);
+        assertThat(stock.get().count("tea")).as("back at APPLICATION_FIRST").isEqualTo(2);
+        stock.close();
+        assertThat(control.referenceCount()).isZero();
+    }
+
+    @Test
     void watchesAndKeptMetadataOfTwoHundredReferencesComingAndGoingReturnToWhereTheyStarted() throws Exception {
         for (int i = 0; i < 4; i++) {
             serve("churn-" + i);
         }
         ZooKeeperRegistry registry = registry();
         TernClient client = client(registry, Migration.Step.APPLICATION_FIRST);
-        long before = settledWatches();
+        client.reference(Stock.class, options -> options.parameter("provided-by", "churn-0")).close();
+        long before = settledWatches(); // with the client's own watch of its migration rule
         List<Reference<?>> open = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             String app = "churn-" + (i % 4);

@@ -63,37 +63,33 @@ public final class Migration {
     }
 
     /**
-     * Subscribes {@code consumer} at the levels its step asks for, telling {@code listener} the
+     * Subscribes {@code consumer} at the levels {@code step} asks for, telling {@code listener} the
      * providers of the level chosen; {@code applications} is null where the registry has no
-     * application level, and the interface level alone is then used whatever the step.
+     * application level, and the interface level alone is then used whatever the step. The
+     * threshold is the reference's {@link #THRESHOLD} parameter, 0 without one.
      */
-    public static Registry.Subscription subscribe(Step step, Registry interfaces,
+    public static Migrating subscribe(Step step, Registry interfaces, @Nullable ApplicationDiscovery applications,
+            ServiceUrl consumer, Registry.NotifyListener listener, Duration firstWait) {
+        return subscribe(step, threshold(consumer), interfaces, applications, consumer, listener, firstWait);
+    }
+
+    /** As above, with the threshold given. */
+    public static Migrating subscribe(Step step, double threshold, Registry interfaces,
             @Nullable ApplicationDiscovery applications, ServiceUrl consumer, Registry.NotifyListener listener,
             Duration firstWait) {
         requireNonNull(step, "step");
         requireNonNull(interfaces, "interfaces");
         requireNonNull(consumer, "consumer");
         requireNonNull(listener, "listener");
-        if (applications == null || step == Step.FORCE_INTERFACE) {
-            return interfaces.subscribe(consumer, listener);
-        }
-        if (step == Step.FORCE_APPLICATION) {
-            return applications.subscribe(consumer, listener, firstWait);
-        }
-        Chooser chooser = new Chooser(consumer, listener, threshold(consumer));
-        Registry.Subscription byInterface = interfaces.subscribe(consumer, chooser::interfaceLevel);
-        Registry.Subscription byApplication;
-        try {
-            byApplication = applications.subscribe(consumer, chooser::applicationLevel, firstWait);
-        } catch (RuntimeException e) {
-            byInterface.close();
-            throw e;
-        }
-        return () -> {
-            byApplication.close();
-            byInterface.close();
-            chooser.close();
-        };
+        requireNonNull(firstWait, "firstWait");
+        Migrating migrating = new Migrating(interfaces, applications, consumer, listener, firstWait, threshold);
+        migrating.start(applications == null ? Step.FORCE_INTERFACE : step);
+        return migrating;
+    }
+
+    /** The threshold of a reference: its {@link #THRESHOLD} parameter, else 0 (any). */
+    public static double thresholdOf(ServiceUrl consumer) {
+        return threshold(consumer);
     }
 
     private static double threshold(ServiceUrl consumer) {
@@ -121,22 +117,206 @@ public final class Migration {
         return interfaceLevel == 0 || (double) applicationLevel / interfaceLevel >= threshold;
     }
 
-    /** Both levels' latest lists, and the one told. */
-    private static final class Chooser {
+    /**
+     * A reference's subscription at one or both levels, which can move to another step while it
+     * runs, as Dubbo's migration invoker moves: to {@link Step#FORCE_APPLICATION} only when
+     * forced, or when the interface level has nothing, or when the application level's providers
+     * are preferred by the threshold — else it stays and the move is refused; to
+     * {@link Step#FORCE_INTERFACE} likewise the other way round; to
+     * {@link Step#APPLICATION_FIRST} always. Closing it closes both levels.
+     */
+    public static final class Migrating implements Registry.Subscription {
+        private final Registry interfaces;
+        private final @Nullable ApplicationDiscovery applications;
         private final ServiceUrl consumer;
         private final Registry.NotifyListener listener;
-        private final double threshold;
+        private final Duration firstWait;
+        /** Held while a move subscribes and closes levels (which may wait), so moves are one at a time. */
+        private final ReentrantLock moving = new ReentrantLock();
+        /** Held while the lists change and the choice is made; never while subscribing. */
         private final ReentrantLock lock = new ReentrantLock();
+        private Registry.@Nullable Subscription byInterfaceWatch;
+        private Registry.@Nullable Subscription byApplicationWatch;
         private List<ServiceUrl> byInterface = List.of();
         private List<ServiceUrl> byApplication = List.of();
+        private volatile Step step = Step.FORCE_INTERFACE;
+        private double threshold;
         private @Nullable List<ServiceUrl> told;
         private @Nullable Boolean toldApplications;
         private boolean closed;
 
-        Chooser(ServiceUrl consumer, Registry.NotifyListener listener, double threshold) {
+        Migrating(Registry interfaces, @Nullable ApplicationDiscovery applications, ServiceUrl consumer,
+                Registry.NotifyListener listener, Duration firstWait, double threshold) {
+            this.interfaces = interfaces;
+            this.applications = applications;
             this.consumer = consumer;
             this.listener = listener;
+            this.firstWait = firstWait;
             this.threshold = threshold;
+        }
+
+        /** The step it is at. */
+        public Step step() {
+            return step;
+        }
+
+        void start(Step first) {
+            moving.lock();
+            try {
+                step = first;
+                if (first != Step.FORCE_APPLICATION) {
+                    watchInterfaces();
+                }
+                if (first != Step.FORCE_INTERFACE) {
+                    try {
+                        watchApplications();
+                    } catch (RuntimeException e) {
+                        close();
+                        throw e;
+                    }
+                }
+            } finally {
+                moving.unlock();
+            }
+        }
+
+        /**
+         * Moves to {@code target} with {@code threshold}, unless the levels' providers refuse it
+         * and it is not {@code forced}; whether it moved. May wait for the application level's
+         * first providers, so not on a registry's event thread.
+         */
+        public boolean moveTo(Step target, double threshold, boolean forced) {
+            requireNonNull(target, "target");
+            moving.lock();
+            try {
+                if (closedNow()) {
+                    return false;
+                }
+                if (applications == null || target == step) {
+                    setThreshold(threshold);
+                    return target == step;
+                }
+                boolean hadInterfaces = byInterfaceWatch != null;
+                boolean hadApplications = byApplicationWatch != null;
+                if (!hadInterfaces) {
+                    watchInterfaces();
+                }
+                if (!hadApplications) {
+                    watchApplications();
+                }
+                boolean approved = switch (target) {
+                    case APPLICATION_FIRST -> true;
+                    case FORCE_APPLICATION -> forced || !hadInterfaces || count(byInterface()) == 0
+                            || preferApplications(count(byApplication()), count(byInterface()), threshold);
+                    case FORCE_INTERFACE -> forced || !hadApplications || count(byApplication()) == 0
+                            || preferApplications(count(byInterface()), count(byApplication()), threshold);
+                };
+                if (!approved) {
+                    log.warn("registry: {} stays at {}: moving to {} would leave {} providers for {} (threshold {};"
+                            + " set force to move anyway)", consumer.serviceKey(), step, target,
+                            count(target == Step.FORCE_APPLICATION ? byApplication() : byInterface()),
+                            count(target == Step.FORCE_APPLICATION ? byInterface() : byApplication()), threshold);
+                    if (!hadInterfaces) {
+                        unwatchInterfaces();
+                    }
+                    if (!hadApplications) {
+                        unwatchApplications();
+                    }
+                    return false;
+                }
+                Step from = step;
+                lock.lock();
+                try {
+                    step = target;
+                    this.threshold = threshold;
+                    choose();
+                } finally {
+                    lock.unlock();
+                }
+                if (target == Step.FORCE_APPLICATION) {
+                    unwatchInterfaces();
+                } else if (target == Step.FORCE_INTERFACE) {
+                    unwatchApplications();
+                }
+                log.info("registry: {} moved from {} to {}", consumer.serviceKey(), from, target);
+                return true;
+            } finally {
+                moving.unlock();
+            }
+        }
+
+        private void setThreshold(double threshold) {
+            lock.lock();
+            try {
+                this.threshold = threshold;
+                choose();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void watchInterfaces() {
+            byInterfaceWatch = interfaces.subscribe(consumer, this::interfaceLevel);
+        }
+
+        private void watchApplications() {
+            ApplicationDiscovery discovery = requireNonNull(applications, "applications");
+            byApplicationWatch = discovery.subscribe(consumer, this::applicationLevel, firstWait);
+        }
+
+        private void unwatchInterfaces() {
+            Registry.Subscription watch = byInterfaceWatch;
+            byInterfaceWatch = null;
+            if (watch != null) {
+                watch.close();
+            }
+            lock.lock();
+            try {
+                byInterface = List.of();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void unwatchApplications() {
+            Registry.Subscription watch = byApplicationWatch;
+            byApplicationWatch = null;
+            if (watch != null) {
+                watch.close();
+            }
+            lock.lock();
+            try {
+                byApplication = List.of();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private List<ServiceUrl> byInterface() {
+            lock.lock();
+            try {
+                return byInterface;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private List<ServiceUrl> byApplication() {
+            lock.lock();
+            try {
+                return byApplication;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private boolean closedNow() {
+            lock.lock();
+            try {
+                return closed;
+            } finally {
+                lock.unlock();
+            }
         }
 
         void interfaceLevel(List<ServiceUrl> providers) {
@@ -159,17 +339,22 @@ public final class Migration {
             }
         }
 
+        /** Tells the listener the providers of the level the step and the lists choose, when they changed. */
         private void choose() {
             if (closed) {
                 return;
             }
-            boolean applications = preferApplications(count(byApplication), count(byInterface), threshold);
+            boolean applications = switch (step) {
+                case FORCE_APPLICATION -> true;
+                case FORCE_INTERFACE -> false;
+                case APPLICATION_FIRST -> preferApplications(count(byApplication), count(byInterface), threshold);
+            };
             List<ServiceUrl> chosen = applications ? byApplication : byInterface;
             if (chosen.isEmpty()) {
                 return; // not heard yet
             }
             String why = byApplication.isEmpty() ? null : byApplication.get(0).parameter(ServiceUrl.EMPTY_REASON);
-            if (count(chosen) == 0 && why != null) {
+            if (step == Step.APPLICATION_FIRST && count(chosen) == 0 && why != null) {
                 chosen = List.of(RegistryUrls.empty(consumer, "none registered at the interface level, and at the"
                         + " application level " + why));
             }
@@ -197,12 +382,23 @@ public final class Migration {
             return count;
         }
 
-        void close() {
+        @Override
+        public void close() {
             lock.lock();
             try {
+                if (closed) {
+                    return;
+                }
                 closed = true;
             } finally {
                 lock.unlock();
+            }
+            moving.lock();
+            try {
+                unwatchApplications();
+                unwatchInterfaces();
+            } finally {
+                moving.unlock();
             }
         }
     }

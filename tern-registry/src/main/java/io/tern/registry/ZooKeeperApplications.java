@@ -54,6 +54,7 @@ public final class ZooKeeperApplications {
     private final CuratorFramework client;
     private final String instanceRoot;
     private final String mappingRoot;
+    private final String configRoot;
     private final String where;
     /** The instances registered, by node path. */
     private final Map<String, InstanceNode> registered = new ConcurrentHashMap<>();
@@ -61,14 +62,17 @@ public final class ZooKeeperApplications {
     private final ReentrantLock nodes = new ReentrantLock();
     /** The applications whose instances are watched, each once however many listen; guarded by {@link #watching}. */
     private final Map<String, InstancesWatch> instanceWatches = new HashMap<>();
-    /** The interfaces whose mapping is watched, each once however many listen; guarded by {@link #watching}. */
-    private final Map<String, MappingWatch> mappingWatches = new HashMap<>();
+    /** The mappings watched by node path, each once however many listen; guarded by {@link #watching}. */
+    private final Map<String, DataWatch<SortedSet<String>>> mappingWatches = new HashMap<>();
+    /** The config-center nodes watched by path, each once however many listen; guarded by {@link #watching}. */
+    private final Map<String, DataWatch<String>> configWatches = new HashMap<>();
     private final ReentrantLock watching = new ReentrantLock();
 
     ZooKeeperApplications(CuratorFramework client, ServiceUrl registryUrl, String interfaceRoot) {
         this.client = client;
         this.instanceRoot = instanceRoot(registryUrl);
         this.mappingRoot = interfaceRoot + "/mapping";
+        this.configRoot = interfaceRoot + "/config";
         this.where = registryUrl.address();
     }
 
@@ -296,7 +300,22 @@ public final class ZooKeeperApplications {
      */
     public Registry.Subscription watchMapping(String interfaceName, Consumer<SortedSet<String>> listener) {
         requireNonNull(interfaceName, "interfaceName");
-        return listen(mappingWatches, interfaceName, MappingWatch::new, listener);
+        return listen(mappingWatches, mappingPath(interfaceName), path -> new DataWatch<>(path, mappingWatches,
+                content -> Collections.unmodifiableSortedSet(applications(content)), Collections.emptySortedSet()),
+                listener);
+    }
+
+    /**
+     * Tells {@code listener} what the config center holds under {@code key} in {@code group}
+     * ({@code /<root>/config/<group>/<key>}, as Dubbo's ZooKeeper config center keeps it; the
+     * empty string while there is nothing) now and after every change. One watch of the node
+     * serves every listener of it, and goes with the last one's subscription.
+     */
+    public Registry.Subscription watchConfig(String group, String key, Consumer<String> listener) {
+        requireNonNull(group, "group");
+        requireNonNull(key, "key");
+        return listen(configWatches, configRoot + "/" + group + "/" + key, path -> new DataWatch<>(path,
+                configWatches, content -> content, ""), listener);
     }
 
     private <V, W extends SharedWatch<V>> Registry.Subscription listen(Map<String, W> home, String key,
@@ -338,6 +357,11 @@ public final class ZooKeeperApplications {
     /** Interfaces whose mapping is watched now; for lifecycle tests. */
     public int watchedMappings() {
         return watchCount(mappingWatches);
+    }
+
+    /** Config-center nodes watched now; for lifecycle tests. */
+    public int watchedConfigs() {
+        return watchCount(configWatches);
     }
 
     private int watchCount(Map<String, ?> home) {
@@ -540,32 +564,40 @@ public final class ZooKeeperApplications {
         }
     }
 
-    /** The mapping of one interface, watched through its node's data (or its creation, while it has none). */
-    private final class MappingWatch extends SharedWatch<SortedSet<String>> {
+    /**
+     * One node's content, watched through its data (or its creation, while there is none), read
+     * as {@code parse} makes it ({@code empty} while the node does not exist).
+     */
+    private final class DataWatch<V> extends SharedWatch<V> {
         private final String path;
-        /** The applications mapped; guarded by {@link #reading}. */
-        private SortedSet<String> mapped = Collections.emptySortedSet();
+        private final Function<String, V> parse;
+        private final V empty;
+        /** What the node holds, parsed; guarded by {@link #reading}. */
+        private V content;
 
-        MappingWatch(String interfaceName) {
-            super(interfaceName, mappingWatches, Collections.emptySortedSet());
-            this.path = mappingPath(interfaceName);
+        DataWatch(String path, Map<String, DataWatch<V>> home, Function<String, V> parse, V empty) {
+            super(path, home, empty);
+            this.path = path;
+            this.parse = parse;
+            this.empty = empty;
+            this.content = empty;
         }
 
         @Override
         void readAll() {
             try {
                 try {
-                    mapped = Collections.unmodifiableSortedSet(applications(
-                            new String(client.getData().usingWatcher(this).forPath(path), StandardCharsets.UTF_8)));
+                    content = parse.apply(new String(client.getData().usingWatcher(this).forPath(path),
+                            StandardCharsets.UTF_8));
                 } catch (KeeperException.NoNodeException absent) {
                     if (client.checkExists().usingWatcher(this).forPath(path) != null) {
                         readAll(); // made in between
                         return;
                     }
-                    mapped = Collections.emptySortedSet();
+                    content = empty;
                 }
             } catch (Exception e) {
-                log.warn("registry: cannot read the mapping of {} at {}: {}", key, where, e.toString());
+                log.warn("registry: cannot read {} at {}: {}", path, where, e.toString());
             }
         }
 
@@ -579,8 +611,8 @@ public final class ZooKeeperApplications {
         }
 
         @Override
-        SortedSet<String> value() {
-            return mapped;
+        V value() {
+            return content;
         }
 
         @Override
@@ -599,6 +631,7 @@ public final class ZooKeeperApplications {
         try {
             watched.addAll(instanceWatches.values());
             watched.addAll(mappingWatches.values());
+            watched.addAll(configWatches.values());
         } finally {
             watching.unlock();
         }
@@ -637,6 +670,6 @@ public final class ZooKeeperApplications {
 
     /** Instances registered and applications and mappings watched now; for lifecycle tests. */
     int size() {
-        return registered.size() + watchedApplications() + watchedMappings();
+        return registered.size() + watchedApplications() + watchedMappings() + watchedConfigs();
     }
 }

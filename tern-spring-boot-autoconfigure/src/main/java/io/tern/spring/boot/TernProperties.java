@@ -200,6 +200,20 @@ public final class TernProperties {
          * application's instance, as Dubbo 3 consumers find it) or "all" (the default, as Dubbo 3's).
          */
         private @Nullable String registerMode;
+        /**
+         * Where references find providers through ZooKeeper: "APPLICATION_FIRST" (the default, as
+         * Dubbo 3.3's: both levels, the application level preferred when it has providers),
+         * "FORCE_APPLICATION" or "FORCE_INTERFACE".
+         */
+        private @Nullable String migrationStep;
+
+        public @Nullable String getMigrationStep() {
+            return migrationStep;
+        }
+
+        public void setMigrationStep(@Nullable String migrationStep) {
+            this.migrationStep = migrationStep;
+        }
 
         public @Nullable String getRegisterMode() {
             return registerMode;

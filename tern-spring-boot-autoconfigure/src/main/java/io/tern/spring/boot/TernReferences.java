@@ -142,7 +142,7 @@ public final class TernReferences implements DisposableBean {
             }
             if (client == null) {
                 TernClientBuilder builder = Tern.client().application(settings.applicationName()).host(settings.host())
-                        .tracker(tracker);
+                        .tracker(tracker).migrationStep(settings.migrationStep());
                 registry.ifAvailable(builder::registry);
                 if (settings.clientTls() != null) {
                     builder.tls(settings.clientTls());

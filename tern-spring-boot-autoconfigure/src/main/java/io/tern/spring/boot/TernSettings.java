@@ -4,6 +4,7 @@ import io.tern.ServiceUrl;
 import io.tern.ServiceUrlBuilder;
 import io.tern.bootstrap.RegisterMode;
 import io.tern.core.lifecycle.TrackerLevel;
+import io.tern.registry.Migration;
 import io.tern.transport.tls.ClientTls;
 import io.tern.transport.tls.ServerTls;
 import java.nio.file.Files;
@@ -37,10 +38,12 @@ public final class TernSettings {
     private final @Nullable ServerTls serverTls;
     private final @Nullable ClientTls clientTls;
     private final RegisterMode registerMode;
+    private final Migration.Step migrationStep;
 
     private TernSettings(String applicationName, String host, int port, @Nullable ServiceUrl registry,
             @Nullable Duration consumerTimeout, @Nullable Integer opsPort, @Nullable TrackerLevel trackerLevel,
-            @Nullable ServerTls serverTls, @Nullable ClientTls clientTls, RegisterMode registerMode) {
+            @Nullable ServerTls serverTls, @Nullable ClientTls clientTls, RegisterMode registerMode,
+            Migration.Step migrationStep) {
         this.applicationName = applicationName;
         this.host = host;
         this.port = port;
@@ -51,6 +54,7 @@ public final class TernSettings {
         this.serverTls = serverTls;
         this.clientTls = clientTls;
         this.registerMode = registerMode;
+        this.migrationStep = migrationStep;
     }
 
     /**
@@ -92,7 +96,7 @@ public final class TernSettings {
         return new TernSettings(name, properties.getProtocol().getHost(), port,
                 registryUrl(properties.getRegistry(), environment), timeout, ops, trackerLevel,
                 serverTls(ssl, environment), clientTls(ssl, environment),
-                registerMode(properties.getRegistry(), environment));
+                registerMode(properties.getRegistry(), environment), migrationStep(properties.getRegistry(), environment));
     }
 
     private static RegisterMode registerMode(TernProperties.Registry registry, Environment environment) {
@@ -109,6 +113,23 @@ public final class TernSettings {
             return RegisterMode.parse(mode);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage().replaceFirst("^register-mode", key), e);
+        }
+    }
+
+    private static Migration.Step migrationStep(TernProperties.Registry registry, Environment environment) {
+        String key = "tern.registry.migration-step";
+        String step = registry.getMigrationStep();
+        if (blank(step)) {
+            key = "dubbo.application.migration.step";
+            step = dubbo(environment, key, "tern.registry.migration-step");
+        }
+        if (blank(step)) {
+            return Migration.Step.APPLICATION_FIRST;
+        }
+        try {
+            return Migration.Step.parse(step);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().replaceFirst("^migration\\.step", key), e);
         }
     }
 
@@ -299,6 +320,11 @@ public final class TernSettings {
     /** Where providers register with ZooKeeper. */
     public RegisterMode registerMode() {
         return registerMode;
+    }
+
+    /** Where references find providers through ZooKeeper. */
+    public Migration.Step migrationStep() {
+        return migrationStep;
     }
 
     public @Nullable ServerTls serverTls() {

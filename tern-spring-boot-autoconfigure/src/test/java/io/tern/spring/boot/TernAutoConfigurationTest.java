@@ -203,11 +203,15 @@ class TernAutoConfigurationTest {
             assertThat(settings.registry()).isNotNull();
             assertThat(settings.registry().protocol()).isEqualTo("injvm");
             assertThat(settings.registerMode()).as("Dubbo 3's default").isEqualTo(RegisterMode.ALL);
+            assertThat(settings.migrationStep()).as("Dubbo 3.3's default")
+                    .isEqualTo(io.tern.registry.Migration.Step.APPLICATION_FIRST);
             assertThat(context.getBean(TernServerLifecycle.class).server()).isNotNull();
         }
         try (ConfigurableApplicationContext context = run(ProviderApplication.class, "--tern.protocol.port=0",
-                "--dubbo.application.register-mode=instance")) {
+                "--dubbo.application.register-mode=instance", "--dubbo.application.migration.step=FORCE_APPLICATION")) {
             assertThat(context.getBean(TernSettings.class).registerMode()).isEqualTo(RegisterMode.INSTANCE);
+            assertThat(context.getBean(TernSettings.class).migrationStep())
+                    .isEqualTo(io.tern.registry.Migration.Step.FORCE_APPLICATION);
         }
         try (ConfigurableApplicationContext context = run(ProviderApplication.class, "--tern.protocol.port=0",
                 "--dubbo.protocol.port=1", "--tern.application.name=tern-name", "--dubbo.application.name=legacy")) {
@@ -223,6 +227,9 @@ class TernAutoConfigurationTest {
                 .hasStackTraceContaining("tern.lifecycle.level: 'loud' (expected: off, sampled, paranoid)");
         assertThatThrownBy(() -> run(ProviderApplication.class, "--tern.registry.register-mode=both").close())
                 .hasStackTraceContaining("tern.registry.register-mode: 'both' (expected: interface, instance or all)");
+        assertThatThrownBy(() -> run(ProviderApplication.class, "--tern.registry.migration-step=later").close())
+                .hasStackTraceContaining("tern.registry.migration-step: 'later' (expected: FORCE_INTERFACE,"
+                        + " APPLICATION_FIRST or FORCE_APPLICATION)");
         assertThatThrownBy(() -> run(ProviderApplication.class, "--tern.protocol.port=70000").close())
                 .hasStackTraceContaining("tern.protocol.port: 70000 (expected: 0-65535)");
         assertThatThrownBy(() -> run(ProviderApplication.class, "--tern.registry.address=etcd://127.0.0.1:2379")
