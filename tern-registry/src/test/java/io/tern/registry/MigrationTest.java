@@ -37,6 +37,54 @@ class MigrationTest {
     }
 
     @Test
+    void aMigrationRuleIsReadAsDubboWritesItAndAReferenceTakesItsInterfacesEntryElseItsApplicationsElseTheRules() {
+        MigrationRule rule = MigrationRule.parse("""
+                key: buyer
+                step: FORCE_INTERFACE
+                threshold: 0.5
+                proportion: 100
+                delay: 0
+                force: false
+                interfaces:
+                  - serviceKey: com.example.Stock:1.0
+                    step: FORCE_APPLICATION
+                    force: true
+                applications:
+                  - serviceKey: pricing
+                    step: APPLICATION_FIRST
+                    threshold: 2
+                """);
+        ServiceUrl stock = ServiceUrl.parse("consumer://127.0.0.1/com.example.Stock?interface=com.example.Stock"
+                + "&version=1.0");
+        ServiceUrl price = ServiceUrl.parse("consumer://127.0.0.1/com.example.Price?interface=com.example.Price");
+
+        assertThat(rule.key()).isEqualTo("buyer");
+        assertThat(rule.settingsFor(stock, java.util.List.of("pricing")))
+                .isEqualTo(new MigrationRule.Settings(Migration.Step.FORCE_APPLICATION, 0.5, true));
+        assertThat(rule.settingsFor(price, java.util.List.of("pricing")))
+                .isEqualTo(new MigrationRule.Settings(Migration.Step.APPLICATION_FIRST, 2.0, false));
+        assertThat(rule.settingsFor(price, java.util.List.of("other")))
+                .isEqualTo(new MigrationRule.Settings(Migration.Step.FORCE_INTERFACE, 0.5, false));
+        assertThat(MigrationRule.parse("  ")).isEqualTo(MigrationRule.NONE);
+    }
+
+    @Test
+    void aMigrationRuleThatIsNotWhatDubboWritesIsRefusedWholeNamingWhatIsWrong() {
+        assertThatThrownBy(() -> MigrationRule.parse("step: FORCE_INTERFACE\nsteps: 2\n"))
+                .hasMessage("migration rule: unknown field 'steps' (expected: applications, delay, force,"
+                        + " interfaces, key, proportion, step, threshold)");
+        assertThatThrownBy(() -> MigrationRule.parse("interfaces:\n  - step: FORCE_INTERFACE\n"))
+                .hasMessage("migration rule: interfaces[0] has no serviceKey (expected: interface:version)");
+        assertThatThrownBy(() -> MigrationRule.parse("interfaces:\n  - serviceKey: a\n    step: LATER\n"))
+                .hasMessage("migration rule: interfaces[0]: step 'LATER' (expected: FORCE_INTERFACE,"
+                        + " APPLICATION_FIRST or FORCE_APPLICATION)");
+        assertThatThrownBy(() -> MigrationRule.parse("threshold: half\n"))
+                .hasMessage("migration rule: threshold 'half' (expected: a number)");
+        assertThatThrownBy(() -> MigrationRule.parse("step: [FORCE_INTERFACE\n"))
+                .hasMessageStartingWith("migration rule: not YAML at line ");
+    }
+
+    @Test
     void theProvidersOfAServiceAtAnInstanceTakeThePortItAdvertisesForTheProtocol() {
         var instance = new io.tern.registry.discovery.InstanceNode("shop", "10.0.0.7", 20880, Map.of(
                 InstanceMetadata.ENDPOINTS, "[{\"port\":20880,\"protocol\":\"dubbo\"},{\"port\":50051,\"protocol\":\"tri\"}]"),
