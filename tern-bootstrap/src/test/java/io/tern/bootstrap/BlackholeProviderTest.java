@@ -40,7 +40,9 @@ class BlackholeProviderTest {
             TernServer healthy = provider(registry, "healthy");
             try (ZooKeeperRegistry raw = ZooKeeperRegistry.connect(ServiceUrl.parse(registry))) {
                 raw.register(blackholeUrl);
+                // the blackhole is registered at the interface level only: the consumer looks there alone
                 TernClient client = Tern.client().application("consumer").registry(registry)
+                        .migrationStep(io.tern.registry.Migration.Step.FORCE_INTERFACE)
                         .clientOptions(ClientOptions.DEFAULT.withConnectTimeout(CONNECT_TIMEOUT)).build();
                 List<String> answers = new CopyOnWriteArrayList<>();
 
