@@ -12,9 +12,11 @@ import io.tern.registry.discovery.InstanceMetadata;
 import io.tern.registry.discovery.InstanceNode;
 import io.tern.registry.discovery.LocalMetadataService;
 import io.tern.registry.discovery.MetadataService;
+import io.tern.registry.discovery.MetadataServiceV2;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,36 +35,51 @@ final class InstancePublication {
     private final LocalMetadataService answers;
     private final ServiceUrl reachable;
     private final Exporter<MetadataService> metadataService;
+    /** Over Triple, when the server serves it. */
+    private final @Nullable Exporter<MetadataServiceV2> metadataServiceV2;
+    /** The version advertised: {@link MetadataServiceV2#VERSION} where it is served, as Dubbo advertises it. */
+    private final String metadataVersion;
     /** The node as last advertised; guarded by this. */
     private InstanceNode instance;
     /** Whether the node is deleted now; guarded by this. */
     private boolean withdrawn;
 
     private InstancePublication(ZooKeeperApplications applications, LocalMetadataService answers, ServiceUrl reachable,
-            InstanceNode instance, Exporter<MetadataService> metadataService) {
+            InstanceNode instance, Exporter<MetadataService> metadataService,
+            @Nullable Exporter<MetadataServiceV2> metadataServiceV2) {
         this.applications = applications;
         this.answers = answers;
         this.reachable = reachable;
         this.instance = instance;
         this.metadataService = metadataService;
+        this.metadataServiceV2 = metadataServiceV2;
+        this.metadataVersion = metadataServiceV2 != null ? MetadataServiceV2.VERSION : MetadataService.VERSION;
     }
 
     /**
      * Publishes {@code app}'s instance serving {@code advertised} (the URLs as registered), its
-     * metadata service exported through {@code protocol} on {@code bindHost:port}.
+     * metadata service exported through {@code protocol} on {@code bindHost:port}, and, when the
+     * server serves Triple ({@code triple} at {@code tripleAt}), {@link MetadataServiceV2} over it,
+     * which is then what the instance advertises, as Dubbo 3.3 does.
      */
     static InstancePublication publish(ZooKeeperApplications applications, String app,
             List<ServiceUrl> advertised, Protocol protocol, String bindHost, String registerHost, int port,
-            LifecycleTracker tracker) {
+            @Nullable Protocol triple, @Nullable ServiceUrl tripleAt, LifecycleTracker tracker) {
         LocalMetadataService answers = new LocalMetadataService();
-        ServiceUrl url = ServiceUrl.builder(protocol.name()).address(bindHost, port).path(MetadataService.NAME)
-                .parameter("interface", MetadataService.NAME).group(app).version(MetadataService.VERSION)
-                .parameter("application", app).parameter("side", "provider").build();
-        Exporter<MetadataService> exporter = protocol.export(Invokers.of(MetadataService.class, answers, url, tracker));
+        Exporter<MetadataService> exporter = protocol.export(Invokers.of(MetadataService.class, answers,
+                metadataServiceUrl(protocol.name(), bindHost, port, MetadataService.NAME, MetadataService.VERSION, app),
+                tracker));
+        Exporter<MetadataServiceV2> v2 = null;
         try {
-            ServiceUrl reachable = exporter.url().toBuilder().address(registerHost, exporter.url().port()).build();
+            if (triple != null && tripleAt != null) {
+                v2 = triple.export(Invokers.of(MetadataServiceV2.class, answers, metadataServiceUrl(triple.name(),
+                        tripleAt.host(), tripleAt.port(), MetadataServiceV2.NAME, MetadataServiceV2.VERSION, app),
+                        tracker));
+            }
+            Exporter<?> advertising = v2 != null ? v2 : exporter;
+            ServiceUrl reachable = advertising.url().toBuilder().address(registerHost, advertising.url().port()).build();
             InstanceNode instance = node(app, registerHost, port, System.currentTimeMillis(), advertised, answers,
-                    reachable);
+                    reachable, v2 != null ? MetadataServiceV2.VERSION : MetadataService.VERSION);
             applications.register(instance);
             for (String interfaceName : interfaces(advertised)) {
                 try {
@@ -72,11 +89,20 @@ final class InstancePublication {
                             + " provided-by={}: {}", interfaceName, app, app, e.getMessage());
                 }
             }
-            return new InstancePublication(applications, answers, reachable, instance, exporter);
+            return new InstancePublication(applications, answers, reachable, instance, exporter, v2);
         } catch (RuntimeException e) {
             exporter.close();
+            if (v2 != null) {
+                v2.close();
+            }
             throw e;
         }
+    }
+
+    private static ServiceUrl metadataServiceUrl(String protocol, String host, int port, String name, String version,
+            String app) {
+        return ServiceUrl.builder(protocol).address(host, port).path(name).parameter("interface", name).group(app)
+                .version(version).parameter("application", app).parameter("side", "provider").build();
     }
 
     /**
@@ -84,11 +110,11 @@ final class InstancePublication {
      * that revision from now on.
      */
     private static InstanceNode node(String app, String host, int port, long registered, List<ServiceUrl> advertised,
-            LocalMetadataService answers, ServiceUrl reachable) {
+            LocalMetadataService answers, ServiceUrl reachable, String metadataVersion) {
         AppMetadata metadata = AppMetadata.of(app, advertised);
         answers.publish(metadata);
-        return new InstanceNode(app, host, port,
-                InstanceMetadata.of(metadata, advertised, reachable, MetadataService.VERSION), registered);
+        return new InstanceNode(app, host, port, InstanceMetadata.of(metadata, advertised, reachable, metadataVersion),
+                registered);
     }
 
     private static Collection<String> interfaces(List<ServiceUrl> advertised) {
@@ -105,7 +131,7 @@ final class InstancePublication {
             return;
         }
         InstanceNode next = node(instance.app(), instance.host(), instance.port(), instance.registrationTimeUtc(),
-                advertised, answers, reachable);
+                advertised, answers, reachable, metadataVersion);
         try {
             applications.register(next);
             instance = next;
@@ -128,8 +154,10 @@ final class InstancePublication {
         }
     }
 
-    /** Unexports the metadata service. */
+    /** Unexports the metadata service, in both versions. */
     CompletableFuture<Void> closeAsync() {
-        return metadataService.closeAsync();
+        Exporter<MetadataServiceV2> v2 = metadataServiceV2;
+        return CompletableFuture.allOf(metadataService.closeAsync(),
+                v2 != null ? v2.closeAsync() : CompletableFuture.completedFuture(null));
     }
 }

@@ -20,7 +20,6 @@ import io.tern.registry.MigrationControl;
 import io.tern.registry.Registry;
 import io.tern.registry.RegistryUrls;
 import io.tern.registry.ZooKeeperRegistry;
-import io.tern.registry.discovery.MetadataService;
 import io.tern.transport.EventLoops;
 import io.tern.triple.TripleProtocol;
 import java.util.ArrayList;
@@ -311,7 +310,7 @@ public final class TernClient implements AsyncCloseable {
         MigrationControl made = migration;
         if (made == null) {
             ApplicationDiscovery discovery = ApplicationDiscovery.create(zookeeper.applications(),
-                    new InstanceMetadataSource(url -> refer(MetadataService.class, url)));
+                    new InstanceMetadataSource(this::refer));
             applications = discovery;
             made = MigrationControl.start(zookeeper, discovery, config.application, config.migrationStep,
                     FIRST_PROVIDERS_WAIT);

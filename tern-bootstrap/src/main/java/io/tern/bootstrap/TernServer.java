@@ -131,14 +131,21 @@ public final class TernServer implements AsyncCloseable {
     private void publishInstance(ZooKeeperRegistry zookeeper, TernServerBuilder b) {
         List<ServiceUrl> advertised;
         Exporter<?> first;
+        ServiceUrl tripleAt = null;
         synchronized (exported) {
             advertised = advertisedOnline();
             first = exported.get(0).exporter();
+            for (Exported e : exported) {
+                if ("tri".equals(e.exporter().url().protocol())) {
+                    tripleAt = e.exporter().url();
+                    break;
+                }
+            }
         }
         Protocol answering = "dubbo".equals(first.url().protocol()) ? protocol : java.util.Objects.requireNonNull(triple);
         instance = InstancePublication.publish(zookeeper.applications(), b.application, advertised, answering,
                 first.url().host(), b.registerHost != null ? b.registerHost : first.url().host(), first.url().port(),
-                b.tracker);
+                tripleAt != null ? triple : null, tripleAt, b.tracker);
     }
 
     /** The advertised URLs of the services not taken offline; the caller holds {@link #exported}. */

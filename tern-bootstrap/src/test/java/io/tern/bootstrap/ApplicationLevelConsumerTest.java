@@ -92,6 +92,25 @@ class ApplicationLevelConsumerTest {
     }
 
     @Test
+    void aProviderServingTripleAdvertisesMetadataServiceV2AndIsAskedThroughIt() {
+        TernServer server = cleanup.register(Tern.server().application("stock-v2").registry(address)
+                .registerMode(RegisterMode.INSTANCE).triple(true).service(Stock.class, item -> 11).start());
+        ZooKeeperRegistry registry = registry();
+        io.tern.registry.discovery.InstanceNode instance = registry.applications().instances("stock-v2").get(0);
+        assertThat(instance.metadata()).containsEntry(io.tern.registry.discovery.InstanceMetadata
+                .METADATA_SERVICE_VERSION, "2.0.0");
+        assertThat(io.tern.registry.discovery.InstanceMetadata.metadataServiceParams(instance.metadata()))
+                .containsEntry("protocol", "tri").containsEntry("port", String.valueOf(server.port()))
+                .containsEntry("version", "2.0.0");
+
+        try (TernClient client = client(registry, Migration.Step.FORCE_APPLICATION);
+                Reference<Stock> stock = client.reference(Stock.class,
+                        options -> options.parameter("provided-by", "stock-v2"))) {
+            assertThat(stock.get().count("tea")).isEqualTo(11);
+        }
+    }
+
+    @Test
     void aConsumerAtTheInterfaceStepDoesNotLookAtTheApplicationLevel() {
         serve("pricing-invisible");
         try (TernClient client = client(registry(), Migration.Step.FORCE_INTERFACE);

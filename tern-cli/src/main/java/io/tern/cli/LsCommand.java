@@ -3,6 +3,8 @@ package io.tern.cli;
 import io.tern.ServiceUrl;
 import io.tern.registry.ZooKeeperRegistry;
 import io.tern.registry.ZooKeeperTls;
+import io.tern.registry.discovery.InstanceMetadata;
+import io.tern.registry.discovery.InstanceNode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +20,8 @@ import picocli.CommandLine.Parameters;
 /** {@code tern ls}: what a ZooKeeper registry in Dubbo's layout holds. */
 @Command(name = "ls",
         description = {"Lists the services in a ZooKeeper registry in Apache Dubbo's layout, with their providers"
-                + " (address, version, group, methods, tls, token) and consumers; works on a Dubbo estate too.",
+                + " (address, version, group, methods, tls, token), consumers and the applications mapped to them;"
+                + " works on a Dubbo estate too. With --applications, the applications and their instances.",
             "With --tls-trust it connects to ZooKeeper's secure client port over TLS."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:listed", "1:the registry cannot be read, or has no such service", "2:usage error"})
@@ -35,6 +38,10 @@ final class LsCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "print one JSON object instead of text")
     boolean json;
+
+    @Option(names = "--applications", description = "list the applications registered at the application level"
+            + " (Dubbo 3's /services), with their instances and the revision each advertises, instead of the services")
+    boolean applications;
 
     /** Here the TLS of ZooKeeper's secure client port: --tls-trust, and --tls-cert/--tls-key if it asks for them. */
     @CommandLine.Mixin
@@ -69,16 +76,23 @@ final class LsCommand implements Callable<Integer> {
     private int list(ServiceUrl registryUrl, @org.jspecify.annotations.Nullable ZooKeeperTls zookeeperTls) {
         try (ZooKeeperRegistry registry = ZooKeeperRegistry.connect(Target.forCommandLine(registryUrl),
                 io.tern.core.lifecycle.LifecycleTracker.global(), zookeeperTls == null ? null : zookeeperTls.config())) {
-            Map<String, Map<String, List<Map<String, Object>>>> listing = new LinkedHashMap<>();
-            List<String> names = service != null ? List.of(service)
-                    : registry.services().stream().sorted().toList();
+            if (applications) {
+                printApplications(registry.applications());
+                return 0;
+            }
+            Map<String, Map<String, List<Object>>> listing = new LinkedHashMap<>();
+            java.util.SortedSet<String> all = new java.util.TreeSet<>(registry.services());
+            all.addAll(registry.applications().mappedInterfaces());
+            List<String> names = service != null ? List.of(service) : List.copyOf(all);
             for (String name : names) {
                 List<Map<String, Object>> providers = describe(registry.registered(name, "providers"), true);
                 List<Map<String, Object>> consumers = describe(registry.registered(name, "consumers"), false);
-                if (!providers.isEmpty() || !consumers.isEmpty()) {
-                    Map<String, List<Map<String, Object>>> entry = new LinkedHashMap<>();
-                    entry.put("providers", providers);
-                    entry.put("consumers", consumers);
+                List<String> mapping = List.copyOf(registry.applications().mapping(name));
+                if (!providers.isEmpty() || !consumers.isEmpty() || !mapping.isEmpty()) {
+                    Map<String, List<Object>> entry = new LinkedHashMap<>();
+                    entry.put("providers", List.copyOf(providers));
+                    entry.put("consumers", List.copyOf(consumers));
+                    entry.put("applications", List.copyOf(mapping));
                     listing.put(name, entry);
                 }
             }
@@ -113,7 +127,43 @@ final class LsCommand implements Callable<Integer> {
         return described;
     }
 
-    private void print(Map<String, Map<String, List<Map<String, Object>>>> listing) {
+    /** Each application at the application level, with its instances: address, revision, protocols. */
+    private void printApplications(io.tern.registry.ZooKeeperApplications registered) {
+        Map<String, List<Map<String, Object>>> listing = new LinkedHashMap<>();
+        for (String app : registered.applicationNames()) {
+            List<Map<String, Object>> instances = new ArrayList<>();
+            for (InstanceNode instance : registered.instances(app)) {
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("address", instance.id());
+                d.put("revision", instance.revision());
+                d.put("endpoints", instance.metadata().getOrDefault(InstanceMetadata.ENDPOINTS, ""));
+                d.put("metadata", instance.metadata().getOrDefault(InstanceMetadata.STORAGE_TYPE, "")
+                        + " " + instance.metadata().getOrDefault(InstanceMetadata.METADATA_SERVICE_VERSION, ""));
+                instances.add(d);
+            }
+            if (!instances.isEmpty()) {
+                listing.put(app, instances);
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.pretty(listing));
+            return;
+        }
+        if (listing.isEmpty()) {
+            out.println("(no applications)");
+        }
+        listing.forEach((app, instances) -> {
+            out.println(app);
+            out.println("  instances: " + instances.size());
+            for (Map<String, Object> i : instances) {
+                out.println("    " + i.get("address") + "  revision=" + dash(i.get("revision")) + "  endpoints="
+                        + dash(i.get("endpoints")) + "  metadata=" + dash(String.valueOf(i.get("metadata")).trim()));
+            }
+        });
+    }
+
+    private void print(Map<String, Map<String, List<Object>>> listing) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.pretty(listing));
@@ -124,7 +174,11 @@ final class LsCommand implements Callable<Integer> {
         }
         listing.forEach((name, entry) -> {
             out.println(name);
-            List<Map<String, Object>> providers = entry.getOrDefault("providers", List.of());
+            List<String> mapped = asStrings(entry.getOrDefault("applications", List.of()));
+            if (!mapped.isEmpty()) {
+                out.println("  applications: " + String.join(", ", mapped) + "  (mapping; see --applications)");
+            }
+            List<Map<String, Object>> providers = maps(entry.getOrDefault("providers", List.of()));
             out.println("  providers: " + providers.size());
             for (Map<String, Object> p : providers) {
                 out.println("    " + p.get("address") + "  version=" + dash(p.get("version")) + "  group="
@@ -133,13 +187,18 @@ final class LsCommand implements Callable<Integer> {
                         + (Boolean.TRUE.equals(p.get("tls")) ? "  tls" : "")
                         + (Boolean.TRUE.equals(p.get("token")) ? "  token" : ""));
             }
-            List<Map<String, Object>> consumers = entry.getOrDefault("consumers", List.of());
+            List<Map<String, Object>> consumers = maps(entry.getOrDefault("consumers", List.of()));
             out.println("  consumers: " + consumers.size());
             for (Map<String, Object> c : consumers) {
                 out.println("    " + c.get("address") + "  application=" + dash(c.get("application"))
                         + "  version=" + dash(c.get("version")) + "  group=" + dash(c.get("group")));
             }
         });
+    }
+
+    @SuppressWarnings("unchecked") // the listing's providers and consumers are described as maps
+    private static List<Map<String, Object>> maps(List<Object> described) {
+        return (List<Map<String, Object>>) (List<?>) described;
     }
 
     private static String dash(@Nullable Object value) {

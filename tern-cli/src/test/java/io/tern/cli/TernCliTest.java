@@ -243,14 +243,22 @@ class TernCliTest {
             assertThat(ls.exit()).as(ls.toString()).isZero();
             String methods = "  version=-  group=-  application=cli-test  release=tern-0.1.0"
                     + "  methods=echo,existUser,getUser,getUserAsync,listUser\n";
-            assertThat(ls.out()).contains(UserService.class.getName() + "\n  providers: 2\n    dubbo://127.0.0.1:" + port
-                    + methods + "    tri://127.0.0.1:" + port + methods + "  consumers: 0\n");
+            String mapped = "  applications: cli-test  (mapping; see --applications)\n";
+            assertThat(ls.out()).contains(UserService.class.getName() + "\n" + mapped + "  providers: 2\n"
+                    + "    dubbo://127.0.0.1:" + port + methods + "    tri://127.0.0.1:" + port + methods
+                    + "  consumers: 0\n");
             assertThat(ls.out()).as("the protobuf service, over Triple alone").contains("tern.example.Greeter\n"
-                    + "  providers: 1\n    tri://127.0.0.1:" + port + "  version=-  group=-  application=cli-test"
+                    + mapped + "  providers: 1\n    tri://127.0.0.1:" + port + "  version=-  group=-  application=cli-test"
                     + "  release=tern-0.1.0  methods=chat,sayHello,sayHelloStream\n");
             JsonNode listing = json(CliRun.of("ls", registry, UserService.class.getName(), "--json").out());
             assertThat(listing.get(UserService.class.getName()).get("providers").get(0).get("address").asText())
                     .isEqualTo("dubbo://127.0.0.1:" + port);
+
+            CliRun apps = CliRun.of("ls", registry, "--applications");
+            assertThat(apps.exit()).as(apps.toString()).isZero();
+            assertThat(apps.out()).matches("(?s)cli-test\n  instances: 1\n    127\\.0\\.0\\.1:" + port
+                    + "  revision=[0-9a-f]{32}  endpoints=\\[\\{\"port\":" + port + ",\"protocol\":\"dubbo\"\\},"
+                    + "\\{\"port\":" + port + ",\"protocol\":\"tri\"\\}\\]  metadata=local 1\\.0\\.0\n");
 
             CliRun missing = CliRun.of("ls", registry, "com.example.Nothing");
             assertThat(missing.exit()).isEqualTo(1);

@@ -181,4 +181,32 @@ class ApplicationDiscoveryInteropTest {
         server.close();
         assertThat(registry.applications().instances("tern-app")).as("withdrawn when the server closes").isEmpty();
     }
+
+    @Test
+    void aDubboConsumerAsksATernServerServingTripleThroughMetadataServiceV2AndCallsIt() throws Exception {
+        String address = "zookeeper://" + zookeeper.getConnectString() + "?timeout=10000&file-cache=false";
+        TernServer server = cleanup.register(Tern.server().application("tern-app-v2").registry(address)
+                .registerMode(RegisterMode.INSTANCE).triple(true).service(InteropService.class,
+                        new InteropServiceImpl("tern-app-6.0.0", key -> null, (key, value) -> { }),
+                        s -> s.version("6.0.0")).start());
+        InstanceNode instance = registry.applications().instances("tern-app-v2").get(0);
+        assertThat(instance.metadata()).containsEntry(InstanceMetadata.METADATA_SERVICE_VERSION, "2.0.0");
+
+        ReferenceConfig<InteropService> reference = new ReferenceConfig<>();
+        reference.setScopeModel(dubbo.getApplicationModel().getDefaultModule());
+        reference.setInterface(InteropService.class);
+        reference.setVersion("6.0.0");
+        reference.setRetries(0);
+        reference.setTimeout(10_000);
+        reference.setCheck(false);
+        try {
+            InteropService service = reference.get();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> "tern-app-6.0.0".equals(service.identify()));
+            assertThat(service.echo("metadata over Triple")).isEqualTo("metadata over Triple");
+        } finally {
+            reference.destroy();
+        }
+        server.close();
+    }
 }

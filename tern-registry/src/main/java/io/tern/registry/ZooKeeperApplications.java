@@ -275,6 +275,26 @@ public final class ZooKeeperApplications {
         }
     }
 
+    /** The applications that have (or had) instances registered, sorted; for {@code tern ls}. */
+    public List<String> applicationNames() {
+        return children(instanceRoot, "applications");
+    }
+
+    /** The interfaces with a mapping, sorted; for {@code tern ls}. */
+    public List<String> mappedInterfaces() {
+        return children(mappingRoot, "mapped interfaces");
+    }
+
+    private List<String> children(String path, String what) {
+        try {
+            return client.getChildren().forPath(path).stream().sorted().toList();
+        } catch (KeeperException.NoNodeException e) {
+            return List.of();
+        } catch (Exception e) {
+            throw new RpcException(RpcStatus.NETWORK, "registry: cannot list " + what + " at " + where + ": " + e, e);
+        }
+    }
+
     /** A mapping's content read as Dubbo reads it: split on commas, trimmed, empties dropped, sorted. */
     static SortedSet<String> applications(String content) {
         TreeSet<String> apps = new TreeSet<>();

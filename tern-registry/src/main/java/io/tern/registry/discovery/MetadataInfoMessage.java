@@ -1,6 +1,8 @@
 package io.tern.registry.discovery;
 
 import io.tern.WireName;
+import io.tern.registry.discovery.v2.MetadataInfoV2;
+import io.tern.registry.discovery.v2.ServiceInfoV2;
 import java.io.Serializable;
 import java.util.HashMap;
 
@@ -22,6 +24,24 @@ public record MetadataInfoMessage(HashMap<String, ServiceInfoMessage> services, 
         HashMap<String, ServiceInfoMessage> services = new HashMap<>();
         metadata.services().forEach((key, service) -> services.put(key, ServiceInfoMessage.of(service)));
         return new MetadataInfoMessage(services, metadata.revision(), metadata.app());
+    }
+
+    /** The same metadata as {@link MetadataServiceV2} answers it: Dubbo's {@code MetadataInfoV2}. */
+    public MetadataInfoV2 toV2() {
+        MetadataInfoV2.Builder v2 = MetadataInfoV2.newBuilder().setApp(app).setVersion(revision);
+        services.forEach((key, service) -> v2.putServices(key, ServiceInfoV2.newBuilder().setName(service.name())
+                .setGroup(service.group()).setVersion(service.version()).setProtocol(service.protocol())
+                .setPort(service.port()).setPath(service.path()).putAllParams(service.params()).build()));
+        return v2.build();
+    }
+
+    /** What {@link MetadataServiceV2} answered, as the message {@link MetadataService} answers. */
+    public static MetadataInfoMessage fromV2(MetadataInfoV2 v2) {
+        HashMap<String, ServiceInfoMessage> services = new HashMap<>();
+        v2.getServicesMap().forEach((key, service) -> services.put(key, new ServiceInfoMessage(
+                new HashMap<>(service.getParamsMap()), service.getPath(), service.getPort(), service.getProtocol(),
+                service.getVersion(), service.getGroup(), service.getName())));
+        return new MetadataInfoMessage(services, v2.getVersion(), v2.getApp());
     }
 
     /**

@@ -35,6 +35,26 @@ class LocalMetadataServiceTest {
     }
 
     @Test
+    void theSecondVersionAnswersTheSameMetadataInProtobufAndAnEmptyMessageForARevisionItDoesNotKeep() {
+        LocalMetadataService service = new LocalMetadataService();
+        String revision = service.publish(serving(1500));
+
+        io.tern.registry.discovery.v2.MetadataInfoV2 v2 = service.getMetadataInfo(
+                io.tern.registry.discovery.v2.MetadataRequest.newBuilder().setRevision(revision).build());
+
+        assertThat(v2.getApp()).isEqualTo("shop");
+        assertThat(v2.getVersion()).as("the revision, in Dubbo's field name").isEqualTo(revision);
+        io.tern.registry.discovery.v2.ServiceInfoV2 user = v2.getServicesOrThrow("io.tern.example.UserService:dubbo");
+        assertThat(user.getName()).isEqualTo("io.tern.example.UserService");
+        assertThat(user.getPort()).isEqualTo(20880);
+        assertThat(user.getParamsMap()).containsEntry("timeout", "1500");
+        assertThat(MetadataInfoMessage.fromV2(v2)).isEqualTo(service.getMetadataInfo(revision));
+        assertThat(service.getMetadataInfo(io.tern.registry.discovery.v2.MetadataRequest.newBuilder()
+                .setRevision("unknown").build())).isEqualTo(io.tern.registry.discovery.v2.MetadataInfoV2
+                .getDefaultInstance());
+    }
+
+    @Test
     void aRevisionPublishedAgainIsTheNewestAndKeptLongest() {
         LocalMetadataService service = new LocalMetadataService();
         String first = service.publish(serving(1));
