@@ -310,7 +310,7 @@ public final class TernClient implements AsyncCloseable {
         MigrationControl made = migration;
         if (made == null) {
             ApplicationDiscovery discovery = ApplicationDiscovery.create(zookeeper.applications(),
-                    new InstanceMetadataSource(this::refer));
+                    new InstanceMetadataSource(this::refer), config.tracker);
             applications = discovery;
             made = MigrationControl.start(zookeeper, discovery, config.application, config.migrationStep,
                     FIRST_PROVIDERS_WAIT);

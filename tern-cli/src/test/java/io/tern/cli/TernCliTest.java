@@ -258,7 +258,7 @@ class TernCliTest {
             assertThat(apps.exit()).as(apps.toString()).isZero();
             assertThat(apps.out()).matches("(?s)cli-test\n  instances: 1\n    127\\.0\\.0\\.1:" + port
                     + "  revision=[0-9a-f]{32}  endpoints=\\[\\{\"port\":" + port + ",\"protocol\":\"dubbo\"\\},"
-                    + "\\{\"port\":" + port + ",\"protocol\":\"tri\"\\}\\]  metadata=local 1\\.0\\.0\n");
+                    + "\\{\"port\":" + port + ",\"protocol\":\"tri\"\\}\\]  metadata=local 2\\.0\\.0\n");
 
             CliRun missing = CliRun.of("ls", registry, "com.example.Nothing");
             assertThat(missing.exit()).isEqualTo(1);

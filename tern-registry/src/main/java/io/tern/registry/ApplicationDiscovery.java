@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.tern.AsyncCloseable;
 import io.tern.ServiceUrl;
 import io.tern.ServiceUrlBuilder;
+import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.core.lifecycle.ResourceKind;
 import io.tern.registry.discovery.AppMetadata;
 import io.tern.registry.discovery.InstanceMetadata;
 import io.tern.registry.discovery.InstanceNode;
@@ -68,6 +70,7 @@ public final class ApplicationDiscovery implements AsyncCloseable {
 
     private final ZooKeeperApplications applications;
     private final MetadataSource source;
+    private final LifecycleTracker tracker;
     private final ExecutorService thread;
     /** The rest is the thread's alone. */
     private final Set<AppSubscription> subscriptions = new LinkedHashSet<>();
@@ -98,9 +101,10 @@ public final class ApplicationDiscovery implements AsyncCloseable {
         }
     }
 
-    private ApplicationDiscovery(ZooKeeperApplications applications, MetadataSource source) {
+    private ApplicationDiscovery(ZooKeeperApplications applications, MetadataSource source, LifecycleTracker tracker) {
         this.applications = applications;
         this.source = source;
+        this.tracker = tracker;
         this.thread = Executors.newSingleThreadExecutor(task -> {
             Thread t = new Thread(task, "tern-discovery");
             t.setDaemon(true);
@@ -108,9 +112,20 @@ public final class ApplicationDiscovery implements AsyncCloseable {
         });
     }
 
-    /** Discovery over {@code applications}, asking instances for their metadata through {@code source}. */
+    /**
+     * Discovery over {@code applications}, asking instances for their metadata through
+     * {@code source}; each subscription is tracked by {@code tracker}
+     * ({@link ResourceKind#SUBSCRIPTION}), which reports one closed but still reachable.
+     */
+    public static ApplicationDiscovery create(ZooKeeperApplications applications, MetadataSource source,
+            LifecycleTracker tracker) {
+        return new ApplicationDiscovery(requireNonNull(applications, "applications"), requireNonNull(source, "source"),
+                requireNonNull(tracker, "tracker"));
+    }
+
+    /** As above, tracked by the global tracker. */
     public static ApplicationDiscovery create(ZooKeeperApplications applications, MetadataSource source) {
-        return new ApplicationDiscovery(requireNonNull(applications, "applications"), requireNonNull(source, "source"));
+        return create(applications, source, LifecycleTracker.global());
     }
 
     /**
@@ -295,6 +310,7 @@ public final class ApplicationDiscovery implements AsyncCloseable {
         /** The metadata each instance was last found to serve, by application and instance id. */
         private final Map<String, AppMetadata> resolved = new HashMap<>();
         final CompletableFuture<Void> first = new CompletableFuture<>();
+        private final LifecycleTracker.Tracked tracked;
         private Registry.@Nullable Subscription mapping;
         private @Nullable List<ServiceUrl> told;
         private boolean open = true;
@@ -303,11 +319,13 @@ public final class ApplicationDiscovery implements AsyncCloseable {
             this.consumer = consumer;
             this.listener = listener;
             this.interfaceName = consumer.interfaceName();
+            this.tracked = tracker.track(ResourceKind.SUBSCRIPTION, consumer.serviceKey());
         }
 
         void open() {
             if (closed) {
                 open = false;
+                tracked.destroyed(this);
                 first.complete(null);
                 return;
             }
@@ -453,6 +471,7 @@ public final class ApplicationDiscovery implements AsyncCloseable {
                 return;
             }
             open = false;
+            tracked.destroyed(this);
             subscriptions.remove(this);
             Registry.Subscription watching = mapping;
             if (watching != null) {

@@ -11,7 +11,9 @@ public enum ResourceKind {
     PROTOCOL,
     REFERENCE,
     /** A TLS context: its certificate checks and the sessions it keeps for resumption. */
-    TLS_CONTEXT;
+    TLS_CONTEXT,
+    /** A reference's subscription at the application level: its mapping and instance watches, the metadata it uses. */
+    SUBSCRIPTION;
 
     /** The kind's name in reports: {@code invoker}, {@code exporter}, ... */
     public String label() {
