@@ -154,6 +154,11 @@ final class InstancePublication {
         }
     }
 
+    /** Revisions the metadata service answers for now; for lifecycle tests. */
+    int revisionsKept() {
+        return answers.size();
+    }
+
     /** Unexports the metadata service, in both versions. */
     CompletableFuture<Void> closeAsync() {
         Exporter<MetadataServiceV2> v2 = metadataServiceV2;

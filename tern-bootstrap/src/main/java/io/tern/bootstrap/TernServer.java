@@ -71,6 +71,11 @@ public final class TernServer implements AsyncCloseable {
     /** The instance at the application level, when the server registers there. */
     private volatile @Nullable InstancePublication instance;
 
+    /** The server's publication at the application level, when it has one; for lifecycle tests. */
+    @Nullable InstancePublication instancePublication() {
+        return instance;
+    }
+
     TernServer(DubboProtocol protocol, @Nullable TripleProtocol triple, EventLoops loops, WorkStealingPool calls,
             Duration shutdownTimeout, @Nullable Registry registry, boolean ownsRegistry, Duration unregisterDelay,
             @Nullable TernMetrics metrics) {

@@ -106,6 +106,29 @@ class RegisterModeTest {
     }
 
     @Test
+    void aThousandChangesOfWhatAServerServesLeaveOneNodeWithTheRightRevisionAndABoundedHistory() {
+        try (TernServer server = Tern.server().application("shop-churn").registry(address)
+                .registerMode(RegisterMode.INSTANCE).service(Pricing.class, item -> 1)
+                .service(Stock.class, item -> 2).start()) {
+            String both = look.applications().instances("shop-churn").get(0).revision();
+            for (int i = 0; i < 500; i++) {
+                server.state().offline(Stock.class.getName());
+                server.state().online(Stock.class.getName());
+            }
+            assertThat(look.applications().instances("shop-churn")).singleElement()
+                    .satisfies(node -> assertThat(node.revision()).isEqualTo(both));
+            server.state().offline(Stock.class.getName());
+            String pricingOnly = look.applications().instances("shop-churn").get(0).revision();
+            assertThat(pricingOnly).isNotEqualTo(both).matches("[0-9a-f]{32}");
+            InstancePublication publication = server.instancePublication();
+            assertThat(publication).isNotNull();
+            assertThat(publication.revisionsKept()).as("two revisions, each answered once however often")
+                    .isEqualTo(2);
+        }
+        assertThat(look.applications().instances("shop-churn")).isEmpty();
+    }
+
+    @Test
     void aRegisterModeIsReadAsDubboWritesIt() {
         assertThat(RegisterMode.parse("instance")).isEqualTo(RegisterMode.INSTANCE);
         assertThat(RegisterMode.parse(" ALL ")).isEqualTo(RegisterMode.ALL);
