@@ -30,6 +30,11 @@ public final class ZooKeeperStats {
         return Long.parseLong(total.group(1));
     }
 
+    /** Whether the server leads its ensemble now ({@code zk_server_state leader}). */
+    public static boolean isLeader(String host, int port) {
+        return mntr(host, port).contains("zk_server_state\tleader");
+    }
+
     private static String mntr(String host, int port) {
         try (Socket socket = new Socket(host, port)) {
             OutputStream out = socket.getOutputStream();
