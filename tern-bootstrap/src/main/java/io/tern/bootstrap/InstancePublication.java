@@ -39,6 +39,7 @@ final class InstancePublication {
     private final @Nullable Exporter<MetadataServiceV2> metadataServiceV2;
     /** The version advertised: {@link MetadataServiceV2#VERSION} where it is served, as Dubbo advertises it. */
     private final String metadataVersion;
+    private final Storage storage;
     /** The node as last advertised; guarded by this. */
     private InstanceNode instance;
     /** Whether the node is deleted now; guarded by this. */
@@ -46,7 +47,8 @@ final class InstancePublication {
 
     private InstancePublication(ZooKeeperApplications applications, LocalMetadataService answers, ServiceUrl reachable,
             InstanceNode instance, Exporter<MetadataService> metadataService,
-            @Nullable Exporter<MetadataServiceV2> metadataServiceV2) {
+            @Nullable Exporter<MetadataServiceV2> metadataServiceV2, Storage storage) {
+        this.storage = storage;
         this.applications = applications;
         this.answers = answers;
         this.reachable = reachable;
@@ -64,7 +66,7 @@ final class InstancePublication {
      */
     static InstancePublication publish(ZooKeeperApplications applications, String app,
             List<ServiceUrl> advertised, Protocol protocol, String bindHost, String registerHost, int port,
-            @Nullable Protocol triple, @Nullable ServiceUrl tripleAt, LifecycleTracker tracker) {
+            @Nullable Protocol triple, @Nullable ServiceUrl tripleAt, Storage storage, LifecycleTracker tracker) {
         LocalMetadataService answers = new LocalMetadataService();
         Exporter<MetadataService> exporter = protocol.export(Invokers.of(MetadataService.class, answers,
                 metadataServiceUrl(protocol.name(), bindHost, port, MetadataService.NAME, MetadataService.VERSION, app),
@@ -78,8 +80,8 @@ final class InstancePublication {
             }
             Exporter<?> advertising = v2 != null ? v2 : exporter;
             ServiceUrl reachable = advertising.url().toBuilder().address(registerHost, advertising.url().port()).build();
-            InstanceNode instance = node(app, registerHost, port, System.currentTimeMillis(), advertised, answers,
-                    reachable, v2 != null ? MetadataServiceV2.VERSION : MetadataService.VERSION);
+            InstanceNode instance = node(applications, app, registerHost, port, System.currentTimeMillis(), advertised,
+                    answers, reachable, v2 != null ? MetadataServiceV2.VERSION : MetadataService.VERSION, storage);
             applications.register(instance);
             for (String interfaceName : interfaces(advertised)) {
                 try {
@@ -89,7 +91,7 @@ final class InstancePublication {
                             + " provided-by={}: {}", interfaceName, app, app, e.getMessage());
                 }
             }
-            return new InstancePublication(applications, answers, reachable, instance, exporter, v2);
+            return new InstancePublication(applications, answers, reachable, instance, exporter, v2, storage);
         } catch (RuntimeException e) {
             exporter.close();
             if (v2 != null) {
@@ -109,12 +111,28 @@ final class InstancePublication {
      * The node of an instance serving {@code advertised}, its metadata service answering for
      * that revision from now on.
      */
-    private static InstanceNode node(String app, String host, int port, long registered, List<ServiceUrl> advertised,
-            LocalMetadataService answers, ServiceUrl reachable, String metadataVersion) {
+    private static InstanceNode node(ZooKeeperApplications applications, String app, String host, int port,
+            long registered, List<ServiceUrl> advertised, LocalMetadataService answers, ServiceUrl reachable,
+            String metadataVersion, Storage storage) {
         AppMetadata metadata = AppMetadata.of(app, advertised);
         answers.publish(metadata);
-        return new InstanceNode(app, host, port, InstanceMetadata.of(metadata, advertised, reachable, metadataVersion),
-                registered);
+        if (storage.report()) {
+            applications.publishMetadata(metadata);
+        }
+        return new InstanceNode(app, host, port, InstanceMetadata.of(metadata, advertised, reachable, metadataVersion,
+                storage.type()), registered);
+    }
+
+    /**
+     * Where the metadata is kept: {@code type} as the instance advertises it
+     * ({@link InstanceMetadata#LOCAL} or {@link InstanceMetadata#REMOTE}), and whether it is
+     * published to the metadata report (always for remote; for local when asked, as Dubbo's
+     * {@code report-metadata}).
+     */
+    record Storage(String type, boolean report) {
+        static Storage of(String type, boolean report) {
+            return new Storage(type, report || InstanceMetadata.REMOTE.equals(type));
+        }
     }
 
     private static Collection<String> interfaces(List<ServiceUrl> advertised) {
@@ -130,8 +148,14 @@ final class InstancePublication {
             withdraw();
             return;
         }
-        InstanceNode next = node(instance.app(), instance.host(), instance.port(), instance.registrationTimeUtc(),
-                advertised, answers, reachable, metadataVersion);
+        InstanceNode next;
+        try {
+            next = node(applications, instance.app(), instance.host(), instance.port(), instance.registrationTimeUtc(),
+                    advertised, answers, reachable, metadataVersion, storage);
+        } catch (RuntimeException e) {
+            log.warn("cannot advertise instance {} of {} anew: {}", instance.id(), instance.app(), e.getMessage());
+            return;
+        }
         try {
             applications.register(next);
             instance = next;

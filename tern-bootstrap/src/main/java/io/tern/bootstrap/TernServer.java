@@ -150,7 +150,8 @@ public final class TernServer implements AsyncCloseable {
         Protocol answering = "dubbo".equals(first.url().protocol()) ? protocol : java.util.Objects.requireNonNull(triple);
         instance = InstancePublication.publish(zookeeper.applications(), b.application, advertised, answering,
                 first.url().host(), b.registerHost != null ? b.registerHost : first.url().host(), first.url().port(),
-                tripleAt != null ? triple : null, tripleAt, b.tracker);
+                tripleAt != null ? triple : null, tripleAt, InstancePublication.Storage.of(b.metadataType,
+                        b.reportMetadata), b.tracker);
     }
 
     /** The advertised URLs of the services not taken offline; the caller holds {@link #exported}. */

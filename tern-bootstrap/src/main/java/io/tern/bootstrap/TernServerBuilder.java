@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import io.tern.registry.discovery.InstanceMetadata;
 import org.jspecify.annotations.Nullable;
 
 /** Declares a provider application; {@link #start()} binds, exports and registers. */
@@ -31,6 +32,8 @@ public final class TernServerBuilder {
     String host = "127.0.0.1";
     @Nullable String registerHost;
     RegisterMode registerMode = RegisterMode.ALL;
+    String metadataType = InstanceMetadata.LOCAL;
+    boolean reportMetadata;
     int port;
     @Nullable ServiceUrl registryUrl;
     @Nullable Registry registry;
@@ -94,6 +97,33 @@ public final class TernServerBuilder {
      */
     public TernServerBuilder registerMode(RegisterMode mode) {
         this.registerMode = requireNonNull(mode, "mode");
+        return this;
+    }
+
+    /**
+     * Where consumers at the application level get what this instance serves, as Dubbo's
+     * {@code metadata-type}: {@code local} (the default: asked of the instance's metadata
+     * service) or {@code remote} (published to the metadata report,
+     * {@code /dubbo/metadata/<app>/<revision>}, and read from there).
+     *
+     * @throws IllegalArgumentException naming the value, when it is neither
+     */
+    public TernServerBuilder metadataType(String type) {
+        requireNonNull(type, "type");
+        String normalized = type.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!normalized.equals(InstanceMetadata.LOCAL) && !normalized.equals(InstanceMetadata.REMOTE)) {
+            throw new IllegalArgumentException("metadata-type: '" + type + "' (expected: local or remote)");
+        }
+        this.metadataType = normalized;
+        return this;
+    }
+
+    /**
+     * Whether the metadata is published to the metadata report even when it is kept locally, as
+     * Dubbo's {@code report-metadata=true}; off by default, as Dubbo's.
+     */
+    public TernServerBuilder reportMetadata(boolean report) {
+        this.reportMetadata = report;
         return this;
     }
 

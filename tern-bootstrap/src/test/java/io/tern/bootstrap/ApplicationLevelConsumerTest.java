@@ -111,6 +111,33 @@ class ApplicationLevelConsumerTest {
     }
 
     @Test
+    void remoteMetadataIsPublishedToTheMetadataReportAndReadFromThere() throws Exception {
+        cleanup.register(Tern.server().application("stock-remote").registry(address).registerMode(RegisterMode.INSTANCE)
+                .metadataType("remote").service(Stock.class, item -> 13).start());
+        cleanup.register(Tern.server().application("stock-reported").registry(address)
+                .registerMode(RegisterMode.INSTANCE).reportMetadata(true).service(Stock.class, item -> 14).start());
+        ZooKeeperRegistry registry = registry();
+        io.tern.registry.discovery.InstanceNode remote = registry.applications().instances("stock-remote").get(0);
+        io.tern.registry.discovery.InstanceNode reported = registry.applications().instances("stock-reported").get(0);
+        assertThat(remote.metadata()).containsEntry(io.tern.registry.discovery.InstanceMetadata.STORAGE_TYPE, "remote");
+        assertThat(reported.metadata()).containsEntry(io.tern.registry.discovery.InstanceMetadata.STORAGE_TYPE, "local");
+        String json = new String(raw.getData().forPath("/dubbo/metadata/stock-remote/" + remote.revision()),
+                java.nio.charset.StandardCharsets.UTF_8);
+        io.tern.registry.discovery.AppMetadata published = io.tern.registry.discovery.AppMetadata.fromJson(json);
+        assertThat(published.revision()).as("the content its revision names").isEqualTo(remote.revision());
+        assertThat(published.services()).containsKey(Stock.class.getName() + ":dubbo");
+        assertThat(raw.checkExists().forPath("/dubbo/metadata/stock-reported/" + reported.revision())).isNotNull();
+
+        try (TernClient client = client(registry, Migration.Step.FORCE_APPLICATION);
+                Reference<Stock> stock = client.reference(Stock.class,
+                        options -> options.parameter("provided-by", "stock-remote"))) {
+            assertThat(stock.get().count("tea")).isEqualTo(13);
+        }
+        assertThatThrownBy(() -> Tern.server().metadataType("shared")).hasMessage("metadata-type: 'shared'"
+                + " (expected: local or remote)");
+    }
+
+    @Test
     void aConsumerAtTheInterfaceStepDoesNotLookAtTheApplicationLevel() {
         serve("pricing-invisible");
         try (TernClient client = client(registry(), Migration.Step.FORCE_INTERFACE);

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * {@code provided-by}, else the interface's mapping, watched; each application's instances are
  * watched ({@link ZooKeeperApplications#watchInstances}, one watch shared by every consumer of the
  * application); and what an instance serves is the metadata of the revision it advertises, asked
- * of the instance ({@link MetadataSource}) once per revision, with {@value #METADATA_ATTEMPTS}
+ * of the instance ({@link MetadataSource}), or read from the metadata report when the instance
+ * says it keeps it there ({@code dubbo.metadata.storage-type=remote}), once per revision, with {@value #METADATA_ATTEMPTS}
  * attempts a second apart, and kept while the application is watched. A consumer hears the
  * provider URLs of its service at every instance, as an interface-level registry tells them; an
  * instance advertising no revision, or {@code 0}, serves nothing, as in Dubbo.
@@ -219,7 +220,9 @@ public final class ApplicationDiscovery implements AsyncCloseable {
     private CompletableFuture<AppMetadata> ask(InstanceNode instance, int attempt) {
         CompletableFuture<AppMetadata> answer;
         try {
-            answer = source.metadata(instance);
+            answer = InstanceMetadata.REMOTE.equals(instance.metadata().get(InstanceMetadata.STORAGE_TYPE))
+                    ? CompletableFuture.completedFuture(applications.metadata(instance.app(), instance.revision()))
+                    : source.metadata(instance);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }

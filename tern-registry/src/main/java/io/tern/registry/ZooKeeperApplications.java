@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.ServiceUrl;
+import io.tern.registry.discovery.AppMetadata;
 import io.tern.registry.discovery.InstanceNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -55,6 +56,7 @@ public final class ZooKeeperApplications {
     private final String instanceRoot;
     private final String mappingRoot;
     private final String configRoot;
+    private final String metadataRoot;
     private final String where;
     /** The instances registered, by node path. */
     private final Map<String, InstanceNode> registered = new ConcurrentHashMap<>();
@@ -73,6 +75,7 @@ public final class ZooKeeperApplications {
         this.instanceRoot = instanceRoot(registryUrl);
         this.mappingRoot = interfaceRoot + "/mapping";
         this.configRoot = interfaceRoot + "/config";
+        this.metadataRoot = interfaceRoot + "/metadata";
         this.where = registryUrl.address();
     }
 
@@ -272,6 +275,70 @@ public final class ZooKeeperApplications {
         } catch (Exception e) {
             throw new RpcException(RpcStatus.NETWORK, "registry: cannot read the mapping of " + interfaceName
                     + " at " + where + ": " + e, e);
+        }
+    }
+
+    /** The node of an application's revision in the metadata report: {@code /<group>/metadata/<app>/<revision>}. */
+    public String metadataPath(String app, String revision) {
+        return metadataRoot + "/" + app + "/" + revision;
+    }
+
+    /**
+     * Publishes {@code metadata} to the metadata report, as Dubbo's {@code metadata-type=remote}
+     * does: a persistent node under its revision, written when it is absent or blank, never
+     * changed afterwards (a revision names its content).
+     *
+     * @throws RpcException {@link RpcStatus#NETWORK} when ZooKeeper refuses it
+     */
+    public void publishMetadata(AppMetadata metadata) {
+        String path = metadataPath(metadata.app(), metadata.revision());
+        try {
+            byte[] existing = null;
+            try {
+                existing = client.getData().forPath(path);
+            } catch (KeeperException.NoNodeException absent) {
+                try {
+                    client.create().creatingParentsIfNeeded().forPath(path,
+                            metadata.toJson().getBytes(StandardCharsets.UTF_8));
+                    return;
+                } catch (KeeperException.NodeExistsException raced) {
+                    existing = client.getData().forPath(path);
+                }
+            }
+            if (existing == null || new String(existing, StandardCharsets.UTF_8).isBlank()) {
+                client.setData().forPath(path, metadata.toJson().getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (Exception e) {
+            throw new RpcException(RpcStatus.NETWORK, "registry: cannot publish the metadata of " + metadata.app()
+                    + " revision " + metadata.revision() + " at " + where + ": " + e, e);
+        }
+    }
+
+    /**
+     * The metadata of {@code app}'s {@code revision} from the metadata report.
+     *
+     * @throws RpcException {@link RpcStatus#NETWORK} naming the node, when it cannot be read or is absent
+     */
+    public AppMetadata metadata(String app, String revision) {
+        String path = metadataPath(app, revision);
+        byte[] content;
+        try {
+            content = client.getData().forPath(path);
+        } catch (KeeperException.NoNodeException e) {
+            throw new RpcException(RpcStatus.NETWORK, "registry: no metadata of " + app + " revision " + revision
+                    + " at " + path + " (expected: the provider's metadata-type=remote to have published it)");
+        } catch (Exception e) {
+            throw new RpcException(RpcStatus.NETWORK, "registry: cannot read " + path + " at " + where + ": " + e, e);
+        }
+        if (content == null || content.length > InstanceNode.MAX_BYTES) {
+            throw new RpcException(RpcStatus.LIMIT_EXCEEDED, "registry: " + path + " holds "
+                    + (content == null ? "nothing" : content.length + " bytes") + " (expected: metadata of at most "
+                    + InstanceNode.MAX_BYTES + " bytes)");
+        }
+        try {
+            return AppMetadata.fromJson(new String(content, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new RpcException(RpcStatus.SERIALIZATION, "registry: " + path + ": " + e.getMessage(), e);
         }
     }
 

@@ -32,6 +32,8 @@ public final class InstanceMetadata {
 
     /** Metadata kept by the instance itself, asked of its metadata service. */
     public static final String LOCAL = "local";
+    /** Metadata published to the metadata report, read from there. */
+    public static final String REMOTE = "remote";
 
     /** The provider URL parameters a consumer may need to call the metadata service, in Dubbo's order. */
     static final List<String> METADATA_SERVICE_KEYS = List.of("application", "codec", "exchanger", "serialization",
@@ -54,6 +56,12 @@ public final class InstanceMetadata {
      */
     public static Map<String, String> of(AppMetadata app, Collection<ServiceUrl> exported, ServiceUrl metadataService,
             String metadataServiceVersion) {
+        return of(app, exported, metadataService, metadataServiceVersion, LOCAL);
+    }
+
+    /** As above, its metadata kept where {@code storageType} says ({@link #LOCAL} or {@link #REMOTE}). */
+    public static Map<String, String> of(AppMetadata app, Collection<ServiceUrl> exported, ServiceUrl metadataService,
+            String metadataServiceVersion, String storageType) {
         Map<String, String> metadata = new TreeMap<>();
         for (ServiceUrl url : exported) {
             for (String key : INSTANCE_KEYS) {
@@ -64,7 +72,7 @@ public final class InstanceMetadata {
             }
         }
         metadata.put(REVISION, app.revision());
-        metadata.put(STORAGE_TYPE, LOCAL);
+        metadata.put(STORAGE_TYPE, storageType);
         metadata.put(ENDPOINTS, endpoints(exported));
         metadata.put(METADATA_SERVICE_PARAMS, metadataServiceParams(metadataService));
         metadata.put(METADATA_SERVICE_VERSION, metadataServiceVersion);

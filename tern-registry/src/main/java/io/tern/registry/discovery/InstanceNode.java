@@ -31,7 +31,7 @@ public record InstanceNode(String app, String host, int port, Map<String, String
     /** The payload's class, which Curator instantiates when it reads the node. */
     public static final String PAYLOAD_CLASS = "org.apache.dubbo.registry.zookeeper.ZookeeperInstance";
     /** Largest node read: a ZooKeeper node holds at most 1 MiB by default. */
-    static final int MAX_BYTES = 1 << 20;
+    public static final int MAX_BYTES = 1 << 20;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
