@@ -206,6 +206,19 @@ public final class TernProperties {
          * "FORCE_APPLICATION" or "FORCE_INTERFACE".
          */
         private @Nullable String migrationStep;
+        /**
+         * Where consumers at the application level read what a provider serves: "local" (the
+         * default: asked of the instance) or "remote" (published to /dubbo/metadata).
+         */
+        private @Nullable String metadataType;
+
+        public @Nullable String getMetadataType() {
+            return metadataType;
+        }
+
+        public void setMetadataType(@Nullable String metadataType) {
+            this.metadataType = metadataType;
+        }
 
         public @Nullable String getMigrationStep() {
             return migrationStep;

@@ -62,7 +62,7 @@ public final class TernServerLifecycle implements SmartLifecycle {
         }
         Registry used = registry.getIfAvailable();
         if (used != null) {
-            builder.registry(used).registerMode(settings.registerMode());
+            builder.registry(used).registerMode(settings.registerMode()).metadataType(settings.metadataType());
         }
         meters.ifAvailable(builder::metrics);
         observations.ifAvailable(builder::tracing);

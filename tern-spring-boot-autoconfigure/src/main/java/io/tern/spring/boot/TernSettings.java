@@ -39,11 +39,12 @@ public final class TernSettings {
     private final @Nullable ClientTls clientTls;
     private final RegisterMode registerMode;
     private final Migration.Step migrationStep;
+    private final String metadataType;
 
     private TernSettings(String applicationName, String host, int port, @Nullable ServiceUrl registry,
             @Nullable Duration consumerTimeout, @Nullable Integer opsPort, @Nullable TrackerLevel trackerLevel,
             @Nullable ServerTls serverTls, @Nullable ClientTls clientTls, RegisterMode registerMode,
-            Migration.Step migrationStep) {
+            Migration.Step migrationStep, String metadataType) {
         this.applicationName = applicationName;
         this.host = host;
         this.port = port;
@@ -55,6 +56,7 @@ public final class TernSettings {
         this.clientTls = clientTls;
         this.registerMode = registerMode;
         this.migrationStep = migrationStep;
+        this.metadataType = metadataType;
     }
 
     /**
@@ -96,7 +98,8 @@ public final class TernSettings {
         return new TernSettings(name, properties.getProtocol().getHost(), port,
                 registryUrl(properties.getRegistry(), environment), timeout, ops, trackerLevel,
                 serverTls(ssl, environment), clientTls(ssl, environment),
-                registerMode(properties.getRegistry(), environment), migrationStep(properties.getRegistry(), environment));
+                registerMode(properties.getRegistry(), environment), migrationStep(properties.getRegistry(), environment),
+                metadataType(properties.getRegistry(), environment));
     }
 
     private static RegisterMode registerMode(TernProperties.Registry registry, Environment environment) {
@@ -114,6 +117,23 @@ public final class TernSettings {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage().replaceFirst("^register-mode", key), e);
         }
+    }
+
+    private static String metadataType(TernProperties.Registry registry, Environment environment) {
+        String key = "tern.registry.metadata-type";
+        String type = registry.getMetadataType();
+        if (blank(type)) {
+            key = "dubbo.application.metadata-type";
+            type = dubbo(environment, key, "tern.registry.metadata-type");
+        }
+        if (blank(type)) {
+            return "local";
+        }
+        String normalized = type.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!normalized.equals("local") && !normalized.equals("remote")) {
+            throw new IllegalArgumentException(key + ": '" + type + "' (expected: local or remote)");
+        }
+        return normalized;
     }
 
     private static Migration.Step migrationStep(TernProperties.Registry registry, Environment environment) {
@@ -320,6 +340,11 @@ public final class TernSettings {
     /** Where providers register with ZooKeeper. */
     public RegisterMode registerMode() {
         return registerMode;
+    }
+
+    /** Where consumers at the application level read what a provider serves: local or remote. */
+    public String metadataType() {
+        return metadataType;
     }
 
     /** Where references find providers through ZooKeeper. */

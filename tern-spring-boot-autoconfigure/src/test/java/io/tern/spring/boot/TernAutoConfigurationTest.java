@@ -208,7 +208,9 @@ class TernAutoConfigurationTest {
             assertThat(context.getBean(TernServerLifecycle.class).server()).isNotNull();
         }
         try (ConfigurableApplicationContext context = run(ProviderApplication.class, "--tern.protocol.port=0",
-                "--dubbo.application.register-mode=instance", "--dubbo.application.migration.step=FORCE_APPLICATION")) {
+                "--dubbo.application.register-mode=instance", "--dubbo.application.migration.step=FORCE_APPLICATION",
+                "--dubbo.application.metadata-type=remote")) {
+            assertThat(context.getBean(TernSettings.class).metadataType()).isEqualTo("remote");
             assertThat(context.getBean(TernSettings.class).registerMode()).isEqualTo(RegisterMode.INSTANCE);
             assertThat(context.getBean(TernSettings.class).migrationStep())
                     .isEqualTo(io.tern.registry.Migration.Step.FORCE_APPLICATION);
@@ -227,6 +229,8 @@ class TernAutoConfigurationTest {
                 .hasStackTraceContaining("tern.lifecycle.level: 'loud' (expected: off, sampled, paranoid)");
         assertThatThrownBy(() -> run(ProviderApplication.class, "--tern.registry.register-mode=both").close())
                 .hasStackTraceContaining("tern.registry.register-mode: 'both' (expected: interface, instance or all)");
+        assertThatThrownBy(() -> run(ProviderApplication.class, "--tern.registry.metadata-type=shared").close())
+                .hasStackTraceContaining("tern.registry.metadata-type: 'shared' (expected: local or remote)");
         assertThatThrownBy(() -> run(ProviderApplication.class, "--tern.registry.migration-step=later").close())
                 .hasStackTraceContaining("tern.registry.migration-step: 'later' (expected: FORCE_INTERFACE,"
                         + " APPLICATION_FIRST or FORCE_APPLICATION)");
