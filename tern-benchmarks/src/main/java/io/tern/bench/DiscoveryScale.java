@@ -1,0 +1,189 @@
+package io.tern.bench;
+
+import io.tern.ServiceUrl;
+import io.tern.registry.ApplicationDiscovery;
+import io.tern.registry.EmbeddedZooKeeper;
+import io.tern.registry.Registry;
+import io.tern.registry.RegistryUrls;
+import io.tern.registry.ZooKeeperRegistry;
+import io.tern.registry.discovery.AppMetadata;
+import io.tern.registry.discovery.InstanceMetadata;
+import io.tern.registry.discovery.InstanceNode;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+
+/**
+ * What discovery costs as an estate grows, at the interface level and at the application level,
+ * for a Tern consumer: {@code apps} applications of {@code instances} instances each, every
+ * instance serving the same {@code services} interfaces, written to an embedded ZooKeeper in
+ * Dubbo's layout (the application level's metadata in the metadata report, so no instance needs
+ * to run). For each level it reports the registry's nodes and bytes, the consumer's heap per
+ * provider it holds (subscribed to every interface, after full collections), and the time from
+ * one more instance of an application to the consumer's list growing by it.
+ *
+ * <p>Arguments: {@code [apps] [instances] [services]}, 20 50 5 by default (1,000 instances).
+ * Run in a fresh JVM.
+ */
+public final class DiscoveryScale {
+
+    private DiscoveryScale() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int apps = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int instances = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+        int services = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        try (EmbeddedZooKeeper zookeeper = EmbeddedZooKeeper.start(0)) {
+            String address = "zookeeper://" + zookeeper.connectString() + "?timeout=30000&file-cache=false";
+            ZooKeeperRegistry writer = ZooKeeperRegistry.connect(ServiceUrl.parse(address));
+            CuratorFramework raw = CuratorFrameworkFactory.newClient(zookeeper.connectString(), new RetryOneTime(100));
+            raw.start();
+            long start = System.nanoTime();
+            for (int app = 0; app < apps; app++) {
+                for (int instance = 0; instance < instances; instance++) {
+                    publish(writer, app, instance, services);
+                }
+            }
+            System.out.printf(Locale.ROOT, "estate: %,d applications x %,d instances x %,d services written in %,d ms%n",
+                    apps, instances, services, (System.nanoTime() - start) / 1_000_000);
+            long[] interfaceLevel = size(raw, "/dubbo", "mapping", "metadata", "config");
+            long[] applicationLevel = size(raw, "/services");
+            long[] mapping = size(raw, "/dubbo/mapping");
+            long[] metadata = size(raw, "/dubbo/metadata");
+            System.out.printf(Locale.ROOT, "registry, interface level: %,d nodes, %,d bytes%n", interfaceLevel[0],
+                    interfaceLevel[1]);
+            System.out.printf(Locale.ROOT, "registry, application level: %,d nodes, %,d bytes (instances %,d/%,d,"
+                    + " mapping %,d/%,d, metadata report %,d/%,d)%n", applicationLevel[0] + mapping[0] + metadata[0],
+                    applicationLevel[1] + mapping[1] + metadata[1], applicationLevel[0], applicationLevel[1],
+                    mapping[0], mapping[1], metadata[0], metadata[1]);
+            int providers = apps * instances * services;
+            measure("interface level", address, services, providers, apps, instances, false, writer);
+            measure("application level", address, services, providers, apps, instances, true, writer);
+            raw.close();
+            writer.close();
+        }
+        System.exit(0);
+    }
+
+    private static String service(int s) {
+        return "com.example.scale.Service" + s;
+    }
+
+    private static List<ServiceUrl> exported(int app, int instance, int services) {
+        List<ServiceUrl> urls = new ArrayList<>();
+        for (int s = 0; s < services; s++) {
+            urls.add(ServiceUrl.parse("dubbo://10." + (app % 250) + "." + (instance / 250) + "." + (instance % 250)
+                    + ":20880/" + service(s) + "?interface=" + service(s) + "&application=app-" + app
+                    + "&side=provider&methods=get,put,list&timeout=3000&release=tern&dubbo=2.0.2"));
+        }
+        return urls;
+    }
+
+    /** One instance, at both levels: its provider URLs, and its instance node with remote metadata. */
+    private static void publish(ZooKeeperRegistry writer, int app, int instance, int services) {
+        List<ServiceUrl> urls = exported(app, instance, services);
+        urls.forEach(writer::register);
+        AppMetadata metadata = AppMetadata.of("app-" + app, urls);
+        if (instance == 0) {
+            writer.applications().publishMetadata(metadata);
+            for (int s = 0; s < services; s++) {
+                writer.applications().map(service(s), "app-" + app);
+            }
+        }
+        ServiceUrl first = urls.get(0);
+        writer.applications().register(new InstanceNode("app-" + app, first.host(), first.port(), Map.of(
+                InstanceMetadata.REVISION, metadata.revision(), InstanceMetadata.STORAGE_TYPE, InstanceMetadata.REMOTE,
+                InstanceMetadata.ENDPOINTS, "[{\"port\":20880,\"protocol\":\"dubbo\"}]"), System.currentTimeMillis()));
+    }
+
+    /** Nodes and bytes (names and data) under {@code path}, less the children named in {@code skipped}. */
+    private static long[] size(CuratorFramework raw, String path, String... skipped) throws Exception {
+        long[] total = {0, 0};
+        if (raw.checkExists().forPath(path) == null) {
+            return total;
+        }
+        for (String child : raw.getChildren().forPath(path)) {
+            if (List.of(skipped).contains(child)) {
+                continue;
+            }
+            String childPath = path + "/" + child;
+            byte[] data = raw.getData().forPath(childPath);
+            total[0]++;
+            total[1] += child.getBytes(StandardCharsets.UTF_8).length + (data == null ? 0 : data.length);
+            long[] below = size(raw, childPath);
+            total[0] += below[0];
+            total[1] += below[1];
+        }
+        return total;
+    }
+
+    private static void measure(String level, String address, int services, int providers, int apps, int instances,
+            boolean applicationLevel, ZooKeeperRegistry writer) throws Exception {
+        ZooKeeperRegistry registry = ZooKeeperRegistry.connect(ServiceUrl.parse(address));
+        ApplicationDiscovery discovery = ApplicationDiscovery.create(registry.applications(),
+                instance -> CompletableFuture.failedFuture(new IllegalStateException("metadata is remote here")));
+        List<AtomicReference<List<ServiceUrl>>> lists = new ArrayList<>();
+        List<Registry.Subscription> subscriptions = new ArrayList<>();
+        long before = usedHeap();
+        long start = System.nanoTime();
+        for (int s = 0; s < services; s++) {
+            AtomicReference<List<ServiceUrl>> seen = new AtomicReference<>(List.of());
+            lists.add(seen);
+            ServiceUrl consumer = RegistryUrls.genericConsumer("127.0.0.1", service(s), "scale-buyer", "", "");
+            subscriptions.add(applicationLevel ? discovery.subscribe(consumer, seen::set, java.time.Duration.ofMinutes(2))
+                    : registry.subscribe(consumer, seen::set));
+        }
+        long subscribed = System.nanoTime() - start;
+        long held = lists.stream().mapToLong(l -> l.get().size()).sum();
+        long heap = usedHeap() - before;
+
+        CountDownLatch grown = new CountDownLatch(1);
+        AtomicReference<List<ServiceUrl>> watched = lists.get(0);
+        int size = watched.get().size();
+        Thread waiter = new Thread(() -> {
+            while (watched.get().size() <= size) {
+                Thread.onSpinWait();
+            }
+            grown.countDown();
+        });
+        waiter.setDaemon(true);
+        waiter.start();
+        long changed = System.nanoTime();
+        publish(writer, 0, instances, services); // one more instance of the first application
+        boolean seen = grown.await(60, TimeUnit.SECONDS);
+        long update = System.nanoTime() - changed;
+        System.out.printf(Locale.ROOT, "%s: %,d providers held of %,d; subscribed in %,d ms; consumer heap %,d bytes"
+                        + " per provider; one instance added seen in %s%n", level, held, providers, subscribed / 1_000_000,
+                Math.round(heap / (double) Math.max(1, held)), seen ? String.format(Locale.ROOT, "%.1f ms",
+                        update / 1e6) : "no time (not seen in 60 s)");
+        subscriptions.forEach(Registry.Subscription::close);
+        discovery.close();
+        registry.close();
+        unpublish(writer, 0, instances, services);
+    }
+
+    private static void unpublish(ZooKeeperRegistry writer, int app, int instance, int services) {
+        List<ServiceUrl> urls = exported(app, instance, services);
+        urls.forEach(writer::unregister);
+        ServiceUrl first = urls.get(0);
+        writer.applications().unregister(new InstanceNode("app-" + app, first.host(), first.port(), Map.of(), 0));
+    }
+
+    private static long usedHeap() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}
