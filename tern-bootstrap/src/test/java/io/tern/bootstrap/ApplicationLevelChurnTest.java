@@ -54,7 +54,7 @@ class ApplicationLevelChurnTest {
         TernClient client = cleanup.register(Tern.client().application("churn-buyer").registry(registry)
                 .tracker(tracker).migrationStep(Migration.Step.FORCE_APPLICATION).build());
         client.reference(Inventory.class, options -> options.parameter("provided-by", "inventory-0")).close();
-        long watchesBefore = settledWatches(zookeeper);
+        long watchesBefore = ZooKeeperStats.settledWatchCount("127.0.0.1", zookeeper.getPort());
         ApplicationDiscovery discovery = client.madeApplications();
         assertThat(discovery).isNotNull();
 
@@ -127,17 +127,5 @@ class ApplicationLevelChurnTest {
     private TernServer serve(String address, int app) {
         return cleanup.register(Tern.server().application("inventory-" + app).registry(address)
                 .registerMode(RegisterMode.INSTANCE).service(Inventory.class, item -> app).start());
-    }
-
-    private static long settledWatches(TestingServer zookeeper) throws InterruptedException {
-        long last = ZooKeeperStats.watchCount("127.0.0.1", zookeeper.getPort());
-        while (true) {
-            Thread.sleep(300);
-            long now = ZooKeeperStats.watchCount("127.0.0.1", zookeeper.getPort());
-            if (now == last) {
-                return now;
-            }
-            last = now;
-        }
     }
 }

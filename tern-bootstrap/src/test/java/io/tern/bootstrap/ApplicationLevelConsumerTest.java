@@ -235,7 +235,8 @@ class ApplicationLevelConsumerTest {
         ZooKeeperRegistry registry = registry();
         TernClient client = client(registry, Migration.Step.APPLICATION_FIRST);
         client.reference(Stock.class, options -> options.parameter("provided-by", "churn-0")).close();
-        long before = settledWatches(); // with the client's own watch of its migration rule
+        // with the client's own watch of its migration rule
+        long before = ZooKeeperStats.settledWatchCount("127.0.0.1", zookeeper.getPort());
         List<Reference<?>> open = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             String app = "churn-" + (i % 4);
@@ -261,16 +262,4 @@ class ApplicationLevelConsumerTest {
         });
     }
 
-    /** The server's watches once they stop changing. */
-    private static long settledWatches() throws InterruptedException {
-        long last = watches();
-        while (true) {
-            Thread.sleep(300);
-            long now = watches();
-            if (now == last) {
-                return now;
-            }
-            last = now;
-        }
-    }
 }

@@ -25,7 +25,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.curator.test.TestingServer;
 import org.apache.dubbo.config.ApplicationConfig;
 import org.apache.dubbo.config.ProtocolConfig;
-import org.apache.dubbo.config.ReferenceConfig;
 import org.apache.dubbo.config.RegistryConfig;
 import org.apache.dubbo.config.ServiceConfig;
 import org.apache.dubbo.config.bootstrap.DubboBootstrap;
@@ -163,21 +162,9 @@ class ApplicationDiscoveryInteropTest {
         assertThat(instance.port()).isEqualTo(server.port());
         assertThat(registry.applications().mapping(InteropService.class.getName())).contains("tern-app");
 
-        ReferenceConfig<InteropService> reference = new ReferenceConfig<>();
-        reference.setScopeModel(dubbo.getApplicationModel().getDefaultModule());
-        reference.setInterface(InteropService.class);
-        reference.setVersion("5.0.0");
-        reference.setRetries(0);
-        reference.setTimeout(10_000);
-        reference.setCheck(false);
-        try {
-            InteropService service = reference.get();
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                    .until(() -> "tern-app-5.0.0".equals(service.identify()));
+        DubboPeer.callUntilIdentified(dubbo, "5.0.0", "tern-app-5.0.0", service -> {
             assertThat(service.echo("found at the application level")).isEqualTo("found at the application level");
-        } finally {
-            reference.destroy();
-        }
+        });
         server.close();
         assertThat(registry.applications().instances("tern-app")).as("withdrawn when the server closes").isEmpty();
     }
@@ -192,21 +179,9 @@ class ApplicationDiscoveryInteropTest {
         InstanceNode instance = registry.applications().instances("tern-app-v2").get(0);
         assertThat(instance.metadata()).containsEntry(InstanceMetadata.METADATA_SERVICE_VERSION, "2.0.0");
 
-        ReferenceConfig<InteropService> reference = new ReferenceConfig<>();
-        reference.setScopeModel(dubbo.getApplicationModel().getDefaultModule());
-        reference.setInterface(InteropService.class);
-        reference.setVersion("6.0.0");
-        reference.setRetries(0);
-        reference.setTimeout(10_000);
-        reference.setCheck(false);
-        try {
-            InteropService service = reference.get();
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                    .until(() -> "tern-app-6.0.0".equals(service.identify()));
+        DubboPeer.callUntilIdentified(dubbo, "6.0.0", "tern-app-6.0.0", service -> {
             assertThat(service.echo("metadata over Triple")).isEqualTo("metadata over Triple");
-        } finally {
-            reference.destroy();
-        }
+        });
         server.close();
     }
 }

@@ -119,6 +119,30 @@ final class DubboPeer implements AutoCloseable {
         return bootstrap.getApplicationModel().getDefaultModule();
     }
 
+    /**
+     * A Dubbo reference to {@link InteropService} of {@code version}, made in {@code bootstrap}'s
+     * module: waits until it answers as {@code identity} (its providers found through the
+     * registry), hands it to {@code then}, and destroys it.
+     */
+    static void callUntilIdentified(org.apache.dubbo.config.bootstrap.DubboBootstrap bootstrap, String version,
+            String identity, java.util.function.Consumer<InteropService> then) {
+        ReferenceConfig<InteropService> reference = new ReferenceConfig<>();
+        reference.setScopeModel(bootstrap.getApplicationModel().getDefaultModule());
+        reference.setInterface(InteropService.class);
+        reference.setVersion(version);
+        reference.setRetries(0);
+        reference.setTimeout(10_000);
+        reference.setCheck(false);
+        try {
+            InteropService service = reference.get();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> identity.equals(service.identify()));
+            then.accept(service);
+        } finally {
+            reference.destroy();
+        }
+    }
+
     @Override
     public void close() {
         bootstrap.destroy();

@@ -20,7 +20,6 @@ import org.apache.curator.test.TestingServer;
 import org.apache.dubbo.config.ApplicationConfig;
 import org.apache.dubbo.config.MetadataReportConfig;
 import org.apache.dubbo.config.ProtocolConfig;
-import org.apache.dubbo.config.ReferenceConfig;
 import org.apache.dubbo.config.RegistryConfig;
 import org.apache.dubbo.config.ServiceConfig;
 import org.apache.dubbo.config.bootstrap.DubboBootstrap;
@@ -101,20 +100,7 @@ class RemoteMetadataInteropTest {
         InstanceNode instance = registry.applications().instances("tern-remote").get(0);
         assertThat(instance.metadata()).containsEntry(InstanceMetadata.STORAGE_TYPE, "remote");
 
-        ReferenceConfig<InteropService> reference = new ReferenceConfig<>();
-        reference.setScopeModel(dubbo.getApplicationModel().getDefaultModule());
-        reference.setInterface(InteropService.class);
-        reference.setVersion("8.0.0");
-        reference.setRetries(0);
-        reference.setTimeout(10_000);
-        reference.setCheck(false);
-        try {
-            InteropService service = reference.get();
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                    .until(() -> "tern-remote-8.0.0".equals(service.identify()));
-        } finally {
-            reference.destroy();
-        }
+        DubboPeer.callUntilIdentified(dubbo, "8.0.0", "tern-remote-8.0.0", service -> { });
         server.close();
     }
 }

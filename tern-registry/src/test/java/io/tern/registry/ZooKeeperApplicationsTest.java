@@ -149,27 +149,11 @@ class ZooKeeperApplicationsTest {
         return ZooKeeperStats.watchCount("127.0.0.1", zookeeper.getPort());
     }
 
-    /**
-     * The server's watches once they stop changing: a client just connected sets a watch of its
-     * own a moment later (Curator's, on the ensemble's configuration).
-     */
-    private static long settledWatches() throws InterruptedException {
-        long last = watches();
-        while (true) {
-            Thread.sleep(300);
-            long now = watches();
-            if (now == last) {
-                return now;
-            }
-            last = now;
-        }
-    }
-
     @Test
     void listenersOfAnApplicationShareOneWatchWhichGoesWithTheLastOfThem() throws Exception {
         ZooKeeperRegistry registry = connect("");
         ZooKeeperApplications apps = registry.applications();
-        long before = settledWatches();
+        long before = ZooKeeperStats.settledWatchCount("127.0.0.1", zookeeper.getPort());
         List<List<InstanceNode>> first = new CopyOnWriteArrayList<>();
         List<List<InstanceNode>> second = new CopyOnWriteArrayList<>();
         Registry.Subscription one = apps.watchInstances("catalog", first::add);
@@ -200,7 +184,7 @@ class ZooKeeperApplicationsTest {
     void listenersOfAMappingHearItMadeAndGrownShareOneWatchAndTakeItAwayWithTheLastOfThem() throws Exception {
         ZooKeeperRegistry registry = connect("");
         ZooKeeperApplications apps = registry.applications();
-        long before = settledWatches();
+        long before = ZooKeeperStats.settledWatchCount("127.0.0.1", zookeeper.getPort());
         List<java.util.SortedSet<String>> first = new CopyOnWriteArrayList<>();
         List<java.util.SortedSet<String>> second = new CopyOnWriteArrayList<>();
 
@@ -233,7 +217,7 @@ class ZooKeeperApplicationsTest {
             throws InterruptedException {
         ZooKeeperRegistry registry = connect("");
         ZooKeeperApplications apps = registry.applications();
-        long before = settledWatches();
+        long before = ZooKeeperStats.settledWatchCount("127.0.0.1", zookeeper.getPort());
         List<Registry.Subscription> open = new ArrayList<>();
         for (int i = 0; i < 1_000; i++) {
             String app = "app-" + (i % 20);

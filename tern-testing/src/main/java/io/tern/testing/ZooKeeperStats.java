@@ -30,6 +30,23 @@ public final class ZooKeeperStats {
         return Long.parseLong(total.group(1));
     }
 
+    /**
+     * The server's watches once they stop changing (the same count twice, 300 ms apart): a client
+     * just connected sets a watch of its own a moment later (Curator's, on the ensemble's
+     * configuration).
+     */
+    public static long settledWatchCount(String host, int port) throws InterruptedException {
+        long last = watchCount(host, port);
+        while (true) {
+            Thread.sleep(300);
+            long now = watchCount(host, port);
+            if (now == last) {
+                return now;
+            }
+            last = now;
+        }
+    }
+
     /** Whether the server leads its ensemble now ({@code zk_server_state leader}). */
     public static boolean isLeader(String host, int port) {
         return mntr(host, port).contains("zk_server_state\tleader");

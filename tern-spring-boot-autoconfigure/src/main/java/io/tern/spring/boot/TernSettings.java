@@ -102,55 +102,50 @@ public final class TernSettings {
                 metadataType(properties.getRegistry(), environment));
     }
 
-    private static RegisterMode registerMode(TernProperties.Registry registry, Environment environment) {
-        String key = "tern.registry.register-mode";
-        String mode = registry.getRegisterMode();
-        if (blank(mode)) {
-            key = "dubbo.application.register-mode";
-            mode = dubbo(environment, key, "tern.registry.register-mode");
+    /**
+     * A setting of its own {@code tern.} key, else Dubbo's key (with a WARN), else
+     * {@code fallback}; {@code parse} refuses a value with a message naming it, which then names
+     * the key it came from.
+     */
+    private static <T> T setting(@Nullable String value, String ternKey, String dubboKey, T fallback,
+            Environment environment, java.util.function.Function<String, T> parse) {
+        String key = ternKey;
+        String given = value;
+        if (blank(given)) {
+            key = dubboKey;
+            given = dubbo(environment, dubboKey, ternKey);
         }
-        if (blank(mode)) {
-            return RegisterMode.ALL;
+        if (given == null || blank(given)) {
+            return fallback;
         }
         try {
-            return RegisterMode.parse(mode);
+            return parse.apply(given);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage().replaceFirst("^register-mode", key), e);
+            String message = String.valueOf(e.getMessage());
+            int named = message.indexOf(": ");
+            throw new IllegalArgumentException(key + (named < 0 ? ": " + message : message.substring(named)), e);
         }
+    }
+
+    private static RegisterMode registerMode(TernProperties.Registry registry, Environment environment) {
+        return setting(registry.getRegisterMode(), "tern.registry.register-mode", "dubbo.application.register-mode",
+                RegisterMode.ALL, environment, RegisterMode::parse);
     }
 
     private static String metadataType(TernProperties.Registry registry, Environment environment) {
-        String key = "tern.registry.metadata-type";
-        String type = registry.getMetadataType();
-        if (blank(type)) {
-            key = "dubbo.application.metadata-type";
-            type = dubbo(environment, key, "tern.registry.metadata-type");
-        }
-        if (blank(type)) {
-            return "local";
-        }
-        String normalized = type.trim().toLowerCase(java.util.Locale.ROOT);
-        if (!normalized.equals("local") && !normalized.equals("remote")) {
-            throw new IllegalArgumentException(key + ": '" + type + "' (expected: local or remote)");
-        }
-        return normalized;
+        return setting(registry.getMetadataType(), "tern.registry.metadata-type", "dubbo.application.metadata-type",
+                "local", environment, type -> {
+                    String normalized = type.trim().toLowerCase(java.util.Locale.ROOT);
+                    if (!normalized.equals("local") && !normalized.equals("remote")) {
+                        throw new IllegalArgumentException("metadata-type: '" + type + "' (expected: local or remote)");
+                    }
+                    return normalized;
+                });
     }
 
     private static Migration.Step migrationStep(TernProperties.Registry registry, Environment environment) {
-        String key = "tern.registry.migration-step";
-        String step = registry.getMigrationStep();
-        if (blank(step)) {
-            key = "dubbo.application.migration.step";
-            step = dubbo(environment, key, "tern.registry.migration-step");
-        }
-        if (blank(step)) {
-            return Migration.Step.APPLICATION_FIRST;
-        }
-        try {
-            return Migration.Step.parse(step);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage().replaceFirst("^migration\\.step", key), e);
-        }
+        return setting(registry.getMigrationStep(), "tern.registry.migration-step", "dubbo.application.migration.step",
+                Migration.Step.APPLICATION_FIRST, environment, Migration.Step::parse);
     }
 
     private static @Nullable ServerTls serverTls(TernProperties.Ssl ssl, Environment environment) {
