@@ -106,11 +106,7 @@ public final class ApplicationDiscovery implements AsyncCloseable {
         this.applications = applications;
         this.source = source;
         this.tracker = tracker;
-        this.thread = Executors.newSingleThreadExecutor(task -> {
-            Thread t = new Thread(task, "tern-discovery");
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = thread("tern-discovery");
     }
 
     /**
@@ -156,6 +152,15 @@ public final class ApplicationDiscovery implements AsyncCloseable {
             log.warn("registry: subscribing {} at the application level: {}", consumer.serviceKey(), e.getCause());
         }
         return () -> run(subscription::close);
+    }
+
+    /** A thread of its own, a daemon named {@code name}, that runs tasks in the order given. */
+    static ExecutorService thread(String name) {
+        return Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(task, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Subscriptions open now; for lifecycle tests. */

@@ -137,13 +137,14 @@ public final class Migration {
         private final ReentrantLock lock = new ReentrantLock();
         private Registry.@Nullable Subscription byInterfaceWatch;
         private Registry.@Nullable Subscription byApplicationWatch;
-        private List<ServiceUrl> byInterface = List.of();
-        private List<ServiceUrl> byApplication = List.of();
+        /** Each level's latest list; written under {@link #lock}, read by moves without it. */
+        private volatile List<ServiceUrl> byInterface = List.of();
+        private volatile List<ServiceUrl> byApplication = List.of();
         private volatile Step step = Step.FORCE_INTERFACE;
         private double threshold;
         private @Nullable List<ServiceUrl> told;
         private @Nullable Boolean toldApplications;
-        private boolean closed;
+        private volatile boolean closed;
 
         Migrating(Registry interfaces, @Nullable ApplicationDiscovery applications, ServiceUrl consumer,
                 Registry.NotifyListener listener, Duration firstWait, double threshold) {
@@ -189,7 +190,7 @@ public final class Migration {
             requireNonNull(target, "target");
             moving.lock();
             try {
-                if (closedNow()) {
+                if (closed) {
                     return false;
                 }
                 if (applications == null || target == step) {
@@ -206,16 +207,16 @@ public final class Migration {
                 }
                 boolean approved = switch (target) {
                     case APPLICATION_FIRST -> true;
-                    case FORCE_APPLICATION -> forced || !hadInterfaces || count(byInterface()) == 0
-                            || preferApplications(count(byApplication()), count(byInterface()), threshold);
-                    case FORCE_INTERFACE -> forced || !hadApplications || count(byApplication()) == 0
-                            || preferApplications(count(byInterface()), count(byApplication()), threshold);
+                    case FORCE_APPLICATION -> forced || !hadInterfaces || count(byInterface) == 0
+                            || preferApplications(count(byApplication), count(byInterface), threshold);
+                    case FORCE_INTERFACE -> forced || !hadApplications || count(byApplication) == 0
+                            || preferApplications(count(byInterface), count(byApplication), threshold);
                 };
                 if (!approved) {
                     log.warn("registry: {} stays at {}: moving to {} would leave {} providers for {} (threshold {};"
                             + " set force to move anyway)", consumer.serviceKey(), step, target,
-                            count(target == Step.FORCE_APPLICATION ? byApplication() : byInterface()),
-                            count(target == Step.FORCE_APPLICATION ? byInterface() : byApplication()), threshold);
+                            count(target == Step.FORCE_APPLICATION ? byApplication : byInterface),
+                            count(target == Step.FORCE_APPLICATION ? byInterface : byApplication), threshold);
                     if (!hadInterfaces) {
                         unwatchInterfaces();
                     }
@@ -287,33 +288,6 @@ public final class Migration {
             lock.lock();
             try {
                 byApplication = List.of();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        private List<ServiceUrl> byInterface() {
-            lock.lock();
-            try {
-                return byInterface;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        private List<ServiceUrl> byApplication() {
-            lock.lock();
-            try {
-                return byApplication;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        private boolean closedNow() {
-            lock.lock();
-            try {
-                return closed;
             } finally {
                 lock.unlock();
             }

@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -59,11 +58,7 @@ public final class MigrationControl implements AsyncCloseable {
         this.application = application;
         this.defaultStep = defaultStep;
         this.firstWait = firstWait;
-        this.mover = Executors.newSingleThreadExecutor(task -> {
-            Thread t = new Thread(task, "tern-migration");
-            t.setDaemon(true);
-            return t;
-        });
+        this.mover = ApplicationDiscovery.thread("tern-migration");
         this.ruleWatch = applications.watchConfig(MigrationRule.GROUP, MigrationRule.keyOf(application), this::ruleText);
     }
 
