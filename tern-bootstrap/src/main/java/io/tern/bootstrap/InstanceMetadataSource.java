@@ -128,6 +128,11 @@ final class InstanceMetadataSource implements MetadataSource {
         if (message.services() != null) {
             message.services().forEach((key, service) -> {
                 if (service != null) {
+                    if (service.name() == null) {
+                        throw new RpcException(RpcStatus.SERVICE_ERROR, "instance " + instance.id() + " of "
+                                + instance.app() + " answered service " + key + " without a name (expected: each"
+                                + " service's interface)");
+                    }
                     ServiceInfo info = new ServiceInfo(service.name(), orEmpty(service.group()),
                             orEmpty(service.version()), orEmpty(service.protocol()), service.port(),
                             orEmpty(service.path()), service.params() == null ? Map.of() : service.params());
