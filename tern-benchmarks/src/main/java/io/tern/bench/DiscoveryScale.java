@@ -33,7 +33,9 @@ import org.apache.curator.retry.RetryOneTime;
  * one more instance of an application to the consumer's list growing by it.
  *
  * <p>Arguments: {@code [apps] [instances] [services]}, 20 50 5 by default (1,000 instances).
- * Run in a fresh JVM.
+ * Run in a fresh JVM. Past some 4,000 instances of an interface, its interface-level provider
+ * list no longer fits one ZooKeeper packet ({@code jute.maxbuffer}, 1 MiB by default): give the
+ * JVM (it runs the ZooKeeper server too) a larger {@code -Djute.maxbuffer} to measure it.
  */
 public final class DiscoveryScale {
 
@@ -57,7 +59,16 @@ public final class DiscoveryScale {
             }
             System.out.printf(Locale.ROOT, "estate: %,d applications x %,d instances x %,d services written in %,d ms%n",
                     apps, instances, services, (System.nanoTime() - start) / 1_000_000);
-            long[] interfaceLevel = size(raw, "/dubbo", "mapping", "metadata", "config");
+            long[] interfaceLevel;
+            try {
+                interfaceLevel = size(raw, "/dubbo", "mapping", "metadata", "config");
+            } catch (Exception e) {
+                System.out.printf(Locale.ROOT, "registry, interface level: cannot be listed: %s (ZooKeeper answers a"
+                        + " list in one packet of at most jute.maxbuffer, 1 MiB by default; run with"
+                        + " -Djute.maxbuffer=N to measure it)%n", e);
+                System.exit(1);
+                return;
+            }
             long[] applicationLevel = size(raw, "/services");
             long[] mapping = size(raw, "/dubbo/mapping");
             long[] metadata = size(raw, "/dubbo/metadata");

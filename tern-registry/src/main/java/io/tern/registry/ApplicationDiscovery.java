@@ -315,8 +315,8 @@ public final class ApplicationDiscovery implements AsyncCloseable {
         private final String interfaceName;
         /** The applications watched, and their instances once heard. */
         private final Map<String, Watched> watched = new HashMap<>();
-        /** The metadata each instance was last found to serve, by application and instance id. */
-        private final Map<String, AppMetadata> resolved = new HashMap<>();
+        /** What each instance was last found to serve, and its URLs, by application and instance id. */
+        private final Map<String, Resolved> resolved = new HashMap<>();
         final CompletableFuture<Void> first = new CompletableFuture<>();
         private final LifecycleTracker.Tracked tracked;
         private Registry.@Nullable Subscription mapping;
@@ -400,6 +400,9 @@ public final class ApplicationDiscovery implements AsyncCloseable {
             if (!open) {
                 return;
             }
+            if (!first.isDone() && watched.values().stream().anyMatch(w -> w.instances == null)) {
+                return; // an application not heard yet: nothing to tell before the first list
+            }
             boolean waiting = false;
             List<ServiceUrl> providers = new ArrayList<>();
             Set<String> current = new java.util.HashSet<>();
@@ -417,21 +420,23 @@ public final class ApplicationDiscovery implements AsyncCloseable {
                     String id = instance.app() + "/" + instance.id();
                     current.add(id);
                     CompletableFuture<AppMetadata> asked = metadataOf(instance);
-                    AppMetadata served;
+                    Resolved had = resolved.get(id);
                     if (asked.isDone() && !asked.isCompletedExceptionally()) {
-                        served = asked.join();
-                        resolved.put(id, served);
+                        AppMetadata served = asked.join();
+                        if (had == null || !had.instance().equals(instance) || had.metadata() != served) {
+                            had = new Resolved(instance, served, urls(instance, served.services().values()));
+                            resolved.put(id, had);
+                        }
                     } else if (asked.isDone()) {
                         resolved.remove(id);
                         continue;
                     } else {
                         waiting = true;
-                        served = resolved.get(id);
-                        if (served == null) {
+                        if (had == null) {
                             continue;
                         }
                     }
-                    add(providers, instance, served.services().values());
+                    providers.addAll(had.urls());
                 }
             }
             resolved.keySet().retainAll(current);
@@ -461,17 +466,20 @@ public final class ApplicationDiscovery implements AsyncCloseable {
                             .map(applications::instancesPath).toList()) + ")";
         }
 
-        private void add(List<ServiceUrl> providers, InstanceNode instance, Collection<ServiceInfo> services) {
+        /** The provider URLs of the consumer's interface at {@code instance}, serving {@code services}. */
+        private List<ServiceUrl> urls(InstanceNode instance, Collection<ServiceInfo> services) {
+            List<ServiceUrl> urls = new ArrayList<>(1);
             for (ServiceInfo service : services) {
                 if (service.name().equals(interfaceName)) {
                     try {
-                        providers.add(providerUrl(instance, service));
+                        urls.add(providerUrl(instance, service));
                     } catch (IllegalArgumentException e) {
                         log.warn("registry: instance {} of {} is left out: {}", instance.id(), instance.app(),
                                 e.getMessage());
                     }
                 }
             }
+            return List.copyOf(urls);
         }
 
         void close() {
@@ -488,6 +496,13 @@ public final class ApplicationDiscovery implements AsyncCloseable {
             List.copyOf(watched.keySet()).forEach(this::leave);
             first.complete(null);
         }
+    }
+
+    /**
+     * An instance as a subscription last resolved it: the node, the metadata of its revision, and
+     * the provider URLs they give, kept so that a change elsewhere does not build them again.
+     */
+    private record Resolved(InstanceNode instance, AppMetadata metadata, List<ServiceUrl> urls) {
     }
 
     /** An application a subscription watches: its instances once heard. */

@@ -211,6 +211,11 @@ public final class ZooKeeperApplications {
         } catch (KeeperException.NoNodeException gone) {
             return null;
         }
+        return parseInstance(path, content);
+    }
+
+    /** An instance node's content read; null, with a WARN, when it is no instance. */
+    private static @Nullable InstanceNode parseInstance(String path, byte[] content) {
         try {
             return InstanceNode.parse(content);
         } catch (IllegalArgumentException e) {
@@ -578,28 +583,39 @@ public final class ZooKeeperApplications {
             this.path = instancesPath(app);
         }
 
+        /**
+         * Reads every instance afresh, one read after another. (Reads sent together would answer
+         * on ZooKeeper's event thread, which a change of this very application can hold while it
+         * waits for this watch's lock: so they are not.)
+         */
         @Override
         void readAll() {
             instances.clear();
             readChildren();
         }
 
-        /** Reads the children, watching them (or the node's creation, when it has none yet), and the new ones' data. */
-        private void readChildren() {
-            List<String> children;
+        /** The children, watching them (or the node's creation, when it has none yet); null when unreadable. */
+        private @Nullable List<String> children() {
             try {
                 try {
-                    children = client.getChildren().usingWatcher(this).forPath(path);
+                    return client.getChildren().usingWatcher(this).forPath(path);
                 } catch (KeeperException.NoNodeException absent) {
                     if (client.checkExists().usingWatcher(this).forPath(path) != null) {
-                        readChildren(); // made in between
+                        return children(); // made in between
                     }
-                    instances.clear();
-                    return;
+                    return List.of();
                 }
             } catch (Exception e) {
                 log.warn("registry: cannot read the instances of {} at {}: {}", key, where, e.toString());
-                return; // the next session reads again
+                return null; // the next session reads again
+            }
+        }
+
+        /** Reads the children again, and the new ones' data, one after another (on ZooKeeper's event thread). */
+        private void readChildren() {
+            List<String> children = children();
+            if (children == null) {
+                return;
             }
             instances.keySet().retainAll(children);
             for (String id : children) {
