@@ -16,6 +16,7 @@ import io.tern.metrics.TernMetrics;
 import io.tern.ops.OpsServer;
 import io.tern.ops.OpsTarget;
 import io.tern.registry.ApplicationDiscovery;
+import io.tern.registry.Migration;
 import io.tern.registry.MigrationControl;
 import io.tern.registry.Registry;
 import io.tern.registry.RegistryUrls;
@@ -140,19 +141,19 @@ public final class TernClient implements AsyncCloseable {
             List<ReferenceState> states = new ArrayList<>();
             for (Shared<?> share : shares) {
                 List<String> providers = new ArrayList<>();
-                boolean discovered = false;
+                String discovery = "direct";
                 for (AsyncCloseable made : share.made) {
                     if (made instanceof DirectoryView view) {
-                        discovered = true;
+                        discovery = view.discovery();
                         view.directory().providers().forEach(p -> providers.add(p.url().address()
                                 + (p.isAvailable() ? "" : " (unavailable)")));
                     }
                 }
-                if (!discovered) {
+                if (discovery.equals("direct")) {
                     providers.add(share.invoker.url().address());
                 }
                 states.add(new ReferenceState(share.invoker.url().serviceKey().toString(), share.invoker.isAvailable(),
-                        providers));
+                        providers, discovery));
             }
             return states;
         }
@@ -287,10 +288,10 @@ public final class TernClient implements AsyncCloseable {
                 config.tracker, java.util.Set.of(protocol.name())); // dubbo unless the reference asks: protocol=tri
         Invoker<T> cluster = Clusters.join(directory, options.routers, config.tracker);
         made.add(cluster);
-        made.add(new DirectoryView(directory));
         MigrationControl migration = migration(r);
-        Registry.Subscription subscription = migration != null ? migration.subscribe(consumer, directory::notify)
-                : r.subscribe(consumer, directory::notify);
+        Migration.Migrating migrating = migration != null ? migration.subscribe(consumer, directory::notify) : null;
+        Registry.Subscription subscription = migrating != null ? migrating : r.subscribe(consumer, directory::notify);
+        made.add(new DirectoryView(directory, migrating));
         made.add(() -> {
             subscription.close();
             return CompletableFuture.completedFuture(null);
@@ -499,8 +500,18 @@ public final class TernClient implements AsyncCloseable {
         return closeFuture;
     }
 
-    /** The directory behind a discovered reference, for the operations endpoint; its cluster closes it. */
-    private record DirectoryView(io.tern.cluster.Directory<?> directory) implements AsyncCloseable {
+    /**
+     * The directory behind a discovered reference and the migration it is found through, for the
+     * operations endpoint; its cluster closes the one, its subscription the other.
+     */
+    private record DirectoryView(io.tern.cluster.Directory<?> directory, Migration.@Nullable Migrating migrating)
+            implements AsyncCloseable {
+        /** Where its providers come from: its step and level, or the interface level alone. */
+        String discovery() {
+            Migration.Migrating found = migrating;
+            return found != null ? found.describe() : "interface level";
+        }
+
         @Override
         public CompletableFuture<Void> closeAsync() {
             return CompletableFuture.completedFuture(null);

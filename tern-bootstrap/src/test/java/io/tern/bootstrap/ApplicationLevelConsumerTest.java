@@ -85,6 +85,8 @@ class ApplicationLevelConsumerTest {
             try (TernClient client = client(registry, step);
                     Reference<Pricing> pricing = client.reference(Pricing.class)) {
                 assertThat(pricing.get().price("tea")).as(step.name()).isEqualTo(3);
+                assertThat(client.state().references()).singleElement().satisfies(r -> assertThat(r.discovery())
+                        .as("what /state and the console show").isEqualTo(step + ", application level"));
             }
         }
         assertThat(registry.applications().watchedApplications()).as("released with the references").isZero();

@@ -227,7 +227,9 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 out.append(i == 0 ? "" : ",");
                 JsonStrings.append(out, reference.providers().get(i));
             }
-            out.append("]}");
+            out.append("],\"discovery\":");
+            JsonStrings.append(out, reference.discovery());
+            out.append('}');
         }
         return out.append("]}\n").toString();
     }

@@ -11,8 +11,12 @@ public interface OpsTarget {
     record Service(String key, String address, boolean online) {
     }
 
-    /** A reference: its key, whether it can take calls, and the provider addresses it has now. */
-    record ReferenceState(String key, boolean available, List<String> providers) {
+    /**
+     * A reference: its key, whether it can take calls, the provider addresses it has now, and
+     * where they come from ({@code direct}, {@code interface level}, or its migration step and
+     * the level it uses, such as {@code APPLICATION_FIRST, application level}).
+     */
+    record ReferenceState(String key, boolean available, List<String> providers, String discovery) {
     }
 
     List<Service> services();

@@ -143,7 +143,8 @@ public final class Migration {
         private volatile Step step = Step.FORCE_INTERFACE;
         private double threshold;
         private @Nullable List<ServiceUrl> told;
-        private @Nullable Boolean toldApplications;
+        private volatile @Nullable Boolean toldApplications;
+        private volatile @Nullable Runnable closeHook;
         private volatile boolean closed;
 
         Migrating(Registry interfaces, @Nullable ApplicationDiscovery applications, ServiceUrl consumer,
@@ -159,6 +160,22 @@ public final class Migration {
         /** The step it is at. */
         public Step step() {
             return step;
+        }
+
+        /**
+         * Where its providers come from now, for operators: the step and the level whose
+         * providers it uses ({@code APPLICATION_FIRST, application level}), or that none has any yet.
+         */
+        public String describe() {
+            Boolean applications = toldApplications;
+            return step + (applications == null ? ", no providers heard yet"
+                    : applications ? ", application level" : ", interface level");
+        }
+
+        /** Runs {@code hook} once it is closed (its owner forgetting it). */
+        Migrating onClose(Runnable hook) {
+            this.closeHook = hook;
+            return this;
         }
 
         void start(Step first) {
@@ -373,6 +390,10 @@ public final class Migration {
                 unwatchInterfaces();
             } finally {
                 moving.unlock();
+            }
+            Runnable hook = closeHook;
+            if (hook != null) {
+                hook.run();
             }
         }
     }

@@ -94,7 +94,7 @@ public final class MigrationControl implements AsyncCloseable {
      * Subscribes a reference at the step the rule, its parameters and the client give it, and
      * moves it when the rule changes, until the subscription is closed.
      */
-    public Registry.Subscription subscribe(ServiceUrl consumer, Registry.NotifyListener listener) {
+    public Migration.Migrating subscribe(ServiceUrl consumer, Registry.NotifyListener listener) {
         requireNonNull(consumer, "consumer");
         requireNonNull(listener, "listener");
         Setting setting = settingFor(consumer, rule);
@@ -102,10 +102,7 @@ public final class MigrationControl implements AsyncCloseable {
                 discovery, consumer, listener, firstWait);
         Migrated migrated = new Migrated(consumer, subscription);
         references.add(migrated);
-        return () -> {
-            references.remove(migrated);
-            subscription.close();
-        };
+        return subscription.onClose(() -> references.remove(migrated));
     }
 
     /** A reference's step, threshold and force: the rule's, else its parameters', else the defaults. */
