@@ -41,6 +41,11 @@ class ApplicationLevelConsumerTest {
         int count(String item);
     }
 
+    /** Served by one server only, at both levels. */
+    public interface Shelf {
+        int size();
+    }
+
     public interface Unserved {
         int nothing();
     }
@@ -137,6 +142,20 @@ class ApplicationLevelConsumerTest {
         }
         assertThatThrownBy(() -> Tern.server().metadataType("shared")).hasMessage("metadata-type: 'shared'"
                 + " (expected: local or remote)");
+    }
+
+    @Test
+    void aProviderSeenAtBothLevelsIsCalledOverOneConnection() {
+        TernServer server = cleanup.register(Tern.server().application("shelf-both").registry(address)
+                .registerMode(RegisterMode.ALL).service(Shelf.class, () -> 17).start());
+        try (TernClient client = client(registry(), Migration.Step.APPLICATION_FIRST);
+                Reference<Shelf> shelf = client.reference(Shelf.class)) {
+            for (int i = 0; i < 20; i++) {
+                assertThat(shelf.get().size()).isEqualTo(17);
+            }
+            assertThat(client.stats("dubbo").clientCount()).as("one connection to " + server.port()
+                    + ", whichever level's URL its invoker was made from and the metadata call's").isEqualTo(1);
+        }
     }
 
     @Test
