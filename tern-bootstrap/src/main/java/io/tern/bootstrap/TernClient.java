@@ -20,7 +20,7 @@ import io.tern.registry.Migration;
 import io.tern.registry.MigrationControl;
 import io.tern.registry.Registry;
 import io.tern.registry.RegistryUrls;
-import io.tern.registry.ZooKeeperRegistry;
+import io.tern.registry.ZooKeeperApplications;
 import io.tern.transport.EventLoops;
 import io.tern.triple.TripleProtocol;
 import java.util.ArrayList;
@@ -305,15 +305,16 @@ public final class TernClient implements AsyncCloseable {
      * the registry has no application level.
      */
     private @Nullable MigrationControl migration(Registry r) {
-        if (!(r instanceof ZooKeeperRegistry zookeeper)) {
+        ZooKeeperApplications level = r.applications();
+        if (level == null) {
             return null;
         }
         MigrationControl made = migration;
         if (made == null) {
-            ApplicationDiscovery discovery = ApplicationDiscovery.create(zookeeper.applications(),
+            ApplicationDiscovery discovery = ApplicationDiscovery.create(level,
                     new InstanceMetadataSource(this::refer), config.tracker);
             applications = discovery;
-            made = MigrationControl.start(zookeeper, discovery, config.application, config.migrationStep,
+            made = MigrationControl.start(r, discovery, config.application, config.migrationStep,
                     FIRST_PROVIDERS_WAIT);
             migration = made;
         }

@@ -14,7 +14,7 @@ import io.tern.ops.OpsServer;
 import io.tern.ops.OpsTarget;
 import io.tern.registry.Registry;
 import io.tern.registry.RegistryUrls;
-import io.tern.registry.ZooKeeperRegistry;
+import io.tern.registry.ZooKeeperApplications;
 import io.tern.transport.CallPools;
 import io.tern.transport.EventLoops;
 import io.tern.transport.WorkStealingPool;
@@ -126,14 +126,15 @@ public final class TernServer implements AsyncCloseable {
                 publish(exporter, spec, b);
             }
         }
-        if (registry instanceof ZooKeeperRegistry zookeeper && b.registerMode.instanceLevel() && !exported.isEmpty()) {
-            publishInstance(zookeeper, b);
+        ZooKeeperApplications level = registry == null ? null : registry.applications();
+        if (level != null && b.registerMode.instanceLevel() && !exported.isEmpty()) {
+            publishInstance(level, b);
         }
         started = true;
     }
 
     /** Registers the server at the application level: its metadata service on its port, its instance, the mapping. */
-    private void publishInstance(ZooKeeperRegistry zookeeper, TernServerBuilder b) {
+    private void publishInstance(ZooKeeperApplications level, TernServerBuilder b) {
         List<ServiceUrl> advertised;
         Exporter<?> first;
         ServiceUrl tripleAt = null;
@@ -148,7 +149,7 @@ public final class TernServer implements AsyncCloseable {
             }
         }
         Protocol answering = "dubbo".equals(first.url().protocol()) ? protocol : java.util.Objects.requireNonNull(triple);
-        instance = InstancePublication.publish(zookeeper.applications(), b.application, advertised, answering,
+        instance = InstancePublication.publish(level, b.application, advertised, answering,
                 first.url().host(), b.registerHost != null ? b.registerHost : first.url().host(), first.url().port(),
                 tripleAt != null ? triple : null, tripleAt, InstancePublication.Storage.of(b.metadataType,
                         b.reportMetadata), b.tracker);

@@ -50,9 +50,9 @@ public final class MigrationControl implements AsyncCloseable {
     private record Migrated(ServiceUrl consumer, Migration.Migrating subscription) {
     }
 
-    private MigrationControl(ZooKeeperRegistry registry, ApplicationDiscovery discovery, String application,
-            Migration.Step defaultStep, Duration firstWait) {
-        this.applications = registry.applications();
+    private MigrationControl(Registry registry, ZooKeeperApplications applications, ApplicationDiscovery discovery,
+            String application, Migration.Step defaultStep, Duration firstWait) {
+        this.applications = applications;
         this.interfaces = registry;
         this.discovery = discovery;
         this.application = application;
@@ -68,9 +68,14 @@ public final class MigrationControl implements AsyncCloseable {
      * rule and their parameters say nothing of, and {@code firstWait} for the first providers at
      * the application level.
      */
-    public static MigrationControl start(ZooKeeperRegistry registry, ApplicationDiscovery discovery,
+    public static MigrationControl start(Registry registry, ApplicationDiscovery discovery,
             String application, Migration.Step defaultStep, Duration firstWait) {
-        return new MigrationControl(requireNonNull(registry, "registry"), requireNonNull(discovery, "discovery"),
+        ZooKeeperApplications applications = requireNonNull(registry, "registry").applications();
+        if (applications == null) {
+            throw new IllegalArgumentException("registry " + registry.url().address() + " has no application level"
+                    + " (expected: a ZooKeeper registry)");
+        }
+        return new MigrationControl(registry, applications, requireNonNull(discovery, "discovery"),
                 requireNonNull(application, "application"), requireNonNull(defaultStep, "defaultStep"),
                 requireNonNull(firstWait, "firstWait"));
     }

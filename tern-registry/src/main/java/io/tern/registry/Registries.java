@@ -145,6 +145,11 @@ public final class Registries {
         }
 
         @Override
+        public ZooKeeperApplications applications() {
+            return registry.applications();
+        }
+
+        @Override
         public CompletableFuture<Void> closeAsync() {
             return registry.closeAsync().whenComplete((a, b) -> server.release());
         }

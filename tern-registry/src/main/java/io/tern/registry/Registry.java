@@ -3,6 +3,7 @@ package io.tern.registry;
 import io.tern.AsyncCloseable;
 import io.tern.ServiceUrl;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where providers announce themselves and consumers find them. A registry owns what it
@@ -32,6 +33,15 @@ public interface Registry extends AsyncCloseable {
 
     /** The providers of the service {@code consumerUrl} names, now. */
     List<ServiceUrl> lookup(ServiceUrl consumerUrl);
+
+    /**
+     * Apache Dubbo 3's application level over this registry's connection (instances, the
+     * mapping, the config center, the metadata report), when it has one, as a ZooKeeper registry
+     * does; null otherwise.
+     */
+    default @Nullable ZooKeeperApplications applications() {
+        return null;
+    }
 
     /** Receives provider lists. Must not block. */
     @FunctionalInterface

@@ -83,6 +83,7 @@ public final class ZooKeeperRegistry implements Registry {
     }
 
     /** Application-level discovery over this registry's session: instances and the service-name mapping. */
+    @Override
     public ZooKeeperApplications applications() {
         return applications;
     }

@@ -43,14 +43,14 @@ public record LifecycleReport(TrackerLevel level, Map<ResourceKind, Counts> coun
     public String format() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("lifecycle report (level %s)%n", level.name().toLowerCase(java.util.Locale.ROOT)));
-        sb.append(String.format("  %-10s %8s %9s %6s %8s %9s %6s%n",
+        sb.append(String.format("  %-12s %8s %9s %6s %8s %9s %6s%n",
                 "kind", "created", "destroyed", "live", "watched", "collected", "leaked"));
         for (ResourceKind kind : ResourceKind.values()) {
             Counts c = counts.get(kind);
             if (c == null || c.created() == 0) {
                 continue;
             }
-            sb.append(String.format("  %-10s %8d %9d %6d %8d %9d %6d%n", kind.label(), c.created(), c.destroyed(),
+            sb.append(String.format("  %-12s %8d %9d %6d %8d %9d %6d%n", kind.label(), c.created(), c.destroyed(),
                     c.live(), c.watched(), c.collected(), c.leaked()));
         }
         for (LeakReport leak : leaks) {
