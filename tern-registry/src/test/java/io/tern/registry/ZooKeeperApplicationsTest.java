@@ -247,7 +247,8 @@ class ZooKeeperApplicationsTest {
         Registry.Subscription subscription = watching.applications().watchInstances("search", seen::add);
 
         ZooKeeperRegistryTest.expireSession(watching);
-        await().atMost(Duration.ofSeconds(30)).until(watching::isConnected);
+        // a new session after the injected expiry; slow on a loaded machine
+        await().atMost(Duration.ofSeconds(90)).until(watching::isConnected);
         providing.applications().register(instance("search", 20895, "r1"));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> !seen.isEmpty() && seen.get(seen.size() - 1).size() == 1);
