@@ -14,7 +14,6 @@ import io.tern.registry.discovery.MetadataSource;
 import io.tern.registry.discovery.ServiceInfo;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -22,8 +21,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -278,13 +275,6 @@ public final class ApplicationDiscovery implements AsyncCloseable {
         return closeFuture;
     }
 
-    /** The applications a {@code provided-by} value names: comma-separated, trimmed, empties dropped. */
-    static SortedSet<String> providedBy(String value) {
-        TreeSet<String> apps = new TreeSet<>();
-        Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(apps::add);
-        return apps;
-    }
-
     /**
      * The provider URL of {@code service} at {@code instance}: its protocol, the instance's host,
      * the port the instance advertises for the protocol (else the instance's own, as Dubbo takes
@@ -340,7 +330,7 @@ public final class ApplicationDiscovery implements AsyncCloseable {
             subscriptions.add(this);
             String provided = consumer.parameter(PROVIDED_BY);
             if (provided != null && !provided.isBlank()) {
-                serve(providedBy(provided));
+                serve(ZooKeeperApplications.applications(provided)); // comma-separated, as a mapping
             } else {
                 mapping = applications.watchMapping(interfaceName, apps -> run(() -> serve(apps)));
             }
@@ -461,9 +451,9 @@ public final class ApplicationDiscovery implements AsyncCloseable {
                         : "no application maps interface " + interfaceName + " (checked "
                         + applications.mappingPath(interfaceName) + "; set provided-by or register the provider)";
             }
-            return "no instance of " + String.join(", ", new TreeSet<>(watched.keySet())) + " serves "
-                    + consumer.serviceKey() + " (checked " + String.join(", ", watched.keySet().stream().sorted()
-                            .map(applications::instancesPath).toList()) + ")";
+            List<String> apps = watched.keySet().stream().sorted().toList();
+            return "no instance of " + String.join(", ", apps) + " serves " + consumer.serviceKey() + " (checked "
+                    + String.join(", ", apps.stream().map(applications::instancesPath).toList()) + ")";
         }
 
         /** The provider URLs of the consumer's interface at {@code instance}, serving {@code services}. */
