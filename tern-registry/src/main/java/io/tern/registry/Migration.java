@@ -70,7 +70,7 @@ public final class Migration {
      */
     public static Migrating subscribe(Step step, Registry interfaces, @Nullable ApplicationDiscovery applications,
             ServiceUrl consumer, Registry.NotifyListener listener, Duration firstWait) {
-        return subscribe(step, threshold(consumer), interfaces, applications, consumer, listener, firstWait);
+        return subscribe(step, thresholdOf(consumer), interfaces, applications, consumer, listener, firstWait);
     }
 
     /** As above, with the threshold given. */
@@ -89,10 +89,6 @@ public final class Migration {
 
     /** The threshold of a reference: its {@link #THRESHOLD} parameter, else 0 (any). */
     public static double thresholdOf(ServiceUrl consumer) {
-        return threshold(consumer);
-    }
-
-    private static double threshold(ServiceUrl consumer) {
         String value = consumer.parameter(THRESHOLD);
         if (value == null || value.isBlank()) {
             return 0;
@@ -282,31 +278,23 @@ public final class Migration {
             byApplicationWatch = discovery.subscribe(consumer, this::applicationLevel, firstWait);
         }
 
+        /** Stops watching the interface level and forgets its list (the step no longer uses it). */
         private void unwatchInterfaces() {
-            Registry.Subscription watch = byInterfaceWatch;
+            close(byInterfaceWatch);
             byInterfaceWatch = null;
-            if (watch != null) {
-                watch.close();
-            }
-            lock.lock();
-            try {
-                byInterface = List.of();
-            } finally {
-                lock.unlock();
-            }
+            interfaceLevel(List.of());
         }
 
+        /** Stops watching the application level and forgets its list (the step no longer uses it). */
         private void unwatchApplications() {
-            Registry.Subscription watch = byApplicationWatch;
+            close(byApplicationWatch);
             byApplicationWatch = null;
+            applicationLevel(List.of());
+        }
+
+        private static void close(Registry.@Nullable Subscription watch) {
             if (watch != null) {
                 watch.close();
-            }
-            lock.lock();
-            try {
-                byApplication = List.of();
-            } finally {
-                lock.unlock();
             }
         }
 

@@ -115,8 +115,9 @@ public final class MigrationControl implements AsyncCloseable {
     }
 
     private Setting settingFor(ServiceUrl consumer, MigrationRule in) {
-        MigrationRule.Settings ruled = in.interfaces().isEmpty() && in.applications().isEmpty() ? in.settings()
-                : in.settingsFor(consumer, in.applications().isEmpty() ? List.of() : mapped(consumer));
+        // the mapping is read only for a rule with entries by application
+        MigrationRule.Settings ruled = in.settingsFor(consumer, in.applications().isEmpty() ? List.of()
+                : mapped(consumer));
         Migration.Step step = ruled.step() != null ? ruled.step() : Migration.stepOf(consumer, defaultStep);
         double threshold = ruled.threshold() != null ? ruled.threshold() : Migration.thresholdOf(consumer);
         boolean force = ruled.force() != null ? ruled.force()

@@ -161,8 +161,10 @@ public record MigrationRule(String key, Settings settings, Map<String, Settings>
             try {
                 step = Migration.Step.parse(stepNode.asText());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(where + ": step '" + stepNode.asText() + "' (expected:"
-                        + " FORCE_INTERFACE, APPLICATION_FIRST or FORCE_APPLICATION)", e);
+                // Step.parse's message, "migration.step: '...' (expected: ...)", under the rule's field name
+                String message = String.valueOf(e.getMessage());
+                throw new IllegalArgumentException(where + ": step " + message.substring(message.indexOf(": ") + 2),
+                        e);
             }
         }
         Double threshold = null;
