@@ -47,15 +47,15 @@ final class InstancePublication {
 
     private InstancePublication(ZooKeeperApplications applications, LocalMetadataService answers, ServiceUrl reachable,
             InstanceNode instance, Exporter<MetadataService> metadataService,
-            @Nullable Exporter<MetadataServiceV2> metadataServiceV2, Storage storage) {
-        this.storage = storage;
+            @Nullable Exporter<MetadataServiceV2> metadataServiceV2, String metadataVersion, Storage storage) {
         this.applications = applications;
         this.answers = answers;
         this.reachable = reachable;
         this.instance = instance;
         this.metadataService = metadataService;
         this.metadataServiceV2 = metadataServiceV2;
-        this.metadataVersion = metadataServiceV2 != null ? MetadataServiceV2.VERSION : MetadataService.VERSION;
+        this.metadataVersion = metadataVersion;
+        this.storage = storage;
     }
 
     /**
@@ -79,9 +79,10 @@ final class InstancePublication {
                         tracker));
             }
             Exporter<?> advertising = v2 != null ? v2 : exporter;
+            String version = v2 != null ? MetadataServiceV2.VERSION : MetadataService.VERSION;
             ServiceUrl reachable = advertising.url().toBuilder().address(registerHost, advertising.url().port()).build();
             InstanceNode instance = node(applications, app, registerHost, port, System.currentTimeMillis(), advertised,
-                    answers, reachable, v2 != null ? MetadataServiceV2.VERSION : MetadataService.VERSION, storage);
+                    answers, reachable, version, storage);
             applications.register(instance);
             for (String interfaceName : interfaces(advertised)) {
                 try {
@@ -91,7 +92,7 @@ final class InstancePublication {
                             + " provided-by={}: {}", interfaceName, app, app, e.getMessage());
                 }
             }
-            return new InstancePublication(applications, answers, reachable, instance, exporter, v2, storage);
+            return new InstancePublication(applications, answers, reachable, instance, exporter, v2, version, storage);
         } catch (RuntimeException e) {
             exporter.close();
             if (v2 != null) {

@@ -297,21 +297,15 @@ public final class ZooKeeperApplications {
      */
     public void publishMetadata(AppMetadata metadata) {
         String path = metadataPath(metadata.app(), metadata.revision());
+        byte[] content = metadata.toJson().getBytes(StandardCharsets.UTF_8);
         try {
-            byte[] existing = null;
             try {
-                existing = client.getData().forPath(path);
-            } catch (KeeperException.NoNodeException absent) {
-                try {
-                    client.create().creatingParentsIfNeeded().forPath(path,
-                            metadata.toJson().getBytes(StandardCharsets.UTF_8));
-                    return;
-                } catch (KeeperException.NodeExistsException raced) {
-                    existing = client.getData().forPath(path);
+                client.create().creatingParentsIfNeeded().forPath(path, content);
+            } catch (KeeperException.NodeExistsException exists) {
+                byte[] existing = client.getData().forPath(path);
+                if (existing == null || new String(existing, StandardCharsets.UTF_8).isBlank()) {
+                    client.setData().forPath(path, content);
                 }
-            }
-            if (existing == null || new String(existing, StandardCharsets.UTF_8).isBlank()) {
-                client.setData().forPath(path, metadata.toJson().getBytes(StandardCharsets.UTF_8));
             }
         } catch (Exception e) {
             throw new RpcException(RpcStatus.NETWORK, "registry: cannot publish the metadata of " + metadata.app()
