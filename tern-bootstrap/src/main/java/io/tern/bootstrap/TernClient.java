@@ -63,9 +63,10 @@ public final class TernClient implements AsyncCloseable {
      * while it waits for its first providers, found perhaps through a call over Triple.
      */
     private final ReentrantLock tripleLock = new ReentrantLock();
-    /** Made at the first reference through a ZooKeeper registry; guarded by {@link #lock}. */
-    private @Nullable ApplicationDiscovery applications;
-    /** Made with {@link #applications}; guarded by {@link #lock}. */
+    /**
+     * Made, with the application-level discovery it uses, at the first reference through a
+     * registry that has the application level; guarded by {@link #lock}.
+     */
     private @Nullable MigrationControl migration;
     /** How long a new reference waits for its first providers at the application level. */
     static final java.time.Duration FIRST_PROVIDERS_WAIT = java.time.Duration.ofSeconds(6);
@@ -313,7 +314,6 @@ public final class TernClient implements AsyncCloseable {
         if (made == null) {
             ApplicationDiscovery discovery = ApplicationDiscovery.create(level,
                     new InstanceMetadataSource(this::refer), config.tracker);
-            applications = discovery;
             made = MigrationControl.start(r, discovery, config.application, config.migrationStep,
                     FIRST_PROVIDERS_WAIT);
             migration = made;
@@ -441,12 +441,8 @@ public final class TernClient implements AsyncCloseable {
 
     /** Application-level discovery, when a reference has made it; for lifecycle tests. */
     @Nullable ApplicationDiscovery madeApplications() {
-        lock.lock();
-        try {
-            return applications;
-        } finally {
-            lock.unlock();
-        }
+        MigrationControl made = madeMigration();
+        return made == null ? null : made.discovery();
     }
 
     private void checkOpen() {
@@ -478,11 +474,8 @@ public final class TernClient implements AsyncCloseable {
         }
         chain.thenCompose(ignored -> {
                     MigrationControl control = madeMigration();
-                    return control != null ? control.closeAsync() : CompletableFuture.completedFuture(null);
-                })
-                .thenCompose(ignored -> {
-                    ApplicationDiscovery discovery = madeApplications();
-                    return discovery != null ? discovery.closeAsync() : CompletableFuture.completedFuture(null);
+                    return control == null ? CompletableFuture.<Void>completedFuture(null)
+                            : control.closeAsync().thenCompose(done -> control.discovery().closeAsync());
                 })
                 .thenCompose(ignored -> {
                     TripleProtocol tri = madeTriple();

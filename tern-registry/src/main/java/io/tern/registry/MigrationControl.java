@@ -80,6 +80,11 @@ public final class MigrationControl implements AsyncCloseable {
                 requireNonNull(firstWait, "firstWait"));
     }
 
+    /** The application-level discovery its references find providers through. */
+    public ApplicationDiscovery discovery() {
+        return discovery;
+    }
+
     /** The rule in force; {@link MigrationRule#NONE} when the operator set none. */
     public MigrationRule rule() {
         return rule;
