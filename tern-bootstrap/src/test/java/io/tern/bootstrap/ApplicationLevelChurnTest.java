@@ -105,6 +105,7 @@ class ApplicationLevelChurnTest {
         leftBehind = null;
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(discovery.subscriptionCount()).isZero();
+            assertThat(client.madeMigration().referenceCount()).as("references the migration moves").isZero();
             assertThat(discovery.revisionCount()).as("metadata kept").isZero();
             assertThat(registry.applications().watchedApplications()).isZero();
             assertThat(ZooKeeperStats.watchCount("127.0.0.1", zookeeper.getPort())).isEqualTo(watchesBefore);

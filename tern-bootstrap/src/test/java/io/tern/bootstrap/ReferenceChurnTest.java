@@ -1,6 +1,7 @@
 package io.tern.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.tern.ServiceUrl;
 import io.tern.core.Gc;
@@ -45,7 +46,7 @@ class ReferenceChurnTest {
     }
 
     @Test
-    void directReferencesLeaveNothingBehind() {
+    void directReferencesLeaveNothingBehind() throws InterruptedException {
         try (TernServer server = Tern.server().service(Named.class, Named.called("direct", 0)).start()) {
             String url = "dubbo://127.0.0.1:" + server.port();
             churn("direct", null, r -> r.url(url).timeout(Duration.ofSeconds(5)));
@@ -53,7 +54,7 @@ class ReferenceChurnTest {
     }
 
     @Test
-    void discoveredReferencesLeaveNoConsumerNodeNoWatchNoInvoker() {
+    void discoveredReferencesLeaveNoConsumerNodeNoWatchNoInvoker() throws InterruptedException {
         try (TernServer server = Tern.server().application("churn-provider").registry(registry)
                 .service(Named.class, Named.called("discovered", 0), s -> s.group("churn")).start();
                 ZooKeeperRegistry raw = ZooKeeperRegistry.connect(ServiceUrl.parse(registry))) {
@@ -62,14 +63,16 @@ class ReferenceChurnTest {
         }
     }
 
-    private static void churn(String name, ZooKeeperRegistry raw, Consumer<ReferenceOptions> options) {
+    private static void churn(String name, ZooKeeperRegistry raw, Consumer<ReferenceOptions> options)
+            throws InterruptedException {
         // a leak is what is still reachable after 10 full collections (a second at the assertion's pace):
         // the last client's connection may still be closing on its event loop for the first few
         LifecycleTracker tracker = LifecycleTracker.create(TrackerLevel.PARANOID, 1, 10);
         try (TernClient client = Tern.client().application("churn-consumer").registry(registry).tracker(tracker)
                 .build()) {
             cycle(client, options); // warm up: the first reference connects the registry's session
-            long watchesBefore = watches();
+            // a closed reference's application-level watches go on the discovery thread, a moment later
+            long watchesBefore = ZooKeeperStats.settledWatchCount("127.0.0.1", zookeeper.getPort());
             int consumersBefore = consumerNodes(raw);
             long heapBefore = Gc.usedHeapAfterGc();
 
@@ -82,7 +85,8 @@ class ReferenceChurnTest {
             assertThat(client.stats("dubbo").referredCount()).as("referred invokers").isZero();
             assertThat(client.stats("dubbo").clientCount()).as("shared clients").isZero();
             assertThat(consumerNodes(raw)).as("consumer nodes").isEqualTo(consumersBefore);
-            assertThat(watches()).as("ZooKeeper watches").isEqualTo(watchesBefore);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(watches())
+                    .as("ZooKeeper watches").isEqualTo(watchesBefore));
             LifecycleReport report = LifecycleAssertions.assertAllCollected(tracker, Duration.ofSeconds(30));
             LifecycleAssertions.assertNoneLive(report, ResourceKind.REFERENCE, ResourceKind.INVOKER,
                     ResourceKind.DIRECTORY);
