@@ -71,7 +71,7 @@ class ReferenceChurnTest {
         try (TernClient client = Tern.client().application("churn-consumer").registry(registry).tracker(tracker)
                 .build()) {
             cycle(client, options); // warm up: the first reference connects the registry's session
-            // a closed reference's application-level watches go on the discovery thread, a moment later
+            // the registry session sets a watch of its own a moment after it connects
             long watchesBefore = ZooKeeperStats.settledWatchCount("127.0.0.1", zookeeper.getPort());
             int consumersBefore = consumerNodes(raw);
             long heapBefore = Gc.usedHeapAfterGc();

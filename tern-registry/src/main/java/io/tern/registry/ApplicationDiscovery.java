@@ -65,11 +65,15 @@ public final class ApplicationDiscovery implements AsyncCloseable {
     static final int MAX_REVISIONS = 1_024;
     /** How long a revision that could not be had is not asked again. */
     static final Duration ASK_AGAIN_AFTER = Duration.ofSeconds(30);
+    /** How long closing a subscription waits for the discovery thread to close it. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final ZooKeeperApplications applications;
     private final MetadataSource source;
     private final LifecycleTracker tracker;
     private final ExecutorService thread;
+    /** The thread {@link #thread} runs on, once started. */
+    private volatile @Nullable Thread worker;
     /** The rest is the thread's alone. */
     private final Set<AppSubscription> subscriptions = new LinkedHashSet<>();
     /** How many subscriptions watch each application. */
@@ -103,7 +107,12 @@ public final class ApplicationDiscovery implements AsyncCloseable {
         this.applications = applications;
         this.source = source;
         this.tracker = tracker;
-        this.thread = thread("tern-discovery");
+        this.thread = Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(task, "tern-discovery");
+            t.setDaemon(true);
+            worker = t;
+            return t;
+        });
     }
 
     /**
@@ -148,7 +157,37 @@ public final class ApplicationDiscovery implements AsyncCloseable {
         } catch (ExecutionException e) {
             log.warn("registry: subscribing {} at the application level: {}", consumer.serviceKey(), e.getCause());
         }
-        return () -> run(subscription::close);
+        return () -> close(subscription);
+    }
+
+    /**
+     * Closes {@code subscription} on the discovery thread and waits until it is closed, so that
+     * when a reference's close returns its watches are gone; at once when called on that thread
+     * (a listener closing its own subscription).
+     */
+    private void close(AppSubscription subscription) {
+        if (Thread.currentThread() == worker) {
+            subscription.close();
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!run(() -> {
+            try {
+                subscription.close();
+            } finally {
+                done.complete(null);
+            }
+        })) {
+            return; // discovery closed: it closed every subscription
+        }
+        try {
+            done.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("registry: closing the application-level subscription of {} did not end within {} ms; it ends"
+                    + " on the discovery thread", subscription.consumer.serviceKey(), CLOSE_WAIT.toMillis());
+        }
     }
 
     /** A thread of its own, a daemon named {@code name}, that runs tasks in the order given. */
@@ -176,7 +215,8 @@ public final class ApplicationDiscovery implements AsyncCloseable {
         return answer.join();
     }
 
-    private void run(Runnable task) {
+    /** Runs {@code task} on the discovery thread; false when the discovery is closed. */
+    private boolean run(Runnable task) {
         try {
             thread.execute(() -> {
                 try {
@@ -185,8 +225,10 @@ public final class ApplicationDiscovery implements AsyncCloseable {
                     log.warn("registry: application-level discovery: {}", e.toString(), e);
                 }
             });
+            return true;
         } catch (RejectedExecutionException e) {
             log.debug("registry: application-level discovery closed; dropping a change");
+            return false;
         }
     }
 

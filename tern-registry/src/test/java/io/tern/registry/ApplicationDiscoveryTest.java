@@ -8,14 +8,19 @@ import io.tern.registry.discovery.AppMetadata;
 import io.tern.registry.discovery.InstanceMetadata;
 import io.tern.registry.discovery.InstanceNode;
 import io.tern.testing.TernCleanup;
+import io.tern.testing.ZooKeeperStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.server.command.FourLetterCommands;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,6 +36,7 @@ class ApplicationDiscoveryTest {
     static final TernCleanup cleanup = new TernCleanup();
 
     private static final String STOCK = "com.example.Stock";
+    private static TestingServer zookeeper;
     private static ZooKeeperRegistry registry;
 
     /** What each (app, revision) serves; a revision missing here is refused. */
@@ -39,7 +45,9 @@ class ApplicationDiscoveryTest {
 
     @BeforeAll
     static void start() throws Exception {
-        TestingServer zookeeper = cleanup.register(new TestingServer(true));
+        System.setProperty("zookeeper.4lw.commands.whitelist", "mntr");
+        FourLetterCommands.resetWhiteList();
+        zookeeper = cleanup.register(new TestingServer(true));
         registry = cleanup.register(ZooKeeperRegistry.connect(ServiceUrl.parse("zookeeper://"
                 + zookeeper.getConnectString() + "?timeout=10000&file-cache=false")));
     }
@@ -142,6 +150,41 @@ class ApplicationDiscoveryTest {
         assertThat(discovery.revisionCount()).as("the metadata goes with the application's last subscription")
                 .isZero();
         assertThat(registry.applications().watchedApplications()).isZero();
+    }
+
+    @Test
+    void closeReturnsOnceTheWatchesAreGoneAndAListenerMayCloseItsOwnSubscription() throws InterruptedException {
+        String revision = serve("closing", 30100, "1.0");
+        for (int port = 30101; port < 30120; port++) {
+            register("closing", port, revision); // a watch on each instance's node
+        }
+        ApplicationDiscovery discovery = discovery();
+        int before = registry.applications().watchedApplications();
+        long serverBefore = ZooKeeperStats.settledWatchCount("127.0.0.1", zookeeper.getPort());
+        Registry.Subscription subscription = discovery.subscribe(stockConsumer("closing"), providers -> { },
+                Duration.ofSeconds(5));
+        assertThat(registry.applications().watchedApplications()).isEqualTo(before + 1);
+        assertThat(ZooKeeperStats.watchCount("127.0.0.1", zookeeper.getPort())).isGreaterThan(serverBefore + 20);
+
+        subscription.close();
+
+        assertThat(ZooKeeperStats.watchCount("127.0.0.1", zookeeper.getPort()))
+                .as("the server's watches gone when close returns").isEqualTo(serverBefore);
+        assertThat(registry.applications().watchedApplications()).isEqualTo(before);
+
+        AtomicReference<Registry.Subscription> own = new AtomicReference<>();
+        CountDownLatch closedItself = new CountDownLatch(1);
+        own.set(discovery.subscribe(stockConsumer("closing"), providers -> {
+            Registry.Subscription self = own.get();
+            if (self != null && addresses(providers).size() == 21) {
+                self.close(); // on the discovery thread: must not wait for itself
+                closedItself.countDown();
+            }
+        }, Duration.ofSeconds(5)));
+        register("closing", 30120, revision);
+        assertThat(closedItself.await(10, TimeUnit.SECONDS)).as("a listener closed its own subscription").isTrue();
+        assertThat(discovery.subscriptionCount()).isZero();
+        assertThat(registry.applications().watchedApplications()).isEqualTo(before);
     }
 
     private static ServiceUrl stockConsumer(String providedBy) {
