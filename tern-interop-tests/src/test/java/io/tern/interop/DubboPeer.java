@@ -97,7 +97,8 @@ final class DubboPeer implements AutoCloseable {
         }
     }
 
-    private static String nonLoopbackInterfaces() {
+    /** The names of every interface but loopback, comma-separated, for {@code dubbo.network.interface.ignored}. */
+    static String nonLoopbackInterfaces() {
         try {
             return Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
                     .filter(i -> {
