@@ -22,6 +22,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
+import org.apache.dubbo.config.ApplicationConfig;
+import org.apache.dubbo.config.ReferenceConfig;
+import org.apache.dubbo.config.RegistryConfig;
+import org.apache.dubbo.config.bootstrap.DubboBootstrap;
+import org.apache.dubbo.rpc.cluster.ClusterInvoker;
+import org.apache.dubbo.rpc.service.GenericService;
 
 /**
  * What discovery costs as an estate grows, at the interface level and at the application level,
@@ -32,8 +38,11 @@ import org.apache.curator.retry.RetryOneTime;
  * provider it holds (subscribed to every interface, after full collections), and the time from
  * one more instance of an application to the consumer's list growing by it.
  *
- * <p>Arguments: {@code [apps] [instances] [services]}, 20 50 5 by default (1,000 instances).
- * Run in a fresh JVM. Past some 4,000 instances of an interface, its interface-level provider
+ * <p>Arguments: {@code [apps] [instances] [services] [--dubbo]}, 20 50 5 by default (1,000
+ * instances). With {@code --dubbo}, an Apache Dubbo 3.3.5 consumer is measured the same way
+ * afterwards, at {@code FORCE_INTERFACE} and {@code FORCE_APPLICATION}, referring each interface
+ * generically and connecting lazily (the providers do not run); that needs a private network
+ * ({@code bin/private-network}), as the side-by-side benchmark does. Run in a fresh JVM. Past some 4,000 instances of an interface, its interface-level provider
  * list no longer fits one ZooKeeper packet ({@code jute.maxbuffer}, 1 MiB by default): give the
  * JVM (it runs the ZooKeeper server too) a larger {@code -Djute.maxbuffer} to measure it.
  */
@@ -46,6 +55,7 @@ public final class DiscoveryScale {
         int apps = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int instances = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         int services = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        boolean withDubbo = args.length > 3 && args[3].equals("--dubbo");
         try (EmbeddedZooKeeper zookeeper = EmbeddedZooKeeper.start(0)) {
             String address = "zookeeper://" + zookeeper.connectString() + "?timeout=30000&file-cache=false";
             ZooKeeperRegistry writer = ZooKeeperRegistry.connect(ServiceUrl.parse(address));
@@ -81,6 +91,15 @@ public final class DiscoveryScale {
             int providers = apps * instances * services;
             measure("interface level", address, services, providers, apps, instances, false, writer);
             measure("application level", address, services, providers, apps, instances, true, writer);
+            if (withDubbo) {
+                DubboSide.requirePrivateNetwork();
+                DubboSide.configure();
+                String dubboAddress = "zookeeper://" + zookeeper.connectString() + "?timeout=30000";
+                measureDubbo("interface level", "FORCE_INTERFACE", dubboAddress, services, providers, apps, instances,
+                        writer);
+                measureDubbo("application level", "FORCE_APPLICATION", dubboAddress, services, providers, apps,
+                        instances, writer);
+            }
             raw.close();
             writer.close();
         }
@@ -182,6 +201,73 @@ public final class DiscoveryScale {
         discovery.close();
         registry.close();
         unpublish(writer, 0, instances, services);
+    }
+
+    /**
+     * As {@link #measure}, for a Dubbo consumer at {@code step}: the providers it holds are its
+     * references' directories' invokers (lazy: none connects).
+     */
+    private static void measureDubbo(String level, String step, String address, int services, int providers, int apps,
+            int instances, ZooKeeperRegistry writer) throws Exception {
+        System.setProperty("dubbo.application.migration.step", step);
+        ApplicationConfig application = new ApplicationConfig("scale-dubbo-buyer-" + step.toLowerCase(Locale.ROOT));
+        application.setQosEnable(false);
+        RegistryConfig registry = new RegistryConfig(address);
+        registry.setUseAsConfigCenter(false);
+        DubboBootstrap dubbo = DubboBootstrap.newInstance().application(application).registry(registry);
+        dubbo.start();
+        List<ReferenceConfig<GenericService>> references = new ArrayList<>();
+        long before = usedHeap();
+        long start = System.nanoTime();
+        for (int s = 0; s < services; s++) {
+            ReferenceConfig<GenericService> reference = new ReferenceConfig<>();
+            reference.setScopeModel(dubbo.getApplicationModel().getDefaultModule());
+            reference.setInterface(service(s));
+            reference.setGeneric("true");
+            reference.setCheck(false);
+            reference.setLazy(true);
+            reference.get();
+            references.add(reference);
+        }
+        int each = apps * instances;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (references.stream().anyMatch(r -> held(r) < each) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        long subscribed = System.nanoTime() - start;
+        long held = references.stream().mapToLong(DiscoveryScale::held).sum();
+        long heap = usedHeap() - before;
+
+        ReferenceConfig<GenericService> watched = references.get(0);
+        long changed = System.nanoTime();
+        publish(writer, 0, instances, services); // one more instance of the first application
+        deadline = changed + TimeUnit.SECONDS.toNanos(60);
+        while (held(watched) <= each && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        boolean seen = held(watched) > each;
+        long update = System.nanoTime() - changed;
+        System.out.printf(Locale.ROOT, "Dubbo %s: %,d providers held of %,d; subscribed in %,d ms; consumer heap %,d"
+                        + " bytes per provider; one instance added seen in %s%n", level, held, providers,
+                subscribed / 1_000_000, Math.round(heap / (double) Math.max(1, held)), seen
+                        ? String.format(Locale.ROOT, "%.1f ms", update / 1e6) : "no time (not seen in 60 s)");
+        references.forEach(ReferenceConfig::destroy);
+        dubbo.destroy();
+        System.clearProperty("dubbo.application.migration.step");
+        unpublish(writer, 0, instances, services);
+    }
+
+    /** The providers a Dubbo reference's directory holds now (its invoker is the one way to it Dubbo offers). */
+    @SuppressWarnings("deprecation")
+    private static int held(ReferenceConfig<GenericService> reference) {
+        try {
+            if (reference.getInvoker() instanceof ClusterInvoker<?> cluster && cluster.getDirectory() != null) {
+                return cluster.getDirectory().getAllInvokers().size();
+            }
+        } catch (RuntimeException e) {
+            // not referred yet
+        }
+        return 0;
     }
 
     private static void unpublish(ZooKeeperRegistry writer, int app, int instance, int services) {
