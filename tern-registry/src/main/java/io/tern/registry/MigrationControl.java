@@ -155,6 +155,11 @@ public final class MigrationControl implements AsyncCloseable {
             return;
         }
         boolean changed = !parsed.equals(rule);
+        if (changed && !parsed.notApplied().isEmpty()) {
+            log.warn("registry: the migration rule {} of {} sets {}, which Tern reads but does not apply (every call"
+                    + " follows the level chosen; a move compares the levels once the application level has answered)",
+                    MigrationRule.keyOf(application), application, String.join(", ", parsed.notApplied()));
+        }
         rule = parsed;
         if (changed && !closed) {
             try {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.tern.ServiceUrl;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,15 +24,23 @@ import org.jspecify.annotations.Nullable;
  * leaves unsaid comes from the reference and the client, as before.
  *
  * <p>A rule is taken whole or not at all: one that is not YAML, names a field Tern does not know
- * or gives a value of the wrong kind is refused with an error naming it.
+ * or gives a value of the wrong kind is refused with an error naming it. Dubbo's
+ * {@code proportion} (the share of calls an {@code APPLICATION_FIRST} reference sends by the
+ * application level's choice, the rest by the interface level's) and {@code delay} (how long a
+ * move waits for addresses before comparing the levels) are read and checked but not applied:
+ * every call follows the level chosen, and a move compares the levels as they stand once the
+ * application level's first list has come. {@link #notApplied()} names where a rule sets them, so
+ * that an operator is told (values other than Dubbo's defaults, 100 and 0, only).
  *
  * @param key the consumer application it was written for
  * @param settings the rule's own settings
  * @param interfaces settings by {@code interface:version} ({@code interface} without a version)
  * @param applications settings by provider application
+ * @param notApplied the fields set that Tern does not apply ({@code proportion},
+ *     {@code interfaces[0].delay}, ...)
  */
 public record MigrationRule(String key, Settings settings, Map<String, Settings> interfaces,
-        Map<String, Settings> applications) {
+        Map<String, Settings> applications, List<String> notApplied) {
 
     /** The config-center group migration rules are kept in, as Dubbo's. */
     public static final String GROUP = "DUBBO_SERVICEDISCOVERY_MIGRATION";
@@ -47,13 +56,14 @@ public record MigrationRule(String key, Settings settings, Map<String, Settings>
             "force");
 
     /** No rule: everything comes from the references and the client. */
-    public static final MigrationRule NONE = new MigrationRule("", Settings.NONE, Map.of(), Map.of());
+    public static final MigrationRule NONE = new MigrationRule("", Settings.NONE, Map.of(), Map.of(), List.of());
 
     public MigrationRule {
         requireNonNull(key, "key");
         requireNonNull(settings, "settings");
         interfaces = Map.copyOf(interfaces);
         applications = Map.copyOf(applications);
+        notApplied = List.copyOf(notApplied);
     }
 
     /**
@@ -114,11 +124,12 @@ public record MigrationRule(String key, Settings settings, Map<String, Settings>
                     + " of key, step, threshold, force, interfaces, applications)");
         }
         checkFields(root, RULE_FIELDS, "migration rule");
-        return new MigrationRule(root.path("key").asText(""), settings(root, "migration rule"),
-                entries(root, "interfaces"), entries(root, "applications"));
+        List<String> notApplied = new ArrayList<>();
+        return new MigrationRule(root.path("key").asText(""), settings(root, "migration rule", notApplied),
+                entries(root, "interfaces", notApplied), entries(root, "applications", notApplied), notApplied);
     }
 
-    private static Map<String, Settings> entries(JsonNode root, String field) {
+    private static Map<String, Settings> entries(JsonNode root, String field, List<String> notApplied) {
         JsonNode list = root.get(field);
         if (list == null || list.isNull()) {
             return Map.of();
@@ -140,7 +151,7 @@ public record MigrationRule(String key, Settings settings, Map<String, Settings>
                 throw new IllegalArgumentException(where + " has no serviceKey (expected: "
                         + (field.equals("interfaces") ? "interface:version" : "an application name") + ")");
             }
-            entries.putIfAbsent(key.asText().trim(), settings(entry, where));
+            entries.putIfAbsent(key.asText().trim(), settings(entry, where, notApplied));
         }
         return entries;
     }
@@ -154,7 +165,7 @@ public record MigrationRule(String key, Settings settings, Map<String, Settings>
         }
     }
 
-    private static Settings settings(JsonNode node, String where) {
+    private static Settings settings(JsonNode node, String where, List<String> notApplied) {
         Migration.Step step = null;
         JsonNode stepNode = node.get("step");
         if (stepNode != null && !stepNode.isNull()) {
@@ -184,7 +195,11 @@ public record MigrationRule(String key, Settings settings, Map<String, Settings>
         for (String field : List.of("proportion", "delay")) {
             JsonNode value = node.get(field);
             if (value != null && !value.isNull()) {
-                number(value, where + ": " + field);
+                double number = number(value, where + ": " + field);
+                if (field.equals("proportion") ? number < 100 : number > 0) { // else Dubbo's defaults: no effect
+                    notApplied.add(where.equals("migration rule") ? field : where.substring(where.indexOf(": ") + 2)
+                            + "." + field);
+                }
             }
         }
         return new Settings(step, threshold, force);

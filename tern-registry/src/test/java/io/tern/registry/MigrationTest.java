@@ -66,6 +66,13 @@ class MigrationTest {
         assertThat(rule.settingsFor(price, java.util.List.of("other")))
                 .isEqualTo(new MigrationRule.Settings(Migration.Step.FORCE_INTERFACE, 0.5, false));
         assertThat(MigrationRule.parse("  ")).isEqualTo(MigrationRule.NONE);
+        assertThat(rule.notApplied()).as("Dubbo's defaults change nothing").isEmpty();
+        assertThat(MigrationRule.parse("""
+                proportion: 50
+                interfaces:
+                  - serviceKey: com.example.Stock:1.0
+                    delay: 5
+                """).notApplied()).containsExactly("proportion", "interfaces[0].delay");
     }
 
     @Test
