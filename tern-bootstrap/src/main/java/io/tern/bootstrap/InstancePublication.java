@@ -13,7 +13,6 @@ import io.tern.registry.discovery.InstanceNode;
 import io.tern.registry.discovery.LocalMetadataService;
 import io.tern.registry.discovery.MetadataService;
 import io.tern.registry.discovery.MetadataServiceV2;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -44,6 +43,8 @@ final class InstancePublication {
     private InstanceNode instance;
     /** Whether the node is deleted now; guarded by this. */
     private boolean withdrawn;
+    /** The interfaces mapped to the application by this instance; guarded by this. */
+    private final java.util.Set<String> mapped = new java.util.HashSet<>();
 
     private InstancePublication(ZooKeeperApplications applications, LocalMetadataService answers, ServiceUrl reachable,
             InstanceNode instance, Exporter<MetadataService> metadataService,
@@ -84,15 +85,10 @@ final class InstancePublication {
             InstanceNode instance = node(applications, app, registerHost, port, System.currentTimeMillis(), advertised,
                     answers, reachable, version, storage);
             applications.register(instance);
-            for (String interfaceName : interfaces(advertised)) {
-                try {
-                    applications.map(interfaceName, app);
-                } catch (RpcException e) {
-                    log.warn("cannot map {} to {}: consumers at the application level find it only with"
-                            + " provided-by={}: {}", interfaceName, app, app, e.getMessage());
-                }
-            }
-            return new InstancePublication(applications, answers, reachable, instance, exporter, v2, version, storage);
+            InstancePublication publication = new InstancePublication(applications, answers, reachable, instance,
+                    exporter, v2, version, storage);
+            publication.map(advertised);
+            return publication;
         } catch (RuntimeException e) {
             exporter.close();
             if (v2 != null) {
@@ -136,8 +132,24 @@ final class InstancePublication {
         }
     }
 
-    private static Collection<String> interfaces(List<ServiceUrl> advertised) {
-        return advertised.stream().map(ServiceUrl::interfaceName).distinct().toList();
+    /**
+     * Adds the application to the mapping of each interface in {@code advertised} not mapped by
+     * this instance yet (a mapping is never taken back, as Dubbo leaves it).
+     */
+    private synchronized void map(List<ServiceUrl> advertised) {
+        for (ServiceUrl url : advertised) {
+            String interfaceName = url.interfaceName();
+            if (mapped.contains(interfaceName)) {
+                continue;
+            }
+            try {
+                applications.map(interfaceName, instance.app());
+                mapped.add(interfaceName);
+            } catch (RpcException e) {
+                log.warn("cannot map {} to {}: consumers at the application level find it only with"
+                        + " provided-by={}: {}", interfaceName, instance.app(), instance.app(), e.getMessage());
+            }
+        }
     }
 
     /**
@@ -161,6 +173,7 @@ final class InstancePublication {
             applications.register(next);
             instance = next;
             withdrawn = false;
+            map(advertised);
         } catch (RuntimeException e) {
             log.warn("cannot advertise instance {} of {} anew: {}", next.id(), next.app(), e.getMessage());
         }

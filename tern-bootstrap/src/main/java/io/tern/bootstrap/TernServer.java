@@ -68,6 +68,8 @@ public final class TernServer implements AsyncCloseable {
     /** Services taken offline by an operator; guarded by {@link #exported}. */
     private final java.util.Set<Exporter<?>> offline = new java.util.HashSet<>();
     private volatile @Nullable OpsServer ops;
+    /** What the server was built with, once started; the services exported later take it too. */
+    private volatile @Nullable TernServerBuilder settings;
     /** The instance at the application level, when the server registers there. */
     private volatile @Nullable InstancePublication instance;
 
@@ -97,11 +99,10 @@ public final class TernServer implements AsyncCloseable {
 
     void start(TernServerBuilder b) {
         tracker = b.tracker;
+        settings = b;
         int port = b.port;
         for (TernServerBuilder.ServiceSpec<?> spec : b.services) {
-            // token=true becomes one token for the service, the same over dubbo and Triple
-            spec.options().parameters.computeIfPresent(io.tern.core.Tokens.KEY,
-                    (key, token) -> io.tern.core.Tokens.resolve(token));
+            resolveToken(spec);
         }
         for (TernServerBuilder.ServiceSpec<?> spec : b.services) {
             if (spec.options().tripleOnly) {
@@ -131,6 +132,160 @@ public final class TernServer implements AsyncCloseable {
             publishInstance(level, b);
         }
         started = true;
+    }
+
+    /** Turns token=true into one token for the service, the same over dubbo and Triple. */
+    private static void resolveToken(TernServerBuilder.ServiceSpec<?> spec) {
+        spec.options().parameters.computeIfPresent(io.tern.core.Tokens.KEY,
+                (key, token) -> io.tern.core.Tokens.resolve(token));
+    }
+
+    /**
+     * Exports one more service while the server runs, as the services it started with: over
+     * dubbo on the server's port (unless {@link ServiceOptions#tripleOnly() Triple only}), over
+     * Triple too when the server serves Triple, registered at the levels its register mode says
+     * — at the application level the instance advertises a new revision that includes it. The
+     * handle returned unexports it: unregistered first (the instance advertising what is left),
+     * then, after the server's unregister delay, unexported.
+     *
+     * @throws IllegalStateException when the server is closed, or listens on no port yet (it
+     *     started with no service)
+     */
+    public <T> ExportedService export(Class<T> type, T implementation, java.util.function.Consumer<ServiceOptions> configure) {
+        java.util.Objects.requireNonNull(type, "type");
+        java.util.Objects.requireNonNull(implementation, "implementation");
+        java.util.Objects.requireNonNull(configure, "configure");
+        TernServerBuilder b = settings;
+        int port = port();
+        if (b == null || closed.get()) {
+            throw new IllegalStateException("export " + type.getName() + ": the server is "
+                    + (b == null ? "not started" : "closed") + " (expected: a running server)");
+        }
+        if (port == 0) {
+            throw new IllegalStateException("export " + type.getName() + ": the server listens on no port, as it"
+                    + " started with no service (expected: a server started with at least one service)");
+        }
+        ServiceOptions options = new ServiceOptions();
+        configure.accept(options);
+        TernServerBuilder.ServiceSpec<T> spec = new TernServerBuilder.ServiceSpec<>(type, implementation, options);
+        resolveToken(spec);
+        List<Exporter<?>> made = new ArrayList<>(2);
+        try {
+            if (options.tripleOnly && triple == null) {
+                throw new IllegalStateException(type.getName() + ": offered over Triple only on a server without"
+                        + " Triple (expected: TernServerBuilder.triple(true))");
+            }
+            if (!options.tripleOnly) {
+                Exporter<?> exporter = export(spec, b, port, protocol);
+                made.add(exporter);
+                publish(exporter, spec, b);
+            }
+            if (triple != null) {
+                Exporter<?> exporter = exportTriple(spec, b, port);
+                made.add(exporter);
+                publish(exporter, spec, b);
+            }
+        } catch (RuntimeException e) {
+            new ExportedService(made).unexport(false);
+            throw e;
+        }
+        ExportedService handle = new ExportedService(made);
+        if (closed.get()) { // closed meanwhile, perhaps without seeing it: it goes now
+            handle.unexport(false);
+            throw new IllegalStateException("export " + type.getName() + ": the server closed while exporting it");
+        }
+        readvertise(b);
+        return handle;
+    }
+
+    /**
+     * A service exported while the server runs ({@link TernServer#export}); closing it unexports
+     * the service.
+     */
+    public final class ExportedService implements AsyncCloseable {
+        private final List<Exporter<?>> exporters;
+        private final AtomicBoolean done = new AtomicBoolean();
+        private final CompletableFuture<Void> unexported = new CompletableFuture<>();
+
+        private ExportedService(List<Exporter<?>> exporters) {
+            this.exporters = List.copyOf(exporters);
+        }
+
+        /** The URLs it is exported at, one per protocol. */
+        public List<ServiceUrl> urls() {
+            return exporters.stream().<ServiceUrl>map(Exporter::url).toList();
+        }
+
+        /** Unregisters the service, then, after the server's unregister delay, unexports it. */
+        @Override
+        public CompletableFuture<Void> closeAsync() {
+            return unexport(true);
+        }
+
+        private CompletableFuture<Void> unexport(boolean delayed) {
+            if (!done.compareAndSet(false, true)) {
+                return unexported;
+            }
+            List<Exported> leaving = new ArrayList<>();
+            synchronized (exported) {
+                for (java.util.Iterator<Exported> it = exported.iterator(); it.hasNext(); ) {
+                    Exported e = it.next();
+                    if (exporters.contains(e.exporter())) {
+                        it.remove();
+                        if (!offline.remove(e.exporter())) {
+                            leaving.add(e);
+                        }
+                    }
+                }
+            }
+            boolean unregistered = false;
+            for (Exported e : leaving) {
+                ServiceUrl registered = e.registered();
+                if (registry != null && registered != null) {
+                    unregistered = true;
+                    try {
+                        registry.unregister(registered);
+                    } catch (RuntimeException ex) {
+                        log.warn("cannot unregister {}: {}", registered.serviceKey(), ex.getMessage());
+                    }
+                }
+            }
+            TernServerBuilder b = settings;
+            if (b != null && !closed.get()) {
+                unregistered |= readvertise(b);
+            }
+            Executor afterDelay = delayed && unregistered && unregisterDelay.toNanos() > 0
+                    ? CompletableFuture.delayedExecutor(unregisterDelay.toNanos(), TimeUnit.NANOSECONDS)
+                    : Runnable::run;
+            CompletableFuture.runAsync(() -> { }, afterDelay)
+                    .thenCompose(ignored -> CompletableFuture.allOf(exporters.stream().map(Exporter::closeAsync)
+                            .toArray(CompletableFuture<?>[]::new)))
+                    .whenComplete((ignored, failure) -> unexported.complete(null));
+            return unexported;
+        }
+    }
+
+    /**
+     * Advertises at the application level what the server serves now, when it registers there:
+     * a new revision in its instance node, or the node first made, or withdrawn with nothing
+     * left; whether an instance was advertised before.
+     */
+    private boolean readvertise(TernServerBuilder b) {
+        ZooKeeperApplications level = registry == null ? null : registry.applications();
+        if (level == null || !b.registerMode.instanceLevel()) {
+            return false;
+        }
+        synchronized (exported) {
+            InstancePublication published = instance;
+            if (published != null) {
+                published.advertise(advertisedOnline());
+                return true;
+            }
+            if (!exported.isEmpty()) {
+                publishInstance(level, b);
+            }
+            return false;
+        }
     }
 
     /** Registers the server at the application level: its metadata service on its port, its instance, the mapping. */

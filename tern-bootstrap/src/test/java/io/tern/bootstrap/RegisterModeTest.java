@@ -4,11 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tern.ServiceUrl;
+import io.tern.core.lifecycle.LifecycleReport;
+import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.core.lifecycle.ResourceKind;
+import io.tern.core.lifecycle.TrackerLevel;
+import io.tern.registry.Migration;
 import io.tern.registry.RegistryUrls;
 import io.tern.registry.ZooKeeperRegistry;
 import io.tern.registry.discovery.AppMetadata;
 import io.tern.registry.discovery.InstanceNode;
+import io.tern.registry.discovery.LocalMetadataService;
+import io.tern.testing.LifecycleAssertions;
 import io.tern.testing.TernCleanup;
+import java.time.Duration;
 import java.util.List;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,6 +134,63 @@ class RegisterModeTest {
                     .isEqualTo(2);
         }
         assertThat(look.applications().instances("shop-churn")).isEmpty();
+    }
+
+    @Test
+    void aThousandServicesExportedAndUnexportedWhileTheServerRunsLeaveOneNodeWithTheRightRevisionAndNoStaleState() {
+        LifecycleTracker tracker = LifecycleTracker.create(TrackerLevel.PARANOID, 1, 10);
+        try (TernServer server = Tern.server().application("shop-exports").registry(address).tracker(tracker)
+                .unregisterDelay(Duration.ZERO).service(Pricing.class, item -> 1).start()) {
+            String pricingOnly = look.applications().instances("shop-exports").get(0).revision();
+            int exportedBefore = server.stats("dubbo").exportedCount();
+
+            exportCallAndUnexport(server, pricingOnly);
+
+            for (int i = 0; i < 1_000; i++) {
+                String version = "2." + i;
+                TernServer.ExportedService more = server.export(Stock.class, item -> 3, options -> options.version(version));
+                assertThat(more.urls()).singleElement().satisfies(url -> assertThat(url.port()).isEqualTo(server.port()));
+                more.close();
+            }
+
+            assertThat(look.applications().instances("shop-exports")).singleElement()
+                    .satisfies(node -> assertThat(node.revision()).isEqualTo(pricingOnly));
+            assertThat(look.lookup(RegistryUrls.consumer("127.0.0.1", Stock.class, "look", "", "2.999")))
+                    .allMatch(ServiceUrl::isEmptyProtocol);
+            assertThat(server.stats("dubbo").exportedCount()).isEqualTo(exportedBefore);
+            assertThat(server.urls()).hasSize(1);
+            InstancePublication publication = server.instancePublication();
+            assertThat(publication).isNotNull();
+            assertThat(publication.revisionsKept()).as("a bounded history of revisions")
+                    .isEqualTo(LocalMetadataService.HISTORY);
+            LifecycleReport report = LifecycleAssertions.assertAllCollected(tracker, Duration.ofSeconds(30));
+            assertThat(report.counts(ResourceKind.EXPORTER).destroyed()).isGreaterThanOrEqualTo(1_001);
+            assertThat(report.counts(ResourceKind.EXPORTER).live()).as("the service and the metadata service")
+                    .isEqualTo(2);
+        }
+        assertThat(look.applications().instances("shop-exports")).isEmpty();
+    }
+
+    /** Exports Stock 1.0 on the running {@code server}, finds and calls it at the application level, unexports it. */
+    private static void exportCallAndUnexport(TernServer server, String pricingOnly) {
+            TernServer.ExportedService stock = server.export(Stock.class, item -> 2, options -> options.version("1.0"));
+            InstanceNode withStock = look.applications().instances("shop-exports").get(0);
+            assertThat(withStock.revision()).as("the revision of both services").isNotEqualTo(pricingOnly)
+                    .isEqualTo(AppMetadata.of("shop-exports", List.of(interfaceLevel("shop-exports").get(0),
+                            stockAt("shop-exports", "1.0").get(0))).revision());
+            assertThat(look.applications().mapping(Stock.class.getName())).contains("shop-exports");
+            try (TernClient client = Tern.client().application("shop-buyer").registry(address).build()) {
+                Stock found = client.reference(Stock.class, options -> options.version("1.0")
+                        .parameter(Migration.STEP, "FORCE_APPLICATION")).get();
+                assertThat(found.count("apples")).as("found at the application level and called").isEqualTo(2);
+            }
+            stock.close();
+            assertThat(stockAt("shop-exports", "1.0")).as("unregistered").isEmpty();
+    }
+
+    private static List<ServiceUrl> stockAt(String app, String version) {
+        return look.lookup(RegistryUrls.consumer("127.0.0.1", Stock.class, "look", "", version))
+                .stream().filter(u -> !u.isEmptyProtocol() && app.equals(u.application())).toList();
     }
 
     @Test
