@@ -84,10 +84,17 @@ final class LsCommand implements Callable<Integer> {
             java.util.SortedSet<String> all = new java.util.TreeSet<>(registry.services());
             all.addAll(registry.applications().mappedInterfaces());
             List<String> names = service != null ? List.of(service) : List.copyOf(all);
+            Map<String, List<InstanceNode>> instancesOf = new java.util.HashMap<>();
             for (String name : names) {
-                List<Map<String, Object>> providers = describe(registry.registered(name, "providers"), true);
+                List<ServiceUrl> registered = registry.registered(name, "providers");
+                List<Map<String, Object>> providers = describe(registered, true);
                 List<Map<String, Object>> consumers = describe(registry.registered(name, "consumers"), false);
                 List<String> mapping = List.copyOf(registry.applications().mapping(name));
+                List<InstanceNode> instances = new ArrayList<>();
+                for (String app : mapping) {
+                    instances.addAll(instancesOf.computeIfAbsent(app, registry.applications()::instances));
+                }
+                seenAt(registered, providers, instances);
                 if (!providers.isEmpty() || !consumers.isEmpty() || !mapping.isEmpty()) {
                     Map<String, List<Object>> entry = new LinkedHashMap<>();
                     entry.put("providers", List.copyOf(providers));
@@ -104,6 +111,42 @@ final class LsCommand implements Callable<Integer> {
             }
             print(listing);
             return 0;
+        }
+    }
+
+    /**
+     * Marks each provider registered at the interface level with the levels it is seen at (also
+     * at the application level when an instance of an application mapped to the interface has
+     * its address), and adds the instances of those applications that are not registered at the
+     * interface level (seen at the application level only; whether an instance serves this very
+     * interface its revision's metadata says, which is not read here).
+     */
+    private static void seenAt(List<ServiceUrl> registered, List<Map<String, Object>> providers,
+            List<InstanceNode> instances) {
+        java.util.Set<InstanceNode> matched = new java.util.HashSet<>();
+        java.util.Set<String> both = new java.util.HashSet<>();
+        for (ServiceUrl url : registered) {
+            for (InstanceNode instance : instances) {
+                if (instance.host().equals(url.host()) && (instance.port() == url.port()
+                        || InstanceMetadata.endpointPort(instance.metadata(), url.protocol()) == url.port())) {
+                    matched.add(instance);
+                    both.add(url.protocol() + "://" + url.address()); // as describe writes the address
+                }
+            }
+        }
+        for (Map<String, Object> provider : providers) {
+            provider.put("levels", both.contains(String.valueOf(provider.get("address")))
+                    ? List.of("interface", "application") : List.of("interface"));
+        }
+        for (InstanceNode instance : instances) {
+            if (!matched.contains(instance)) {
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("address", instance.id());
+                d.put("application", instance.app());
+                d.put("revision", instance.revision());
+                d.put("levels", List.of("application"));
+                providers.add(d);
+            }
         }
     }
 
@@ -181,11 +224,17 @@ final class LsCommand implements Callable<Integer> {
             List<Map<String, Object>> providers = maps(entry.getOrDefault("providers", List.of()));
             out.println("  providers: " + providers.size());
             for (Map<String, Object> p : providers) {
+                String seen = "  seen at=" + String.join("+", asStrings(p.get("levels")));
+                if (!p.containsKey("version")) { // an instance found at the application level only
+                    out.println("    " + p.get("address") + "  instance of " + p.get("application") + "  revision="
+                            + dash(p.get("revision")) + seen);
+                    continue;
+                }
                 out.println("    " + p.get("address") + "  version=" + dash(p.get("version")) + "  group="
                         + dash(p.get("group")) + "  application=" + dash(p.get("application")) + "  release="
                         + dash(p.get("release")) + "  methods=" + String.join(",", asStrings(p.get("methods")))
                         + (Boolean.TRUE.equals(p.get("tls")) ? "  tls" : "")
-                        + (Boolean.TRUE.equals(p.get("token")) ? "  token" : ""));
+                        + (Boolean.TRUE.equals(p.get("token")) ? "  token" : "") + seen);
             }
             List<Map<String, Object>> consumers = maps(entry.getOrDefault("consumers", List.of()));
             out.println("  consumers: " + consumers.size());

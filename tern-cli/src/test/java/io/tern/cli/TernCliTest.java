@@ -242,14 +242,14 @@ class TernCliTest {
             CliRun ls = CliRun.of("ls", registry);
             assertThat(ls.exit()).as(ls.toString()).isZero();
             String methods = "  version=-  group=-  application=cli-test  release=tern-0.1.0"
-                    + "  methods=echo,existUser,getUser,getUserAsync,listUser\n";
+                    + "  methods=echo,existUser,getUser,getUserAsync,listUser  seen at=interface+application\n";
             String mapped = "  applications: cli-test  (mapping; see --applications)\n";
             assertThat(ls.out()).contains(UserService.class.getName() + "\n" + mapped + "  providers: 2\n"
                     + "    dubbo://127.0.0.1:" + port + methods + "    tri://127.0.0.1:" + port + methods
                     + "  consumers: 0\n");
             assertThat(ls.out()).as("the protobuf service, over Triple alone").contains("tern.example.Greeter\n"
                     + mapped + "  providers: 1\n    tri://127.0.0.1:" + port + "  version=-  group=-  application=cli-test"
-                    + "  release=tern-0.1.0  methods=chat,sayHello,sayHelloStream\n");
+                    + "  release=tern-0.1.0  methods=chat,sayHello,sayHelloStream  seen at=interface+application\n");
             JsonNode listing = json(CliRun.of("ls", registry, UserService.class.getName(), "--json").out());
             assertThat(listing.get(UserService.class.getName()).get("providers").get(0).get("address").asText())
                     .isEqualTo("dubbo://127.0.0.1:" + port);
@@ -259,6 +259,16 @@ class TernCliTest {
             assertThat(apps.out()).matches("(?s)cli-test\n  instances: 1\n    127\\.0\\.0\\.1:" + port
                     + "  revision=[0-9a-f]{32}  endpoints=\\[\\{\"port\":" + port + ",\"protocol\":\"dubbo\"\\},"
                     + "\\{\"port\":" + port + ",\"protocol\":\"tri\"\\}\\]  metadata=local 2\\.0\\.0\n");
+
+            try (TernServer instanceOnly = Tern.server().application("cli-instance").registry(registry
+                    + "?file-cache=false").registerMode(io.tern.bootstrap.RegisterMode.INSTANCE)
+                    .service(UserService.class, new UserServiceImpl()).start()) {
+                CliRun levels = CliRun.of("ls", registry, UserService.class.getName());
+                assertThat(levels.out()).as("seen at the application level only").containsPattern(
+                        "\n  applications: cli-instance, cli-test  \\(mapping; see --applications\\)\n  providers: 3\n"
+                        + "(.*\n){2}    127\\.0\\.0\\.1:" + instanceOnly.port()
+                        + "  instance of cli-instance  revision=[0-9a-f]{32}  seen at=application\n");
+            }
 
             CliRun missing = CliRun.of("ls", registry, "com.example.Nothing");
             assertThat(missing.exit()).isEqualTo(1);
