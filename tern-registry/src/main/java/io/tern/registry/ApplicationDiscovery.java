@@ -65,6 +65,8 @@ public final class ApplicationDiscovery implements AsyncCloseable {
     static final int MAX_REVISIONS = 1_024;
     /** How long a revision that could not be had is not asked again. */
     static final Duration ASK_AGAIN_AFTER = Duration.ofSeconds(30);
+    /** Instances left out named at most in the reason a list is empty. */
+    private static final int LEFT_OUT_NAMED = 3;
     /** How long closing a subscription waits for the discovery thread to close it. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
@@ -284,6 +286,16 @@ public final class ApplicationDiscovery implements AsyncCloseable {
         }).thenCompose(next -> next);
     }
 
+    /** The message of the failure {@code failed} completed with. */
+    private static String failureOf(CompletableFuture<?> failed) {
+        try {
+            failed.join();
+            return "no failure";
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            return String.valueOf(unwrap(e).getMessage());
+        }
+    }
+
     private static Throwable unwrap(Throwable failure) {
         return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
@@ -353,6 +365,8 @@ public final class ApplicationDiscovery implements AsyncCloseable {
         private final LifecycleTracker.Tracked tracked;
         private Registry.@Nullable Subscription mapping;
         private @Nullable List<ServiceUrl> told;
+        /** Why instances were left out at the last refresh: their metadata could not be had (the first few). */
+        private final List<String> leftOut = new ArrayList<>();
         private boolean open = true;
 
         AppSubscription(ServiceUrl consumer, Registry.NotifyListener listener) {
@@ -436,6 +450,7 @@ public final class ApplicationDiscovery implements AsyncCloseable {
                 return; // an application not heard yet: nothing to tell before the first list
             }
             boolean waiting = false;
+            leftOut.clear();
             List<ServiceUrl> providers = new ArrayList<>();
             Set<String> current = new java.util.HashSet<>();
             for (Map.Entry<String, Watched> entry : watched.entrySet()) {
@@ -461,6 +476,9 @@ public final class ApplicationDiscovery implements AsyncCloseable {
                         }
                     } else if (asked.isDone()) {
                         resolved.remove(id);
+                        if (leftOut.size() < LEFT_OUT_NAMED) {
+                            leftOut.add(failureOf(asked));
+                        }
                         continue;
                     } else {
                         waiting = true;
@@ -495,7 +513,8 @@ public final class ApplicationDiscovery implements AsyncCloseable {
             }
             List<String> apps = watched.keySet().stream().sorted().toList();
             return "no instance of " + String.join(", ", apps) + " serves " + consumer.serviceKey() + " (checked "
-                    + String.join(", ", apps.stream().map(applications::instancesPath).toList()) + ")";
+                    + String.join(", ", apps.stream().map(applications::instancesPath).toList()) + ")"
+                    + (leftOut.isEmpty() ? "" : "; left out: " + String.join("; ", leftOut));
         }
 
         /** The provider URLs of the consumer's interface at {@code instance}, serving {@code services}. */

@@ -124,6 +124,23 @@ class ApplicationDiscoveryTest {
     }
 
     @Test
+    void whenEveryInstanceIsLeftOutTheReasonTheListIsEmptyNamesTheInstanceTheRevisionAndTheFailure() {
+        String revision = "fedcba9876543210fedcba9876543210";
+        register("unanswering", 30041, revision); // nobody answers for it
+        List<List<ServiceUrl>> heard = new CopyOnWriteArrayList<>();
+
+        Registry.Subscription subscription = discovery().subscribe(stockConsumer("unanswering"), heard::add,
+                Duration.ofSeconds(10));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !heard.isEmpty());
+        assertThat(heard.get(heard.size() - 1)).singleElement().satisfies(empty -> assertThat(empty.parameter(
+                ServiceUrl.EMPTY_REASON)).isEqualTo("no instance of unanswering serves " + STOCK + ":1.0 (checked"
+                + " /services/unanswering); left out: cannot get the metadata of revision " + revision
+                + " from instance 127.0.0.1:30041 of unanswering after 3 attempts: no revision " + revision));
+        subscription.close();
+    }
+
+    @Test
     void anInstanceChangingRevisionIsAskedAgainAndServesWhatItServesNow() {
         serve("changing-rev", 30021, "1.0");
         List<List<ServiceUrl>> oneZero = new CopyOnWriteArrayList<>();
