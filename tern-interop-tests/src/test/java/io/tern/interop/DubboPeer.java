@@ -30,9 +30,41 @@ final class DubboPeer implements AutoCloseable {
     }
 
     private final DubboBootstrap bootstrap;
+    private final @org.jspecify.annotations.Nullable InteropService interop;
 
     private DubboPeer(DubboBootstrap bootstrap) {
+        this(bootstrap, null);
+    }
+
+    private DubboPeer(DubboBootstrap bootstrap, @org.jspecify.annotations.Nullable InteropService interop) {
         this.bootstrap = bootstrap;
+        this.interop = interop;
+    }
+
+    /**
+     * A consumer application {@code name} of {@link InteropService} 1.0.0 that finds its providers
+     * through the registry at {@code address} (not as a config center), with failover's two
+     * retries and a 10 s timeout, at the step {@code dubbo.application.migration.step} says (Dubbo's
+     * default without it); {@link #interop()} calls it.
+     */
+    static DubboPeer registryConsumer(String name, String address) {
+        RegistryConfig registry = new RegistryConfig(address);
+        registry.setUseAsConfigCenter(false);
+        ReferenceConfig<InteropService> reference = new ReferenceConfig<>();
+        reference.setInterface(InteropService.class);
+        reference.setVersion("1.0.0");
+        reference.setRetries(2);
+        reference.setTimeout(10_000);
+        reference.setCheck(false);
+        DubboBootstrap bootstrap = DubboBootstrap.newInstance().application(application(name)).registry(registry)
+                .reference(reference);
+        bootstrap.start();
+        return new DubboPeer(bootstrap, reference.get());
+    }
+
+    /** The reference of a {@link #registryConsumer}. */
+    InteropService interop() {
+        return java.util.Objects.requireNonNull(interop, "a registry consumer's reference");
     }
 
     static DubboPeer provider(String name, int port, List<ServiceConfig<?>> services, int heartbeatMillis) {

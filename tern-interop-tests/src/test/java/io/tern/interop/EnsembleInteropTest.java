@@ -23,10 +23,6 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
-import org.apache.dubbo.config.ApplicationConfig;
-import org.apache.dubbo.config.ReferenceConfig;
-import org.apache.dubbo.config.RegistryConfig;
-import org.apache.dubbo.config.bootstrap.DubboBootstrap;
 import org.apache.zookeeper.data.Stat;
 import org.apache.zookeeper.server.command.FourLetterCommands;
 import org.junit.jupiter.api.Test;
@@ -145,21 +141,7 @@ class EnsembleInteropTest {
     private InteropService dubboConsumer(String address) {
         System.setProperty("dubbo.application.migration.step", "FORCE_APPLICATION");
         cleanup.register(() -> System.clearProperty("dubbo.application.migration.step"));
-        ApplicationConfig application = new ApplicationConfig("ensemble-dubbo-buyer");
-        application.setQosEnable(false);
-        RegistryConfig registry = new RegistryConfig(address);
-        registry.setUseAsConfigCenter(false);
-        ReferenceConfig<InteropService> reference = new ReferenceConfig<>();
-        reference.setInterface(InteropService.class);
-        reference.setVersion("1.0.0");
-        reference.setRetries(2);
-        reference.setTimeout(10_000);
-        reference.setCheck(false);
-        DubboBootstrap dubbo = DubboBootstrap.newInstance().application(application).registry(registry)
-                .reference(reference);
-        dubbo.start();
-        cleanup.register(dubbo::destroy);
-        return reference.get();
+        return cleanup.register(DubboPeer.registryConsumer("ensemble-dubbo-buyer", address)).interop();
     }
 
     /** The session that owns the first instance node of {@code app}. */

@@ -22,10 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.curator.test.TestingServer;
-import org.apache.dubbo.config.ApplicationConfig;
-import org.apache.dubbo.config.ReferenceConfig;
-import org.apache.dubbo.config.RegistryConfig;
-import org.apache.dubbo.config.bootstrap.DubboBootstrap;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -187,21 +183,7 @@ class MigratingEstateInteropTest {
 
     /** A Dubbo consumer of its own application at Dubbo's default step, with failover's two retries. */
     private InteropService dubboConsumer(String address) {
-        ApplicationConfig application = new ApplicationConfig("estate-dubbo-buyer");
-        application.setQosEnable(false);
-        RegistryConfig registry = new RegistryConfig(address);
-        registry.setUseAsConfigCenter(false);
-        ReferenceConfig<InteropService> reference = new ReferenceConfig<>();
-        reference.setInterface(InteropService.class);
-        reference.setVersion("1.0.0");
-        reference.setRetries(2);
-        reference.setTimeout(10_000);
-        reference.setCheck(false);
-        DubboBootstrap dubbo = DubboBootstrap.newInstance().application(application).registry(registry)
-                .reference(reference);
-        dubbo.start();
-        cleanup.register(dubbo::destroy);
-        return reference.get();
+        return cleanup.register(DubboPeer.registryConsumer("estate-dubbo-buyer", address)).interop();
     }
 
     private static void stop(AtomicBoolean calling, List<Thread> callers) throws InterruptedException {
