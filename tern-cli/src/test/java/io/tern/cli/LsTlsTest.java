@@ -94,7 +94,7 @@ class LsTlsTest {
             assertThat(ls.exit()).as(ls.toString()).isZero();
             assertThat(ls.out()).contains("    dubbo://127.0.0.1:" + server.port() + "  version=-  group=-"
                     + "  application=secured  release=tern-0.1.0  methods=echo,existUser,getUser,getUserAsync,listUser"
-                    + "  tls  token\n").doesNotContain(token);
+                    + "  tls  token  seen at=interface+application\n").doesNotContain(token);
 
             CliRun distrustful = CliRun.of("ls", secure + "?timeout=2000", "--tls-trust",
                     certificates.otherCaCert().toString());
