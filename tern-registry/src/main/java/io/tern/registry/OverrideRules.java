@@ -1,0 +1,299 @@
+package io.tern.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.tern.ServiceUrl;
+import io.tern.ServiceUrlBuilder;
+import io.tern.cluster.Configurator;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Override rules as an operator writes them to the config center, {@code <application>.configurators}
+ * or {@code <interface>:<version>:<group>.configurators} in group {@code dubbo}, read as Apache
+ * Dubbo 3.3 reads them: Dubbo's YAML ({@code configVersion}, {@code scope}, {@code key},
+ * {@code enabled}, {@code configs}) or a JSON list of {@code override://} URLs, each config item
+ * becoming one {@link Configurator} per address (and per application, or per service at
+ * application scope) with Dubbo's parameters — {@code category}, {@code side},
+ * {@code providerAddresses} (for a provider-side item without them, its addresses),
+ * {@code enabled} (the rule's for a {@code general} item, the item's own for the other types,
+ * so that a {@code weight} item that does not say {@code enabled: true} is off, as in Dubbo) and
+ * {@code configVersion}.
+ *
+ * <p>A rule is taken whole or not at all: one that is not YAML, names a field Tern does not know,
+ * gives a value of the wrong kind, has an item without parameters, or uses the v3.0
+ * {@code match} condition (not applied yet) is refused with an error naming it.
+ */
+public final class OverrideRules {
+
+    /** The config-center group rules are kept in, as Dubbo's. */
+    public static final String GROUP = "dubbo";
+    /** The suffix of an override rule's key. */
+    public static final String SUFFIX = ".configurators";
+
+    private static final YAMLMapper YAML = new YAMLMapper();
+    private static final Set<String> RULE_FIELDS = Set.of("configVersion", "scope", "key", "enabled", "configs");
+    private static final Set<String> ITEM_FIELDS = Set.of("type", "enabled", "addresses", "providerAddresses",
+            "services", "applications", "parameters", "side", "match");
+    private static final Set<String> TYPES = Set.of("general", "weight", "balancing", "disabled");
+
+    private OverrideRules() {
+    }
+
+    /** The config-center key of an application's rules. */
+    public static String applicationKey(String application) {
+        return application + SUFFIX;
+    }
+
+    /** The config-center key of a service's rules: {@code interface:version:group}, empty parts kept, as Dubbo's. */
+    public static String serviceKey(ServiceUrl url) {
+        return url.interfaceName() + ":" + url.version() + ":" + url.group() + SUFFIX;
+    }
+
+    /**
+     * The rules a config-center text says, in Dubbo's order; none for an empty text.
+     *
+     * @throws IllegalArgumentException naming the line, field or value that is wrong and what was expected
+     */
+    public static List<Configurator> parse(String text) {
+        if (text.isBlank()) {
+            return List.of();
+        }
+        JsonNode root;
+        try {
+            root = YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("override rule: not YAML at line "
+                    + (e.getLocation() == null ? "?" : String.valueOf(e.getLocation().getLineNr())) + ": "
+                    + e.getOriginalMessage());
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return List.of();
+        }
+        List<Configurator> rules = new ArrayList<>();
+        if (root.isArray()) { // Dubbo's other form: a list of override URLs
+            for (JsonNode url : root) {
+                if (!url.isTextual()) {
+                    throw new IllegalArgumentException("override rule: a list holding a " + url.getNodeType()
+                            + " (expected: a list of override:// URLs)");
+                }
+                rules.add(Configurator.of(ServiceUrl.parse(url.asText())));
+            }
+            return Configurator.ordered(rules);
+        }
+        if (!root.isObject()) {
+            throw new IllegalArgumentException("override rule: a " + root.getNodeType() + " (expected: a mapping of "
+                    + String.join(", ", RULE_FIELDS.stream().sorted().toList()) + ")");
+        }
+        checkFields(root, RULE_FIELDS, "override rule");
+        String key = text(root, "key", "override rule");
+        if (key == null || key.isBlank()) {
+            throw new IllegalArgumentException("override rule: no key (expected: the service, group/interface:version,"
+                    + " or at application scope the application)");
+        }
+        String scope = text(root, "scope", "override rule");
+        boolean application = "application".equals(scope);
+        if (scope != null && !application && !"service".equals(scope)) {
+            throw new IllegalArgumentException("override rule: scope '" + scope + "' (expected: service or application)");
+        }
+        String configVersion = String.valueOf(text(root, "configVersion", "override rule")); // "null", as Dubbo writes it
+        boolean enabled = bool(root, "enabled", "override rule", true);
+        JsonNode configs = root.get("configs");
+        if (configs == null || !configs.isArray() || configs.isEmpty()) {
+            throw new IllegalArgumentException("override rule: configs is " + (configs == null ? "missing"
+                    : "a " + configs.getNodeType()) + " (expected: a list of config items)");
+        }
+        int index = 0;
+        for (JsonNode item : configs) {
+            String where = "override rule: configs[" + index++ + "]";
+            if (!item.isObject()) {
+                throw new IllegalArgumentException(where + " is a " + item.getNodeType() + " (expected: a mapping)");
+            }
+            checkFields(item, ITEM_FIELDS, where);
+            if (item.has("match")) {
+                throw new IllegalArgumentException(where + ": match (the v3.0 condition) is not applied by Tern yet"
+                        + " (expected: addresses, providerAddresses, services and applications)");
+            }
+            rules.addAll(item(item, where, key, application, configVersion, enabled));
+        }
+        return Configurator.ordered(rules);
+    }
+
+    private static List<Configurator> item(JsonNode item, String where, String key, boolean applicationScope,
+            String configVersion, boolean ruleEnabled) {
+        String type = text(item, "type", where);
+        if (type != null && !TYPES.contains(type)) {
+            throw new IllegalArgumentException(where + ": type '" + type + "' (expected: general, weight, balancing or"
+                    + " disabled)");
+        }
+        Boolean itemEnabled = item.has("enabled") && !item.get("enabled").isNull() ? bool(item, "enabled", where, true)
+                : null;
+        // Dubbo: a general item takes the rule's enabled; the other types their own, "null" (off) when unsaid
+        String enabled = type == null || "general".equals(type) ? String.valueOf(ruleEnabled)
+                : String.valueOf(itemEnabled != null && itemEnabled);
+        String side = text(item, "side", where);
+        if (side != null && !side.equals("provider") && !side.equals("consumer")) {
+            throw new IllegalArgumentException(where + ": side '" + side + "' (expected: provider or consumer)");
+        }
+        Map<String, String> parameters = parameters(item, where);
+        List<String> addresses = list(item, "addresses", where);
+        if (addresses.isEmpty()) {
+            addresses = List.of(Configurator.ANY_HOST);
+        }
+        List<String> providerAddresses = list(item, "providerAddresses", where);
+        if (providerAddresses.isEmpty() && "provider".equals(side)) {
+            providerAddresses = addresses;
+        }
+        List<String> applications = list(item, "applications", where);
+        List<String> services = applicationScope ? list(item, "services", where) : List.of(key);
+        if (services.isEmpty()) {
+            services = List.of("*");
+        }
+        List<Configurator> rules = new ArrayList<>();
+        for (String address : addresses) {
+            for (String service : services) {
+                ServiceUrlBuilder url = ruleUrl(address, service, where);
+                url.parameter("category", applicationScope ? "appdynamicconfigurators" : "dynamicconfigurators");
+                if (side != null) {
+                    url.parameter("side", side);
+                }
+                parameters.forEach(url::parameter);
+                if (!providerAddresses.isEmpty()) {
+                    url.parameter("providerAddresses", String.join(",", providerAddresses));
+                }
+                url.parameter("enabled", enabled).parameter("configVersion", configVersion);
+                if (applicationScope) {
+                    rules.add(Configurator.of(url.parameter("application", key).build()));
+                } else if (applications.isEmpty()) {
+                    rules.add(Configurator.of(url.build()));
+                } else {
+                    for (String app : applications) {
+                        rules.add(Configurator.of(url.parameter("application", app).build()));
+                    }
+                }
+            }
+        }
+        return rules;
+    }
+
+    /** {@code override://<address>/<interface>?group=..&version=..} for a service written {@code group/interface:version}. */
+    private static ServiceUrlBuilder ruleUrl(String address, String service, String where) {
+        String host = address.trim();
+        int port = 0;
+        int colon = host.lastIndexOf(':');
+        if (colon > 0) {
+            try {
+                port = Integer.parseInt(host.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(where + ": address '" + address + "' (expected: host or host:port)");
+            }
+            host = host.substring(0, colon);
+        }
+        if (host.isEmpty() || port < 0 || port > 65_535) {
+            throw new IllegalArgumentException(where + ": address '" + address + "' (expected: host or host:port)");
+        }
+        String interfaceName = service.trim();
+        String group = "";
+        String version = "";
+        int slash = interfaceName.indexOf('/');
+        if (slash > 0) {
+            group = interfaceName.substring(0, slash);
+            interfaceName = interfaceName.substring(slash + 1);
+        }
+        int versionAt = interfaceName.indexOf(':');
+        if (versionAt > 0) {
+            version = interfaceName.substring(versionAt + 1);
+            interfaceName = interfaceName.substring(0, versionAt);
+        }
+        if (interfaceName.isEmpty()) {
+            throw new IllegalArgumentException(where + ": service '" + service + "' (expected: group/interface:version"
+                    + " or an interface)");
+        }
+        ServiceUrlBuilder url = ServiceUrl.builder("override").address(host, port).path(interfaceName);
+        if (!group.isEmpty()) {
+            url.group(group);
+        }
+        if (!version.isEmpty()) {
+            url.version(version);
+        }
+        return url;
+    }
+
+    private static Map<String, String> parameters(JsonNode item, String where) {
+        JsonNode node = item.get("parameters");
+        if (node == null || !node.isObject() || node.isEmpty()) {
+            throw new IllegalArgumentException(where + ": parameters is " + (node == null ? "missing"
+                    : node.isObject() ? "empty" : "a " + node.getNodeType())
+                    + " (expected: at least one parameter to change, such as disabled: true)");
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            JsonNode value = entry.getValue();
+            if (!value.isValueNode() || value.isNull()) {
+                throw new IllegalArgumentException(where + ": parameters." + entry.getKey() + " is a "
+                        + value.getNodeType() + " (expected: a text, number or boolean)");
+            }
+            parameters.put(entry.getKey(), value.asText());
+        }
+        return parameters;
+    }
+
+    private static List<String> list(JsonNode node, String field, String where) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            throw new IllegalArgumentException(where + ": " + field + " is a " + value.getNodeType()
+                    + " (expected: a list)");
+        }
+        List<String> values = new ArrayList<>();
+        for (JsonNode element : value) {
+            if (!element.isValueNode() || element.isNull()) {
+                throw new IllegalArgumentException(where + ": " + field + " holds a " + element.getNodeType()
+                        + " (expected: texts)");
+            }
+            values.add(element.asText());
+        }
+        return values;
+    }
+
+    private static @org.jspecify.annotations.Nullable String text(JsonNode node, String field, String where) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isValueNode()) {
+            throw new IllegalArgumentException(where + ": " + field + " is a " + value.getNodeType()
+                    + " (expected: a text)");
+        }
+        return value.asText();
+    }
+
+    private static boolean bool(JsonNode node, String field, String where, boolean otherwise) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return otherwise;
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        if (List.of("true", "false").contains(value.asText())) {
+            return Boolean.parseBoolean(value.asText());
+        }
+        throw new IllegalArgumentException(where + ": " + field + " '" + value.asText() + "' (expected: true or false)");
+    }
+
+    private static void checkFields(JsonNode node, Set<String> known, String where) {
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            if (!known.contains(field.getKey())) {
+                throw new IllegalArgumentException(where + ": unknown field '" + field.getKey() + "' (expected: "
+                        + String.join(", ", known.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+}
