@@ -10,6 +10,7 @@ import io.tern.ServiceUrl;
 import io.tern.ServiceUrlBuilder;
 import io.tern.cluster.Clusters;
 import io.tern.cluster.DynamicDirectory;
+import io.tern.registry.ConsumerOverrides;
 import io.tern.core.ProtocolStats;
 import io.tern.dubbo.DubboProtocol;
 import io.tern.metrics.TernMetrics;
@@ -284,14 +285,31 @@ public final class TernClient implements AsyncCloseable {
             r.unregister(consumer);
             return CompletableFuture.completedFuture(null);
         });
-        DynamicDirectory<T> directory = DynamicDirectory.create(type, consumer,
-                provider -> refer(type, RegistryUrls.merge(provider, consumer)), io.tern.cluster.Directory.DEFAULT_GRACE,
-                config.tracker, java.util.Set.of(protocol.name())); // dubbo unless the reference asks: protocol=tri
+        // an operator's override rules, where the registry has a config center: what they set wins over
+        // the provider's and the consumer's settings, and the providers they disable are left out
+        java.util.concurrent.atomic.AtomicReference<@Nullable ConsumerOverrides> rules =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        DynamicDirectory<T> directory = DynamicDirectory.create(type, consumer, provider -> {
+            ServiceUrl merged = RegistryUrls.merge(provider, consumer);
+            ConsumerOverrides overrides = rules.get();
+            return refer(type, overrides == null ? merged : overrides.configure(merged));
+        }, io.tern.cluster.Directory.DEFAULT_GRACE, config.tracker,
+                java.util.Set.of(protocol.name())); // dubbo unless the reference asks: protocol=tri
         Invoker<T> cluster = Clusters.join(directory, options.routers, config.tracker);
         made.add(cluster);
+        Registry.NotifyListener providers = directory::notify;
+        if (r.applications() != null) {
+            ConsumerOverrides overrides = ConsumerOverrides.watch(r, consumer, directory::notify);
+            rules.set(overrides);
+            providers = overrides;
+            made.add(() -> {
+                overrides.close();
+                return CompletableFuture.completedFuture(null);
+            });
+        }
         MigrationControl migration = migration(r);
-        Migration.Migrating migrating = migration != null ? migration.subscribe(consumer, directory::notify) : null;
-        Registry.Subscription subscription = migrating != null ? migrating : r.subscribe(consumer, directory::notify);
+        Migration.Migrating migrating = migration != null ? migration.subscribe(consumer, providers) : null;
+        Registry.Subscription subscription = migrating != null ? migrating : r.subscribe(consumer, providers);
         made.add(new DirectoryView(directory, migrating));
         made.add(() -> {
             subscription.close();

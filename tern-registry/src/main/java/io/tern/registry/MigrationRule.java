@@ -114,7 +114,7 @@ public record MigrationRule(String key, Settings settings, Map<String, Settings>
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("migration rule: not YAML at line "
                     + (e.getLocation() == null ? "?" : String.valueOf(e.getLocation().getLineNr())) + ": "
-                    + e.getOriginalMessage());
+                    + e.getOriginalMessage().replaceAll("\\s*\\n\\s*", " ")); // one line for the log
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             return NONE;

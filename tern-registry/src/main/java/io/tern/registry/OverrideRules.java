@@ -69,7 +69,7 @@ public final class OverrideRules {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("override rule: not YAML at line "
                     + (e.getLocation() == null ? "?" : String.valueOf(e.getLocation().getLineNr())) + ": "
-                    + e.getOriginalMessage());
+                    + e.getOriginalMessage().replaceAll("\\s*\\n\\s*", " ")); // one line for the log
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             return List.of();

@@ -145,6 +145,11 @@ public final class Registries {
         }
 
         @Override
+        public Subscription subscribeCategory(ServiceUrl consumerUrl, String category, NotifyListener listener) {
+            return registry.subscribeCategory(consumerUrl, category, listener);
+        }
+
+        @Override
         public ZooKeeperApplications applications() {
             return registry.applications();
         }

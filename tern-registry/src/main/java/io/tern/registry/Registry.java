@@ -35,6 +35,17 @@ public interface Registry extends AsyncCloseable {
     List<ServiceUrl> lookup(ServiceUrl consumerUrl);
 
     /**
+     * Delivers the URLs under another category of the service {@code consumerUrl} names
+     * ({@code configurators}, {@code routers}: the rules Dubbo's legacy forms keep there) now and
+     * after every change, as they are, until the subscription is closed; a registry without
+     * categories has none and tells an empty list once.
+     */
+    default Subscription subscribeCategory(ServiceUrl consumerUrl, String category, NotifyListener listener) {
+        listener.notify(List.of());
+        return () -> { };
+    }
+
+    /**
      * Apache Dubbo 3's application level over this registry's connection (instances, the
      * mapping, the config center, the metadata report), when it has one, as a ZooKeeper registry
      * does; null otherwise.

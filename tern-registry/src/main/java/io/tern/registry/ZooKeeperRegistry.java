@@ -267,7 +267,26 @@ public final class ZooKeeperRegistry implements Registry {
         requireNonNull(listener, "listener");
         checkOpen();
         ZkSubscription subscription = new ZkSubscription(consumerUrl, listener,
-                categoryPath(consumerUrl.interfaceName(), "providers"));
+                categoryPath(consumerUrl.interfaceName(), "providers"), true);
+        subscriptions.add(subscription);
+        subscription.refresh();
+        return subscription;
+    }
+
+    /**
+     * Tells {@code listener} the URLs under {@code category} of {@code consumerUrl}'s interface
+     * ({@code configurators} or {@code routers}: the rules Dubbo's legacy forms and dubbo-admin
+     * write there, {@code /dubbo/<interface>/<category>}) now and after every change, as they are:
+     * no matching and no cache file. The watch goes when the subscription closes.
+     */
+    @Override
+    public Subscription subscribeCategory(ServiceUrl consumerUrl, String category, NotifyListener listener) {
+        requireNonNull(consumerUrl, "consumerUrl");
+        requireNonNull(category, "category");
+        requireNonNull(listener, "listener");
+        checkOpen();
+        ZkSubscription subscription = new ZkSubscription(consumerUrl, listener,
+                categoryPath(consumerUrl.interfaceName(), category), false);
         subscriptions.add(subscription);
         subscription.refresh();
         return subscription;
@@ -423,11 +442,14 @@ public final class ZooKeeperRegistry implements Registry {
         private final AtomicBoolean active = new AtomicBoolean(true);
         private final ReentrantLock refreshLock = new ReentrantLock();
         private volatile boolean notified;
+        /** Providers are matched to the consumer and kept in the cache file; other categories are told as they are. */
+        private final boolean providers;
 
-        ZkSubscription(ServiceUrl consumer, NotifyListener listener, String path) {
+        ZkSubscription(ServiceUrl consumer, NotifyListener listener, String path, boolean providers) {
             this.consumer = consumer;
             this.listener = listener;
             this.path = path;
+            this.providers = providers;
         }
 
         void refresh() {
@@ -462,8 +484,13 @@ public final class ZooKeeperRegistry implements Registry {
                 return;
             } catch (Exception e) {
                 // Unreachable: keep the last list; the reconnection refreshes.
-                log.warn("registry: cannot read providers of {}: {}", consumer.serviceKey(), e.toString());
+                log.warn("registry: cannot read {} of {}: {}", path.substring(path.lastIndexOf('/') + 1),
+                        consumer.serviceKey(), e.toString());
                 fromCache();
+                return;
+            }
+            if (!providers) {
+                deliver(decode(children));
                 return;
             }
             if (cache != null) {
@@ -474,7 +501,7 @@ public final class ZooKeeperRegistry implements Registry {
 
         /** A subscriber that has heard nothing yet starts from the cache file, if it has providers. */
         private void fromCache() {
-            if (notified || cache == null) {
+            if (notified || cache == null || !providers) {
                 return;
             }
             List<ServiceUrl> cached = RegistryUrls.matching(consumer, cache.providers(consumer.interfaceName()));
