@@ -107,6 +107,10 @@ class OverrideRulesConsumerTest {
                     .containsExactly("second");
 
             write(SERVICE_RULE, "");
+            assertThat(reached(quote)).as("an empty node is no rule to Dubbo either: the one before stays")
+                    .containsExactly("second");
+
+            raw.delete().forPath(SERVICE_RULE);
             await().atMost(Duration.ofSeconds(2)).until(() -> reached(quote).equals(Set.of("first", "second")));
 
             String legacy = "/dubbo/" + Quote.class.getName() + "/configurators/" + ServiceUrl.encode("override://"
@@ -127,7 +131,7 @@ class OverrideRulesConsumerTest {
                     """);
             await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThatThrownBy(quote::who)
                     .isInstanceOf(RpcException.class).hasMessageContaining("is disabled by an override rule"));
-            write("/dubbo/config/dubbo/buyer.configurators", "");
+            raw.delete().forPath("/dubbo/config/dubbo/buyer.configurators");
             await().atMost(Duration.ofSeconds(2)).until(() -> reached(quote).equals(Set.of("first", "second")));
         }
         assertThat(ZooKeeperStats.watchCount("127.0.0.1", zookeeper.getPort())).as("the rules' watches gone with the"

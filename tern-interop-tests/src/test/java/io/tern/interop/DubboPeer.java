@@ -48,8 +48,13 @@ final class DubboPeer implements AutoCloseable {
      * default without it); {@link #interop()} calls it.
      */
     static DubboPeer registryConsumer(String name, String address) {
+        return registryConsumer(name, address, false);
+    }
+
+    /** As above; with {@code configCenter}, the registry is its config center too, as Dubbo's default is. */
+    static DubboPeer registryConsumer(String name, String address, boolean configCenter) {
         RegistryConfig registry = new RegistryConfig(address);
-        registry.setUseAsConfigCenter(false);
+        registry.setUseAsConfigCenter(configCenter);
         ReferenceConfig<InteropService> reference = new ReferenceConfig<>();
         reference.setInterface(InteropService.class);
         reference.setVersion("1.0.0");
@@ -60,6 +65,29 @@ final class DubboPeer implements AutoCloseable {
                 .reference(reference);
         bootstrap.start();
         return new DubboPeer(bootstrap, reference.get());
+    }
+
+    /** A reference of its own to {@link InteropService} 1.0.0 in this peer's module; closing destroys it. */
+    record OwnReference(InteropService service, ReferenceConfig<InteropService> config) implements AutoCloseable {
+        @Override
+        public void close() {
+            config.destroy();
+        }
+    }
+
+    /**
+     * A new reference of a {@link #registryConsumer}'s application, with directories of its own
+     * (failover's two retries, a 10 s timeout).
+     */
+    OwnReference newReference() {
+        ReferenceConfig<InteropService> reference = new ReferenceConfig<>();
+        reference.setScopeModel(module());
+        reference.setInterface(InteropService.class);
+        reference.setVersion("1.0.0");
+        reference.setRetries(2);
+        reference.setTimeout(10_000);
+        reference.setCheck(false);
+        return new OwnReference(reference.get(), reference);
     }
 
     /** The reference of a {@link #registryConsumer}. */

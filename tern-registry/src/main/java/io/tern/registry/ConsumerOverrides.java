@@ -110,9 +110,22 @@ public final class ConsumerOverrides implements Registry.NotifyListener, Registr
         }
     }
 
-    private void read(String text, String scope) {
+    /**
+     * A rule node of {@code scope} changed: no node is no rule; a node whose text does not parse
+     * (an empty one included, as Dubbo fails to parse it) is refused, the rules before it staying.
+     */
+    private void read(@Nullable String node, String scope) {
+        if (node == null) {
+            change(scope, List.of());
+            return;
+        }
+        String text = node;
         List<Configurator> parsed;
         try {
+            if (text.isBlank()) {
+                throw new IllegalArgumentException("override rule: empty (expected: a rule; to take the rules away,"
+                        + " delete the node)");
+            }
             parsed = OverrideRules.parse(text);
         } catch (IllegalArgumentException e) {
             refused.incrementAndGet();

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,7 +142,8 @@ public final class MigrationControl implements AsyncCloseable {
     }
 
     /** The rule's node changed (on ZooKeeper's event thread): read it, and move the references on the mover. */
-    private void ruleText(String text) {
+    private void ruleText(@Nullable String node) {
+        String text = node == null ? "" : node; // no node and an empty one alike: no rule, as Dubbo reads them
         MigrationRule parsed;
         try {
             parsed = MigrationRule.parse(text);

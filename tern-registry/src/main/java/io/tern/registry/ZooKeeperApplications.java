@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -67,7 +68,7 @@ public final class ZooKeeperApplications {
     /** The mappings watched by node path, each once however many listen; guarded by {@link #watching}. */
     private final Map<String, DataWatch<SortedSet<String>>> mappingWatches = new HashMap<>();
     /** The config-center nodes watched by path, each once however many listen; guarded by {@link #watching}. */
-    private final Map<String, DataWatch<String>> configWatches = new HashMap<>();
+    private final Map<String, DataWatch<Optional<String>>> configWatches = new HashMap<>();
     private final ReentrantLock watching = new ReentrantLock();
 
     ZooKeeperApplications(CuratorFramework client, ServiceUrl registryUrl, String interfaceRoot) {
@@ -393,15 +394,18 @@ public final class ZooKeeperApplications {
 
     /**
      * Tells {@code listener} what the config center holds under {@code key} in {@code group}
-     * ({@code /<root>/config/<group>/<key>}, as Dubbo's ZooKeeper config center keeps it; the
-     * empty string while there is nothing) now and after every change. One watch of the node
-     * serves every listener of it, and goes with the last one's subscription.
+     * ({@code /<root>/config/<group>/<key>}, as Dubbo's ZooKeeper config center keeps it; null
+     * while there is no such node, which is not the same as a node holding nothing) now and after
+     * every change. One watch of the node serves every listener of it, and goes with the last
+     * one's subscription.
      */
-    public Registry.Subscription watchConfig(String group, String key, Consumer<String> listener) {
+    public Registry.Subscription watchConfig(String group, String key, Consumer<@Nullable String> listener) {
         requireNonNull(group, "group");
         requireNonNull(key, "key");
+        requireNonNull(listener, "listener");
+        Consumer<Optional<String>> told = content -> listener.accept(content.orElse(null));
         return listen(configWatches, configRoot + "/" + group + "/" + key, path -> new DataWatch<>(path,
-                configWatches, content -> content, ""), listener);
+                configWatches, Optional::of, Optional.empty()), told);
     }
 
     private <V, W extends SharedWatch<V>> Registry.Subscription listen(Map<String, W> home, String key,
