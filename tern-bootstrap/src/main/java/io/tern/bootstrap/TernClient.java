@@ -299,7 +299,7 @@ public final class TernClient implements AsyncCloseable {
         made.add(cluster);
         Registry.NotifyListener providers = directory::notify;
         if (r.applications() != null) {
-            ConsumerOverrides overrides = ConsumerOverrides.watch(r, consumer, directory::notify);
+            ConsumerOverrides overrides = ConsumerOverrides.watch(r, consumer, directory::notify, config.tracker);
             rules.set(overrides);
             providers = overrides;
             made.add(() -> {

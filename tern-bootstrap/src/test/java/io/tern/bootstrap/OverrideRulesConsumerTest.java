@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.tern.RpcException;
 import io.tern.ServiceUrl;
+import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.core.lifecycle.ResourceKind;
+import io.tern.core.lifecycle.TrackerLevel;
+import io.tern.testing.LifecycleAssertions;
 import io.tern.testing.TernCleanup;
 import io.tern.testing.ZooKeeperStats;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +99,17 @@ class OverrideRulesConsumerTest {
     @Test
     void aYamlRuleAndALegacyOverrideEachTakeAProviderOutLiveAndBringItBack() throws Exception {
         long watchesBefore = ZooKeeperStats.settledWatchCount("127.0.0.1", zookeeper.getPort());
-        try (TernClient client = Tern.client().application("buyer").registry(address).build()) {
+        LifecycleTracker tracker = LifecycleTracker.create(TrackerLevel.PARANOID, 1, 10);
+        callWhileRulesChange(tracker); // in a frame of its own: the client and proxy go with it
+        assertThat(ZooKeeperStats.watchCount("127.0.0.1", zookeeper.getPort())).as("the rules' watches gone with the"
+                + " client").isEqualTo(watchesBefore);
+        assertThat(tracker.counts(ResourceKind.RULES).created()).isEqualTo(1);
+        assertThat(LifecycleAssertions.assertAllCollected(tracker, Duration.ofSeconds(30))
+                .counts(ResourceKind.RULES).live()).isZero();
+    }
+
+    private static void callWhileRulesChange(LifecycleTracker tracker) throws Exception {
+        try (TernClient client = Tern.client().application("buyer").registry(address).tracker(tracker).build()) {
             Quote quote = client.reference(Quote.class, options -> options.retries(2)).get();
             await().atMost(Duration.ofSeconds(10)).until(() -> reached(quote).equals(Set.of("first", "second")));
 
@@ -134,7 +148,5 @@ class OverrideRulesConsumerTest {
             raw.delete().forPath("/dubbo/config/dubbo/buyer.configurators");
             await().atMost(Duration.ofSeconds(2)).until(() -> reached(quote).equals(Set.of("first", "second")));
         }
-        assertThat(ZooKeeperStats.watchCount("127.0.0.1", zookeeper.getPort())).as("the rules' watches gone with the"
-                + " client").isEqualTo(watchesBefore);
     }
 }

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.tern.ServiceUrl;
 import io.tern.cluster.Configurator;
+import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.core.lifecycle.ResourceKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,8 +44,11 @@ public final class ConsumerOverrides implements Registry.NotifyListener, Registr
     private @Nullable List<ServiceUrl> providers;
     private @Nullable String lastRefused;
     private volatile boolean closed;
+    private final LifecycleTracker.Tracked tracked;
 
-    private ConsumerOverrides(ServiceUrl consumer, Registry.NotifyListener downstream) {
+    private ConsumerOverrides(ServiceUrl consumer, Registry.NotifyListener downstream,
+            LifecycleTracker.Tracked tracked) {
+        this.tracked = tracked;
         this.consumer = consumer;
         this.view = Configurator.View.consumer(consumer.application(), consumer.host());
         this.downstream = downstream;
@@ -51,11 +56,13 @@ public final class ConsumerOverrides implements Registry.NotifyListener, Registr
 
     /**
      * Watches the rules of {@code consumer} in {@code registry} and tells {@code downstream} the
-     * providers it is given, configured; the returned listener is what discovery tells.
+     * providers it is given, configured; the returned listener is what discovery tells. It is
+     * tracked by {@code tracker} ({@link ResourceKind#RULES}) until closed.
      */
     public static ConsumerOverrides watch(Registry registry, ServiceUrl consumer,
-            Registry.NotifyListener downstream) {
+            Registry.NotifyListener downstream, LifecycleTracker tracker) {
         requireNonNull(registry, "registry");
+        requireNonNull(tracker, "tracker");
         requireNonNull(consumer, "consumer");
         requireNonNull(downstream, "downstream");
         ZooKeeperApplications config = registry.applications();
@@ -63,7 +70,8 @@ public final class ConsumerOverrides implements Registry.NotifyListener, Registr
             throw new IllegalArgumentException("override rules need a config center (expected: a ZooKeeper registry,"
                     + " not " + registry.url().protocol() + "://)");
         }
-        ConsumerOverrides overrides = new ConsumerOverrides(consumer, downstream);
+        ConsumerOverrides overrides = new ConsumerOverrides(consumer, downstream,
+                tracker.track(ResourceKind.RULES, consumer.serviceKey()));
         try {
             if (!consumer.application().isEmpty()) {
                 overrides.watches.add(config.watchConfig(OverrideRules.GROUP,
@@ -218,10 +226,14 @@ public final class ConsumerOverrides implements Registry.NotifyListener, Registr
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         for (Registry.Subscription watch : watches) {
             watch.close();
         }
         watches.clear();
+        tracked.destroyed(this);
     }
 }

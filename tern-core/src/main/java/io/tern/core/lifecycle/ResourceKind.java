@@ -13,7 +13,9 @@ public enum ResourceKind {
     /** A TLS context: its certificate checks and the sessions it keeps for resumption. */
     TLS_CONTEXT,
     /** A reference's subscription at the application level: its mapping and instance watches, the metadata it uses. */
-    SUBSCRIPTION;
+    SUBSCRIPTION,
+    /** A reference's override rules: its config-center and {@code /configurators} watches, the rules in force. */
+    RULES;
 
     /** The kind's name in reports: {@code invoker}, {@code exporter}, ... */
     public String label() {
