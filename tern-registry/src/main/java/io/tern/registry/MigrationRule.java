@@ -2,9 +2,7 @@ package io.tern.registry;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.tern.ServiceUrl;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -49,7 +47,6 @@ public record MigrationRule(String key, Settings settings, Map<String, Settings>
         return application + ".migration";
     }
 
-    private static final YAMLMapper YAML = new YAMLMapper();
     private static final Set<String> RULE_FIELDS = Set.of("key", "step", "threshold", "proportion", "delay", "force",
             "interfaces", "applications");
     private static final Set<String> ENTRY_FIELDS = Set.of("serviceKey", "step", "threshold", "proportion", "delay",
@@ -108,22 +105,15 @@ public record MigrationRule(String key, Settings settings, Map<String, Settings>
         if (text.isBlank()) {
             return NONE;
         }
-        JsonNode root;
-        try {
-            root = YAML.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("migration rule: not YAML at line "
-                    + (e.getLocation() == null ? "?" : String.valueOf(e.getLocation().getLineNr())) + ": "
-                    + e.getOriginalMessage().replaceAll("\\s*\\n\\s*", " ")); // one line for the log
-        }
-        if (root == null || root.isMissingNode() || root.isNull()) {
+        JsonNode root = RuleYaml.read(text, "migration rule");
+        if (root == null) {
             return NONE;
         }
         if (!root.isObject()) {
             throw new IllegalArgumentException("migration rule: a " + root.getNodeType() + " (expected: a mapping"
                     + " of key, step, threshold, force, interfaces, applications)");
         }
-        checkFields(root, RULE_FIELDS, "migration rule");
+        RuleYaml.checkFields(root, RULE_FIELDS, "migration rule");
         List<String> notApplied = new ArrayList<>();
         return new MigrationRule(root.path("key").asText(""), settings(root, "migration rule", notApplied),
                 entries(root, "interfaces", notApplied), entries(root, "applications", notApplied), notApplied);
@@ -145,7 +135,7 @@ public record MigrationRule(String key, Settings settings, Map<String, Settings>
             if (!entry.isObject()) {
                 throw new IllegalArgumentException(where + " is a " + entry.getNodeType() + " (expected: a mapping)");
             }
-            checkFields(entry, ENTRY_FIELDS, where);
+            RuleYaml.checkFields(entry, ENTRY_FIELDS, where);
             JsonNode key = entry.get("serviceKey");
             if (key == null || !key.isTextual() || key.asText().isBlank()) {
                 throw new IllegalArgumentException(where + " has no serviceKey (expected: "
@@ -154,15 +144,6 @@ public record MigrationRule(String key, Settings settings, Map<String, Settings>
             entries.putIfAbsent(key.asText().trim(), settings(entry, where, notApplied));
         }
         return entries;
-    }
-
-    private static void checkFields(JsonNode node, Set<String> known, String where) {
-        for (Map.Entry<String, JsonNode> field : node.properties()) {
-            if (!known.contains(field.getKey())) {
-                throw new IllegalArgumentException(where + ": unknown field '" + field.getKey() + "' (expected: "
-                        + String.join(", ", known.stream().sorted().toList()) + ")");
-            }
-        }
     }
 
     private static Settings settings(JsonNode node, String where, List<String> notApplied) {

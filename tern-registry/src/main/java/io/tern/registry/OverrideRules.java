@@ -1,8 +1,6 @@
 package io.tern.registry;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.tern.ServiceUrl;
 import io.tern.ServiceUrlBuilder;
 import io.tern.cluster.Configurator;
@@ -35,7 +33,6 @@ public final class OverrideRules {
     /** The suffix of an override rule's key. */
     public static final String SUFFIX = ".configurators";
 
-    private static final YAMLMapper YAML = new YAMLMapper();
     private static final Set<String> RULE_FIELDS = Set.of("configVersion", "scope", "key", "enabled", "configs");
     private static final Set<String> ITEM_FIELDS = Set.of("type", "enabled", "addresses", "providerAddresses",
             "services", "applications", "parameters", "side", "match");
@@ -63,15 +60,8 @@ public final class OverrideRules {
         if (text.isBlank()) {
             return List.of();
         }
-        JsonNode root;
-        try {
-            root = YAML.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("override rule: not YAML at line "
-                    + (e.getLocation() == null ? "?" : String.valueOf(e.getLocation().getLineNr())) + ": "
-                    + e.getOriginalMessage().replaceAll("\\s*\\n\\s*", " ")); // one line for the log
-        }
-        if (root == null || root.isMissingNode() || root.isNull()) {
+        JsonNode root = RuleYaml.read(text, "override rule");
+        if (root == null) {
             return List.of();
         }
         List<Configurator> rules = new ArrayList<>();
@@ -89,7 +79,7 @@ public final class OverrideRules {
             throw new IllegalArgumentException("override rule: a " + root.getNodeType() + " (expected: a mapping of "
                     + String.join(", ", RULE_FIELDS.stream().sorted().toList()) + ")");
         }
-        checkFields(root, RULE_FIELDS, "override rule");
+        RuleYaml.checkFields(root, RULE_FIELDS, "override rule");
         String key = text(root, "key", "override rule");
         if (key == null || key.isBlank()) {
             throw new IllegalArgumentException("override rule: no key (expected: the service, group/interface:version,"
@@ -113,7 +103,7 @@ public final class OverrideRules {
             if (!item.isObject()) {
                 throw new IllegalArgumentException(where + " is a " + item.getNodeType() + " (expected: a mapping)");
             }
-            checkFields(item, ITEM_FIELDS, where);
+            RuleYaml.checkFields(item, ITEM_FIELDS, where);
             if (item.has("match")) {
                 throw new IllegalArgumentException(where + ": match (the v3.0 condition) is not applied by Tern yet"
                         + " (expected: addresses, providerAddresses, services and applications)");
@@ -286,14 +276,5 @@ public final class OverrideRules {
             return Boolean.parseBoolean(value.asText());
         }
         throw new IllegalArgumentException(where + ": " + field + " '" + value.asText() + "' (expected: true or false)");
-    }
-
-    private static void checkFields(JsonNode node, Set<String> known, String where) {
-        for (Map.Entry<String, JsonNode> field : node.properties()) {
-            if (!known.contains(field.getKey())) {
-                throw new IllegalArgumentException(where + ": unknown field '" + field.getKey() + "' (expected: "
-                        + String.join(", ", known.stream().sorted().toList()) + ")");
-            }
-        }
     }
 }
