@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.tern.ServiceUrl;
 import io.tern.bootstrap.Tern;
 import io.tern.bootstrap.TernClient;
+import io.tern.registry.Migration;
 import io.tern.testing.TernCleanup;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Which override rules a real Apache Dubbo 3.3.5 consumer obeys, next to a Tern consumer, both of
- * application {@code rules-buyer} at the default step (so Dubbo uses its application-level
- * directory here). What the jar showed:
+ * application {@code rules-buyer}, both finding providers at the application level
+ * ({@code FORCE_APPLICATION}). What the jar showed:
  * <ul>
  *   <li>both obey a {@code side: consumer} YAML rule at {@code <interface>:<version>:<group>.configurators}
  *       whose key names the service with its version, written before or while they call;</li>
@@ -31,11 +32,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *       rule whose service leaves out the provider's version, nor an empty node;</li>
  *   <li>an empty node is a rule Dubbo fails to parse: the rules before it stay, in both;</li>
  *   <li>deleting the node takes the rules away: Tern brings a disabled provider back at once;
- *       Dubbo clears its configurators but keeps the provider out (apache/dubbo#10207);</li>
- *   <li>they part on the consumer application's rule ({@code rules-buyer.configurators}) and the
- *       legacy {@code override://} URL under {@code /dubbo/<interface>/configurators}: Tern obeys
- *       both on every level; Dubbo's application-level directory matches the first against the
- *       provider instance's application and does not read the second at all.</li>
+ *       Dubbo clears its configurators, but brings the provider back in some runs and not in
+ *       others (apache/dubbo#10207);</li>
+ *   <li>both obey the consumer application's rule ({@code rules-buyer.configurators}) for the service;</li>
+ *   <li>they part on the legacy {@code override://} URL under {@code /dubbo/<interface>/configurators}:
+ *       Tern obeys it at either level; Dubbo's application-level directory does not read it.</li>
  * </ul>
  */
 class OverrideRulesInteropTest {
@@ -59,8 +60,12 @@ class OverrideRulesInteropTest {
                     + "?file-cache=false").service(InteropService.class, new InteropServiceImpl(name, key -> null,
                     (key, value) -> { }), s -> s.version("1.0.0")).start()).port());
         }
+        // both at the application level: a Dubbo reference at APPLICATION_FIRST may start at either level,
+        // and its interface-level directory answers these rules otherwise (not recorded here yet)
+        System.setProperty("dubbo.application.migration.step", "FORCE_APPLICATION");
+        cleanup.register(() -> System.clearProperty("dubbo.application.migration.step"));
         TernClient client = cleanup.register(Tern.client().application("rules-buyer").registry(address
-                + "?file-cache=false").build());
+                + "?file-cache=false").migrationStep(Migration.Step.FORCE_APPLICATION).build());
         DubboPeer dubbo = cleanup.register(DubboPeer.registryConsumer("rules-buyer", address, true));
         InteropService liveTern = client.reference(InteropService.class,
                 options -> options.version("1.0.0").retries(2)).get();
@@ -78,6 +83,9 @@ class OverrideRulesInteropTest {
         forms.put("a consumer-side rule for the service, naming the provider", new Rule(serviceKey,
                 rule("scope: service\nkey: " + SERVICE + ":1.0.0", "side: consumer\n    providerAddresses: [\"127.0.0.1:"
                         + a + "\"]"), second));
+        forms.put("the consumer application's rule", new Rule(applicationKey, rule("scope: application\nkey: rules-buyer",
+                "side: consumer\n    services: [\"" + SERVICE + ":1.0.0\"]\n    providerAddresses: [\"127.0.0.1:" + a
+                        + "\"]"), second));
         // Dubbo at the application level does not read /configurators (only its interface-level directory does)
         forms.put("the legacy override URL", new Rule(legacy, null, both, second));
         forms.put("a provider-side rule (for the provider to apply to itself)", new Rule(serviceKey,
@@ -104,35 +112,17 @@ class OverrideRulesInteropTest {
             raw.delete().forPath(rule.path());
         }
 
-        // Where they part: the consumer application's rule. Tern applies it as Dubbo's configurator
-        // semantics say (the application seeing the provider is the consumer's); Dubbo 3.3.5 at the
-        // application level matches it against the provider instance's own application, so its
-        // consumer does not apply it.
-        write(raw, applicationKey, rule("scope: application\nkey: rules-buyer", "side: consumer\n    services: [\""
-                + SERVICE + ":1.0.0\"]\n    providerAddresses: [\"127.0.0.1:" + a + "\"]"));
-        try (DubboPeer.OwnReference fresh = dubbo.newReference();
-                io.tern.bootstrap.Reference<InteropService> ternFresh = client.reference(InteropService.class,
-                        options -> options.version("1.0.0").retries(2))) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> reached(ternFresh.get()).equals(second));
-            assertThat(reached(fresh.service())).as("Dubbo 3.3.5, the consumer application's rule").isEqualTo(both);
-        }
-        raw.delete().forPath(applicationKey);
-
         // live: both obey a rule written while they call, and keep it while its node is empty
         write(raw, serviceKey, forms.get("a consumer-side rule for the service, naming the provider").text());
         agree("written live", liveDubbo, liveTern, second);
         write(raw, serviceKey, "");
         Thread.sleep(1_000); // what would have changed, has
         agree("emptied live", liveDubbo, liveTern, second);
-        // Deleting the node takes the rule away: Tern brings the provider back at once; Dubbo 3.3.5
-        // clears its configurators (it logs the DELETED change) but keeps the provider out
-        // (apache/dubbo#10207, open).
+        // Deleting the node takes the rule away: Tern brings the provider back at once. Dubbo 3.3.5
+        // clears its configurators too, but its directory brings the provider back in some runs and
+        // not in others (apache/dubbo#10207), so what it does here is not asserted.
         raw.delete().forPath(serviceKey);
         await().atMost(Duration.ofSeconds(10)).until(() -> reached(liveTern).equals(both));
-        for (int i = 0; i < 10; i++) {
-            assertThat(reached(liveDubbo)).as("Dubbo 3.3.5 after the rule is deleted").isEqualTo(second);
-            Thread.sleep(100);
-        }
     }
 
     /**
