@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterInvoker<T> extends AbstractInvoker<T> {
 
+    /** How many times a step reads the providers again when the list it read went stale under it. */
+    private static final int STALE_REREADS = 3;
     private static final Logger log = LoggerFactory.getLogger(ClusterInvoker.class);
     /** The change wait of a consumer without a timeout: the transports' default call timeout. */
     private static final Duration DEFAULT_CHANGE_WAIT = Duration.ofSeconds(1);
@@ -293,7 +295,19 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
         List<Provider<T>> all = directory.providers();
         List<Provider<T>> routed = route(all, invocation);
         Provider<T> chosen = select(routed, invocation, excluded);
-        if (chosen == null) {
+        // A notification may have retired every provider of the list this step read while it chose:
+        // then the directory holds a newer list, which is read again (a few times at most).
+        for (int reread = 0; chosen == null && reread < STALE_REREADS; reread++) {
+            List<Provider<T>> now = directory.providers();
+            if (now == all) {
+                break;
+            }
+            all = now;
+            routed = route(all, invocation);
+            chosen = select(routed, invocation, excluded);
+        }
+        Provider<T> picked = chosen;
+        if (picked == null) {
             if (routed.isEmpty() && retriesLeft > 0 && changing()) {
                 awaitChange(seen, () -> {
                     try {
@@ -307,17 +321,17 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
             }
             return;
         }
-        attempt(chosen, invocation).whenComplete((value, failure) -> {
+        attempt(picked, invocation).whenComplete((value, failure) -> {
             if (failure == null) {
                 result.complete(value);
                 return;
             }
             RpcException e = Result.asRpcException(failure);
             if (e.status() == RpcStatus.DESTROYED) {
-                excluded.add(chosen); // raced a notification: not the provider's failure
+                excluded.add(picked); // raced a notification: not the provider's failure
                 step(invocation, retriesLeft, excluded, lastFailure, result);
             } else if (e.isRetryable() && retriesLeft > 0) {
-                excluded.add(chosen);
+                excluded.add(picked);
                 step(invocation, retriesLeft - 1, excluded, e, result);
             } else {
                 result.completeExceptionally(e);
