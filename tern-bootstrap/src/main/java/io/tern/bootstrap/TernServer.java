@@ -496,12 +496,16 @@ public final class TernServer implements AsyncCloseable {
 
     /** The port the server listens on; 0 when it exports nothing. */
     public int port() {
-        return exported.isEmpty() ? 0 : exported.get(0).exporter().url().port();
+        synchronized (exported) { // services come and go while the server runs
+            return exported.isEmpty() ? 0 : exported.get(0).exporter().url().port();
+        }
     }
 
     /** The URLs of the exported services, with the port bound. */
     public List<ServiceUrl> urls() {
-        return exported.stream().<ServiceUrl>map(e -> e.exporter().url()).toList();
+        synchronized (exported) {
+            return exported.stream().<ServiceUrl>map(e -> e.exporter().url()).toList();
+        }
     }
 
     @Override

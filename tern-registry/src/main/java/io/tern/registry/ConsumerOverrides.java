@@ -182,7 +182,7 @@ public final class ConsumerOverrides implements Registry.NotifyListener, Registr
                 return;
             }
             rules = now;
-            log.info("registry: {} override rules in force for {}", now.size(), consumer.serviceKey());
+            log.debug("registry: {} override rules in force for {}", now.size(), consumer.serviceKey());
             if (providers != null) {
                 tell();
             }
