@@ -144,9 +144,11 @@ public final class TernClient implements AsyncCloseable {
             for (Shared<?> share : shares) {
                 List<String> providers = new ArrayList<>();
                 String discovery = "direct";
+                java.util.Map<String, String> seenAt = java.util.Map.of();
                 for (AsyncCloseable made : share.made) {
                     if (made instanceof DirectoryView view) {
                         discovery = view.discovery();
+                        seenAt = view.seenAt();
                         view.directory().providers().forEach(p -> providers.add(p.url().address()
                                 + (p.isAvailable() ? "" : " (unavailable)")));
                     }
@@ -155,7 +157,7 @@ public final class TernClient implements AsyncCloseable {
                     providers.add(share.invoker.url().address());
                 }
                 states.add(new ReferenceState(share.invoker.url().serviceKey().toString(), share.invoker.isAvailable(),
-                        providers, discovery));
+                        providers, discovery, seenAt));
             }
             return states;
         }
@@ -522,6 +524,17 @@ public final class TernClient implements AsyncCloseable {
         String discovery() {
             Migration.Migrating found = migrating;
             return found != null ? found.describe() : "interface level";
+        }
+
+        /** The level each of its providers is seen at. */
+        java.util.Map<String, String> seenAt() {
+            Migration.Migrating found = migrating;
+            if (found != null) {
+                return found.seenAt();
+            }
+            java.util.Map<String, String> levels = new java.util.TreeMap<>();
+            directory.providers().forEach(p -> levels.put(p.url().address(), "interface"));
+            return levels;
         }
 
         @Override

@@ -90,8 +90,11 @@ class ApplicationLevelConsumerTest {
             try (TernClient client = client(registry, step);
                     Reference<Pricing> pricing = client.reference(Pricing.class)) {
                 assertThat(pricing.get().price("tea")).as(step.name()).isEqualTo(3);
-                assertThat(client.state().references()).singleElement().satisfies(r -> assertThat(r.discovery())
-                        .as("what /state and the console show").isEqualTo(step + ", application level"));
+                assertThat(client.state().references()).singleElement().satisfies(r -> {
+                    assertThat(r.discovery()).as("what /state and the console show")
+                            .isEqualTo(step + ", application level");
+                    assertThat(r.seenAt().values()).containsOnly("application");
+                });
             }
         }
         assertThat(registry.applications().watchedApplications()).as("released with the references").isZero();
@@ -155,6 +158,9 @@ class ApplicationLevelConsumerTest {
             }
             assertThat(client.stats("dubbo").clientCount()).as("one connection to " + server.port()
                     + ", whichever level's URL its invoker was made from and the metadata call's").isEqualTo(1);
+            assertThat(client.state().references()).singleElement().satisfies(r -> assertThat(r.seenAt())
+                    .as("what /state and the console show").containsExactly(java.util.Map.entry("127.0.0.1:"
+                            + server.port(), "interface+application")));
         }
     }
 

@@ -229,7 +229,16 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             out.append("],\"discovery\":");
             JsonStrings.append(out, reference.discovery());
-            out.append('}');
+            out.append(",\"seenAt\":{");
+            boolean firstLevel = true;
+            for (java.util.Map.Entry<String, String> level : new java.util.TreeMap<>(reference.seenAt()).entrySet()) {
+                out.append(firstLevel ? "" : ",");
+                firstLevel = false;
+                JsonStrings.append(out, level.getKey());
+                out.append(':');
+                JsonStrings.append(out, level.getValue());
+            }
+            out.append("}}");
         }
         return out.append("]}\n").toString();
     }

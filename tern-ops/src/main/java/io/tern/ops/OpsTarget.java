@@ -14,9 +14,21 @@ public interface OpsTarget {
     /**
      * A reference: its key, whether it can take calls, the provider addresses it has now, and
      * where they come from ({@code direct}, {@code interface level}, or its migration step and
-     * the level it uses, such as {@code APPLICATION_FIRST, application level}).
+     * the level it uses, such as {@code APPLICATION_FIRST, application level}), and the level
+     * each provider address is seen at ({@code interface}, {@code application} or
+     * {@code interface+application}; empty for a direct reference).
      */
-    record ReferenceState(String key, boolean available, List<String> providers, String discovery) {
+    record ReferenceState(String key, boolean available, List<String> providers, String discovery,
+            java.util.Map<String, String> seenAt) {
+        public ReferenceState {
+            providers = List.copyOf(providers);
+            seenAt = java.util.Map.copyOf(seenAt);
+        }
+
+        /** A reference whose providers' levels are not known (a direct one). */
+        public ReferenceState(String key, boolean available, List<String> providers, String discovery) {
+            this(key, available, providers, discovery, java.util.Map.of());
+        }
     }
 
     List<Service> services();

@@ -168,6 +168,26 @@ public final class Migration {
                     : applications ? ", application level" : ", interface level");
         }
 
+        /**
+         * The level each provider address is seen at now, for operators: {@code interface},
+         * {@code application}, or {@code interface+application}; only the levels the step watches.
+         */
+        public java.util.Map<String, String> seenAt() {
+            java.util.Map<String, String> levels = new java.util.TreeMap<>();
+            for (ServiceUrl url : byInterface) {
+                if (!url.isEmptyProtocol()) {
+                    levels.put(url.address(), "interface");
+                }
+            }
+            for (ServiceUrl url : byApplication) {
+                if (!url.isEmptyProtocol()) {
+                    levels.merge(url.address(), "application", (had, added) -> had.equals(added) ? had
+                            : "interface+application");
+                }
+            }
+            return levels;
+        }
+
         /** Runs {@code hook} once it is closed (its owner forgetting it). */
         Migrating onClose(Runnable hook) {
             this.closeHook = hook;
