@@ -240,29 +240,43 @@ public final class TernServer implements AsyncCloseable {
             }
             boolean unregistered = false;
             for (Exported e : leaving) {
-                ServiceUrl registered = e.registered();
-                if (registry != null && registered != null) {
-                    unregistered = true;
-                    try {
-                        registry.unregister(registered);
-                    } catch (RuntimeException ex) {
-                        log.warn("cannot unregister {}: {}", registered.serviceKey(), ex.getMessage());
-                    }
-                }
+                unregistered |= unregister(e);
             }
             TernServerBuilder b = settings;
             if (b != null && !closed.get()) {
                 unregistered |= readvertise(b);
             }
-            Executor afterDelay = delayed && unregistered && unregisterDelay.toNanos() > 0
-                    ? CompletableFuture.delayedExecutor(unregisterDelay.toNanos(), TimeUnit.NANOSECONDS)
-                    : Runnable::run;
+            Executor afterDelay = afterUnregistering(delayed && unregistered);
             CompletableFuture.runAsync(() -> { }, afterDelay)
                     .thenCompose(ignored -> CompletableFuture.allOf(exporters.stream().map(Exporter::closeAsync)
                             .toArray(CompletableFuture<?>[]::new)))
                     .whenComplete((ignored, failure) -> unexported.complete(null));
             return unexported;
         }
+    }
+
+    /**
+     * Takes a service registered at the interface level out of the registry (a WARN when the
+     * registry refuses); whether it was registered there.
+     */
+    private boolean unregister(Exported e) {
+        ServiceUrl registered = e.registered();
+        if (registry == null || registered == null) {
+            return false;
+        }
+        try {
+            registry.unregister(registered);
+        } catch (RuntimeException ex) {
+            log.warn("cannot unregister {}: {}", registered.serviceKey(), ex.getMessage());
+        }
+        return true;
+    }
+
+    /** Where unexporting runs: after the unregister delay when consumers must first hear of an unregistration, else at once. */
+    private Executor afterUnregistering(boolean unregistered) {
+        return unregistered && unregisterDelay.toNanos() > 0
+                ? CompletableFuture.delayedExecutor(unregisterDelay.toNanos(), TimeUnit.NANOSECONDS)
+                : Runnable::run;
     }
 
     /**
@@ -530,21 +544,12 @@ public final class TernServer implements AsyncCloseable {
             published.withdraw(); // first: consumers at the application level stop before the ports close
             unregistered = true;
         }
-        if (registry != null) {
-            for (Exported e : reversed) {
-                if (e.registered() != null && !wasOffline.contains(e.exporter())) {
-                    unregistered = true;
-                    try {
-                        registry.unregister(e.registered());
-                    } catch (RuntimeException ex) {
-                        log.warn("cannot unregister {}: {}", e.registered().serviceKey(), ex.getMessage());
-                    }
-                }
+        for (Exported e : reversed) {
+            if (!wasOffline.contains(e.exporter())) {
+                unregistered |= unregister(e);
             }
         }
-        Executor afterDelay = unregistered && unregisterDelay.toNanos() > 0
-                ? CompletableFuture.delayedExecutor(unregisterDelay.toNanos(), TimeUnit.NANOSECONDS)
-                : Runnable::run;
+        Executor afterDelay = afterUnregistering(unregistered);
         CompletableFuture.supplyAsync(() -> {
                     List<CompletableFuture<Void>> unexporting = new ArrayList<>();
                     reversed.forEach(e -> unexporting.add(e.exporter().closeAsync()));

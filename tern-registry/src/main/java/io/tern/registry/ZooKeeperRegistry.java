@@ -263,14 +263,7 @@ public final class ZooKeeperRegistry implements Registry {
 
     @Override
     public Subscription subscribe(ServiceUrl consumerUrl, NotifyListener listener) {
-        requireNonNull(consumerUrl, "consumerUrl");
-        requireNonNull(listener, "listener");
-        checkOpen();
-        ZkSubscription subscription = new ZkSubscription(consumerUrl, listener,
-                categoryPath(consumerUrl.interfaceName(), "providers"), true);
-        subscriptions.add(subscription);
-        subscription.refresh();
-        return subscription;
+        return subscribe(consumerUrl, "providers", listener);
     }
 
     /**
@@ -281,12 +274,16 @@ public final class ZooKeeperRegistry implements Registry {
      */
     @Override
     public Subscription subscribeCategory(ServiceUrl consumerUrl, String category, NotifyListener listener) {
+        return subscribe(consumerUrl, requireNonNull(category, "category"), listener);
+    }
+
+    /** A watch of {@code category} of the consumer's interface; providers are matched and cached. */
+    private Subscription subscribe(ServiceUrl consumerUrl, String category, NotifyListener listener) {
         requireNonNull(consumerUrl, "consumerUrl");
-        requireNonNull(category, "category");
         requireNonNull(listener, "listener");
         checkOpen();
         ZkSubscription subscription = new ZkSubscription(consumerUrl, listener,
-                categoryPath(consumerUrl.interfaceName(), category), false);
+                categoryPath(consumerUrl.interfaceName(), category), category.equals("providers"));
         subscriptions.add(subscription);
         subscription.refresh();
         return subscription;
