@@ -253,12 +253,22 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
                 reasons.add(invoker.url().address() + " " + why);
             }
         }
-        String whyEmpty = all.isEmpty() ? directory.whyEmpty() : null;
+        String whyEmpty = all.isEmpty() ? directory.whyEmpty()
+                : routed.isEmpty() ? routedOutBy(all, invocation) : null;
         String message = "no provider available for " + describe(invocation) + ": " + all.size() + " providers, "
                 + routed.size() + " after routing" + (all.isEmpty() ? "" : " (" + reasons + ")")
                 + (whyEmpty == null ? "" : ": " + whyEmpty)
                 + (lastFailure == null ? "" : "; last failure: " + lastFailure.getMessage());
         return new RpcException(lastFailure != null ? lastFailure.status() : RpcStatus.NO_PROVIDER, message, lastFailure);
+    }
+
+    private @Nullable String routedOutBy(List<Provider<T>> all, Invocation invocation) {
+        try {
+            String router = routers.whyNone(all, directory.consumerUrl(), invocation);
+            return router == null ? null : "every provider is routed out by the " + router;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private String describe(Invocation invocation) {

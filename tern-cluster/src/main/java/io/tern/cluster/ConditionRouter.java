@@ -6,32 +6,58 @@ import io.tern.Invocation;
 import io.tern.ServiceUrl;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Dubbo's condition routing: a rule {@code <when> => <then>}. When the consumer and call match
- * {@code when} (empty matches all), only providers matching {@code then} remain; an empty
- * {@code then} leaves none (a black list). Conditions are joined with {@code &}; each is
- * {@code key = values} or {@code key != values}, values a comma list of globs ({@code 10.20.*}),
- * numeric ranges ({@code 8000~8999}) or references to a consumer parameter ({@code $host}).
- * Keys: {@code host}, {@code port}, {@code method} (the call's method), {@code address}, or any
- * URL parameter. Unless the rule is forced, a match that leaves no provider keeps them all.
+ * Dubbo's condition routing, matched as Dubbo 3.3 matches it. A rule {@code <when> => <then>}:
+ * when the consumer and the call match {@code when} (empty or {@code true} matches every call),
+ * only providers matching {@code then} remain; an empty (or {@code false}) {@code then} leaves
+ * none, a black list. Conditions are joined with {@code &}; each is {@code key = values} or
+ * {@code key != values}, values a comma list of globs ({@code 10.20.*}), ranges
+ * ({@code 8000~8999}, an end may be left open) or, in {@code then}, references to a consumer
+ * parameter ({@code $host}). Keys: {@code method} (the call's method), {@code arguments[i]} (its
+ * argument as text), {@code attachments[k]}, {@code host}, {@code port}, {@code address},
+ * {@code protocol}, {@code path}, or any URL parameter; prefixes {@code consumer.} and
+ * {@code provider.} are ignored. A key the URL or call does not have matches no condition,
+ * {@code !=} included. Unless the rule is forced, a match that leaves no provider keeps them all.
+ *
+ * <p>The multi-destination form (Dubbo's v3.1) gives {@code then} several destinations, each
+ * with a weight (default 100); a call goes to one destination that has providers, chosen at
+ * random by weight. There an empty destination keeps every provider and an empty list of
+ * destinations leaves none.
  */
 public final class ConditionRouter implements Router {
 
+    /** Dubbo's weight of a destination that gives none, or not a positive one. */
+    public static final int DEFAULT_WEIGHT = 100;
+
+    /** A condition key followed by its separator: {@code &}, {@code =}, {@code !=} or {@code ,}. */
+    private static final Pattern TOKEN = Pattern.compile("([&!=,]*+)\\s*+([^&!=,\\s]++)");
+    private static final Pattern ARGUMENT = Pattern.compile("arguments\\[([0-9]{1,9})]");
+    private static final Pattern ATTACHMENT = Pattern.compile("attachments\\[(.+)]");
+    /** What a missing argument reads as: matches only {@code !=}. */
+    private static final String NOT_FOUND = "\u0000not found";
+
     private final String rule;
+    private final String source;
     private final Map<String, Condition> when;
-    private final Map<String, Condition> then;
+    private final List<Destination> destinations;
     private final boolean force;
     private final int priority;
 
-    private ConditionRouter(String rule, Map<String, Condition> when, Map<String, Condition> then, boolean force,
-            int priority) {
+    private ConditionRouter(String rule, String source, Map<String, Condition> when, List<Destination> destinations,
+            boolean force, int priority) {
         this.rule = rule;
+        this.source = source;
         this.when = when;
-        this.then = then;
+        this.destinations = destinations;
         this.force = force;
         this.priority = priority;
     }
@@ -45,48 +71,118 @@ public final class ConditionRouter implements Router {
         return parse(rule, false, 0);
     }
 
+    /** Parses a rule that is forced or not and runs at {@code priority} among code-given routers. */
     public static ConditionRouter parse(String rule, boolean force, int priority) {
-        requireNonNull(rule, "rule");
-        int arrow = rule.indexOf("=>");
-        String whenPart = arrow < 0 ? "" : rule.substring(0, arrow).trim();
-        String thenPart = arrow < 0 ? rule.trim() : rule.substring(arrow + 2).trim();
-        return new ConditionRouter(rule, parseConditions(rule, whenPart), parseConditions(rule, thenPart),
-                force, priority);
+        return parse(rule, force, priority, "");
     }
 
-    private static Map<String, Condition> parseConditions(String rule, String part) {
+    /**
+     * Parses a rule read from {@code source} (a config-center key or a registry path, named in
+     * errors and in {@link #toString()}).
+     */
+    public static ConditionRouter parse(String rule, boolean force, int priority, String source) {
+        requireNonNull(rule, "rule");
+        requireNonNull(source, "source");
+        if (rule.isBlank()) {
+            throw new IllegalArgumentException("condition rule: empty (expected: <when> => <then>)");
+        }
+        String text = unprefixed(rule);
+        int arrow = text.indexOf("=>");
+        String whenPart = arrow < 0 ? "" : text.substring(0, arrow).trim();
+        String thenPart = arrow < 0 ? text.trim() : text.substring(arrow + 2).trim();
+        Map<String, Condition> when = whenPart.isEmpty() || whenPart.equals("true") ? Map.of()
+                : conditions(rule, whenPart);
+        List<Destination> to = thenPart.isEmpty() || thenPart.equals("false") ? List.of()
+                : List.of(new Destination(conditions(rule, thenPart), DEFAULT_WEIGHT));
+        return new ConditionRouter(rule, source, when, to, force, priority);
+    }
+
+    /**
+     * The multi-destination form: {@code when} and the destinations {@code then} (a weight of
+     * zero or less is {@link #DEFAULT_WEIGHT}).
+     *
+     * @throws IllegalArgumentException naming the malformed part
+     */
+    public static ConditionRouter multi(String when, List<Target> then, boolean force, String source) {
+        requireNonNull(when, "when");
+        requireNonNull(then, "then");
+        requireNonNull(source, "source");
+        String whenText = unprefixed(when).trim();
+        Map<String, Condition> whenConditions = whenText.isEmpty() || whenText.equals("true") ? Map.of()
+                : conditions(when, whenText);
+        List<Destination> to = new ArrayList<>(then.size());
+        for (Target target : then) {
+            String thenText = unprefixed(target.match()).trim();
+            to.add(new Destination(thenText.isEmpty() || thenText.equals("false") ? Map.of()
+                    : conditions(target.match(), thenText), target.weight() <= 0 ? DEFAULT_WEIGHT : target.weight()));
+        }
+        String rule = when + " => " + String.join(" | ", then.stream().map(t -> t.match() + " (" + t.weight() + ")")
+                .toList());
+        return new ConditionRouter(rule, source, whenConditions, List.copyOf(to), force, 0);
+    }
+
+    private static String unprefixed(String rule) {
+        return rule.replace("consumer.", "").replace("provider.", "");
+    }
+
+    private static Map<String, Condition> conditions(String rule, String part) {
         Map<String, Condition> conditions = new LinkedHashMap<>();
-        if (part.isEmpty()) {
-            return conditions;
-        }
-        for (String clause : part.split("&")) {
-            String c = clause.trim();
-            if (c.isEmpty()) {
-                continue;
+        Condition current = null;
+        Set<String> values = null;
+        Matcher m = TOKEN.matcher(part);
+        int at = 0;
+        while (m.find()) {
+            String gap = part.substring(at, m.start()).trim();
+            if (!gap.isEmpty()) {
+                throw malformed(rule, gap, at);
             }
-            int ne = c.indexOf("!=");
-            int eq = c.indexOf('=');
-            boolean negated = ne >= 0 && ne <= eq;
-            int at = negated ? ne : eq;
-            if (at <= 0) {
-                throw new IllegalArgumentException("condition: '" + c + "' in rule '" + rule
-                        + "' (expected: key = value[,value...] or key != value[,value...])");
-            }
-            String key = c.substring(0, at).trim();
-            String values = c.substring(at + (negated ? 2 : 1)).trim();
-            if (key.isEmpty() || values.isEmpty()) {
-                throw new IllegalArgumentException("condition: '" + c + "' in rule '" + rule
-                        + "' (expected: a key and at least one value)");
-            }
-            Condition condition = conditions.computeIfAbsent(key, k -> new Condition());
-            for (String v : values.split(",")) {
-                String value = v.trim();
-                if (!value.isEmpty()) {
-                    (negated ? condition.mismatches : condition.matches).add(value);
+            at = m.end();
+            String separator = m.group(1);
+            String content = m.group(2);
+            switch (separator) {
+                case "", "&" -> {
+                    current = conditions.computeIfAbsent(content, Condition::new);
+                    values = null;
                 }
+                case "=" -> {
+                    if (current == null) {
+                        throw malformed(rule, separator, m.start());
+                    }
+                    values = current.matches;
+                    values.add(content);
+                }
+                case "!=" -> {
+                    if (current == null) {
+                        throw malformed(rule, separator, m.start());
+                    }
+                    values = current.mismatches;
+                    values.add(content);
+                }
+                case "," -> {
+                    if (values == null || values.isEmpty()) {
+                        throw malformed(rule, separator, m.start());
+                    }
+                    values.add(content);
+                }
+                default -> throw malformed(rule, separator, m.start());
             }
         }
-        return conditions;
+        String rest = part.substring(at).trim();
+        if (!rest.isEmpty()) {
+            throw malformed(rule, rest, at);
+        }
+        for (Condition condition : conditions.values()) {
+            if (condition.matches.isEmpty() && condition.mismatches.isEmpty()) {
+                throw new IllegalArgumentException("condition rule '" + rule + "': '" + condition.key
+                        + "' has no value (expected: key = value[,value...] or key != value[,value...])");
+            }
+        }
+        return Map.copyOf(conditions);
+    }
+
+    private static IllegalArgumentException malformed(String rule, String what, int at) {
+        return new IllegalArgumentException("condition rule '" + rule + "': unexpected '" + what + "' at " + at
+                + " (expected: key = value[,value...] or key != value[,value...], joined with &)");
     }
 
     @Override
@@ -94,70 +190,213 @@ public final class ConditionRouter implements Router {
         return priority;
     }
 
-    @Override
-    public <T> List<Provider<T>> route(List<Provider<T>> invokers, ServiceUrl consumerUrl, Invocation invocation) {
-        if (invokers.isEmpty() || !matches(when, consumerUrl, consumerUrl, invocation)) {
-            return invokers;
-        }
-        if (then.isEmpty()) {
-            return List.of(); // black list: this consumer may call no provider
-        }
-        List<Provider<T>> result = new ArrayList<>(invokers.size());
-        for (Provider<T> invoker : invokers) {
-            if (matches(then, invoker.url(), consumerUrl, invocation)) {
-                result.add(invoker);
-            }
-        }
-        return result.isEmpty() && !force ? invokers : result;
+    /** Whether the rule is forced: then a match that leaves no provider leaves none. */
+    public boolean force() {
+        return force;
     }
 
-    private static boolean matches(Map<String, Condition> conditions, ServiceUrl url, ServiceUrl consumerUrl,
-            Invocation invocation) {
-        for (Map.Entry<String, Condition> e : conditions.entrySet()) {
-            String actual = valueOf(e.getKey(), url, invocation);
-            if (!e.getValue().test(actual, consumerUrl)) {
+    /** Where the rule came from; empty when given in code. */
+    public String source() {
+        return source;
+    }
+
+    /** The rule's text. */
+    public String rule() {
+        return rule;
+    }
+
+    @Override
+    public <T> List<Provider<T>> route(List<Provider<T>> invokers, ServiceUrl consumerUrl, Invocation invocation) {
+        if (invokers.isEmpty() || !matchesWhen(consumerUrl, invocation)) {
+            return invokers;
+        }
+        if (destinations.isEmpty()) {
+            return List.of(); // a black list: this consumer may call no provider
+        }
+        if (destinations.size() == 1) {
+            List<Provider<T>> result = destination(destinations.get(0), invokers, consumerUrl);
+            return result.isEmpty() && !force ? invokers : result;
+        }
+        List<List<Provider<T>>> found = new ArrayList<>(destinations.size());
+        int[] weights = new int[destinations.size()];
+        long total = 0;
+        for (Destination destination : destinations) {
+            List<Provider<T>> result = destination(destination, invokers, consumerUrl);
+            if (!result.isEmpty()) {
+                weights[found.size()] = destination.weight;
+                found.add(result);
+                total += destination.weight;
+            }
+        }
+        if (found.isEmpty()) {
+            return force ? List.of() : invokers;
+        }
+        long pick = ThreadLocalRandom.current().nextLong(total);
+        for (int i = 0; i < found.size(); i++) {
+            pick -= weights[i];
+            if (pick < 0) {
+                return found.get(i);
+            }
+        }
+        return found.get(found.size() - 1);
+    }
+
+    /** The providers of every destination whose providers a call may be given; for tests and tools. */
+    public <T> List<List<Provider<T>>> destinations(List<Provider<T>> invokers, ServiceUrl consumerUrl) {
+        List<List<Provider<T>>> all = new ArrayList<>(destinations.size());
+        for (Destination destination : destinations) {
+            List<Provider<T>> result = destination(destination, invokers, consumerUrl);
+            if (!result.isEmpty()) {
+                all.add(result);
+            }
+        }
+        return all;
+    }
+
+    /** Whether a call of this consumer is one the rule is about. */
+    public boolean matchesWhen(ServiceUrl consumerUrl, Invocation invocation) {
+        for (Condition condition : when.values()) {
+            if (!condition.test(valueOf(condition.key, consumerUrl, consumerUrl, invocation), null, true)) {
                 return false;
             }
         }
         return true;
     }
 
-    private static @Nullable String valueOf(String key, ServiceUrl url, @Nullable Invocation invocation) {
-        return switch (key) {
-            case "method", "methods" -> invocation == null ? null : invocation.methodName();
-            case "host" -> url.host();
-            case "port" -> Integer.toString(url.port());
-            case "address" -> url.address();
-            case "protocol" -> url.protocol();
-            case "interface" -> url.interfaceName();
-            default -> url.parameter(key);
-        };
+    private static <T> List<Provider<T>> destination(Destination destination, List<Provider<T>> invokers,
+            ServiceUrl consumerUrl) {
+        if (destination.then.isEmpty()) {
+            return invokers;
+        }
+        List<Provider<T>> result = null;
+        for (int i = 0; i < invokers.size(); i++) {
+            Provider<T> invoker = invokers.get(i);
+            boolean keep = matchesThen(destination.then, invoker.url(), consumerUrl);
+            if (!keep && result == null) {
+                result = new ArrayList<>(invokers.size());
+                result.addAll(invokers.subList(0, i));
+            } else if (keep && result != null) {
+                result.add(invoker);
+            }
+        }
+        return result == null ? invokers : result;
+    }
+
+    private static boolean matchesThen(Map<String, Condition> then, ServiceUrl provider, ServiceUrl consumerUrl) {
+        for (Condition condition : then.values()) {
+            if (!condition.test(valueOf(condition.key, provider, consumerUrl, null), consumerUrl, false)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * What {@code key} reads in {@code url} (the consumer's in {@code when}, a provider's in
+     * {@code then}, where no call is looked at). A provider's {@code application} is the
+     * consumer's, as in Dubbo's merged provider URL, and {@code remote.application} the provider's.
+     */
+    private static @Nullable String valueOf(String key, ServiceUrl url, ServiceUrl consumerUrl,
+            @Nullable Invocation invocation) {
+        switch (key) {
+            case "method", "methods" -> {
+                return invocation != null ? invocation.methodName() : url.parameter(key);
+            }
+            case "host" -> {
+                return url.host();
+            }
+            case "port" -> {
+                return url.port() > 0 ? Integer.toString(url.port()) : null;
+            }
+            case "address" -> {
+                return url.address();
+            }
+            case "protocol" -> {
+                return url.protocol();
+            }
+            case "path" -> {
+                return url.path();
+            }
+            case "interface" -> {
+                return url.interfaceName();
+            }
+            case "application" -> {
+                return url == consumerUrl ? url.parameter(key) : consumerUrl.parameter(key);
+            }
+            case "remote.application" -> {
+                return url == consumerUrl ? url.parameter(key) : url.parameter("application");
+            }
+            default -> {
+                if (key.startsWith("arguments[")) {
+                    return argument(key, invocation);
+                }
+                if (key.startsWith("attachments[")) {
+                    return attachment(key, invocation);
+                }
+                return url.parameter(key);
+            }
+        }
+    }
+
+    private static String argument(String key, @Nullable Invocation invocation) {
+        Matcher m = ARGUMENT.matcher(key);
+        if (invocation == null || !m.lookingAt()) {
+            return NOT_FOUND;
+        }
+        int index = Integer.parseInt(m.group(1));
+        Object[] arguments = invocation.arguments();
+        return index < arguments.length ? String.valueOf(arguments[index]) : NOT_FOUND;
+    }
+
+    private static @Nullable String attachment(String key, @Nullable Invocation invocation) {
+        Matcher m = ATTACHMENT.matcher(key.split("\\.", 2)[0]);
+        if (invocation == null || !m.lookingAt()) {
+            return NOT_FOUND;
+        }
+        Object value = invocation.attachment(m.group(1));
+        return value == null ? null : value.toString();
     }
 
     @Override
     public String toString() {
-        return "ConditionRouter[" + rule + (force ? ", force" : "") + "]";
+        return "condition route " + (source.isEmpty() ? "" : source + " ") + "'" + rule + "'" + (force ? " (force)" : "");
+    }
+
+    /** A destination of the multi-destination form: the providers {@code match} selects, and its weight. */
+    public record Target(String match, int weight) {
+        public Target {
+            requireNonNull(match, "match");
+        }
+    }
+
+    /** One destination: the conditions a provider meets to be in it, and its weight. */
+    private record Destination(Map<String, Condition> then, int weight) {
     }
 
     /** The values a key must match, and those it must not. */
     private static final class Condition {
-        final List<String> matches = new ArrayList<>(2);
-        final List<String> mismatches = new ArrayList<>(1);
+        final String key;
+        final Set<String> matches = new LinkedHashSet<>(2);
+        final Set<String> mismatches = new LinkedHashSet<>(1);
 
-        boolean test(@Nullable String actual, ServiceUrl consumerUrl) {
-            if (actual == null || actual.isEmpty()) {
-                return matches.isEmpty(); // an absent value satisfies only "!="
+        Condition(String key) {
+            this.key = key;
+        }
+
+        boolean test(@Nullable String actual, @Nullable ServiceUrl consumerUrl, boolean inWhen) {
+            if (actual == null) {
+                return false;
             }
             for (String pattern : mismatches) {
-                if (matchPattern(pattern, actual, consumerUrl)) {
+                if (matchPattern(pattern, actual, consumerUrl, inWhen)) {
                     return false;
                 }
             }
             if (matches.isEmpty()) {
-                return true;
+                return !mismatches.isEmpty();
             }
             for (String pattern : matches) {
-                if (matchPattern(pattern, actual, consumerUrl)) {
+                if (matchPattern(pattern, actual, consumerUrl, inWhen)) {
                     return true;
                 }
             }
@@ -165,37 +404,56 @@ public final class ConditionRouter implements Router {
         }
     }
 
-    static boolean matchPattern(String pattern, String value, ServiceUrl consumerUrl) {
-        String p = pattern;
-        if (p.startsWith("$")) {
-            String referenced = valueOf(p.substring(1), consumerUrl, null);
-            return referenced != null && referenced.equals(value);
+    /**
+     * Whether {@code value} matches {@code pattern}: a range when it holds {@code ~} (a value or
+     * bound that is not a number matches in {@code then} only), else a glob, where {@code $key}
+     * stands for the consumer's {@code key} (in {@code then}, where {@code consumerUrl} is given).
+     */
+    static boolean matchPattern(String pattern, String value, @Nullable ServiceUrl consumerUrl, boolean inWhen) {
+        if (pattern.indexOf('~') >= 0) {
+            return range(pattern, value, inWhen);
         }
-        int tilde = p.indexOf('~');
-        if (tilde > 0) {
-            try {
-                long low = Long.parseLong(p.substring(0, tilde).trim());
-                long high = Long.parseLong(p.substring(tilde + 1).trim());
-                long v = Long.parseLong(value);
-                return v >= low && v <= high;
-            } catch (NumberFormatException e) {
-                return false;
-            }
+        String p = pattern;
+        if (consumerUrl != null && p.startsWith("$")) {
+            p = valueOf(p.substring(1), consumerUrl, consumerUrl, null);
         }
         return glob(p, value);
     }
 
-    /** Dubbo's glob: {@code *} alone, or one {@code *} at the start, end or middle. */
-    static boolean glob(String pattern, String value) {
+    private static boolean range(String pattern, String value, boolean inWhen) {
+        boolean unknown = !inWhen;
+        String[] bounds = pattern.split("~", -1);
+        if (bounds.length != 2 || bounds[0].isEmpty() && bounds[1].isEmpty()) {
+            return unknown;
+        }
+        try {
+            long v = Long.parseLong(value.trim());
+            if (!bounds[0].isEmpty() && v < Long.parseLong(bounds[0].trim())) {
+                return false;
+            }
+            return bounds[1].isEmpty() || v <= Long.parseLong(bounds[1].trim());
+        } catch (NumberFormatException e) {
+            return unknown;
+        }
+    }
+
+    /** Dubbo's glob: {@code *} alone, or the last {@code *} at the start, end or middle. */
+    static boolean glob(@Nullable String pattern, String value) {
         if ("*".equals(pattern)) {
             return true;
         }
-        int star = pattern.indexOf('*');
+        if (pattern == null || pattern.isEmpty()) {
+            return value.isEmpty();
+        }
+        if (value.isEmpty()) {
+            return false;
+        }
+        int star = pattern.lastIndexOf('*');
         if (star < 0) {
             return pattern.equals(value);
         }
         String prefix = pattern.substring(0, star);
         String suffix = pattern.substring(star + 1);
-        return value.length() >= prefix.length() + suffix.length() && value.startsWith(prefix) && value.endsWith(suffix);
+        return value.startsWith(prefix) && value.endsWith(suffix);
     }
 }

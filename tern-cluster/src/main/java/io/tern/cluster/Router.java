@@ -3,6 +3,7 @@ package io.tern.cluster;
 import io.tern.Invocation;
 import io.tern.ServiceUrl;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Narrows the providers a call may go to. Routers are stateless or own their state, never
@@ -17,5 +18,13 @@ public interface Router {
     /** Routers run lowest first. */
     default int priority() {
         return 0;
+    }
+
+    /**
+     * What left a call no provider, when this router, given {@code providers}, leaves none; null
+     * when it leaves some. For the call's error, so it is not on the path of a call that succeeds.
+     */
+    default <T> @Nullable String whyNone(List<Provider<T>> providers, ServiceUrl consumerUrl, Invocation invocation) {
+        return route(providers, consumerUrl, invocation).isEmpty() ? toString() : null;
     }
 }

@@ -5,6 +5,7 @@ import io.tern.ServiceUrl;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Routers applied in order of priority, each to what the previous left. Immutable. */
 public final class RouterChain {
@@ -43,5 +44,18 @@ public final class RouterChain {
             }
         }
         return current;
+    }
+
+    /** Which router left a call none of {@code providers}; null when some remain. */
+    public <T> @Nullable String whyNone(List<Provider<T>> providers, ServiceUrl consumerUrl, Invocation invocation) {
+        List<Provider<T>> current = providers;
+        for (Router router : routers) {
+            List<Provider<T>> next = router.route(current, consumerUrl, invocation);
+            if (next.isEmpty() && !current.isEmpty()) {
+                return router.whyNone(current, consumerUrl, invocation);
+            }
+            current = next;
+        }
+        return null;
     }
 }

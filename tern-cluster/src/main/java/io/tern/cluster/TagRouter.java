@@ -3,26 +3,52 @@ package io.tern.cluster;
 import io.tern.Invocation;
 import io.tern.ServiceUrl;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Dubbo's tag routing. A call's tag comes from its {@code dubbo.tag} attachment, else the
- * consumer's {@code dubbo.tag} parameter; a provider's from its {@code dubbo.tag} parameter. A
- * tagged call goes to providers with its tag, and to untagged providers when there are none
- * (unless {@code dubbo.force.tag=true}); an untagged call goes to untagged providers only.
+ * consumer's {@code dubbo.tag} parameter. Without a {@link TagRule}, a provider's tag is its own
+ * {@code dubbo.tag} parameter: a tagged call goes to providers with its tag, and to untagged
+ * providers when there are none (unless {@code dubbo.force.tag=true}); an untagged call goes to
+ * untagged providers only. With a rule, as Dubbo 3.3 applies it: a tag the rule names goes to
+ * the addresses it names (a tag {@code a|b} to those of the longest prefix that names some), and
+ * when none of them is there, unless the rule is forced, on as without a rule, except that the
+ * untagged are then only those the rule names no tag for; an untagged call goes to providers the
+ * rule names no tag for and that carry none.
  */
 public final class TagRouter implements Router {
 
     public static final String TAG_KEY = ProviderSettings.TAG_KEY;
     public static final String FORCE_TAG_KEY = "dubbo.force.tag";
 
-    private static final TagRouter INSTANCE = new TagRouter();
+    private static final TagRouter INSTANCE = new TagRouter(null);
 
-    private TagRouter() {
+    private final @Nullable TagRule rule;
+    /** The providers the rule's parameter matches last ran on, and the addresses they gave. */
+    private volatile @Nullable Resolved resolved;
+
+    private TagRouter(@Nullable TagRule rule) {
+        this.rule = rule;
     }
 
+    /** Routing by the providers' own tags. */
     public static TagRouter create() {
         return INSTANCE;
+    }
+
+    /** Routing by {@code rule}, or by the providers' own tags when it is null or disabled. */
+    public static TagRouter of(@Nullable TagRule rule) {
+        return rule == null || !rule.enabled() || rule.tags().isEmpty() ? INSTANCE : new TagRouter(rule);
+    }
+
+    /** The rule routed by; null when providers' own tags are. */
+    public @Nullable TagRule rule() {
+        return rule;
     }
 
     @Override
@@ -32,33 +58,136 @@ public final class TagRouter implements Router {
 
     @Override
     public <T> List<Provider<T>> route(List<Provider<T>> invokers, ServiceUrl consumerUrl, Invocation invocation) {
+        if (invokers.isEmpty()) {
+            return invokers;
+        }
         String tag = invocation.stringAttachment(TAG_KEY);
         if (tag == null || tag.isEmpty()) {
             tag = consumerUrl.parameter(TAG_KEY, "");
         }
-        List<Provider<T>> tagged = new ArrayList<>();
-        List<Provider<T>> untagged = new ArrayList<>();
-        for (Provider<T> invoker : invokers) {
-            String providerTag = invoker.settings().tag();
-            if (providerTag.isEmpty()) {
-                untagged.add(invoker);
-            } else if (providerTag.equals(tag)) {
-                tagged.add(invoker);
-            }
-        }
+        TagRule r = rule;
+        return r == null ? byOwnTags(invokers, tag, consumerUrl, invocation)
+                : byRule(r, invokers, tag, consumerUrl, invocation);
+    }
+
+    private static <T> List<Provider<T>> byOwnTags(List<Provider<T>> invokers, String tag, ServiceUrl consumerUrl,
+            Invocation invocation) {
         if (tag.isEmpty()) {
-            return untagged.size() == invokers.size() ? invokers : untagged;
+            return filter(invokers, p -> p.settings().tag().isEmpty());
         }
-        if (!tagged.isEmpty()) {
+        List<Provider<T>> tagged = filter(invokers, p -> p.settings().tag().equals(tag));
+        if (!tagged.isEmpty() || forced(consumerUrl, invocation)) {
             return tagged;
         }
-        boolean force = "true".equals(invocation.stringAttachment(FORCE_TAG_KEY))
-                || consumerUrl.booleanParameter(FORCE_TAG_KEY, false);
-        return force ? List.of() : untagged;
+        return filter(invokers, p -> p.settings().tag().isEmpty());
+    }
+
+    private <T> List<Provider<T>> byRule(TagRule r, List<Provider<T>> invokers, String tag, ServiceUrl consumerUrl,
+            Invocation invocation) {
+        Map<String, Set<String>> addresses = addresses(r, invokers);
+        if (tag.isEmpty()) {
+            Set<String> named = all(addresses);
+            List<Provider<T>> result = invokers;
+            if (!named.isEmpty()) {
+                result = filter(invokers, p -> !matchesAny(named, p.url()));
+                if (result.isEmpty()) {
+                    return result;
+                }
+            }
+            return filter(result, p -> p.settings().tag().isEmpty());
+        }
+        boolean forceTag = forced(consumerUrl, invocation);
+        Set<String> selected = select(addresses, tag, forceTag);
+        List<Provider<T>> result;
+        if (selected != null) {
+            result = filter(invokers, p -> matchesAny(selected, p.url()));
+            if (!result.isEmpty() || r.force()) {
+                return result;
+            }
+        } else {
+            String wanted = tag;
+            result = filter(invokers, p -> p.settings().tag().equals(wanted));
+        }
+        if (!result.isEmpty() || forceTag) {
+            return result;
+        }
+        Set<String> named = all(addresses);
+        return filter(invokers, p -> !matchesAny(named, p.url()) && p.settings().tag().isEmpty());
+    }
+
+    private <T> Map<String, Set<String>> addresses(TagRule r, List<Provider<T>> invokers) {
+        Resolved last = resolved;
+        if (last != null && last.providers == invokers) {
+            return last.addresses;
+        }
+        Map<String, Set<String>> addresses = r.addresses(invokers);
+        resolved = new Resolved(invokers, addresses);
+        return addresses;
+    }
+
+    /** The addresses of {@code tag}, or of its longest {@code |}-separated prefix that has some; null when none has. */
+    private static @Nullable Set<String> select(Map<String, Set<String>> addresses, String tag, boolean force) {
+        if (force || tag.indexOf('|') < 0) {
+            return addresses.get(tag);
+        }
+        String prefix = tag;
+        while (true) {
+            Set<String> found = addresses.get(prefix);
+            if (found != null && !found.isEmpty()) {
+                return found;
+            }
+            int bar = prefix.lastIndexOf('|');
+            if (bar < 0) {
+                return null;
+            }
+            prefix = prefix.substring(0, bar);
+        }
+    }
+
+    private static Set<String> all(Map<String, Set<String>> addresses) {
+        if (addresses.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> all = new HashSet<>();
+        addresses.values().forEach(all::addAll);
+        return all;
+    }
+
+    private static boolean matchesAny(Set<String> patterns, ServiceUrl url) {
+        for (String pattern : patterns) {
+            if (AddressPattern.matches(pattern, url.host(), url.port())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean forced(ServiceUrl consumerUrl, Invocation invocation) {
+        String attached = invocation.stringAttachment(FORCE_TAG_KEY);
+        return attached != null ? Boolean.parseBoolean(attached) : consumerUrl.booleanParameter(FORCE_TAG_KEY, false);
+    }
+
+    /** The providers that pass {@code keep}: {@code invokers} itself when all do. */
+    private static <T> List<Provider<T>> filter(List<Provider<T>> invokers, Predicate<Provider<T>> keep) {
+        List<Provider<T>> result = null;
+        for (int i = 0; i < invokers.size(); i++) {
+            Provider<T> invoker = invokers.get(i);
+            boolean kept = keep.test(invoker);
+            if (!kept && result == null) {
+                result = new ArrayList<>(invokers.size());
+                result.addAll(invokers.subList(0, i));
+            } else if (kept && result != null) {
+                result.add(invoker);
+            }
+        }
+        return result == null ? invokers : result;
     }
 
     @Override
     public String toString() {
-        return "TagRouter";
+        return rule == null ? "tag routing by the providers' dubbo.tag" : rule.toString();
+    }
+
+    private record Resolved(List<?> providers, Map<String, Set<String>> addresses) {
     }
 }

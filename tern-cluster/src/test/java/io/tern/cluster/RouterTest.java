@@ -84,10 +84,77 @@ class RouterTest {
     @Test
     void malformedRulesAreRefused() {
         assertThatThrownBy(() -> ConditionRouter.parse("host 10.20.* => host = x"))
-                .hasMessage("condition: 'host 10.20.*' in rule 'host 10.20.* => host = x' (expected: key = value[,value...]"
-                        + " or key != value[,value...])");
-        assertThatThrownBy(() -> ConditionRouter.parse("=> host ="))
-                .hasMessage("condition: 'host =' in rule '=> host =' (expected: a key and at least one value)");
+                .hasMessage("condition rule 'host 10.20.* => host = x': 'host' has no value (expected: key = value"
+                        + "[,value...] or key != value[,value...])");
+        assertThatThrownBy(() -> ConditionRouter.parse("=> = x"))
+                .hasMessage("condition rule '=> = x': unexpected '=' at 0 (expected: key = value[,value...] or"
+                        + " key != value[,value...], joined with &)");
+        assertThatThrownBy(() -> ConditionRouter.parse("=> host = a,,b"))
+                .hasMessageStartingWith("condition rule '=> host = a,,b': unexpected ',,'");
+        assertThatThrownBy(() -> ConditionRouter.parse(" ")).hasMessageContaining("empty");
+    }
+
+    @ParameterizedTest(name = "{0} calling {1}({2})")
+    @CsvSource(delimiter = '|', value = {
+        // rule                                           | method   | argument | providers left
+        "arguments[0] = 42 => host = 172.22.3.91          | findById | 42       | 172.22.3.91",
+        "arguments[0] = 4* => host = 172.22.3.91          | findById | 43       | 172.22.3.91",
+        "arguments[0] = 42 => host = 172.22.3.91          | findById | 7        | 10.20.153.10 10.20.153.11 10.30.1.5 172.22.3.91 192.168.1.22",
+        "arguments[1] != x => host = 172.22.3.91          | findById | 7        | 172.22.3.91",
+        "arguments[1] = x => host = 172.22.3.91           | findById | 7        | 10.20.153.10 10.20.153.11 10.30.1.5 172.22.3.91 192.168.1.22",
+        "attachments[zone] = east => host = 192.168.1.22  | findById | 1        | 192.168.1.22",
+        "attachments[region] != x => host = 192.168.1.22  | findById | 1        | 10.20.153.10 10.20.153.11 10.30.1.5 172.22.3.91 192.168.1.22",
+        "consumer.method = find* => provider.env = test   | findById | 1        | 172.22.3.91 192.168.1.22",
+        "true => port = ~20880                            | findById | 1        | 10.20.153.10 10.20.153.11 10.30.1.5 172.22.3.91 192.168.1.22",
+        "=> port = 20881~                                 | findById | 1        | 10.20.153.10 10.20.153.11 10.30.1.5 172.22.3.91 192.168.1.22",
+        "=> port = 20881~ & host = 10.*                   | findById | 1        | 10.20.153.10 10.20.153.11 10.30.1.5 172.22.3.91 192.168.1.22",
+        "=> application = web                             | findById | 1        | 10.20.153.10 10.20.153.11 10.30.1.5 172.22.3.91 192.168.1.22",
+        "=> remote.application = shop & env != prod       | findById | 1        | 172.22.3.91 192.168.1.22",
+        "=> region = east                                 | findById | 1        | 10.20.153.10 10.20.153.11 10.30.1.5 172.22.3.91 192.168.1.22",
+        "=> region != east                                | findById | 1        | 10.20.153.10 10.20.153.11 10.30.1.5 172.22.3.91 192.168.1.22",
+        "method = findById => false                       | findById | 1        | ''",
+    })
+    void conditionKeysAsDubboReadsThem(String rule, String method, String argument, String expected) {
+        ServiceUrl consumer = ServiceUrl.parse("consumer://10.0.0.1/" + Catalog.class.getName() + "?application=web");
+        Invocation call = call(method);
+        call.arguments()[0] = argument;
+        call.setAttachment("zone", "east");
+        List<Provider<Catalog>> routed = ConditionRouter.parse(rule).route(providers(), consumer, call);
+        assertThat(hosts(routed)).isEqualTo(expected);
+    }
+
+    @Test
+    void aKeyAProviderLacksMatchesNoConditionOfAForcedRule() {
+        ServiceUrl consumer = ServiceUrl.parse("consumer://10.0.0.1/" + Catalog.class.getName());
+        assertThat(ConditionRouter.parse("=> region != east", true, 0).route(providers(), consumer, call("save")))
+                .as("no provider has a region: none is != east, as in Dubbo").isEmpty();
+    }
+
+    @Test
+    void multipleDestinationsAreChosenByWeightAmongThoseWithProviders() {
+        ServiceUrl consumer = ServiceUrl.parse("consumer://10.0.0.1/" + Catalog.class.getName());
+        ConditionRouter router = ConditionRouter.multi("method = save", List.of(
+                new ConditionRouter.Target("env = prod", 30), new ConditionRouter.Target("env = test", 70),
+                new ConditionRouter.Target("env = staging", 100)), false, "app.condition-router");
+        java.util.Map<String, Integer> seen = new java.util.TreeMap<>();
+        for (int i = 0; i < 10_000; i++) {
+            seen.merge(hosts(router.route(providers(), consumer, call("save"))), 1, Integer::sum);
+        }
+        assertThat(seen).containsOnlyKeys("10.20.153.10 10.20.153.11 10.30.1.5", "172.22.3.91 192.168.1.22");
+        assertThat(seen.get("172.22.3.91 192.168.1.22")).as("70 of 100: staging has no provider")
+                .isBetween(6_500, 7_500);
+        assertThat(hosts(router.route(providers(), consumer, call("findById")))).as("when does not match")
+                .isEqualTo("10.20.153.10 10.20.153.11 10.30.1.5 172.22.3.91 192.168.1.22");
+        assertThat(router.destinations(providers(), consumer)).hasSize(2);
+
+        ConditionRouter everything = ConditionRouter.multi("", List.of(new ConditionRouter.Target("", 0)), false, "k");
+        assertThat(everything.route(providers(), consumer, call("save"))).hasSize(5);
+        ConditionRouter none = ConditionRouter.multi("", List.of(), false, "k");
+        assertThat(none.route(providers(), consumer, call("save"))).as("no destination: a black list").isEmpty();
+        ConditionRouter missing = ConditionRouter.multi("", List.of(new ConditionRouter.Target("env = x", 1)), true,
+                "k");
+        assertThat(missing.route(providers(), consumer, call("save"))).as("forced").isEmpty();
+        assertThat(missing.toString()).isEqualTo("condition route k ' => env = x (1)' (force)");
     }
 
     private static List<Provider<Catalog>> tagged() {
@@ -129,5 +196,96 @@ class RouterTest {
 
         ServiceUrl blueConsumer = consumer.toBuilder().parameter("dubbo.tag", "blue").build();
         assertThat(tags(router.route(tagged(), blueConsumer, call("save")))).containsExactly("blue");
+    }
+
+    @Test
+    void aTagRuleNamesProvidersByAddress() {
+        ServiceUrl consumer = ServiceUrl.parse("consumer://10.0.0.1/" + Catalog.class.getName());
+        TagRouter router = TagRouter.of(TagRule.of("shop.tag-router", false, true, List.of(
+                new TagRule.Tag("gray", List.of("10.20.153.10:20880", "10.20.153.11"), List.of()),
+                new TagRule.Tag("canary", List.of("192.168.0.0/16"), List.of()),
+                new TagRule.Tag("gone", List.of("10.99.*.*"), List.of()))));
+        Invocation gray = call("save");
+        gray.setAttachment("dubbo.tag", "gray");
+        assertThat(hosts(router.route(providers(), consumer, gray))).isEqualTo("10.20.153.10 10.20.153.11");
+        Invocation canary = call("save");
+        canary.setAttachment("dubbo.tag", "canary|east");
+        assertThat(hosts(router.route(providers(), consumer, canary))).as("the longest prefix with addresses")
+                .isEqualTo("192.168.1.22");
+        assertThat(hosts(router.route(providers(), consumer, call("save")))).as("untagged: those no tag names")
+                .isEqualTo("10.30.1.5 172.22.3.91");
+        Invocation gone = call("save");
+        gone.setAttachment("dubbo.tag", "gone");
+        assertThat(hosts(router.route(providers(), consumer, gone))).as("its providers are gone: the untagged")
+                .isEqualTo("10.30.1.5 172.22.3.91");
+        gone.setAttachment("dubbo.force.tag", "true");
+        assertThat(router.route(providers(), consumer, gone)).isEmpty();
+
+        TagRouter forcedRule = TagRouter.of(TagRule.of("shop.tag-router", true, true, List.of(
+                new TagRule.Tag("gone", List.of("10.99.0.1"), List.of()))));
+        gone.removeAttachment("dubbo.force.tag");
+        assertThat(forcedRule.route(providers(), consumer, gone)).as("a forced rule").isEmpty();
+        assertThat(TagRouter.of(TagRule.of("k", false, false, List.of(new TagRule.Tag("x", List.of("1.2.3.4"),
+                List.of()))))).as("a disabled rule routes by the providers' own tags").isSameAs(TagRouter.create());
+    }
+
+    @Test
+    void aTagRuleOfTheV30FormNamesProvidersByTheirParameters() {
+        ServiceUrl consumer = ServiceUrl.parse("consumer://10.0.0.1/" + Catalog.class.getName() + "?dubbo.tag=test");
+        TagRouter router = TagRouter.of(TagRule.of("shop.tag-router", false, true, List.of(
+                new TagRule.Tag("test", List.of(), List.of(TagRule.ParamMatch.of("env", TagRule.ParamMatch.Kind.EXACT,
+                        "test"))),
+                new TagRule.Tag("slow", List.of(), List.of(TagRule.ParamMatch.of("env",
+                        TagRule.ParamMatch.Kind.REGEX, "(a+)+b"))))));
+        List<Provider<Catalog>> providers = providers();
+        assertThat(hosts(router.route(providers, consumer, call("save")))).isEqualTo("172.22.3.91 192.168.1.22");
+        assertThat(TagRule.ParamMatch.of("k", TagRule.ParamMatch.Kind.REGEX, "(a+)+b").matches("a".repeat(60)))
+                .as("a pattern that backtracks gives up").isFalse();
+        assertThat(TagRule.ParamMatch.of("k", TagRule.ParamMatch.Kind.PREFIX, "pro").matches("prod")).isTrue();
+        assertThat(TagRule.ParamMatch.of("k", TagRule.ParamMatch.Kind.EMPTY, "").matches(null)).isTrue();
+        assertThat(TagRule.ParamMatch.of("k", TagRule.ParamMatch.Kind.NOEMPTY, "").matches("")).isFalse();
+        assertThat(TagRule.ParamMatch.of("k", TagRule.ParamMatch.Kind.WILDCARD, "*").matches("x")).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0} names {1}:{2}: {3}")
+    @CsvSource({
+        "10.0.0.1:20880, 10.0.0.1, 20880, true",
+        "10.0.0.1:20880, 10.0.0.1, 20881, false",
+        "10.0.0.1, 10.0.0.1, 1, true",
+        "10.0.*.*, 10.0.7.1, 1, true",
+        "10.0.1-9.*, 10.0.7.1, 1, true",
+        "10.0.1-6.*, 10.0.7.1, 1, false",
+        "10.0.0.0/8, 10.200.7.1, 1, true",
+        "10.0.0.0/8, 11.0.0.1, 1, false",
+        "0.0.0.0:20880, 10.1.1.1, 20880, true",
+        "*, 10.1.1.1, 1, true",
+    })
+    void addressPatterns(String pattern, String host, int port, boolean matches) {
+        assertThat(AddressPattern.matches(pattern, host, port)).isEqualTo(matches);
+    }
+
+    @Test
+    void aMalformedAddressIsRefused() {
+        assertThatThrownBy(() -> TagRule.of("k", false, true, List.of(new TagRule.Tag("t", List.of("10.0.x-y.*"),
+                List.of())))).hasMessageStartingWith("tag route address: '10.0.x-y.*' (expected: ip, ip:port");
+        assertThatThrownBy(() -> TagRule.of("k", false, true, List.of(new TagRule.Tag("t", List.of("10.0.0.0/40"),
+                List.of())))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theRoutesOfARuleRouterChangeWhole() {
+        ServiceUrl consumer = ServiceUrl.parse("consumer://10.0.0.1/" + Catalog.class.getName());
+        RuleRouter router = RuleRouter.create();
+        assertThat(router.route(providers(), consumer, call("save"))).hasSize(5);
+        router.set(null, List.of(ConditionRouter.parse("=> env = test", false, 0, "a::.condition-router"),
+                ConditionRouter.parse("=> host = 192.*", false, 0, "web.condition-router")));
+        assertThat(hosts(router.route(providers(), consumer, call("save")))).isEqualTo("192.168.1.22");
+        router.set(null, List.of(ConditionRouter.parse("method = save =>", false, 0, "a::.condition-router")));
+        assertThat(router.route(providers(), consumer, call("save"))).isEmpty();
+        assertThat(router.whyNone(providers(), consumer, call("save")))
+                .isEqualTo("condition route a::.condition-router 'method = save =>' (a black list)");
+        assertThat(RouterChain.of(List.of(router)).whyNone(providers(), consumer, call("findById"))).isNull();
+        router.set(null, List.of());
+        assertThat(router.route(providers(), consumer, call("save"))).hasSize(5);
     }
 }
