@@ -10,13 +10,16 @@ import io.tern.ServiceUrl;
 import io.tern.ServiceUrlBuilder;
 import io.tern.cluster.Clusters;
 import io.tern.cluster.DynamicDirectory;
-import io.tern.registry.ConsumerOverrides;
+import io.tern.cluster.Router;
+import io.tern.cluster.RuleRouter;
 import io.tern.core.ProtocolStats;
 import io.tern.dubbo.DubboProtocol;
 import io.tern.metrics.TernMetrics;
 import io.tern.ops.OpsServer;
 import io.tern.ops.OpsTarget;
 import io.tern.registry.ApplicationDiscovery;
+import io.tern.registry.ConsumerOverrides;
+import io.tern.registry.ConsumerRoutes;
 import io.tern.registry.Migration;
 import io.tern.registry.MigrationControl;
 import io.tern.registry.Registry;
@@ -297,15 +300,26 @@ public final class TernClient implements AsyncCloseable {
             return refer(type, overrides == null ? merged : overrides.configure(merged));
         }, io.tern.cluster.Directory.DEFAULT_GRACE, config.tracker,
                 java.util.Set.of(protocol.name())); // dubbo unless the reference asks: protocol=tri
-        Invoker<T> cluster = Clusters.join(directory, options.routers, config.tracker);
+        boolean governed = r.applications() != null; // an operator's rules are read from its config center
+        RuleRouter routes = RuleRouter.create();
+        List<Router> routers = new ArrayList<>(options.routers);
+        if (governed) {
+            routers.add(routes);
+        }
+        Invoker<T> cluster = Clusters.join(directory, routers, config.tracker);
         made.add(cluster);
         Registry.NotifyListener providers = directory::notify;
-        if (r.applications() != null) {
+        if (governed) {
             ConsumerOverrides overrides = ConsumerOverrides.watch(r, consumer, directory::notify, config.tracker);
             rules.set(overrides);
-            providers = overrides;
             made.add(() -> {
                 overrides.close();
+                return CompletableFuture.completedFuture(null);
+            });
+            ConsumerRoutes routing = ConsumerRoutes.watch(r, consumer, routes, overrides, config.tracker);
+            providers = routing;
+            made.add(() -> {
+                routing.close();
                 return CompletableFuture.completedFuture(null);
             });
         }

@@ -103,7 +103,7 @@ class OverrideRulesConsumerTest {
         callWhileRulesChange(tracker); // in a frame of its own: the client and proxy go with it
         assertThat(ZooKeeperStats.watchCount("127.0.0.1", zookeeper.getPort())).as("the rules' watches gone with the"
                 + " client").isEqualTo(watchesBefore);
-        assertThat(tracker.counts(ResourceKind.RULES).created()).isEqualTo(1);
+        assertThat(tracker.counts(ResourceKind.RULES).created()).as("overrides and routes").isEqualTo(2);
         assertThat(LifecycleAssertions.assertAllCollected(tracker, Duration.ofSeconds(30))
                 .counts(ResourceKind.RULES).live()).isZero();
     }

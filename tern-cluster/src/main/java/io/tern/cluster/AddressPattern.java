@@ -33,7 +33,7 @@ final class AddressPattern {
             }
             if (host.indexOf('*') >= 0 || host.indexOf('-') >= 0 && host.indexOf(':') < 0 && isDotted(host)) {
                 for (String segment : host.split("\\.", -1)) {
-                    segment(segment, 0);
+                    checkSegment(segment);
                 }
             }
         } catch (RuntimeException e) {
@@ -81,6 +81,18 @@ final class AddressPattern {
 
     private static boolean isDotted(String host) {
         return host.chars().allMatch(c -> c == '.' || c == '*' || c == '-' || c >= '0' && c <= '9');
+    }
+
+    private static void checkSegment(String mask) {
+        if (mask.equals("*")) {
+            return;
+        }
+        int dash = mask.indexOf('-');
+        int low = Integer.parseInt(dash < 0 ? mask : mask.substring(0, dash));
+        int high = dash < 0 ? low : Integer.parseInt(mask.substring(dash + 1));
+        if (low < 0 || high > 255 || low > high) {
+            throw new NumberFormatException(mask);
+        }
     }
 
     /** Whether a segment ({@code *}, a number or {@code low-high}) takes {@code value}. */

@@ -16,7 +16,8 @@ public final class Clusters {
 
     /**
      * One invoker over a directory, configured by the directory's consumer URL (see
-     * {@link ClusterConfig#from}) with a tag router and these routers. The invoker owns the
+     * {@link ClusterConfig#from}) with a tag router and these routers (a {@link RuleRouter} among them is
+     * the tag router). The invoker owns the
      * directory: closing it closes the directory and its invokers.
      */
     public static <T> Invoker<T> join(Directory<T> directory, List<? extends Router> routers) {
@@ -29,7 +30,9 @@ public final class Clusters {
         requireNonNull(directory, "directory");
         ClusterConfig config = ClusterConfig.from(directory.consumerUrl(), ClusterConfig.DEFAULT);
         List<Router> all = new java.util.ArrayList<>(routers);
-        all.add(TagRouter.create());
+        if (all.stream().noneMatch(RuleRouter.class::isInstance)) { // a RuleRouter routes by tag itself
+            all.add(TagRouter.create());
+        }
         return join(directory, RouterChain.of(all), config, null, tracker);
     }
 

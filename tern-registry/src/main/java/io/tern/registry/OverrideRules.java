@@ -80,18 +80,18 @@ public final class OverrideRules {
                     + String.join(", ", RULE_FIELDS.stream().sorted().toList()) + ")");
         }
         RuleYaml.checkFields(root, RULE_FIELDS, "override rule");
-        String key = text(root, "key", "override rule");
+        String key = RuleYaml.text(root, "key", "override rule");
         if (key == null || key.isBlank()) {
             throw new IllegalArgumentException("override rule: no key (expected: the service, group/interface:version,"
                     + " or at application scope the application)");
         }
-        String scope = text(root, "scope", "override rule");
+        String scope = RuleYaml.text(root, "scope", "override rule");
         boolean application = "application".equals(scope);
         if (scope != null && !application && !"service".equals(scope)) {
             throw new IllegalArgumentException("override rule: scope '" + scope + "' (expected: service or application)");
         }
-        String configVersion = String.valueOf(text(root, "configVersion", "override rule")); // "null", as Dubbo writes it
-        boolean enabled = bool(root, "enabled", "override rule", true);
+        String configVersion = String.valueOf(RuleYaml.text(root, "configVersion", "override rule")); // "null", as Dubbo writes it
+        boolean enabled = RuleYaml.bool(root, "enabled", "override rule", true);
         JsonNode configs = root.get("configs");
         if (configs == null || !configs.isArray() || configs.isEmpty()) {
             throw new IllegalArgumentException("override rule: configs is " + (configs == null ? "missing"
@@ -115,31 +115,31 @@ public final class OverrideRules {
 
     private static List<Configurator> item(JsonNode item, String where, String key, boolean applicationScope,
             String configVersion, boolean ruleEnabled) {
-        String type = text(item, "type", where);
+        String type = RuleYaml.text(item, "type", where);
         if (type != null && !TYPES.contains(type)) {
             throw new IllegalArgumentException(where + ": type '" + type + "' (expected: general, weight, balancing or"
                     + " disabled)");
         }
-        Boolean itemEnabled = item.has("enabled") && !item.get("enabled").isNull() ? bool(item, "enabled", where, true)
+        Boolean itemEnabled = item.has("enabled") && !item.get("enabled").isNull() ? RuleYaml.bool(item, "enabled", where, true)
                 : null;
         // Dubbo: a general item takes the rule's enabled; the other types their own, "null" (off) when unsaid
         String enabled = type == null || "general".equals(type) ? String.valueOf(ruleEnabled)
                 : String.valueOf(itemEnabled != null && itemEnabled);
-        String side = text(item, "side", where);
+        String side = RuleYaml.text(item, "side", where);
         if (side != null && !side.equals("provider") && !side.equals("consumer")) {
             throw new IllegalArgumentException(where + ": side '" + side + "' (expected: provider or consumer)");
         }
         Map<String, String> parameters = parameters(item, where);
-        List<String> addresses = list(item, "addresses", where);
+        List<String> addresses = RuleYaml.list(item, "addresses", where);
         if (addresses.isEmpty()) {
             addresses = List.of(Configurator.ANY_HOST);
         }
-        List<String> providerAddresses = list(item, "providerAddresses", where);
+        List<String> providerAddresses = RuleYaml.list(item, "providerAddresses", where);
         if (providerAddresses.isEmpty() && "provider".equals(side)) {
             providerAddresses = addresses;
         }
-        List<String> applications = list(item, "applications", where);
-        List<String> services = applicationScope ? list(item, "services", where) : List.of(key);
+        List<String> applications = RuleYaml.list(item, "applications", where);
+        List<String> services = applicationScope ? RuleYaml.list(item, "services", where) : List.of(key);
         if (services.isEmpty()) {
             services = List.of("*");
         }
@@ -230,51 +230,5 @@ public final class OverrideRules {
             parameters.put(entry.getKey(), value.asText());
         }
         return parameters;
-    }
-
-    private static List<String> list(JsonNode node, String field, String where) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return List.of();
-        }
-        if (!value.isArray()) {
-            throw new IllegalArgumentException(where + ": " + field + " is a " + value.getNodeType()
-                    + " (expected: a list)");
-        }
-        List<String> values = new ArrayList<>();
-        for (JsonNode element : value) {
-            if (!element.isValueNode() || element.isNull()) {
-                throw new IllegalArgumentException(where + ": " + field + " holds a " + element.getNodeType()
-                        + " (expected: texts)");
-            }
-            values.add(element.asText());
-        }
-        return values;
-    }
-
-    private static @org.jspecify.annotations.Nullable String text(JsonNode node, String field, String where) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isValueNode()) {
-            throw new IllegalArgumentException(where + ": " + field + " is a " + value.getNodeType()
-                    + " (expected: a text)");
-        }
-        return value.asText();
-    }
-
-    private static boolean bool(JsonNode node, String field, String where, boolean otherwise) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return otherwise;
-        }
-        if (value.isBoolean()) {
-            return value.booleanValue();
-        }
-        if (List.of("true", "false").contains(value.asText())) {
-            return Boolean.parseBoolean(value.asText());
-        }
-        throw new IllegalArgumentException(where + ": " + field + " '" + value.asText() + "' (expected: true or false)");
     }
 }
