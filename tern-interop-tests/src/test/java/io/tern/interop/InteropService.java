@@ -62,6 +62,9 @@ public interface InteropService {
 
     String identify();
 
+    /** This provider's identity, for a call whose argument routes may look at ({@code arguments[0]}). */
+    String identifyFor(String request);
+
     String sleep(long millis);
 
     void notify(String message);

@@ -165,6 +165,11 @@ public class InteropServiceImpl implements InteropService {
     }
 
     @Override
+    public String identifyFor(String request) {
+        return identity;
+    }
+
+    @Override
     public String sleep(long millis) {
         try {
             Thread.sleep(millis);
