@@ -12,6 +12,7 @@ import io.tern.metrics.TernMetrics;
 import io.tern.ops.OpsPatterns;
 import io.tern.ops.OpsServer;
 import io.tern.ops.OpsTarget;
+import io.tern.registry.OverrideWatch;
 import io.tern.registry.Registry;
 import io.tern.registry.RegistryUrls;
 import io.tern.registry.ZooKeeperApplications;
@@ -42,10 +43,44 @@ public final class TernServer implements AsyncCloseable {
     private static final Logger log = LoggerFactory.getLogger(TernServer.class);
 
     /**
-     * A service exported: {@code advertised} is its URL as a registry shows it (null without a
-     * registry), {@code registered} the same when it is registered at the interface level.
+     * A service exported: {@code original} is its URL as a registry would show it (null without
+     * a registry), {@code advertised} the same as the provider-side override rules in force
+     * configure it, {@code registered} that when it is registered at the interface level. The
+     * two change with the rules, under the lock of {@link #exported}.
      */
-    private record Exported(Exporter<?> exporter, @Nullable ServiceUrl advertised, @Nullable ServiceUrl registered) {
+    private static final class Exported {
+        private final Exporter<?> exporter;
+        private final @Nullable ServiceUrl original;
+        private @Nullable ServiceUrl advertised;
+        private @Nullable ServiceUrl registered;
+        /** The override rules of the service, watched when the registry has a config center. */
+        private @Nullable OverrideWatch rules;
+
+        Exported(Exporter<?> exporter, @Nullable ServiceUrl original) {
+            this.exporter = exporter;
+            this.original = original;
+            this.advertised = original;
+        }
+
+        Exporter<?> exporter() {
+            return exporter;
+        }
+
+        @Nullable ServiceUrl advertised() {
+            return advertised;
+        }
+
+        @Nullable ServiceUrl registered() {
+            return registered;
+        }
+
+        /** Stops watching the rules; never under the lock of {@code exported}, which their listener takes. */
+        void stopWatching() {
+            OverrideWatch watch = rules;
+            if (watch != null) {
+                watch.close();
+            }
+        }
     }
 
     private final DubboProtocol protocol;
@@ -227,11 +262,13 @@ public final class TernServer implements AsyncCloseable {
                 return unexported;
             }
             List<Exported> leaving = new ArrayList<>();
+            List<Exported> gone = new ArrayList<>();
             synchronized (exported) {
                 for (java.util.Iterator<Exported> it = exported.iterator(); it.hasNext(); ) {
                     Exported e = it.next();
                     if (exporters.contains(e.exporter())) {
                         it.remove();
+                        gone.add(e);
                         if (!offline.remove(e.exporter())) {
                             leaving.add(e);
                         }
@@ -242,6 +279,7 @@ public final class TernServer implements AsyncCloseable {
             for (Exported e : leaving) {
                 unregistered |= unregister(e);
             }
+            gone.forEach(Exported::stopWatching);
             TernServerBuilder b = settings;
             if (b != null && !closed.get()) {
                 unregistered |= readvertise(b);
@@ -336,21 +374,74 @@ public final class TernServer implements AsyncCloseable {
         return online;
     }
 
-    /** Registers an exported service, when there is a registry, and keeps it for closing. */
+    /**
+     * Registers an exported service, when there is a registry, and keeps it for closing. With a
+     * config center, the provider-side override rules for it are watched first: it registers as
+     * they configure it, and registers again whenever they change.
+     */
     private void publish(Exporter<?> exporter, TernServerBuilder.ServiceSpec<?> spec, TernServerBuilder b) {
-        ServiceUrl advertised = null;
-        ServiceUrl registered = null;
-        if (registry != null) {
-            ServiceUrl reachable = b.registerHost == null ? exporter.url()
-                    : exporter.url().toBuilder().address(b.registerHost, exporter.url().port()).build();
-            advertised = RegistryUrls.provider(reachable, spec.type(), b.application);
-            if (b.registerMode.interfaceLevel()) {
-                registered = advertised;
-                registry.register(registered);
+        Registry r = registry;
+        if (r == null) {
+            synchronized (exported) {
+                exported.add(new Exported(exporter, null));
+            }
+            return;
+        }
+        ServiceUrl reachable = b.registerHost == null ? exporter.url()
+                : exporter.url().toBuilder().address(b.registerHost, exporter.url().port()).build();
+        Exported e = new Exported(exporter, RegistryUrls.provider(reachable, spec.type(), b.application));
+        synchronized (exported) {
+            exported.add(e);
+        }
+        if (r.applications() != null) {
+            e.rules = OverrideWatch.watch(r, java.util.Objects.requireNonNull(e.original),
+                    rules -> reconfigure(e, rules));
+        }
+        if (b.registerMode.interfaceLevel()) {
+            synchronized (exported) {
+                e.registered = e.advertised;
+                r.register(java.util.Objects.requireNonNull(e.registered));
             }
         }
+    }
+
+    /**
+     * The provider-side override rules of {@code e} changed: it is advertised as they configure
+     * it, registered again at the interface level (the new URL first, then the old one taken
+     * away) and at the application level, as a Dubbo provider does.
+     */
+    private void reconfigure(Exported e, List<io.tern.cluster.Configurator> rules) {
+        ServiceUrl original = e.original;
+        Registry r = registry;
+        if (original == null || r == null || closed.get()) {
+            return;
+        }
+        ServiceUrl configured = io.tern.cluster.Configurator.apply(rules, original,
+                io.tern.cluster.Configurator.View.provider(original.application(), original.host()));
         synchronized (exported) {
-            exported.add(new Exported(exporter, advertised, registered));
+            if (java.util.Objects.equals(configured, e.advertised) || !exported.contains(e)) {
+                return;
+            }
+            e.advertised = configured;
+            log.info("registry: {} advertised as {} override rules configure it", original.serviceKey(),
+                    rules.size());
+            ServiceUrl before = e.registered;
+            if (before != null) {
+                e.registered = configured;
+                if (!offline.contains(e.exporter())) {
+                    try {
+                        r.register(configured);
+                        r.unregister(before);
+                    } catch (RuntimeException ex) {
+                        log.warn("registry: cannot register {} again as the override rules configure it: {}",
+                                original.serviceKey(), ex.getMessage());
+                    }
+                }
+            }
+            InstancePublication published = instance;
+            if (published != null) {
+                published.advertise(advertisedOnline());
+            }
         }
     }
 
@@ -538,6 +629,7 @@ public final class TernServer implements AsyncCloseable {
             wasOffline = java.util.Set.copyOf(offline);
         }
         java.util.Collections.reverse(reversed);
+        reversed.forEach(Exported::stopWatching);
         boolean unregistered = false;
         InstancePublication published = instance;
         if (published != null) {

@@ -144,7 +144,7 @@ class OverrideRulesConsumerTest {
                         parameters: {disabled: true}
                     """);
             await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThatThrownBy(quote::who)
-                    .isInstanceOf(RpcException.class).hasMessageContaining("is disabled by an override rule"));
+                    .isInstanceOf(RpcException.class).hasMessageContaining("every provider (2) is disabled, by its own URL or by an override rule"));
             raw.delete().forPath("/dubbo/config/dubbo/buyer.configurators");
             await().atMost(Duration.ofSeconds(2)).until(() -> reached(quote).equals(Set.of("first", "second")));
         }

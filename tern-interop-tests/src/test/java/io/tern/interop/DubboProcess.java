@@ -55,6 +55,12 @@ final class DubboProcess implements AutoCloseable {
      */
     static DubboProcess provider(String application, String registry, String registerMode, int port,
             String identity) {
+        return provider(application, registry, registerMode, port, identity, false);
+    }
+
+    /** As above; with {@code configCenter}, the registry is the provider's config center too, as Dubbo's default is. */
+    static DubboProcess provider(String application, String registry, String registerMode, int port,
+            String identity, boolean configCenter) {
         Path log = Path.of("target", "dubbo-processes", identity + ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -66,6 +72,7 @@ final class DubboProcess implements AutoCloseable {
                 // with every interface but loopback ignored, Dubbo warns with a stack trace each time it
                 // looks for the host's address, which is at every call
                 "-Dorg.slf4j.simpleLogger.log.org.apache.dubbo.common.utils.NetUtils=error",
+                "-Dinterop.config-center=" + configCenter,
                 "-cp", System.getProperty("java.class.path"), DubboProviderProcess.class.getName(),
                 application, registry, registerMode, String.valueOf(port), identity));
         try {

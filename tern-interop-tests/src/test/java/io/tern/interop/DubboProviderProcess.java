@@ -19,7 +19,8 @@ import org.apache.dubbo.config.bootstrap.DubboBootstrap;
  * (or when its parent goes, closing standard input) shuts down gracefully, printing
  * {@code stopped}.
  *
- * <p>Arguments: application, registry address, register mode, port, identity.
+ * <p>Arguments: application, registry address, register mode, port, identity. With
+ * {@code -Dinterop.config-center=true} the registry is its config center too.
  */
 public final class DubboProviderProcess {
 
@@ -35,7 +36,7 @@ public final class DubboProviderProcess {
         application.setQosEnable(false);
         application.setRegisterMode(args[2]);
         RegistryConfig registry = new RegistryConfig(args[1]);
-        registry.setUseAsConfigCenter(false);
+        registry.setUseAsConfigCenter(Boolean.getBoolean("interop.config-center"));
         ProtocolConfig protocol = new ProtocolConfig("dubbo", Integer.parseInt(args[3]));
         protocol.setHost("127.0.0.1");
         ServiceConfig<InteropService> service = new ServiceConfig<>();

@@ -8,22 +8,18 @@ import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The override rules in force for one reference, read where a Dubbo 3.3 consumer reads them: the
- * consumer application's {@code <application>.configurators} and the service's
- * {@code <interface>:<version>:<group>.configurators} in the config center (group {@code dubbo}),
- * and the legacy {@code override://} URLs under {@code /dubbo/<interface>/configurators} that
- * dubbo-admin still writes. Every provider list passes through it on its way to the directory:
- * each provider's URL configured by the rules (as a consumer of the reference's application at
- * its host sees it), and the disabled ones left out; when the rules change, the last list is
- * told again. A rule text that does not parse is refused whole, logged once, and the rules it
- * would have replaced stay in force. Closing it removes its watches.
+ * The override rules in force for one reference (an {@link OverrideWatch} of its service for its
+ * application), applied to every provider list on its way to the directory: each provider's URL
+ * configured by the rules as a consumer of the reference's application at its host sees it, and
+ * the disabled ones left out; when the rules change, the last list is told again. Closing it
+ * removes its watches.
  */
 public final class ConsumerOverrides implements Registry.NotifyListener, Registry.Subscription {
 
@@ -34,15 +30,9 @@ public final class ConsumerOverrides implements Registry.NotifyListener, Registr
     private final Registry.NotifyListener downstream;
     /** Held while the rules or the providers change and the result is told, so lists are told in order. */
     private final ReentrantLock telling = new ReentrantLock();
-    private final List<Registry.Subscription> watches = new ArrayList<>(3);
-    private final AtomicLong refused = new AtomicLong();
-    private volatile List<Configurator> byApplication = List.of();
-    private volatile List<Configurator> byService = List.of();
-    private volatile List<Configurator> byRegistry = List.of();
-    /** The rules in force, in Dubbo's order. */
     private volatile List<Configurator> rules = List.of();
     private @Nullable List<ServiceUrl> providers;
-    private @Nullable String lastRefused;
+    private @Nullable OverrideWatch watch;
     private volatile boolean closed;
     private final LifecycleTracker.Tracked tracked;
 
@@ -65,22 +55,10 @@ public final class ConsumerOverrides implements Registry.NotifyListener, Registr
         requireNonNull(tracker, "tracker");
         requireNonNull(consumer, "consumer");
         requireNonNull(downstream, "downstream");
-        ZooKeeperApplications config = registry.applications();
-        if (config == null) {
-            throw new IllegalArgumentException("override rules need a config center (expected: a ZooKeeper registry,"
-                    + " not " + registry.url().protocol() + "://)");
-        }
         ConsumerOverrides overrides = new ConsumerOverrides(consumer, downstream,
                 tracker.track(ResourceKind.RULES, consumer.serviceKey()));
         try {
-            if (!consumer.application().isEmpty()) {
-                overrides.watches.add(config.watchConfig(OverrideRules.GROUP,
-                        OverrideRules.applicationKey(consumer.application()),
-                        text -> overrides.read(text, "application")));
-            }
-            overrides.watches.add(config.watchConfig(OverrideRules.GROUP, OverrideRules.serviceKey(consumer),
-                    text -> overrides.read(text, "service")));
-            overrides.watches.add(registry.subscribeCategory(consumer, "configurators", overrides::legacy));
+            overrides.watch = OverrideWatch.watch(registry, consumer, overrides::change);
         } catch (RuntimeException e) {
             overrides.close();
             throw e;
@@ -95,7 +73,14 @@ public final class ConsumerOverrides implements Registry.NotifyListener, Registr
 
     /** Rule texts refused so far. */
     public long refusedRules() {
-        return refused.get();
+        OverrideWatch w = watch;
+        return w == null ? 0 : w.refusedRules();
+    }
+
+    /** Each source's rules in force, or its last refusal, by key. */
+    public Map<String, String> describe() {
+        OverrideWatch w = watch;
+        return w == null ? Map.of() : w.describe();
     }
 
     /**
@@ -118,74 +103,12 @@ public final class ConsumerOverrides implements Registry.NotifyListener, Registr
         }
     }
 
-    /**
-     * A rule node of {@code scope} changed: no node is no rule; a node whose text does not parse
-     * (an empty one included, as Dubbo fails to parse it) is refused, the rules before it staying.
-     */
-    private void read(@Nullable String node, String scope) {
-        if (node == null) {
-            change(scope, List.of());
-            return;
-        }
-        String text = node;
-        List<Configurator> parsed;
-        try {
-            if (text.isBlank()) {
-                throw new IllegalArgumentException("override rule: empty (expected: a rule; to take the rules away,"
-                        + " delete the node)");
-            }
-            parsed = OverrideRules.parse(text);
-        } catch (IllegalArgumentException e) {
-            refused.incrementAndGet();
-            if (!text.equals(lastRefused)) {
-                lastRefused = text;
-                String key = scope.equals("application") ? OverrideRules.applicationKey(consumer.application())
-                        : OverrideRules.serviceKey(consumer);
-                log.warn("registry: refusing the override rule {} for {}: {}; the rules before it stay in force", key,
-                        consumer.serviceKey(), e.getMessage());
-            }
-            return;
-        }
-        change(scope, parsed);
-    }
-
-    private void legacy(List<ServiceUrl> urls) {
-        List<Configurator> parsed = new ArrayList<>(urls.size());
-        for (ServiceUrl url : urls) {
-            if (url.isEmptyProtocol()) {
-                continue;
-            }
-            try {
-                parsed.add(Configurator.of(url));
-            } catch (IllegalArgumentException e) {
-                refused.incrementAndGet();
-                log.warn("registry: refusing a configurator of {} under /configurators: {}", consumer.serviceKey(),
-                        e.getMessage());
-            }
-        }
-        change("registry", parsed);
-    }
-
-    private void change(String scope, List<Configurator> parsed) {
+    private void change(List<Configurator> now) {
         telling.lock();
         try {
-            switch (scope) {
-                case "application" -> byApplication = parsed;
-                case "service" -> byService = parsed;
-                default -> byRegistry = parsed;
-            }
-            List<Configurator> all = new ArrayList<>(byRegistry);
-            all.addAll(byApplication);
-            all.addAll(byService);
-            List<Configurator> now = Configurator.ordered(all);
-            if (now.equals(rules)) {
-                return;
-            }
             rules = now;
             log.debug("registry: {} override rules in force for {}", now.size(), consumer.serviceKey());
-            if (providers != null) {
-                tell();
-            }
+            tell();
         } finally {
             telling.unlock();
         }
@@ -198,10 +121,6 @@ public final class ConsumerOverrides implements Registry.NotifyListener, Registr
             return;
         }
         List<Configurator> now = rules;
-        if (now.isEmpty()) {
-            downstream.notify(given);
-            return;
-        }
         List<ServiceUrl> configured = new ArrayList<>(given.size());
         int disabled = 0;
         for (ServiceUrl provider : given) {
@@ -209,16 +128,20 @@ public final class ConsumerOverrides implements Registry.NotifyListener, Registr
                 configured.add(provider);
                 continue;
             }
-            ServiceUrl url = Configurator.apply(now, provider, view);
+            ServiceUrl url = now.isEmpty() ? provider : Configurator.apply(now, provider, view);
             if (Configurator.disabled(url)) {
                 disabled++;
             } else {
                 configured.add(url);
             }
         }
+        if (disabled == 0) {
+            downstream.notify(now.isEmpty() ? given : configured);
+            return;
+        }
         if (configured.isEmpty()) {
-            configured.add(RegistryUrls.empty(consumer, "every provider (" + disabled + ") is disabled by an override"
-                    + " rule (see " + OverrideRules.serviceKey(consumer) + ", "
+            configured.add(RegistryUrls.empty(consumer, "every provider (" + disabled + ") is disabled, by its own"
+                    + " URL or by an override rule (see " + OverrideRules.serviceKey(consumer) + ", "
                     + OverrideRules.applicationKey(consumer.application()) + " and /configurators)"));
         }
         downstream.notify(configured);
@@ -230,10 +153,10 @@ public final class ConsumerOverrides implements Registry.NotifyListener, Registr
             return;
         }
         closed = true;
-        for (Registry.Subscription watch : watches) {
-            watch.close();
+        OverrideWatch w = watch;
+        if (w != null) {
+            w.close();
         }
-        watches.clear();
         tracked.destroyed(this);
     }
 }
