@@ -310,7 +310,8 @@ public final class TernClient implements AsyncCloseable {
         made.add(cluster);
         Registry.NotifyListener providers = directory::notify;
         if (governed) {
-            ConsumerOverrides overrides = ConsumerOverrides.watch(r, consumer, directory::notify, config.tracker);
+            ConsumerOverrides overrides = ConsumerOverrides.watch(r, consumer, directory::notify,
+                    configured -> Clusters.reconfigure(cluster, configured), config.tracker);
             rules.set(overrides);
             made.add(() -> {
                 overrides.close();

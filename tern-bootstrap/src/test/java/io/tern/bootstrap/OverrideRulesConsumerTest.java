@@ -74,6 +74,19 @@ class OverrideRulesConsumerTest {
         return reached;
     }
 
+    /** Whether 24 calls in a row alternate between the two providers, as round robin makes them and random would not. */
+    private static boolean alternates(Quote quote) {
+        String last = quote.who();
+        for (int i = 0; i < 24; i++) {
+            String next = quote.who();
+            if (next.equals(last)) {
+                return false;
+            }
+            last = next;
+        }
+        return true;
+    }
+
     private static void write(String path, String text) throws Exception {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         if (raw.checkExists().forPath(path) == null) {
@@ -147,6 +160,21 @@ class OverrideRulesConsumerTest {
                     .isInstanceOf(RpcException.class).hasMessageContaining("every provider (2) is disabled, by its own URL or by an override rule"));
             raw.delete().forPath("/dubbo/config/dubbo/buyer.configurators");
             await().atMost(Duration.ofSeconds(2)).until(() -> reached(quote).equals(Set.of("first", "second")));
+
+            // what dubbo-admin writes to change load balancing: the reference takes it from its next call
+            write(SERVICE_RULE, """
+                    configVersion: v3.0
+                    scope: service
+                    key: %s
+                    configs:
+                      - type: balancing
+                        enabled: true
+                        side: consumer
+                        parameters: {loadbalance: roundrobin}
+                    """.formatted(Quote.class.getName()));
+            await().atMost(Duration.ofSeconds(2)).until(() -> alternates(quote));
+            raw.delete().forPath(SERVICE_RULE);
+            await().atMost(Duration.ofSeconds(2)).until(() -> !alternates(quote));
         }
     }
 }

@@ -54,7 +54,8 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
 
     private final Directory<T> directory;
     private final RouterChain routers;
-    private final ClusterConfig config;
+    /** Changed by {@link #reconfigure}; the strategy and its settings stay as made. */
+    private volatile ClusterConfig config;
     private final InvokerStats stats = new InvokerStats();
     private final Map<String, LoadBalancer> balancers = new ConcurrentHashMap<>();
     private final RandomGenerator random;
@@ -83,6 +84,29 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
         this.failback = config.strategy() == ClusterStrategy.FAILBACK ? new FailbackQueue<>(this, config) : null;
         this.changeWaitNanos = directory.consumerUrl().timeout().orElse(DEFAULT_CHANGE_WAIT).toNanos();
         this.subscription = directory.onChange(this::providersChanged);
+    }
+
+    /**
+     * Takes the retries, load balancers and stickiness of {@code next} from now on, as an
+     * operator's rule sets them; the strategy and its settings (forks, failback) stay as the
+     * reference made them, a change of them logged and not applied.
+     */
+    void reconfigure(ClusterConfig next) {
+        ClusterConfig now = config;
+        if (next.strategy() != now.strategy() || next.forks() != now.forks()) {
+            log.warn("{}: a rule sets cluster={} forks={}; the cluster strategy is kept as the reference made it"
+                    + " ({}, forks={})", url().serviceKey(), next.strategy(), next.forks(), now.strategy(), now.forks());
+        }
+        config = new ClusterConfig(now.strategy(), next.loadBalancer(), next.retries(), now.forks(), next.sticky(),
+                now.failbackTasks(), now.failbackRetries(), now.failbackInterval(), next.methods());
+        if (!next.sticky()) {
+            sticky = null;
+        }
+    }
+
+    /** The configuration calls use now. */
+    ClusterConfig config() {
+        return config;
     }
 
     private void providersChanged(List<Provider<T>> live) {

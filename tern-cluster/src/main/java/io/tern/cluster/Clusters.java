@@ -3,6 +3,7 @@ package io.tern.cluster;
 import static java.util.Objects.requireNonNull;
 
 import io.tern.Invoker;
+import io.tern.ServiceUrl;
 import io.tern.core.lifecycle.LifecycleTracker;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -50,5 +51,30 @@ public final class Clusters {
         requireNonNull(tracker, "tracker");
         RandomGenerator source = random != null ? random : LoadBalancers.threadLocalRandom();
         return new ClusterInvoker<>(directory, routers, config, source, System::currentTimeMillis, tracker);
+    }
+
+    /**
+     * Has an invoker made by {@link #join} take the retries, load balancing and stickiness
+     * {@code consumerUrl} says from its next call on, as an operator's override rule changes
+     * them; the cluster strategy stays.
+     *
+     * @throws IllegalArgumentException when the URL has a value that does not parse, or
+     *     {@code cluster} was not made by {@link #join}
+     */
+    public static void reconfigure(Invoker<?> cluster, ServiceUrl consumerUrl) {
+        requireNonNull(consumerUrl, "consumerUrl");
+        if (!(cluster instanceof ClusterInvoker<?> invoker)) {
+            throw new IllegalArgumentException("reconfigure: " + cluster + " (expected: an invoker made by"
+                    + " Clusters.join)");
+        }
+        invoker.reconfigure(ClusterConfig.from(consumerUrl, ClusterConfig.DEFAULT));
+    }
+
+    /** The configuration the calls of an invoker made by {@link #join} use now. */
+    public static ClusterConfig config(Invoker<?> cluster) {
+        if (!(cluster instanceof ClusterInvoker<?> invoker)) {
+            throw new IllegalArgumentException("config: " + cluster + " (expected: an invoker made by Clusters.join)");
+        }
+        return invoker.config();
     }
 }

@@ -28,6 +28,7 @@ public final class ConsumerOverrides implements Registry.NotifyListener, Registr
     private final ServiceUrl consumer;
     private final Configurator.View view;
     private final Registry.NotifyListener downstream;
+    private final java.util.function.Consumer<ServiceUrl> consumerConfigured;
     /** Held while the rules or the providers change and the result is told, so lists are told in order. */
     private final ReentrantLock telling = new ReentrantLock();
     private volatile List<Configurator> rules = List.of();
@@ -37,7 +38,8 @@ public final class ConsumerOverrides implements Registry.NotifyListener, Registr
     private final LifecycleTracker.Tracked tracked;
 
     private ConsumerOverrides(ServiceUrl consumer, Registry.NotifyListener downstream,
-            LifecycleTracker.Tracked tracked) {
+            java.util.function.Consumer<ServiceUrl> consumerConfigured, LifecycleTracker.Tracked tracked) {
+        this.consumerConfigured = consumerConfigured;
         this.tracked = tracked;
         this.consumer = consumer;
         this.view = Configurator.View.consumer(consumer.application(), consumer.host());
@@ -51,11 +53,22 @@ public final class ConsumerOverrides implements Registry.NotifyListener, Registr
      */
     public static ConsumerOverrides watch(Registry registry, ServiceUrl consumer,
             Registry.NotifyListener downstream, LifecycleTracker tracker) {
+        return watch(registry, consumer, downstream, configured -> { }, tracker);
+    }
+
+    /**
+     * As above; {@code consumerConfigured} is told the consumer's own URL as the rules configure
+     * it (what they set for the reference: retries, load balancing) whenever they change.
+     */
+    public static ConsumerOverrides watch(Registry registry, ServiceUrl consumer,
+            Registry.NotifyListener downstream, java.util.function.Consumer<ServiceUrl> consumerConfigured,
+            LifecycleTracker tracker) {
+        requireNonNull(consumerConfigured, "consumerConfigured");
         requireNonNull(registry, "registry");
         requireNonNull(tracker, "tracker");
         requireNonNull(consumer, "consumer");
         requireNonNull(downstream, "downstream");
-        ConsumerOverrides overrides = new ConsumerOverrides(consumer, downstream,
+        ConsumerOverrides overrides = new ConsumerOverrides(consumer, downstream, consumerConfigured,
                 tracker.track(ResourceKind.RULES, consumer.serviceKey()));
         try {
             overrides.watch = OverrideWatch.watch(registry, consumer, overrides::change);
@@ -108,6 +121,14 @@ public final class ConsumerOverrides implements Registry.NotifyListener, Registr
         try {
             rules = now;
             log.debug("registry: {} override rules in force for {}", now.size(), consumer.serviceKey());
+            if (!closed) {
+                try {
+                    consumerConfigured.accept(Configurator.apply(now, consumer, view));
+                } catch (IllegalArgumentException e) {
+                    log.warn("registry: the override rules for {} set what does not parse, left as it was: {}",
+                            consumer.serviceKey(), e.getMessage());
+                }
+            }
             tell();
         } finally {
             telling.unlock();
