@@ -13,6 +13,7 @@ import io.tern.cluster.DynamicDirectory;
 import io.tern.cluster.Router;
 import io.tern.cluster.RuleRouter;
 import io.tern.core.ProtocolStats;
+import io.tern.core.RuleStats;
 import io.tern.dubbo.DubboProtocol;
 import io.tern.metrics.TernMetrics;
 import io.tern.ops.OpsServer;
@@ -83,6 +84,8 @@ public final class TernClient implements AsyncCloseable {
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
     private final @Nullable TernMetrics metrics;
+    /** The governance rules this client's references applied and refused, by key. */
+    private final RuleStats ruleStats = new RuleStats();
     /** The event loops both protocols run on; closed after them. */
     private final EventLoops loops;
 
@@ -95,6 +98,9 @@ public final class TernClient implements AsyncCloseable {
         this.registry = registry;
         this.ownsRegistry = ownsRegistry;
         this.metrics = metrics;
+        if (metrics != null) {
+            metrics.bindRules(ruleStats);
+        }
     }
 
     /** The client's meters, or {@code null} when it was built without a meter registry. */
@@ -161,6 +167,30 @@ public final class TernClient implements AsyncCloseable {
                 }
                 states.add(new ReferenceState(share.invoker.url().serviceKey().toString(), share.invoker.isAvailable(),
                         providers, discovery, seenAt));
+            }
+            return states;
+        }
+
+        @Override
+        public List<RuleState> rules() {
+            List<Shared<?>> shares;
+            lock.lock();
+            try {
+                shares = new ArrayList<>(shared.values());
+            } finally {
+                lock.unlock();
+            }
+            List<RuleState> states = new ArrayList<>();
+            for (Shared<?> share : shares) {
+                String owner = share.invoker.url().serviceKey().toString();
+                for (AsyncCloseable made : share.made) {
+                    if (made instanceof RulesView view) {
+                        view.overrides().describe().forEach((key, status) -> states.add(new RuleState(owner,
+                                "consumer", key, status)));
+                        view.routes().describe().forEach((key, status) -> states.add(new RuleState(owner,
+                                "consumer", key, status)));
+                    }
+                }
             }
             return states;
         }
@@ -311,18 +341,17 @@ public final class TernClient implements AsyncCloseable {
         Registry.NotifyListener providers = directory::notify;
         if (governed) {
             ConsumerOverrides overrides = ConsumerOverrides.watch(r, consumer, directory::notify,
-                    configured -> Clusters.reconfigure(cluster, configured), config.tracker);
+                    configured -> Clusters.reconfigure(cluster, configured), ruleStats, config.tracker);
             rules.set(overrides);
-            made.add(() -> {
+            ConsumerRoutes routing;
+            try {
+                routing = ConsumerRoutes.watch(r, consumer, routes, overrides, ruleStats, config.tracker);
+            } catch (RuntimeException e) {
                 overrides.close();
-                return CompletableFuture.completedFuture(null);
-            });
-            ConsumerRoutes routing = ConsumerRoutes.watch(r, consumer, routes, overrides, config.tracker);
+                throw e;
+            }
             providers = routing;
-            made.add(() -> {
-                routing.close();
-                return CompletableFuture.completedFuture(null);
-            });
+            made.add(new RulesView(overrides, routing));
         }
         MigrationControl migration = migration(r);
         Migration.Migrating migrating = migration != null ? migration.subscribe(consumer, providers) : null;
@@ -527,6 +556,16 @@ public final class TernClient implements AsyncCloseable {
                     closeFuture.complete(null);
                 });
         return closeFuture;
+    }
+
+    /** The governance rules of a discovered reference, for the operations endpoint; closing it removes their watches. */
+    private record RulesView(ConsumerOverrides overrides, ConsumerRoutes routes) implements AsyncCloseable {
+        @Override
+        public CompletableFuture<Void> closeAsync() {
+            routes.close();
+            overrides.close();
+            return CompletableFuture.completedFuture(null);
+        }
     }
 
     /**

@@ -54,7 +54,7 @@ public final class TernServer implements AsyncCloseable {
         private @Nullable ServiceUrl advertised;
         private @Nullable ServiceUrl registered;
         /** The override rules of the service, watched when the registry has a config center. */
-        private @Nullable OverrideWatch rules;
+        private volatile @Nullable OverrideWatch rules;
 
         Exported(Exporter<?> exporter, @Nullable ServiceUrl original) {
             this.exporter = exporter;
@@ -98,6 +98,8 @@ public final class TernServer implements AsyncCloseable {
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
     private final @Nullable TernMetrics metrics;
+    /** The provider-side governance rules this server applied and refused, by key. */
+    private final io.tern.core.RuleStats ruleStats = new io.tern.core.RuleStats();
     private volatile boolean started;
     private volatile io.tern.core.lifecycle.LifecycleTracker tracker = io.tern.core.lifecycle.LifecycleTracker.global();
     /** Services taken offline by an operator; guarded by {@link #exported}. */
@@ -125,6 +127,9 @@ public final class TernServer implements AsyncCloseable {
         this.ownsRegistry = ownsRegistry;
         this.unregisterDelay = unregisterDelay;
         this.metrics = metrics;
+        if (metrics != null) {
+            metrics.bindRules(ruleStats);
+        }
     }
 
     /** The server's meters, or {@code null} when it was built without a meter registry. */
@@ -395,7 +400,7 @@ public final class TernServer implements AsyncCloseable {
         }
         if (r.applications() != null) {
             e.rules = OverrideWatch.watch(r, java.util.Objects.requireNonNull(e.original),
-                    rules -> reconfigure(e, rules));
+                    rules -> reconfigure(e, rules), ruleStats);
         }
         if (b.registerMode.interfaceLevel()) {
             synchronized (exported) {
@@ -495,6 +500,24 @@ public final class TernServer implements AsyncCloseable {
         @Override
         public List<ReferenceState> references() {
             return List.of();
+        }
+
+        @Override
+        public List<RuleState> rules() {
+            List<Exported> all;
+            synchronized (exported) {
+                all = new ArrayList<>(exported);
+            }
+            List<RuleState> states = new ArrayList<>();
+            for (Exported e : all) {
+                OverrideWatch watch = e.rules;
+                if (watch != null) {
+                    String owner = e.exporter().url().serviceKey() + " (" + e.exporter().url().protocol() + ")";
+                    watch.describe().forEach((key, status) -> states.add(new RuleState(owner, "provider", key,
+                            status)));
+                }
+            }
+            return states;
         }
 
         @Override

@@ -187,6 +187,29 @@ public final class TernMetrics implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Registers {@code tern.rules.applied{key}} and {@code tern.rules.refused{key}}: how many times
+     * each governance rule was applied, and refused (the rule before it staying in force), for
+     * every key {@code stats} counts, now and as they come.
+     */
+    public synchronized TernMetrics bindRules(io.tern.core.RuleStats stats) {
+        requireNonNull(stats, "stats");
+        checkOpen();
+        stats.onNewKey(key -> {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                Tags tags = Tags.of("key", key);
+                bound.add(SharedMeters.counter(registry, "tern.rules.applied", "Governance rules applied", tags,
+                        stats, s -> s.of(key).applied()));
+                bound.add(SharedMeters.counter(registry, "tern.rules.refused", "Governance rules refused, the rule"
+                        + " before staying in force", tags, stats, s -> s.of(key).refused()));
+            }
+        });
+        return this;
+    }
+
     private void gauge(String name, String description, ProtocolStats stats, Tags tags,
             ToDoubleFunction<ProtocolStats> value) {
         bound.add(SharedMeters.gauge(registry, name, description, tags, stats, value));

@@ -37,7 +37,7 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(OpsHandler.class);
 
     static final List<String> COMMANDS = List.of("ls", "online", "offline", "live", "ready", "startup", "metrics",
-            "lifecycle", "state");
+            "lifecycle", "state", "rules");
     private static final String TEXT = "text/plain; charset=utf-8";
     private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
     private static final String JSON = "application/json";
@@ -140,6 +140,7 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                         + " or client built with a meter registry)") : new Answer(HttpResponseStatus.OK, PROMETHEUS, text);
             }
             case "lifecycle" -> new Answer(HttpResponseStatus.OK, JSON, lifecycleJson(target.lifecycle()));
+            case "rules" -> new Answer(HttpResponseStatus.OK, JSON, rulesJson(target.rules()));
             default -> Answer.text(HttpResponseStatus.NOT_FOUND, "unknown command: '" + command + "' (expected one of: "
                     + String.join(", ", COMMANDS) + ")");
         };
@@ -244,6 +245,24 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /** The tracker's report: the level, each kind's counts, and each leak. */
+    /** The rules read, as {@code {"rules":[{owner, side, key, status, refused}...]}}. */
+    static String rulesJson(List<OpsTarget.RuleState> rules) {
+        StringBuilder out = new StringBuilder("{\"rules\":[");
+        for (int i = 0; i < rules.size(); i++) {
+            OpsTarget.RuleState rule = rules.get(i);
+            out.append(i == 0 ? "{" : ",{").append("\"owner\":");
+            JsonStrings.append(out, rule.owner());
+            out.append(",\"side\":");
+            JsonStrings.append(out, rule.side());
+            out.append(",\"key\":");
+            JsonStrings.append(out, rule.key());
+            out.append(",\"status\":");
+            JsonStrings.append(out, rule.status());
+            out.append(",\"refused\":").append(rule.refused()).append('}');
+        }
+        return out.append("]}").toString();
+    }
+
     static String lifecycleJson(LifecycleReport report) {
         StringBuilder out = new StringBuilder("{\"level\":");
         JsonStrings.append(out, report.level().name().toLowerCase(java.util.Locale.ROOT));

@@ -31,7 +31,24 @@ public interface OpsTarget {
         }
     }
 
+    /**
+     * A governance rule read for a reference ({@code side} consumer) or an exported service
+     * ({@code side} provider): its key in the config center or its registry path, and what is in
+     * force there, or why the last text was refused (the rule before it staying in force).
+     */
+    record RuleState(String owner, String side, String key, String status) {
+        /** Whether the last text at the key was refused. */
+        public boolean refused() {
+            return status.startsWith("refused");
+        }
+    }
+
     List<Service> services();
+
+    /** The governance rules read, per reference and exported service; none where there is no config center. */
+    default List<RuleState> rules() {
+        return List.of();
+    }
 
     List<ReferenceState> references();
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.tern.ServiceUrl;
 import io.tern.cluster.Configurator;
+import io.tern.core.RuleStats;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
 import java.util.ArrayList;
@@ -53,16 +54,17 @@ public final class ConsumerOverrides implements Registry.NotifyListener, Registr
      */
     public static ConsumerOverrides watch(Registry registry, ServiceUrl consumer,
             Registry.NotifyListener downstream, LifecycleTracker tracker) {
-        return watch(registry, consumer, downstream, configured -> { }, tracker);
+        return watch(registry, consumer, downstream, configured -> { }, new RuleStats(), tracker);
     }
 
     /**
      * As above; {@code consumerConfigured} is told the consumer's own URL as the rules configure
-     * it (what they set for the reference: retries, load balancing) whenever they change.
+     * it (what they set for the reference: retries, load balancing) whenever they change, and
+     * {@code stats} counts the rules applied and refused.
      */
     public static ConsumerOverrides watch(Registry registry, ServiceUrl consumer,
             Registry.NotifyListener downstream, java.util.function.Consumer<ServiceUrl> consumerConfigured,
-            LifecycleTracker tracker) {
+            RuleStats stats, LifecycleTracker tracker) {
         requireNonNull(consumerConfigured, "consumerConfigured");
         requireNonNull(registry, "registry");
         requireNonNull(tracker, "tracker");
@@ -71,7 +73,7 @@ public final class ConsumerOverrides implements Registry.NotifyListener, Registr
         ConsumerOverrides overrides = new ConsumerOverrides(consumer, downstream, consumerConfigured,
                 tracker.track(ResourceKind.RULES, consumer.serviceKey()));
         try {
-            overrides.watch = OverrideWatch.watch(registry, consumer, overrides::change);
+            overrides.watch = OverrideWatch.watch(registry, consumer, overrides::change, stats);
         } catch (RuntimeException e) {
             overrides.close();
             throw e;

@@ -6,6 +6,7 @@ import io.tern.ServiceUrl;
 import io.tern.cluster.ConditionRouter;
 import io.tern.cluster.RuleRouter;
 import io.tern.cluster.TagRule;
+import io.tern.core.RuleStats;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
 import java.util.ArrayList;
@@ -40,6 +41,7 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
     private final RuleRouter router;
     private final Registry.NotifyListener downstream;
     private final LifecycleTracker.Tracked tracked;
+    private final RuleStats stats;
     /** Held while rules change and the router is set, so the last change wins. */
     private final ReentrantLock changing = new ReentrantLock();
     /** Held while watches are made and removed; never while {@link #changing} is. */
@@ -53,7 +55,8 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
     private volatile boolean closed;
 
     private ConsumerRoutes(ZooKeeperApplications config, ServiceUrl consumer, RuleRouter router,
-            Registry.NotifyListener downstream, LifecycleTracker.Tracked tracked) {
+            Registry.NotifyListener downstream, RuleStats stats, LifecycleTracker.Tracked tracked) {
+        this.stats = stats;
         this.config = config;
         this.consumer = consumer;
         this.router = router;
@@ -69,6 +72,13 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
      */
     public static ConsumerRoutes watch(Registry registry, ServiceUrl consumer, RuleRouter router,
             Registry.NotifyListener downstream, LifecycleTracker tracker) {
+        return watch(registry, consumer, router, downstream, new RuleStats(), tracker);
+    }
+
+    /** As above, counting in {@code stats} the rules applied and refused. */
+    public static ConsumerRoutes watch(Registry registry, ServiceUrl consumer, RuleRouter router,
+            Registry.NotifyListener downstream, RuleStats stats, LifecycleTracker tracker) {
+        requireNonNull(stats, "stats");
         requireNonNull(registry, "registry");
         requireNonNull(consumer, "consumer");
         requireNonNull(router, "router");
@@ -79,7 +89,7 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
             throw new IllegalArgumentException("route rules need a config center (expected: a ZooKeeper registry,"
                     + " not " + registry.url().protocol() + "://)");
         }
-        ConsumerRoutes routes = new ConsumerRoutes(config, consumer, router, downstream,
+        ConsumerRoutes routes = new ConsumerRoutes(config, consumer, router, downstream, stats,
                 tracker.track(ResourceKind.RULES, consumer.serviceKey()));
         try {
             routes.watching.lock();
@@ -109,13 +119,14 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
         }
     }
 
-    /** Each rule read, by key: its text in force, or why it was refused. */
+    /** Each rule read, by key: what is in force, or why the last text was refused (and what stays in force). */
     public Map<String, String> describe() {
         changing.lock();
         try {
             Map<String, String> all = new LinkedHashMap<>();
-            rules.forEach((key, rule) -> all.put(key, rule.refusal != null ? "refused: " + rule.refusal
-                    : String.valueOf(rule.inForce)));
+            rules.forEach((key, rule) -> all.put(key.equals(LEGACY) ? "/dubbo/" + consumer.interfaceName() + LEGACY
+                    : key, rule.refusal != null ? "refused: " + rule.refusal + (rule.inForce == null ? ""
+                            : "; in force: " + summary(rule.inForce)) : summary(rule.inForce)));
             return all;
         } finally {
             changing.unlock();
@@ -239,7 +250,8 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
                 refuse(key, text, refusal);
                 return;
             } else {
-                rules.put(key, new Rule(text, parsed, null, null));
+                rules.put(key, new Rule(text, parsed, null));
+                stats.applied(key);
             }
             apply();
         } finally {
@@ -267,9 +279,13 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
             }
             try {
                 read.add(RouteRules.routeUrl(url, source));
+                stats.applied(source);
             } catch (IllegalArgumentException e) {
                 refused.incrementAndGet();
-                log.warn("registry: refusing a route of {} under /routers: {}", consumer.serviceKey(), e.getMessage());
+                if (stats.refused(source, url.toString())) {
+                    log.warn("registry: refusing a route of {} under {}: {}", consumer.serviceKey(), source,
+                            e.getMessage());
+                }
             }
         }
         read.sort(Comparator.comparingInt(r -> r.routers().get(0).priority()));
@@ -278,7 +294,7 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
             if (read.isEmpty()) {
                 rules.remove(LEGACY);
             } else {
-                rules.put(LEGACY, new Rule(urls.toString(), read, null, null));
+                rules.put(LEGACY, new Rule(urls.toString(), read, null));
             }
             apply();
         } finally {
@@ -290,14 +306,13 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
     private void refuse(String key, String text, String why) {
         refused.incrementAndGet();
         Rule before = rules.get(key);
-        if (before != null && text.equals(before.refusedText)) {
-            return;
+        rules.put(key, new Rule(before == null ? null : before.text, before == null ? null : before.inForce, why));
+        if (!stats.refused(key, text)) {
+            return; // logged already, for this reference or another of the client
         }
         log.warn("registry: refusing the rule {} for {}: {}; {}", key, consumer.serviceKey(), why,
                 before == null || before.inForce == null ? "no rule was in force there"
                         : "the rule before it stays in force");
-        rules.put(key, new Rule(before == null ? null : before.text, before == null ? null : before.inForce, why,
-                text));
     }
 
     /** Sets the router from the rules in force, in Dubbo's order; under {@link #changing}. */
@@ -367,9 +382,25 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
 
     /**
      * A key's rule: the text and the rule read from it that are in force (null when none is), and
-     * the last refusal there with its text, if the last text was refused.
+     * the last refusal there, if the last text was refused.
      */
-    private record Rule(@Nullable String text, @Nullable Object inForce, @Nullable String refusal,
-            @Nullable String refusedText) {
+    private record Rule(@Nullable String text, @Nullable Object inForce, @Nullable String refusal) {
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String summary(@Nullable Object rule) {
+        if (rule instanceof RouteRules.ConditionRule condition) {
+            int n = condition.routers().size();
+            return (condition.enabled() ? "" : "disabled: ") + n + (n == 1 ? " condition" : " conditions")
+                    + (condition.force() ? ", force" : "");
+        }
+        if (rule instanceof TagRule tag) {
+            int n = tag.tags().size();
+            return (tag.enabled() ? "" : "disabled: ") + n + (n == 1 ? " tag" : " tags") + (tag.force() ? ", force" : "");
+        }
+        if (rule instanceof List<?> routes) {
+            return routes.size() + (routes.size() == 1 ? " route" : " routes");
+        }
+        return "no rule";
     }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.tern.ServiceUrl;
 import io.tern.cluster.Configurator;
+import io.tern.core.RuleStats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,7 @@ public final class OverrideWatch implements Registry.Subscription {
 
     private final ServiceUrl url;
     private final Consumer<List<Configurator>> listener;
+    private final RuleStats stats;
     /** Held while the rules change and are told, so they are told in order. */
     private final ReentrantLock changing = new ReentrantLock();
     private final List<Registry.Subscription> watches = new ArrayList<>(3);
@@ -42,19 +44,23 @@ public final class OverrideWatch implements Registry.Subscription {
     private volatile List<Configurator> rules = List.of();
     private volatile boolean closed;
 
-    private OverrideWatch(ServiceUrl url, Consumer<List<Configurator>> listener) {
+    private OverrideWatch(ServiceUrl url, Consumer<List<Configurator>> listener, RuleStats stats) {
         this.url = url;
         this.listener = listener;
+        this.stats = stats;
     }
 
     /**
      * Watches the rules of {@code url}'s service and application in {@code registry}, telling
-     * {@code listener} the rules in force now (when there are any) and at every change.
+     * {@code listener} the rules in force now (when there are any) and at every change, and
+     * counting in {@code stats} the rules applied and refused.
      *
      * @throws IllegalArgumentException when the registry has no config center
      */
-    public static OverrideWatch watch(Registry registry, ServiceUrl url, Consumer<List<Configurator>> listener) {
+    public static OverrideWatch watch(Registry registry, ServiceUrl url, Consumer<List<Configurator>> listener,
+            RuleStats stats) {
         requireNonNull(registry, "registry");
+        requireNonNull(stats, "stats");
         requireNonNull(url, "url");
         requireNonNull(listener, "listener");
         ZooKeeperApplications config = registry.applications();
@@ -62,7 +68,7 @@ public final class OverrideWatch implements Registry.Subscription {
             throw new IllegalArgumentException("override rules need a config center (expected: a ZooKeeper registry,"
                     + " not " + registry.url().protocol() + "://)");
         }
-        OverrideWatch watch = new OverrideWatch(url, listener);
+        OverrideWatch watch = new OverrideWatch(url, listener, stats);
         try {
             if (!url.application().isEmpty()) {
                 String key = OverrideRules.applicationKey(url.application());
@@ -93,8 +99,10 @@ public final class OverrideWatch implements Registry.Subscription {
         changing.lock();
         try {
             Map<String, String> all = new LinkedHashMap<>();
-            bySource.forEach((key, rules) -> all.put(key, rules.size() + " rules"));
-            refusals.forEach((key, refusal) -> all.put(key, "refused: " + refusal[0]));
+            bySource.forEach((key, rules) -> all.put(shown(key), rules.size() + (rules.size() == 1 ? " override"
+                    : " overrides")));
+            refusals.forEach((key, refusal) -> all.merge(shown(key), "refused: " + refusal[0],
+                    (inForce, refused) -> refused + "; in force: " + inForce));
             return all;
         } finally {
             changing.unlock();
@@ -118,6 +126,7 @@ public final class OverrideWatch implements Registry.Subscription {
             refuse(key, text, e.getMessage());
             return;
         }
+        stats.applied(key);
         change(key, parsed);
     }
 
@@ -129,6 +138,7 @@ public final class OverrideWatch implements Registry.Subscription {
             }
             try {
                 parsed.add(Configurator.of(rule));
+                stats.applied(legacyPath());
             } catch (IllegalArgumentException e) {
                 refuse(LEGACY, rule.toString(), e.getMessage());
             }
@@ -136,17 +146,24 @@ public final class OverrideWatch implements Registry.Subscription {
         change(LEGACY, parsed);
     }
 
+    private String shown(String key) {
+        return key.equals(LEGACY) ? legacyPath() : key;
+    }
+
+    private String legacyPath() {
+        return "/dubbo/" + url.interfaceName() + LEGACY;
+    }
+
     private void refuse(String key, String text, @Nullable String why) {
         refused.incrementAndGet();
         changing.lock();
         try {
-            String[] before = refusals.get(key);
-            if (before != null && before[1].equals(text)) {
-                return;
-            }
             refusals.put(key, new String[] {String.valueOf(why), text});
         } finally {
             changing.unlock();
+        }
+        if (!stats.refused(key.equals(LEGACY) ? legacyPath() : key, text)) {
+            return; // logged already, for this reference or another of the client
         }
         log.warn("registry: refusing the override rule {} for {}: {}; the rules before it stay in force", key,
                 url.serviceKey(), why);
