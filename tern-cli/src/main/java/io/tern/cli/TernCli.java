@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tern", mixinStandardHelpOptions = true, versionProvider = TernCli.Version.class,
         description = "Tern, an RPC framework that speaks Apache Dubbo's dubbo protocol.",
         subcommands = {DemoCommand.class, ServeCommand.class, CallCommand.class, LsCommand.class,
-            BenchCommand.class},
+            RulesCommand.class, BenchCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the call or run failed", "2:usage error (bad option, URL or JSON)"})
 public final class TernCli implements Runnable {
@@ -29,7 +29,7 @@ public final class TernCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "no command given (expected one of: demo, serve, call, ls, bench)");
+                "no command given (expected one of: demo, serve, call, ls, rules, bench)");
     }
 
     public static void main(String[] args) {

@@ -97,7 +97,7 @@ class TernCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "serve", "call", "ls", "bench"})
+    @ValueSource(strings = {"demo", "serve", "call", "ls", "rules", "bench"})
     void everySubcommandHasHelp(String command) {
         CliRun run = CliRun.of(command, "--help");
         assertThat(run.exit()).as(run.toString()).isZero();
@@ -108,7 +108,7 @@ class TernCliTest {
     void noCommandOrAnUnknownOneIsAUsageError() {
         CliRun none = CliRun.of();
         assertThat(none.exit()).isEqualTo(2);
-        assertThat(none.err()).isEqualTo("tern: no command given (expected one of: demo, serve, call, ls, bench)\n");
+        assertThat(none.err()).isEqualTo("tern: no command given (expected one of: demo, serve, call, ls, rules, bench)\n");
         CliRun unknown = CliRun.of("fly");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err().lines()).hasSize(1);

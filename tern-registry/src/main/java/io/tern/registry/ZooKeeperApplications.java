@@ -352,6 +352,23 @@ public final class ZooKeeperApplications {
         return children(mappingRoot, "mapped interfaces");
     }
 
+    /** The keys in a config-center group, sorted; for {@code tern rules}. */
+    public List<String> configKeys(String group) {
+        return children(configRoot + "/" + requireNonNull(group, "group"), "the config keys of group " + group);
+    }
+
+    /** What the config-center node of {@code key} in {@code group} holds; null when there is none. */
+    public @Nullable String config(String group, String key) {
+        String path = configRoot + "/" + requireNonNull(group, "group") + "/" + requireNonNull(key, "key");
+        try {
+            return new String(client.getData().forPath(path), StandardCharsets.UTF_8);
+        } catch (KeeperException.NoNodeException e) {
+            return null;
+        } catch (Exception e) {
+            throw new RpcException(RpcStatus.NETWORK, "registry: cannot read " + path + " at " + where + ": " + e, e);
+        }
+    }
+
     private List<String> children(String path, String what) {
         try {
             return client.getChildren().forPath(path).stream().sorted().toList();
