@@ -173,7 +173,7 @@ public final class ConditionRouter implements Router {
         }
         for (Condition condition : conditions.values()) {
             if (condition.matches.isEmpty() && condition.mismatches.isEmpty()) {
-                throw new IllegalArgumentException("condition rule '" + rule + "': '" + condition.key
+                throw new IllegalArgumentException("condition rule '" + shown(rule) + "': '" + condition.key
                         + "' has no value (expected: key = value[,value...] or key != value[,value...])");
             }
         }
@@ -181,8 +181,13 @@ public final class ConditionRouter implements Router {
     }
 
     private static IllegalArgumentException malformed(String rule, String what, int at) {
-        return new IllegalArgumentException("condition rule '" + rule + "': unexpected '" + what + "' at " + at
-                + " (expected: key = value[,value...] or key != value[,value...], joined with &)");
+        return new IllegalArgumentException("condition rule '" + shown(rule) + "': unexpected '" + shown(what) + "' at "
+                + at + " (expected: key = value[,value...] or key != value[,value...], joined with &)");
+    }
+
+    /** A rule as an error shows it: whole when short, else its start and its length. */
+    private static String shown(String text) {
+        return text.length() <= 120 ? text : text.substring(0, 100) + "... (" + text.length() + " characters)";
     }
 
     @Override
