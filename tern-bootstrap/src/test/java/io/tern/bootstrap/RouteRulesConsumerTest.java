@@ -188,4 +188,28 @@ class RouteRulesConsumerTest {
             awaitReached(quote, "first", "second", "third");
         }
     }
+
+    /**
+     * A registry with a root of its own ({@code group=estate}) is its config center as Dubbo takes
+     * it: namespace and rule group {@code estate}; {@code config-center.group} names another group.
+     */
+    @Test
+    void aRegistryOfItsOwnGroupReadsRulesWhereDubboWould() throws Exception {
+        String estate = "zookeeper://" + zookeeper.getConnectString() + "?group=estate&file-cache=false";
+        int one = cleanup.register(Tern.server().application("estate-quotes").registry(estate)
+                .service(Quote.class, () -> "one").start()).port();
+        cleanup.register(Tern.server().application("estate-quotes").registry(estate)
+                .service(Quote.class, () -> "two").start());
+        String rule = Quote.class.getName() + "::.condition-router";
+        write("/estate/config/estate/" + rule, "conditions: ['=> port = " + one + "']\n");
+        write("/estate/config/ops/" + rule, "conditions: ['=> port != " + one + "']\n");
+        try (TernClient client = Tern.client().application("buyer").registry(estate).build();
+                TernClient ops = Tern.client().application("buyer").registry(estate + "&config-center.group=ops")
+                        .build()) {
+            Quote quote = client.reference(Quote.class, options -> options.retries(2)).get();
+            awaitReached(quote, "one");
+            Quote viaOps = ops.reference(Quote.class, options -> options.retries(2)).get();
+            awaitReached(viaOps, "two");
+        }
+    }
 }

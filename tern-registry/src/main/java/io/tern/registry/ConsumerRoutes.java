@@ -124,7 +124,7 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
         changing.lock();
         try {
             Map<String, String> all = new LinkedHashMap<>();
-            rules.forEach((key, rule) -> all.put(key.equals(LEGACY) ? "/dubbo/" + consumer.interfaceName() + LEGACY
+            rules.forEach((key, rule) -> all.put(key.equals(LEGACY) ? config.servicePath(consumer.interfaceName()) + LEGACY
                     : key, rule.refusal != null ? "refused: " + rule.refusal + (rule.inForce == null ? ""
                             : "; in force: " + summary(rule.inForce)) : summary(rule.inForce)));
             return all;
@@ -202,7 +202,7 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
     /** Under {@link #watching}. */
     private void watchKey(String key) {
         if (!watches.containsKey(key)) {
-            watches.put(key, config.watchConfig(OverrideRules.GROUP, key, text -> read(key, text)));
+            watches.put(key, config.watchConfig(config.ruleGroup(), key, text -> read(key, text)));
         }
     }
 
@@ -272,7 +272,7 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
 
     private void legacy(List<ServiceUrl> urls) {
         List<RouteRules.ConditionRule> read = new ArrayList<>();
-        String source = "/dubbo/" + consumer.interfaceName() + "/routers";
+        String source = config.servicePath(consumer.interfaceName()) + "/routers";
         for (ServiceUrl url : urls) {
             if (url.isEmptyProtocol()) {
                 continue;

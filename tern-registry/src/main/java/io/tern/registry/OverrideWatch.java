@@ -33,6 +33,8 @@ public final class OverrideWatch implements Registry.Subscription {
     private final ServiceUrl url;
     private final Consumer<List<Configurator>> listener;
     private final RuleStats stats;
+    /** Where the legacy rules are: {@code /<root>/<interface>/configurators}. */
+    private final String legacyPath;
     /** Held while the rules change and are told, so they are told in order. */
     private final ReentrantLock changing = new ReentrantLock();
     private final List<Registry.Subscription> watches = new ArrayList<>(3);
@@ -44,7 +46,8 @@ public final class OverrideWatch implements Registry.Subscription {
     private volatile List<Configurator> rules = List.of();
     private volatile boolean closed;
 
-    private OverrideWatch(ServiceUrl url, Consumer<List<Configurator>> listener, RuleStats stats) {
+    private OverrideWatch(ServiceUrl url, Consumer<List<Configurator>> listener, RuleStats stats, String legacyPath) {
+        this.legacyPath = legacyPath;
         this.url = url;
         this.listener = listener;
         this.stats = stats;
@@ -68,14 +71,15 @@ public final class OverrideWatch implements Registry.Subscription {
             throw new IllegalArgumentException("override rules need a config center (expected: a ZooKeeper registry,"
                     + " not " + registry.url().protocol() + "://)");
         }
-        OverrideWatch watch = new OverrideWatch(url, listener, stats);
+        OverrideWatch watch = new OverrideWatch(url, listener, stats, config.servicePath(url.interfaceName())
+                + LEGACY);
         try {
             if (!url.application().isEmpty()) {
                 String key = OverrideRules.applicationKey(url.application());
-                watch.watches.add(config.watchConfig(OverrideRules.GROUP, key, text -> watch.read(key, text)));
+                watch.watches.add(config.watchConfig(config.ruleGroup(), key, text -> watch.read(key, text)));
             }
             String key = OverrideRules.serviceKey(url);
-            watch.watches.add(config.watchConfig(OverrideRules.GROUP, key, text -> watch.read(key, text)));
+            watch.watches.add(config.watchConfig(config.ruleGroup(), key, text -> watch.read(key, text)));
             watch.watches.add(registry.subscribeCategory(url, "configurators", watch::legacy));
         } catch (RuntimeException e) {
             watch.close();
@@ -151,7 +155,7 @@ public final class OverrideWatch implements Registry.Subscription {
     }
 
     private String legacyPath() {
-        return "/dubbo/" + url.interfaceName() + LEGACY;
+        return legacyPath;
     }
 
     private void refuse(String key, String text, @Nullable String why) {

@@ -32,8 +32,8 @@ public final class RuleCheck {
     public static List<Checked> check(ZooKeeperRegistry registry) {
         ZooKeeperApplications config = registry.applications();
         List<Checked> all = new ArrayList<>();
-        for (String key : config.configKeys(OverrideRules.GROUP)) {
-            String text = config.config(OverrideRules.GROUP, key);
+        for (String key : config.configKeys(config.ruleGroup())) {
+            String text = config.config(config.ruleGroup(), key);
             if (text != null) {
                 all.add(checkKey(key, text));
             }
@@ -47,13 +47,13 @@ public final class RuleCheck {
         for (String service : registry.services()) {
             for (ServiceUrl url : registry.registered(service, "configurators")) {
                 if (!url.isEmptyProtocol()) {
-                    all.add(checked("/dubbo/" + service + "/configurators/" + url, "override",
+                    all.add(checked(config.servicePath(service) + "/configurators/" + url, "override",
                             () -> Configurator.of(url)));
                 }
             }
             for (ServiceUrl url : registry.registered(service, "routers")) {
                 if (!url.isEmptyProtocol()) {
-                    String where = "/dubbo/" + service + "/routers/" + url;
+                    String where = config.servicePath(service) + "/routers/" + url;
                     all.add(checked(where, "condition route", () -> RouteRules.routeUrl(url, where)));
                 }
             }

@@ -57,6 +57,8 @@ public final class ZooKeeperApplications {
     private final String instanceRoot;
     private final String mappingRoot;
     private final String configRoot;
+    private final String ruleGroup;
+    private final String interfaceRoot;
     private final String metadataRoot;
     private final String where;
     /** The instances registered, by node path. */
@@ -75,9 +77,52 @@ public final class ZooKeeperApplications {
         this.client = client;
         this.instanceRoot = instanceRoot(registryUrl);
         this.mappingRoot = interfaceRoot + "/mapping";
-        this.configRoot = interfaceRoot + "/config";
+        this.configRoot = "/" + configNamespace(registryUrl, interfaceRoot) + "/config";
+        this.ruleGroup = ruleGroup(registryUrl);
+        this.interfaceRoot = interfaceRoot;
         this.metadataRoot = interfaceRoot + "/metadata";
         this.where = registryUrl.address();
+    }
+
+    /**
+     * The config center's namespace, as Dubbo takes it when the registry is the config center:
+     * {@code config-center.namespace}, else the registry's root ({@code group}, {@code dubbo}
+     * by default).
+     */
+    static String configNamespace(ServiceUrl registryUrl, String interfaceRoot) {
+        String namespace = registryUrl.parameter("config-center.namespace");
+        if (namespace == null || namespace.isBlank()) {
+            namespace = interfaceRoot;
+        }
+        return namespace.replaceAll("^/+", "");
+    }
+
+    /**
+     * The config-center group the governance rules are in, as Dubbo takes it when the registry is
+     * the config center: {@code config-center.group}, else the registry's {@code group}, else
+     * {@code dubbo}.
+     */
+    static String ruleGroup(ServiceUrl registryUrl) {
+        String group = registryUrl.parameter("config-center.group");
+        if (group == null || group.isBlank()) {
+            group = registryUrl.parameter("group", OverrideRules.GROUP);
+        }
+        return group.replaceAll("^/+", "");
+    }
+
+    /** The config-center group of the governance rules ({@code dubbo} unless the registry URL says otherwise). */
+    public String ruleGroup() {
+        return ruleGroup;
+    }
+
+    /** The node of a service's categories at the interface level: {@code /<root>/<interface>}. */
+    public String servicePath(String interfaceName) {
+        return interfaceRoot + "/" + requireNonNull(interfaceName, "interfaceName");
+    }
+
+    /** Where the config center's nodes are: {@code /<namespace>/config}. */
+    public String configRoot() {
+        return configRoot;
     }
 
     /**
