@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One override rule, as Apache Dubbo applies it to a provider's URL: an {@code override://} URL
@@ -47,11 +48,84 @@ public final class Configurator {
     private final ServiceUrl rule;
     private final boolean absent;
     private final Map<String, String> applied;
+    private final @Nullable Match match;
 
-    private Configurator(ServiceUrl rule, boolean absent, Map<String, String> applied) {
+    private Configurator(ServiceUrl rule, boolean absent, Map<String, String> applied, @Nullable Match match) {
         this.rule = rule;
         this.absent = absent;
         this.applied = applied;
+        this.match = match;
+    }
+
+    /**
+     * The v3.0 condition of a rule item ({@code match}): the host seeing the URL
+     * ({@code address}), the provider's address ({@code providerAddress}), its service
+     * ({@code group/interface:version}, one of {@code service}), its application (one of
+     * {@code app}), and its parameters ({@code param}); each given part must hold.
+     */
+    public record Match(@Nullable AddressMatch address, @Nullable AddressMatch providerAddress,
+            List<StringMatch> service, List<StringMatch> app, List<TagRule.ParamMatch> param) {
+        public Match {
+            service = List.copyOf(service);
+            app = List.copyOf(app);
+            param = List.copyOf(param);
+        }
+
+        boolean matches(String host, ServiceUrl url) {
+            return (address == null || address.matches(host))
+                    && (providerAddress == null || providerAddress.matches(url.address()))
+                    && (service.isEmpty() || any(service, url.serviceKey().toString()))
+                    && (app.isEmpty() || any(app, url.parameter("application")))
+                    && param.stream().allMatch(p -> p.matches(url.parameter(p.key())));
+        }
+
+        private static boolean any(List<StringMatch> matches, @Nullable String input) {
+            for (StringMatch m : matches) {
+                if (m.matches(input)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /**
+     * An address condition: {@code exact}, a {@code wildcard} glob ({@code *} or {@code 0.0.0.0}
+     * for any), or a {@code cird} block (Dubbo's spelling), as Dubbo's {@code AddressMatch}.
+     */
+    public record AddressMatch(String kind, String value) {
+        public AddressMatch {
+            requireNonNull(kind, "kind");
+            requireNonNull(value, "value");
+            if (!Set.of("exact", "wildcard", "cird").contains(kind)) {
+                throw new IllegalArgumentException("address match: " + kind + " (expected: exact, wildcard or cird)");
+            }
+            if (kind.equals("cird")) {
+                AddressPattern.check(value);
+            }
+        }
+
+        boolean matches(String input) {
+            return switch (kind) {
+                case "cird" -> input.equals(value) || AddressPattern.matches(value, hostOf(input), portOf(input));
+                case "wildcard" -> ANY_HOST.equals(value) || "*".equals(value) || ConditionRouter.glob(value, input);
+                default -> input.equals(value);
+            };
+        }
+
+        private static String hostOf(String address) {
+            int colon = address.lastIndexOf(':');
+            return colon > 0 && address.indexOf(':') == colon ? address.substring(0, colon) : address;
+        }
+
+        private static int portOf(String address) {
+            int colon = address.lastIndexOf(':');
+            try {
+                return colon > 0 && address.indexOf(':') == colon ? Integer.parseInt(address.substring(colon + 1)) : 0;
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
     }
 
     /**
@@ -61,6 +135,14 @@ public final class Configurator {
      *     {@code enabled} or {@code priority} that does not parse
      */
     public static Configurator of(ServiceUrl rule) {
+        return of(rule, null);
+    }
+
+    /**
+     * As above, with the v3.0 {@code match} condition of the rule item it was written from, which
+     * must hold too when the rule's {@code configVersion} is v3.0.
+     */
+    public static Configurator of(ServiceUrl rule, @Nullable Match match) {
         requireNonNull(rule, "rule");
         boolean absent = "absent".equals(rule.protocol());
         if (!absent && !"override".equals(rule.protocol())) {
@@ -75,7 +157,7 @@ public final class Configurator {
                 applied.put(key, value);
             }
         });
-        return new Configurator(rule, absent, Map.copyOf(applied));
+        return new Configurator(rule, absent, Map.copyOf(applied), match);
     }
 
     /** The rule's URL. */
@@ -155,6 +237,11 @@ public final class Configurator {
             return provider;
         }
         if (legacy && !legacyConditionsMatch(provider, view)) {
+            return provider;
+        }
+        Match condition = match;
+        if (!legacy && condition != null && rule.parameter("configVersion", "").startsWith("v3.0")
+                && !condition.matches(host, provider)) {
             return provider;
         }
         Map<String, String> merged = new HashMap<>(provider.parameters());

@@ -9,7 +9,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -130,89 +129,30 @@ public final class TagRule {
         }
     }
 
-    /** How a provider URL parameter must read: Dubbo's string match, one of its forms. */
-    public record ParamMatch(String key, Kind kind, String value, @Nullable Pattern regex) {
-
-        /** The forms of a string match. */
-        public enum Kind { EXACT, PREFIX, REGEX, WILDCARD, EMPTY, NOEMPTY }
-
-        /** The longest parameter a regular expression is tried on. */
-        static final int MAX_REGEX_INPUT = 1024;
-        /** How many characters a regular expression may read for one parameter before it is said not to match. */
-        static final int MAX_REGEX_STEPS = 100_000;
+    /** How a provider URL parameter must read. */
+    public record ParamMatch(String key, StringMatch value) {
 
         public ParamMatch {
             requireNonNull(key, "key");
-            requireNonNull(kind, "kind");
             requireNonNull(value, "value");
-            if (kind == Kind.REGEX && regex == null) {
-                regex = Pattern.compile(value);
-            }
         }
 
-        public static ParamMatch of(String key, Kind kind, String value) {
-            return new ParamMatch(key, kind, value, null);
+        /**
+         * A match of parameter {@code key}.
+         *
+         * @throws java.util.regex.PatternSyntaxException when a {@code regex} does not compile
+         */
+        public static ParamMatch of(String key, StringMatch.Kind kind, String value) {
+            return new ParamMatch(key, StringMatch.of(kind, value));
+        }
+
+        /** The form of the match. */
+        public StringMatch.Kind kind() {
+            return value.kind();
         }
 
         boolean matches(@Nullable String input) {
-            return switch (kind) {
-                case EXACT -> value.equals(input);
-                case PREFIX -> input != null && input.startsWith(value);
-                case REGEX -> input != null && input.length() <= MAX_REGEX_INPUT && boundedMatch(input);
-                case WILDCARD -> input != null && (value.equals("*") || value.equals(input));
-                case EMPTY -> input == null || input.isEmpty();
-                case NOEMPTY -> input != null && !input.isEmpty();
-            };
-        }
-
-        /** A match that gives up, not matching, once it has read too many characters: a pattern built to backtrack stays cheap. */
-        private boolean boundedMatch(String input) {
-            try {
-                return requireNonNull(regex).matcher(new Bounded(input)).matches();
-            } catch (Bounded.TooLong e) {
-                return false;
-            }
-        }
-    }
-
-    /** A character sequence that stops being read after {@link ParamMatch#MAX_REGEX_STEPS} reads. */
-    private static final class Bounded implements CharSequence {
-        private final String text;
-        private int reads;
-
-        Bounded(String text) {
-            this.text = text;
-        }
-
-        @Override
-        public int length() {
-            return text.length();
-        }
-
-        @Override
-        public char charAt(int index) {
-            if (++reads > ParamMatch.MAX_REGEX_STEPS) {
-                throw new TooLong();
-            }
-            return text.charAt(index);
-        }
-
-        @Override
-        public CharSequence subSequence(int start, int end) {
-            return text.subSequence(start, end);
-        }
-
-        @Override
-        public String toString() {
-            return text;
-        }
-
-        static final class TooLong extends RuntimeException {
-            private static final long serialVersionUID = 1L;
-
-            TooLong() {
-                super(null, null, false, false);
-            }
+            return value.matches(input);
         }
     }
 }

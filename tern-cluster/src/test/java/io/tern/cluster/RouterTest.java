@@ -233,18 +233,18 @@ class RouterTest {
     void aTagRuleOfTheV30FormNamesProvidersByTheirParameters() {
         ServiceUrl consumer = ServiceUrl.parse("consumer://10.0.0.1/" + Catalog.class.getName() + "?dubbo.tag=test");
         TagRouter router = TagRouter.of(TagRule.of("shop.tag-router", false, true, List.of(
-                new TagRule.Tag("test", List.of(), List.of(TagRule.ParamMatch.of("env", TagRule.ParamMatch.Kind.EXACT,
+                new TagRule.Tag("test", List.of(), List.of(TagRule.ParamMatch.of("env", StringMatch.Kind.EXACT,
                         "test"))),
                 new TagRule.Tag("slow", List.of(), List.of(TagRule.ParamMatch.of("env",
-                        TagRule.ParamMatch.Kind.REGEX, "(a+)+b"))))));
+                        StringMatch.Kind.REGEX, "(a+)+b"))))));
         List<Provider<Catalog>> providers = providers();
         assertThat(hosts(router.route(providers, consumer, call("save")))).isEqualTo("172.22.3.91 192.168.1.22");
-        assertThat(TagRule.ParamMatch.of("k", TagRule.ParamMatch.Kind.REGEX, "(a+)+b").matches("a".repeat(60)))
+        assertThat(TagRule.ParamMatch.of("k", StringMatch.Kind.REGEX, "(a+)+b").matches("a".repeat(60)))
                 .as("a pattern that backtracks gives up").isFalse();
-        assertThat(TagRule.ParamMatch.of("k", TagRule.ParamMatch.Kind.PREFIX, "pro").matches("prod")).isTrue();
-        assertThat(TagRule.ParamMatch.of("k", TagRule.ParamMatch.Kind.EMPTY, "").matches(null)).isTrue();
-        assertThat(TagRule.ParamMatch.of("k", TagRule.ParamMatch.Kind.NOEMPTY, "").matches("")).isFalse();
-        assertThat(TagRule.ParamMatch.of("k", TagRule.ParamMatch.Kind.WILDCARD, "*").matches("x")).isTrue();
+        assertThat(TagRule.ParamMatch.of("k", StringMatch.Kind.PREFIX, "pro").matches("prod")).isTrue();
+        assertThat(TagRule.ParamMatch.of("k", StringMatch.Kind.EMPTY, "").matches(null)).isTrue();
+        assertThat(TagRule.ParamMatch.of("k", StringMatch.Kind.NOEMPTY, "").matches("")).isFalse();
+        assertThat(TagRule.ParamMatch.of("k", StringMatch.Kind.WILDCARD, "*").matches("x")).isTrue();
     }
 
     @ParameterizedTest(name = "{0} names {1}:{2}: {3}")

@@ -104,17 +104,83 @@ public final class OverrideRules {
                 throw new IllegalArgumentException(where + " is a " + item.getNodeType() + " (expected: a mapping)");
             }
             RuleYaml.checkFields(item, ITEM_FIELDS, where);
-            if (item.has("match")) {
-                throw new IllegalArgumentException(where + ": match (the v3.0 condition) is not applied by Tern yet"
-                        + " (expected: addresses, providerAddresses, services and applications)");
+            Configurator.Match match = null;
+            if (item.has("match") && !item.get("match").isNull()) {
+                if (!configVersion.startsWith("v3.0")) {
+                    throw new IllegalArgumentException(where + ": match needs configVersion: v3.0 (Dubbo applies match"
+                            + " only in v3.0 rules)");
+                }
+                match = match(item.get("match"), where + ".match");
             }
-            rules.addAll(item(item, where, key, application, configVersion, enabled));
+            rules.addAll(item(item, where, key, application, configVersion, enabled, match));
         }
         return Configurator.ordered(rules);
     }
 
+    private static final java.util.Set<String> MATCH_FIELDS = java.util.Set.of("address", "providerAddress", "service",
+            "app", "param");
+    private static final java.util.Set<String> ADDRESS_FORMS = java.util.Set.of("exact", "wildcard", "cird");
+
+    /** Dubbo's v3.0 {@code match} of a config item. */
+    private static Configurator.Match match(JsonNode match, String where) {
+        if (!match.isObject()) {
+            throw new IllegalArgumentException(where + " is a " + match.getNodeType() + " (expected: a mapping of"
+                    + " address, providerAddress, service, app, param)");
+        }
+        RuleYaml.checkFields(match, MATCH_FIELDS, where);
+        List<io.tern.cluster.TagRule.ParamMatch> params = new ArrayList<>();
+        JsonNode param = match.get("param");
+        if (param != null && !param.isNull()) {
+            if (!param.isArray()) {
+                throw new IllegalArgumentException(where + ".param is a " + param.getNodeType()
+                        + " (expected: a list of a key and a value each)");
+            }
+            int index = 0;
+            for (JsonNode p : param) {
+                params.add(RouteRules.param(p, where + ".param[" + index++ + "]"));
+            }
+        }
+        return new Configurator.Match(address(match.get("address"), where + ".address"),
+                address(match.get("providerAddress"), where + ".providerAddress"),
+                oneOf(match.get("service"), where + ".service"), oneOf(match.get("app"), where + ".app"), params);
+    }
+
+    private static Configurator.@org.jspecify.annotations.Nullable AddressMatch address(
+            @org.jspecify.annotations.Nullable JsonNode node, String where) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject() || node.size() != 1 || !ADDRESS_FORMS.contains(node.fieldNames().next())
+                || !node.elements().next().isValueNode()) {
+            throw new IllegalArgumentException(where + ": " + node + " (expected: one of exact, wildcard, cird and"
+                    + " an address)");
+        }
+        try {
+            return new Configurator.AddressMatch(node.fieldNames().next(), node.elements().next().asText());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<io.tern.cluster.StringMatch> oneOf(@org.jspecify.annotations.Nullable JsonNode node,
+            String where) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        JsonNode oneof = node.isObject() ? node.get("oneof") : null;
+        if (oneof == null || !oneof.isArray() || node.size() != 1 || oneof.isEmpty()) {
+            throw new IllegalArgumentException(where + ": " + node + " (expected: oneof, a list of string matches)");
+        }
+        List<io.tern.cluster.StringMatch> matches = new ArrayList<>();
+        int index = 0;
+        for (JsonNode m : oneof) {
+            matches.add(RouteRules.stringMatch(m, where + ".oneof[" + index++ + "]"));
+        }
+        return matches;
+    }
+
     private static List<Configurator> item(JsonNode item, String where, String key, boolean applicationScope,
-            String configVersion, boolean ruleEnabled) {
+            String configVersion, boolean ruleEnabled, Configurator.@org.jspecify.annotations.Nullable Match match) {
         String type = RuleYaml.text(item, "type", where);
         if (type != null && !TYPES.contains(type)) {
             throw new IllegalArgumentException(where + ": type '" + type + "' (expected: general, weight, balancing or"
@@ -157,12 +223,12 @@ public final class OverrideRules {
                 }
                 url.parameter("enabled", enabled).parameter("configVersion", configVersion);
                 if (applicationScope) {
-                    rules.add(Configurator.of(url.parameter("application", key).build()));
+                    rules.add(Configurator.of(url.parameter("application", key).build(), match));
                 } else if (applications.isEmpty()) {
-                    rules.add(Configurator.of(url.build()));
+                    rules.add(Configurator.of(url.build(), match));
                 } else {
                     for (String app : applications) {
-                        rules.add(Configurator.of(url.parameter("application", app).build()));
+                        rules.add(Configurator.of(url.parameter("application", app).build(), match));
                     }
                 }
             }

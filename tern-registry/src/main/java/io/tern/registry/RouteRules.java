@@ -3,6 +3,7 @@ package io.tern.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tern.ServiceUrl;
 import io.tern.cluster.ConditionRouter;
+import io.tern.cluster.StringMatch;
 import io.tern.cluster.TagRule;
 import java.util.ArrayList;
 import java.util.List;
@@ -207,7 +208,8 @@ public final class RouteRules {
         return new TagRule.Tag(name, RuleYaml.list(tag, "addresses", where), matches);
     }
 
-    private static TagRule.ParamMatch param(JsonNode param, String where) {
+    /** A {@code {key, value: {<form>: text}}} parameter match. */
+    static TagRule.ParamMatch param(JsonNode param, String where) {
         if (!param.isObject()) {
             throw new IllegalArgumentException(where + " is a " + param.getNodeType()
                     + " (expected: a mapping of key and value)");
@@ -215,21 +217,30 @@ public final class RouteRules {
         RuleYaml.checkFields(param, PARAM_FIELDS, where);
         String key = RuleYaml.text(param, "key", where);
         JsonNode value = param.get("value");
-        if (key == null || value == null || !value.isObject() || value.size() != 1) {
+        if (key == null || value == null) {
             throw new IllegalArgumentException(where + ": needs a key and a value of one of exact, prefix, regex,"
                     + " wildcard, empty, noempty");
         }
+        return new TagRule.ParamMatch(key, stringMatch(value, where + ".value"));
+    }
+
+    /** A {@code {<form>: text}} string match, one form of exact, prefix, regex, wildcard, empty, noempty. */
+    static StringMatch stringMatch(JsonNode value, String where) {
+        if (!value.isObject() || value.size() != 1) {
+            throw new IllegalArgumentException(where + ": " + (value.isObject() ? value.size() + " forms" : "a "
+                    + value.getNodeType()) + " (expected: one of exact, prefix, regex, wildcard, empty, noempty)");
+        }
         Map.Entry<String, JsonNode> form = value.properties().iterator().next();
-        TagRule.ParamMatch.Kind kind;
+        StringMatch.Kind kind;
         try {
-            kind = TagRule.ParamMatch.Kind.valueOf(form.getKey().toUpperCase(Locale.ROOT));
+            kind = StringMatch.Kind.valueOf(form.getKey().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + ": value." + form.getKey() + " (expected: one of exact, prefix,"
+            throw new IllegalArgumentException(where + "." + form.getKey() + " (expected: one of exact, prefix,"
                     + " regex, wildcard, empty, noempty)");
         }
         String text = form.getValue().isValueNode() ? form.getValue().asText() : "";
         try {
-            return TagRule.ParamMatch.of(key, kind, text);
+            return StringMatch.of(kind, text);
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException(where + ": regex '" + text + "' is not a regular expression: "
                     + e.getDescription());

@@ -108,7 +108,16 @@ class OverrideRulesTest {
         assertThatThrownBy(() -> OverrideRules.parse("key: a\nconfigs:\n  - side: consumer\n"))
                 .hasMessageContaining("configs[0]: parameters is missing (expected: at least one parameter");
         assertThatThrownBy(() -> OverrideRules.parse("key: a\nconfigs:\n  - parameters: {weight: 1}\n"
-                + "    match: {address: {wildcard: '*'}}\n")).hasMessageContaining("match (the v3.0 condition)");
+                + "    match: {address: {wildcard: '*'}}\n")).hasMessageContaining("configs[0]: match needs"
+                        + " configVersion: v3.0");
+        assertThatThrownBy(() -> OverrideRules.parse("configVersion: v3.0\nkey: a\nconfigs:\n"
+                + "  - parameters: {weight: 1}\n    match: {address: {glob: '*'}}\n"))
+                .hasMessageContaining("configs[0].match.address: {\"glob\":\"*\"} (expected: one of exact, wildcard,"
+                        + " cird and an address)");
+        assertThatThrownBy(() -> OverrideRules.parse("configVersion: v3.0\nkey: a\nconfigs:\n"
+                + "  - parameters: {weight: 1}\n    match: {app: {exact: stock}}\n"))
+                .hasMessageContaining("configs[0].match.app: {\"exact\":\"stock\"} (expected: oneof, a list of string"
+                        + " matches)");
         assertThatThrownBy(() -> OverrideRules.parse("key: a\nscope: cluster\nconfigs: []\n"))
                 .hasMessageContaining("scope 'cluster' (expected: service or application)");
         assertThatThrownBy(() -> OverrideRules.parse("configs:\n  - parameters: {weight: 1}\n"))
@@ -116,6 +125,32 @@ class OverrideRulesTest {
         assertThatThrownBy(() -> OverrideRules.parse("key: [a\n")).hasMessageStartingWith("override rule: not YAML at line");
         assertThatThrownBy(() -> OverrideRules.parse("key: a\nconfigs:\n  - addresses: ['10.0.0.1:x']\n"
                 + "    parameters: {weight: 1}\n")).hasMessageContaining("address '10.0.0.1:x'");
+    }
+
+    @Test
+    void theV30MatchConditionNarrowsAnItemAsDubbosConditionMatchDoes() {
+        List<Configurator> rules = OverrideRules.parse("""
+                configVersion: v3.0
+                scope: service
+                key: com.example.Stock:1.0
+                configs:
+                  - side: consumer
+                    match:
+                      address: {cird: 10.0.9.0/24}
+                      providerAddress: {wildcard: "10.0.0.1:*"}
+                      app: {oneof: [{exact: stock}, {prefix: inv}]}
+                      service: {oneof: [{regex: "com\\\\.example\\\\..*"}]}
+                      param: [{key: version, value: {exact: "1.0"}}]
+                    parameters: {timeout: 777}
+                """);
+        assertThat(Configurator.apply(rules, ONE, BUYER).parameter("timeout")).isEqualTo("777");
+        assertThat(Configurator.apply(rules, TWO, BUYER)).as("providerAddress does not match").isSameAs(TWO);
+        assertThat(Configurator.apply(rules, ONE, Configurator.View.consumer("buyer", "10.0.8.1")))
+                .as("the consumer's host is not in the block").isSameAs(ONE);
+        ServiceUrl otherApp = ONE.toBuilder().parameter("application", "ledger").build();
+        assertThat(Configurator.apply(rules, otherApp, BUYER)).isSameAs(otherApp);
+        ServiceUrl otherVersion = ONE.toBuilder().parameter("version", "2.0").build();
+        assertThat(Configurator.apply(rules, otherVersion, BUYER)).as("also a different service").isSameAs(otherVersion);
     }
 
     @Test

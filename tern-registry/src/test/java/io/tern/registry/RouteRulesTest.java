@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.tern.ServiceUrl;
 import io.tern.cluster.ConditionRouter;
+import io.tern.cluster.StringMatch;
 import io.tern.cluster.TagRule;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -93,7 +94,7 @@ class RouteRulesTest {
                         value: {noempty: true}
                 """, "demo-provider.tag-router");
         assertThat(v30.tags().get(0).match()).extracting(TagRule.ParamMatch::kind)
-                .containsExactly(TagRule.ParamMatch.Kind.PREFIX, TagRule.ParamMatch.Kind.NOEMPTY);
+                .containsExactly(StringMatch.Kind.PREFIX, StringMatch.Kind.NOEMPTY);
         assertThat(RouteRules.tag("key: demo-provider\ntags: []\n", "k").tags()).as("no tags: routes as no rule")
                 .isEmpty();
     }
@@ -133,7 +134,7 @@ class RouteRulesTest {
                         + " v3.0 rules)");
         assertThatThrownBy(() -> RouteRules.tag("configVersion: v3.0\ntags:\n  - name: gray\n"
                 + "    match: [{key: a, value: {like: b}}]\n", "k"))
-                .hasMessage("tag route k: tags[0].match[0]: value.like (expected: one of exact, prefix, regex, wildcard,"
+                .hasMessage("tag route k: tags[0].match[0].value.like (expected: one of exact, prefix, regex, wildcard,"
                         + " empty, noempty)");
         assertThatThrownBy(() -> RouteRules.tag("tags:\n  - name: gray\n    addresses: [10.0.0.300-400.*]\n", "k"))
                 .hasMessageStartingWith("tag route k: tag route address: '10.0.0.300-400.*'");
