@@ -77,12 +77,24 @@ final class DubboProcess implements AutoCloseable {
                 application, registry, registerMode, String.valueOf(port), identity));
         try {
             Files.createDirectories(log.getParent());
+            deleteTree(log.resolveSibling(identity)); // each start a fresh instance: no cache of an earlier one
             Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
             DubboProcess started = new DubboProcess(identity, process, log);
             started.await("ready", START_WAIT);
             return started;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
     }
 

@@ -28,15 +28,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <ul>
  *   <li>both obey a {@code side: consumer} YAML rule at {@code <interface>:<version>:<group>.configurators}
  *       whose key names the service with its version, written before or while they call;</li>
- *   <li>neither obeys a {@code side: provider} rule (the provider applies that to itself), nor a
+ *   <li>neither obeys a {@code side: provider} rule itself: the provider applies that to itself, as a
+ *       Dubbo provider does, and registers again (here disabled, so neither reaches it); neither obeys a
  *       rule whose service leaves out the provider's version, nor an empty node;</li>
  *   <li>an empty node is a rule Dubbo fails to parse: the rules before it stay, in both;</li>
  *   <li>deleting the node takes the rules away: Tern brings a disabled provider back at once;
  *       Dubbo clears its configurators, but brings the provider back in some runs and not in
  *       others (apache/dubbo#10207);</li>
  *   <li>both obey the consumer application's rule ({@code rules-buyer.configurators}) for the service;</li>
- *   <li>they part on the legacy {@code override://} URL under {@code /dubbo/<interface>/configurators}:
- *       Tern obeys it at either level; Dubbo's application-level directory does not read it.</li>
+ *   <li>the legacy {@code override://} URL under {@code /dubbo/<interface>/configurators} naming a provider
+ *       (with its port) is not read by Dubbo's application-level directory, but the provider it names applies
+ *       it to itself, as a Dubbo provider does, and registers again disabled: neither consumer reaches it.</li>
  * </ul>
  */
 class OverrideRulesInteropTest {
@@ -86,11 +88,15 @@ class OverrideRulesInteropTest {
         forms.put("the consumer application's rule", new Rule(applicationKey, rule("scope: application\nkey: rules-buyer",
                 "side: consumer\n    services: [\"" + SERVICE + ":1.0.0\"]\n    providerAddresses: [\"127.0.0.1:" + a
                         + "\"]"), second));
-        // Dubbo at the application level does not read /configurators (only its interface-level directory does)
-        forms.put("the legacy override URL", new Rule(legacy, null, both, second));
+        // Dubbo at the application level does not read /configurators (only its interface-level directory does),
+        // but a legacy rule with a port applies to that provider on the provider too, as a Dubbo provider applies
+        // it: the provider registers again disabled, and so both consumers leave it out
+        forms.put("the legacy override URL", new Rule(legacy, null, second));
+        // neither consumer applies a provider-side rule; the provider applies it to itself and registers again
+        // disabled, so neither reaches it
         forms.put("a provider-side rule (for the provider to apply to itself)", new Rule(serviceKey,
                 rule("scope: service\nkey: " + SERVICE + ":1.0.0", "side: provider\n    addresses: [\"127.0.0.1:" + a
-                        + "\"]"), both));
+                        + "\"]"), second));
         forms.put("a rule whose service leaves out the provider's version", new Rule(serviceKey,
                 rule("scope: service\nkey: " + SERVICE, "side: consumer"), both));
         forms.put("an empty node", new Rule(serviceKey, "", both));

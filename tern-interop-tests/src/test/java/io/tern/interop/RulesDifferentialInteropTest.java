@@ -251,6 +251,10 @@ class RulesDifferentialInteropTest {
         docs.add(new Doc("an override rule disabling a provider", SERVICE_OVERRIDE, "configVersion: v3.0\n" + service
                 + "configs:\n  - side: consumer\n    providerAddresses: [\"127.0.0.1:" + tb + "\"]\n"
                 + "    parameters: {disabled: true}\n", PLAIN, Set.of("dubbo-a", "dubbo-b", "tern-a")));
+        docs.add(new Doc("an override rule of the v3.0 form narrowed by match", SERVICE_OVERRIDE, "configVersion: v3.0\n"
+                + service + "configs:\n  - side: consumer\n    match:\n      providerAddress: {exact: \"127.0.0.1:" + da
+                + "\"}\n      service: {oneof: [{prefix: \"" + SERVICE + "\"}]}\n    parameters: {disabled: true}\n",
+                PLAIN, Set.of("dubbo-b", "tern-a", "tern-b")));
         docs.add(new Doc("the consumer application's override rule", CONSUMER_OVERRIDE, "configVersion: v3.0\n"
                 + "scope: application\nkey: rules-buyer\nconfigs:\n  - side: consumer\n    services: [\"" + SERVICE
                 + ":1.0.0\"]\n    providerAddresses: [\"127.0.0.1:" + db + "\"]\n    parameters: {disabled: true}\n",
