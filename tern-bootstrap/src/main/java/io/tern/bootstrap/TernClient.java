@@ -140,15 +140,18 @@ public final class TernClient implements AsyncCloseable {
             return List.of();
         }
 
-        @Override
-        public List<ReferenceState> references() {
-            List<Shared<?>> shares;
+        private List<Shared<?>> shares() {
             lock.lock();
             try {
-                shares = new ArrayList<>(shared.values());
+                return new ArrayList<>(shared.values());
             } finally {
                 lock.unlock();
             }
+        }
+
+        @Override
+        public List<ReferenceState> references() {
+            List<Shared<?>> shares = shares();
             List<ReferenceState> states = new ArrayList<>();
             for (Shared<?> share : shares) {
                 List<String> providers = new ArrayList<>();
@@ -173,13 +176,7 @@ public final class TernClient implements AsyncCloseable {
 
         @Override
         public List<RuleState> rules() {
-            List<Shared<?>> shares;
-            lock.lock();
-            try {
-                shares = new ArrayList<>(shared.values());
-            } finally {
-                lock.unlock();
-            }
+            List<Shared<?>> shares = shares();
             List<RuleState> states = new ArrayList<>();
             for (Shared<?> share : shares) {
                 String owner = share.invoker.url().serviceKey().toString();

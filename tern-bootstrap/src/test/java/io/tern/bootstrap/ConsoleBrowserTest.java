@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tern.core.lifecycle.ResourceKind;
-import io.tern.registry.InJvmRegistry;
 import io.tern.testing.TernCleanup;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -23,8 +22,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The live console in a real browser: Debian's Chromium, headless, driven through ChromeDriver's
- * WebDriver protocol, against a server with traffic. Asserts on the rendered page and saves a
- * screenshot under the test's output ({@code target/surefire-reports/console.png}).
+ * WebDriver protocol, against a server with traffic and two override rules in its config center
+ * (the embedded ZooKeeper), one refused. Asserts on the rendered page and saves a screenshot
+ * under the test's output ({@code target/surefire-reports/console.png}).
  */
 class ConsoleBrowserTest {
 
@@ -44,9 +44,29 @@ class ConsoleBrowserTest {
     void theConsoleShowsServicesRatesAndTheTracker() throws Exception {
         assertThat(CHROMIUM).as("Debian's chromium (.ci/run installs it)").exists();
         assertThat(CHROMEDRIVER).as("Debian's chromium-driver (.ci/run installs it)").exists();
-        InJvmRegistry registry = new InJvmRegistry();
+        // the embedded ZooKeeper, the default on one machine: it is the config center too, whose rules the console shows
+        int zookeeperPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            zookeeperPort = socket.getLocalPort();
+        }
+        String registry = "embedded://127.0.0.1:" + zookeeperPort + "?file-cache=false";
         TernServer server = cleanup.register(Tern.server().application("console-demo").registry(registry).ops(0)
                 .service(Echo.class, t -> t).start());
+        org.apache.curator.framework.CuratorFramework raw = cleanup.register(org.apache.curator.framework
+                .CuratorFrameworkFactory.newClient("127.0.0.1:" + zookeeperPort,
+                        new org.apache.curator.retry.RetryOneTime(100)));
+        raw.start();
+        io.tern.testing.ZooKeeperNodes.write(raw, "/dubbo/config/dubbo/console-demo.configurators", """
+                configVersion: v3.0
+                scope: application
+                key: console-demo
+                configs:
+                  - side: provider
+                    addresses: ["127.0.0.1:%d"]
+                    parameters: {weight: 50}
+                """.formatted(server.port()));
+        io.tern.testing.ZooKeeperNodes.write(raw, "/dubbo/config/dubbo/" + Echo.class.getName() + "::.configurators",
+                "configs: [oops\n");
         TernClient client = cleanup.register(Tern.client().registry(registry).build());
         Echo echo = client.reference(Echo.class).get();
         AtomicBoolean running = new AtomicBoolean(true);
@@ -91,7 +111,12 @@ class ConsoleBrowserTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> Integer.parseInt(script(page0, "var p = document"
                     + ".querySelector('#methods polyline'); return String(p ? p.getAttribute('points').split(' ')"
                     + ".length : 0);")) >= 6);
+            await().atMost(Duration.ofSeconds(30)).until(() -> script(page0, "return String(document"
+                    + ".querySelectorAll('#rules tbody tr').length) + ' ' + String(document"
+                    + ".querySelectorAll('#rules tr.refused').length);").equals("2 1"));
             String page = script(session, "return document.body.innerText;");
+            assertThat(page).as("the rules, in force and refused").contains("console-demo.configurators")
+                    .contains("1 override").contains("refused: override rule: not YAML at line");
             assertThat(page).contains(Echo.class.getName()).contains("online").contains("take offline")
                     .contains("provider").contains(Echo.class.getName() + "#echo").contains("Lifecycle tracker")
                     .contains("exporter").contains("ready");

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tern.core.RpcContext;
 import io.tern.testing.TernCleanup;
-import java.nio.charset.StandardCharsets;
+import io.tern.testing.ZooKeeperNodes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,18 +71,18 @@ class GovernanceUnderLoadTest {
         try {
             shiftsTo("no rule", Set.of("a", "b", "c"), Set.of("a", "b", "c"));
             String service = CONFIG + Quote.class.getName() + "::.configurators";
-            write(raw, service, override(ports.get("a"), "disabled: true"));
+            ZooKeeperNodes.write(raw, service, override(ports.get("a"), "disabled: true"));
             shiftsTo("a disabled", Set.of("b", "c"), Set.of("b", "c"));
             raw.delete().forPath(service);
             shiftsTo("a enabled again", Set.of("a", "b", "c"), Set.of("a", "b", "c"));
-            write(raw, service, override(ports.get("b"), "weight: 0"));
+            ZooKeeperNodes.write(raw, service, override(ports.get("b"), "weight: 0"));
             shiftsTo("b weighted to 0", Set.of("a", "c"), Set.of("a", "c"));
             raw.delete().forPath(service);
             shiftsTo("b weighted back", Set.of("a", "b", "c"), Set.of("a", "b", "c"));
             String tags = CONFIG + "quotes.tag-router";
-            write(raw, tags, tagRoute(ports.get("c")));
+            ZooKeeperNodes.write(raw, tags, tagRoute(ports.get("c")));
             shiftsTo("gray to c", Set.of("a", "b"), Set.of("c"));
-            write(raw, tags, tagRoute(ports.get("a")));
+            ZooKeeperNodes.write(raw, tags, tagRoute(ports.get("a")));
             shiftsTo("gray to a", Set.of("b", "c"), Set.of("a"));
             raw.delete().forPath(tags);
             shiftsTo("no tag route", Set.of("a", "b", "c"), Set.of("a", "b", "c"));
@@ -152,14 +152,5 @@ class GovernanceUnderLoadTest {
 
     private static String tagRoute(int port) {
         return "key: quotes\ntags:\n  - name: gray\n    addresses: [\"127.0.0.1:" + port + "\"]\n";
-    }
-
-    private static void write(CuratorFramework raw, String path, String text) throws Exception {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (raw.checkExists().forPath(path) == null) {
-            raw.create().creatingParentsIfNeeded().forPath(path, bytes);
-        } else {
-            raw.setData().forPath(path, bytes);
-        }
     }
 }

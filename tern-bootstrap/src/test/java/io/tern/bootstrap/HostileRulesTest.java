@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.tern.registry.RuleCheck;
 import io.tern.registry.ZooKeeperRegistry;
 import io.tern.testing.TernCleanup;
+import io.tern.testing.ZooKeeperNodes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
@@ -52,7 +53,7 @@ class HostileRulesTest {
         TernClient client = cleanup.register(Tern.client().application("buyer").registry(address).build());
         Quote quote = client.reference(Quote.class, options -> options.retries(2)).get();
         String route = "/dubbo/config/dubbo/" + Quote.class.getName() + "::.condition-router";
-        write(raw, route, "conditions: ['=> port = " + first + "']\n");
+        ZooKeeperNodes.write(raw, route, "conditions: ['=> port = " + first + "']\n");
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> reached(quote).equals(Set.of("first")));
 
         String laughs = "key: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\nscope: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
@@ -64,7 +65,7 @@ class HostileRulesTest {
                 "conditions: ['=> " + "a=b&".repeat(100_000) + "=c']\n"); // long, and wrong at its very end
         for (String text : hostile) {
             assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
-                write(raw, route, text);
+                ZooKeeperNodes.write(raw, route, text);
                 Thread.sleep(300); // what the rule would change, it would have changed by now
                 assertThat(reached(quote)).as("the rule before, after a hostile one of " + text.length()
                         + " characters").isEqualTo(Set.of("first"));
@@ -72,7 +73,7 @@ class HostileRulesTest {
         }
 
         // a tag route whose parameter match is a pattern built to backtrack: applied, each match bounded
-        write(raw, "/dubbo/config/dubbo/quotes.tag-router", "configVersion: v3.0\nkey: quotes\ntags:\n"
+        ZooKeeperNodes.write(raw, "/dubbo/config/dubbo/quotes.tag-router", "configVersion: v3.0\nkey: quotes\ntags:\n"
                 + "  - name: slow\n    match:\n      - key: side\n        value: {regex: '(a|aa)+$'}\n");
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThat(reached(quote)).containsOnly("first"));
 
@@ -97,14 +98,5 @@ class HostileRulesTest {
             reached.add(quote.who());
         }
         return reached;
-    }
-
-    private static void write(CuratorFramework raw, String path, String text) throws Exception {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (raw.checkExists().forPath(path) == null) {
-            raw.create().creatingParentsIfNeeded().forPath(path, bytes);
-        } else {
-            raw.setData().forPath(path, bytes);
-        }
     }
 }

@@ -11,8 +11,8 @@ import io.tern.core.lifecycle.ResourceKind;
 import io.tern.core.lifecycle.TrackerLevel;
 import io.tern.testing.LifecycleAssertions;
 import io.tern.testing.TernCleanup;
+import io.tern.testing.ZooKeeperNodes;
 import io.tern.testing.ZooKeeperStats;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -88,12 +88,7 @@ class OverrideRulesConsumerTest {
     }
 
     private static void write(String path, String text) throws Exception {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (raw.checkExists().forPath(path) == null) {
-            raw.create().creatingParentsIfNeeded().forPath(path, bytes);
-        } else {
-            raw.setData().forPath(path, bytes);
-        }
+        ZooKeeperNodes.write(raw, path, text);
     }
 
     private static String disable(int port) {

@@ -8,7 +8,7 @@ import io.tern.registry.Migration;
 import io.tern.registry.ZooKeeperApplications;
 import io.tern.registry.ZooKeeperRegistry;
 import io.tern.testing.TernCleanup;
-import java.nio.charset.StandardCharsets;
+import io.tern.testing.ZooKeeperNodes;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -53,7 +53,7 @@ class ProviderOverridesTest {
         String revisionBefore = revisionOf(level, first);
 
         // what dubbo-admin writes for a weight: a provider-side item naming the provider
-        write(raw, "/dubbo/config/dubbo/quotes.configurators", """
+        ZooKeeperNodes.write(raw, "/dubbo/config/dubbo/quotes.configurators", """
                 configVersion: v3.0
                 scope: application
                 key: quotes
@@ -72,7 +72,7 @@ class ProviderOverridesTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> !revisionOf(level, first).equals(revisionBefore));
 
         // a provider taking itself out: consumers at both levels stop calling it
-        write(raw, "/dubbo/config/dubbo/" + Quote.class.getName() + "::.configurators", """
+        ZooKeeperNodes.write(raw, "/dubbo/config/dubbo/" + Quote.class.getName() + "::.configurators", """
                 configVersion: v3.0
                 scope: service
                 key: %s
@@ -129,14 +129,5 @@ class ProviderOverridesTest {
     private static String revisionOf(ZooKeeperApplications level, int port) {
         return level.instances("quotes").stream().filter(i -> i.port() == port).map(i -> i.revision())
                 .findFirst().orElse("");
-    }
-
-    private static void write(CuratorFramework raw, String path, String text) throws Exception {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (raw.checkExists().forPath(path) == null) {
-            raw.create().creatingParentsIfNeeded().forPath(path, bytes);
-        } else {
-            raw.setData().forPath(path, bytes);
-        }
     }
 }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tern.testing.TernCleanup;
+import io.tern.testing.ZooKeeperNodes;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -53,9 +53,9 @@ class RulesVisibilityTest {
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> quote.who().equals("first"));
 
         String route = Quote.class.getName() + "::.condition-router";
-        write(raw, "/dubbo/config/dubbo/" + route, "conditions: [\"=> port = " + server.port() + "\"]\n");
-        write(raw, "/dubbo/config/dubbo/buyer.condition-router", "conditions: [\"=> port = \"]\n");
-        write(raw, "/dubbo/config/dubbo/quotes.configurators", """
+        ZooKeeperNodes.write(raw, "/dubbo/config/dubbo/" + route, "conditions: [\"=> port = " + server.port() + "\"]\n");
+        ZooKeeperNodes.write(raw, "/dubbo/config/dubbo/buyer.condition-router", "conditions: [\"=> port = \"]\n");
+        ZooKeeperNodes.write(raw, "/dubbo/config/dubbo/quotes.configurators", """
                 configVersion: v3.0
                 scope: application
                 key: quotes
@@ -85,14 +85,5 @@ class RulesVisibilityTest {
         assertThat(get(server.ops().uri(), "/metrics")).contains("tern_rules_applied_total{key=\"quotes.configurators\"}"
                 + " 1.0");
         assertThat(get(clientOps, "/")).contains("<h2>Rules</h2>");
-    }
-
-    private static void write(CuratorFramework raw, String path, String text) throws Exception {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (raw.checkExists().forPath(path) == null) {
-            raw.create().creatingParentsIfNeeded().forPath(path, bytes);
-        } else {
-            raw.setData().forPath(path, bytes);
-        }
     }
 }

@@ -2,7 +2,6 @@ package io.tern.cli;
 
 import io.tern.ServiceUrl;
 import io.tern.registry.ZooKeeperRegistry;
-import io.tern.registry.ZooKeeperTls;
 import io.tern.registry.discovery.InstanceMetadata;
 import io.tern.registry.discovery.InstanceNode;
 import java.io.PrintWriter;
@@ -52,66 +51,46 @@ final class LsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ServiceUrl registryUrl;
-        try {
-            registryUrl = ServiceUrl.parse(url);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("registry URL '" + url + "': " + Target.withoutExpected(e.getMessage())
-                    + " (expected: zookeeper://host:port)", e);
-        }
-        if (!"zookeeper".equals(registryUrl.protocol())) {
-            throw new UsageException("registry URL '" + url + "': protocol '" + registryUrl.protocol()
-                    + "' (expected: zookeeper://host:port)");
-        }
-        ZooKeeperTls zookeeperTls = tls.zookeeper();
-        try {
-            return list(registryUrl, zookeeperTls);
-        } finally {
-            if (zookeeperTls != null) {
-                zookeeperTls.close(); // after the registry, which reads its files at each connection
-            }
-        }
+        ServiceUrl registryUrl = ZooKeeperArgument.parse(url);
+        return ZooKeeperArgument.with(registryUrl, tls, registry -> list(registryUrl, registry));
     }
 
-    private int list(ServiceUrl registryUrl, @org.jspecify.annotations.Nullable ZooKeeperTls zookeeperTls) {
-        try (ZooKeeperRegistry registry = ZooKeeperRegistry.connect(Target.forCommandLine(registryUrl),
-                io.tern.core.lifecycle.LifecycleTracker.global(), zookeeperTls == null ? null : zookeeperTls.config())) {
-            if (applications) {
-                printApplications(registry.applications());
-                return 0;
-            }
-            Map<String, Map<String, List<Object>>> listing = new LinkedHashMap<>();
-            java.util.SortedSet<String> all = new java.util.TreeSet<>(registry.services());
-            all.addAll(registry.applications().mappedInterfaces());
-            List<String> names = service != null ? List.of(service) : List.copyOf(all);
-            Map<String, List<InstanceNode>> instancesOf = new java.util.HashMap<>();
-            for (String name : names) {
-                List<ServiceUrl> registered = registry.registered(name, "providers");
-                List<Map<String, Object>> providers = describe(registered, true);
-                List<Map<String, Object>> consumers = describe(registry.registered(name, "consumers"), false);
-                List<String> mapping = List.copyOf(registry.applications().mapping(name));
-                List<InstanceNode> instances = new ArrayList<>();
-                for (String app : mapping) {
-                    instances.addAll(instancesOf.computeIfAbsent(app, registry.applications()::instances));
-                }
-                seenAt(registered, providers, instances);
-                if (!providers.isEmpty() || !consumers.isEmpty() || !mapping.isEmpty()) {
-                    Map<String, List<Object>> entry = new LinkedHashMap<>();
-                    entry.put("providers", List.copyOf(providers));
-                    entry.put("consumers", List.copyOf(consumers));
-                    entry.put("applications", List.copyOf(mapping));
-                    listing.put(name, entry);
-                }
-            }
-            if (service != null && listing.isEmpty()) {
-                spec.commandLine().getErr().println("tern ls: no service " + service + " at " + registryUrl.address()
-                        + " (expected one of: " + String.join(", ", registry.services().stream().sorted().toList())
-                        + ")");
-                return TernCli.FAILED;
-            }
-            print(listing);
+    private int list(ServiceUrl registryUrl, ZooKeeperRegistry registry) {
+        if (applications) {
+            printApplications(registry.applications());
             return 0;
         }
+        Map<String, Map<String, List<Object>>> listing = new LinkedHashMap<>();
+        java.util.SortedSet<String> all = new java.util.TreeSet<>(registry.services());
+        all.addAll(registry.applications().mappedInterfaces());
+        List<String> names = service != null ? List.of(service) : List.copyOf(all);
+        Map<String, List<InstanceNode>> instancesOf = new java.util.HashMap<>();
+        for (String name : names) {
+            List<ServiceUrl> registered = registry.registered(name, "providers");
+            List<Map<String, Object>> providers = describe(registered, true);
+            List<Map<String, Object>> consumers = describe(registry.registered(name, "consumers"), false);
+            List<String> mapping = List.copyOf(registry.applications().mapping(name));
+            List<InstanceNode> instances = new ArrayList<>();
+            for (String app : mapping) {
+                instances.addAll(instancesOf.computeIfAbsent(app, registry.applications()::instances));
+            }
+            seenAt(registered, providers, instances);
+            if (!providers.isEmpty() || !consumers.isEmpty() || !mapping.isEmpty()) {
+                Map<String, List<Object>> entry = new LinkedHashMap<>();
+                entry.put("providers", List.copyOf(providers));
+                entry.put("consumers", List.copyOf(consumers));
+                entry.put("applications", List.copyOf(mapping));
+                listing.put(name, entry);
+            }
+        }
+        if (service != null && listing.isEmpty()) {
+            spec.commandLine().getErr().println("tern ls: no service " + service + " at " + registryUrl.address()
+                    + " (expected one of: " + String.join(", ", registry.services().stream().sorted().toList())
+                    + ")");
+            return TernCli.FAILED;
+        }
+        print(listing);
+        return 0;
     }
 
     /**

@@ -2,8 +2,6 @@ package io.tern.cli;
 
 import io.tern.ServiceUrl;
 import io.tern.registry.RuleCheck;
-import io.tern.registry.ZooKeeperRegistry;
-import io.tern.registry.ZooKeeperTls;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,28 +43,10 @@ final class RulesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ServiceUrl registryUrl;
-        try {
-            registryUrl = ServiceUrl.parse(url);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("registry URL '" + url + "': " + Target.withoutExpected(e.getMessage())
-                    + " (expected: zookeeper://host:port)", e);
-        }
-        if (!"zookeeper".equals(registryUrl.protocol())) {
-            throw new UsageException("registry URL '" + url + "': protocol '" + registryUrl.protocol()
-                    + "' (expected: zookeeper://host:port)");
-        }
-        ZooKeeperTls zookeeperTls = tls.zookeeper();
-        try (ZooKeeperRegistry registry = ZooKeeperRegistry.connect(Target.forCommandLine(registryUrl),
-                io.tern.core.lifecycle.LifecycleTracker.global(), zookeeperTls == null ? null : zookeeperTls.config())) {
-            List<RuleCheck.Checked> rules = RuleCheck.check(registry);
-            print(rules);
-            return rules.stream().anyMatch(RuleCheck.Checked::refused) ? TernCli.FAILED : 0;
-        } finally {
-            if (zookeeperTls != null) {
-                zookeeperTls.close();
-            }
-        }
+        ServiceUrl registryUrl = ZooKeeperArgument.parse(url);
+        List<RuleCheck.Checked> rules = ZooKeeperArgument.with(registryUrl, tls, RuleCheck::check);
+        print(rules);
+        return rules.stream().anyMatch(RuleCheck.Checked::refused) ? TernCli.FAILED : 0;
     }
 
     private void print(List<RuleCheck.Checked> rules) {

@@ -49,6 +49,9 @@ class ClusterOverDubboTest {
         directory.notify(urls);
         Invoker<Identity> cluster = Clusters.join(directory, List.of());
         Identity identity = Proxies.create(cluster);
+        // round robin spreads evenly over the providers that are connected: wait until all three are
+        await().atMost(Duration.ofSeconds(10)).until(() -> directory.providers().stream()
+                .allMatch(Provider::isAvailable));
 
         for (int i = 0; i < 300; i++) {
             identity.whoAmI();

@@ -8,7 +8,7 @@ import io.tern.bootstrap.Tern;
 import io.tern.bootstrap.TernClient;
 import io.tern.registry.Migration;
 import io.tern.testing.TernCleanup;
-import java.nio.charset.StandardCharsets;
+import io.tern.testing.ZooKeeperNodes;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -105,7 +105,7 @@ class OverrideRulesInteropTest {
             if (rule.text() == null) {
                 raw.create().creatingParentsIfNeeded().forPath(rule.path());
             } else {
-                write(raw, rule.path(), rule.text());
+                ZooKeeperNodes.write(raw, rule.path(), rule.text());
             }
             try (DubboPeer.OwnReference fresh = dubbo.newReference();
                     io.tern.bootstrap.Reference<InteropService> ternFresh = client.reference(InteropService.class,
@@ -119,9 +119,9 @@ class OverrideRulesInteropTest {
         }
 
         // live: both obey a rule written while they call, and keep it while its node is empty
-        write(raw, serviceKey, forms.get("a consumer-side rule for the service, naming the provider").text());
+        ZooKeeperNodes.write(raw, serviceKey, forms.get("a consumer-side rule for the service, naming the provider").text());
         agree("written live", liveDubbo, liveTern, second);
-        write(raw, serviceKey, "");
+        ZooKeeperNodes.write(raw, serviceKey, "");
         Thread.sleep(1_000); // what would have changed, has
         agree("emptied live", liveDubbo, liveTern, second);
         // Deleting the node takes the rule away: Tern brings the provider back at once. Dubbo 3.3.5
@@ -145,15 +145,6 @@ class OverrideRulesInteropTest {
     private static String rule(String head, String item) {
         return "configVersion: v3.0\n" + head + "\nenabled: true\nconfigs:\n  - " + item
                 + "\n    parameters:\n      disabled: true\n";
-    }
-
-    private static void write(CuratorFramework raw, String path, String text) throws Exception {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (raw.checkExists().forPath(path) == null) {
-            raw.create().creatingParentsIfNeeded().forPath(path, bytes);
-        } else {
-            raw.setData().forPath(path, bytes);
-        }
     }
 
     /** Both consumers come to reach exactly {@code expected}. */

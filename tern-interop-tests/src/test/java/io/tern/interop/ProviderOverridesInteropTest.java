@@ -8,7 +8,7 @@ import io.tern.bootstrap.Tern;
 import io.tern.bootstrap.TernClient;
 import io.tern.registry.Migration;
 import io.tern.testing.TernCleanup;
-import java.nio.charset.StandardCharsets;
+import io.tern.testing.ZooKeeperNodes;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -60,7 +60,7 @@ class ProviderOverridesInteropTest {
         Map<Integer, String> before = registered(raw);
 
         String application = "/dubbo/config/dubbo/rules-provider.configurators";
-        write(raw, application, """
+        ZooKeeperNodes.write(raw, application, """
                 configVersion: v3.0
                 scope: application
                 key: rules-provider
@@ -83,7 +83,7 @@ class ProviderOverridesInteropTest {
 
         String service = "/dubbo/config/dubbo/" + SERVICE + ":1.0.0:.configurators";
         for (Map.Entry<Integer, String> disabled : Map.of(dubboPort, "tern-a", ternPort, "dubbo-a").entrySet()) {
-            write(raw, service, """
+            ZooKeeperNodes.write(raw, service, """
                     configVersion: v3.0
                     scope: service
                     key: %s:1.0.0
@@ -126,14 +126,5 @@ class ProviderOverridesInteropTest {
             byPort.merge(url.port(), url.toString(), (a, b) -> a + " AND " + b);
         }
         return byPort;
-    }
-
-    private static void write(CuratorFramework raw, String path, String text) throws Exception {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (raw.checkExists().forPath(path) == null) {
-            raw.create().creatingParentsIfNeeded().forPath(path, bytes);
-        } else {
-            raw.setData().forPath(path, bytes);
-        }
     }
 }

@@ -8,7 +8,7 @@ import io.tern.bootstrap.TernClient;
 import io.tern.core.RpcContext;
 import io.tern.registry.Migration;
 import io.tern.testing.TernCleanup;
-import java.nio.charset.StandardCharsets;
+import io.tern.testing.ZooKeeperNodes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -125,7 +125,7 @@ class RulesDifferentialInteropTest {
                 .isGreaterThanOrEqualTo(20);
         Map<String, Map<Kind, Set<String>>> agreed = new LinkedHashMap<>();
         for (Doc doc : docs) {
-            write(raw, doc.path(), doc.text());
+            ZooKeeperNodes.write(raw, doc.path(), doc.text());
             boolean override = doc.path().endsWith(".configurators");
             if (!override) {
                 agreed.put(doc.name(), compare(doc, dubboSide, ternSide, sequence));
@@ -263,15 +263,6 @@ class RulesDifferentialInteropTest {
                 + "configs:\n  - side: consumer\n    providerAddresses: [\"127.0.0.1:" + da + "\"]\n"
                 + "    parameters: {weight: 0}\n", PLAIN, Set.of("dubbo-b", "tern-a", "tern-b")));
         return docs;
-    }
-
-    private static void write(CuratorFramework raw, String path, String text) throws Exception {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (raw.checkExists().forPath(path) == null) {
-            raw.create().creatingParentsIfNeeded().forPath(path, bytes);
-        } else {
-            raw.setData().forPath(path, bytes);
-        }
     }
 
     /** One consumer's reference, and how to make each kind of call through it. */
