@@ -47,12 +47,12 @@ public final class ConditionRouter implements Router {
 
     private final String rule;
     private final String source;
-    private final Map<String, Condition> when;
+    private final Condition[] when;
     private final List<Destination> destinations;
     private final boolean force;
     private final int priority;
 
-    private ConditionRouter(String rule, String source, Map<String, Condition> when, List<Destination> destinations,
+    private ConditionRouter(String rule, String source, Condition[] when, List<Destination> destinations,
             boolean force, int priority) {
         this.rule = rule;
         this.source = source;
@@ -90,8 +90,7 @@ public final class ConditionRouter implements Router {
         int arrow = text.indexOf("=>");
         String whenPart = arrow < 0 ? "" : text.substring(0, arrow).trim();
         String thenPart = arrow < 0 ? text.trim() : text.substring(arrow + 2).trim();
-        Map<String, Condition> when = whenPart.isEmpty() || whenPart.equals("true") ? Map.of()
-                : conditions(rule, whenPart);
+        Condition[] when = whenPart.isEmpty() || whenPart.equals("true") ? NONE : conditions(rule, whenPart);
         List<Destination> to = thenPart.isEmpty() || thenPart.equals("false") ? List.of()
                 : List.of(new Destination(conditions(rule, thenPart), DEFAULT_WEIGHT));
         return new ConditionRouter(rule, source, when, to, force, priority);
@@ -108,12 +107,12 @@ public final class ConditionRouter implements Router {
         requireNonNull(then, "then");
         requireNonNull(source, "source");
         String whenText = unprefixed(when).trim();
-        Map<String, Condition> whenConditions = whenText.isEmpty() || whenText.equals("true") ? Map.of()
+        Condition[] whenConditions = whenText.isEmpty() || whenText.equals("true") ? NONE
                 : conditions(when, whenText);
         List<Destination> to = new ArrayList<>(then.size());
         for (Target target : then) {
             String thenText = unprefixed(target.match()).trim();
-            to.add(new Destination(thenText.isEmpty() || thenText.equals("false") ? Map.of()
+            to.add(new Destination(thenText.isEmpty() || thenText.equals("false") ? NONE
                     : conditions(target.match(), thenText), target.weight() <= 0 ? DEFAULT_WEIGHT : target.weight()));
         }
         String rule = when + " => " + String.join(" | ", then.stream().map(t -> t.match() + " (" + t.weight() + ")")
@@ -125,7 +124,7 @@ public final class ConditionRouter implements Router {
         return rule.replace("consumer.", "").replace("provider.", "");
     }
 
-    private static Map<String, Condition> conditions(String rule, String part) {
+    private static Condition[] conditions(String rule, String part) {
         Map<String, Condition> conditions = new LinkedHashMap<>();
         Condition current = null;
         Set<String> values = null;
@@ -176,8 +175,9 @@ public final class ConditionRouter implements Router {
                 throw new IllegalArgumentException("condition rule '" + shown(rule) + "': '" + condition.key
                         + "' has no value (expected: key = value[,value...] or key != value[,value...])");
             }
+            condition.freeze();
         }
-        return Map.copyOf(conditions);
+        return conditions.values().toArray(new Condition[0]);
     }
 
     private static IllegalArgumentException malformed(String rule, String what, int at) {
@@ -260,7 +260,7 @@ public final class ConditionRouter implements Router {
 
     /** Whether a call of this consumer is one the rule is about. */
     public boolean matchesWhen(ServiceUrl consumerUrl, Invocation invocation) {
-        for (Condition condition : when.values()) {
+        for (Condition condition : when) {
             if (!condition.test(valueOf(condition.key, consumerUrl, consumerUrl, invocation), null, true)) {
                 return false;
             }
@@ -270,7 +270,7 @@ public final class ConditionRouter implements Router {
 
     private static <T> List<Provider<T>> destination(Destination destination, List<Provider<T>> invokers,
             ServiceUrl consumerUrl) {
-        if (destination.then.isEmpty()) {
+        if (destination.then.length == 0) {
             return invokers;
         }
         List<Provider<T>> result = null;
@@ -287,8 +287,8 @@ public final class ConditionRouter implements Router {
         return result == null ? invokers : result;
     }
 
-    private static boolean matchesThen(Map<String, Condition> then, ServiceUrl provider, ServiceUrl consumerUrl) {
-        for (Condition condition : then.values()) {
+    private static boolean matchesThen(Condition[] then, ServiceUrl provider, ServiceUrl consumerUrl) {
+        for (Condition condition : then) {
             if (!condition.test(valueOf(condition.key, provider, consumerUrl, null), consumerUrl, false)) {
                 return false;
             }
@@ -375,33 +375,44 @@ public final class ConditionRouter implements Router {
     }
 
     /** One destination: the conditions a provider meets to be in it, and its weight. */
-    private record Destination(Map<String, Condition> then, int weight) {
+    @SuppressWarnings("ArrayRecordComponent") // never compared, never handed out
+    private record Destination(Condition[] then, int weight) {
     }
 
-    /** The values a key must match, and those it must not. */
+    private static final Condition[] NONE = {};
+
+    /** The values a key must match, and those it must not, read once into patterns. */
     private static final class Condition {
         final String key;
         final Set<String> matches = new LinkedHashSet<>(2);
         final Set<String> mismatches = new LinkedHashSet<>(1);
+        private ValuePattern[] matchPatterns = {};
+        private ValuePattern[] mismatchPatterns = {};
 
         Condition(String key) {
             this.key = key;
+        }
+
+        /** Reads the values into patterns, once the rule is parsed. */
+        void freeze() {
+            matchPatterns = matches.stream().map(ValuePattern::new).toArray(ValuePattern[]::new);
+            mismatchPatterns = mismatches.stream().map(ValuePattern::new).toArray(ValuePattern[]::new);
         }
 
         boolean test(@Nullable String actual, @Nullable ServiceUrl consumerUrl, boolean inWhen) {
             if (actual == null) {
                 return false;
             }
-            for (String pattern : mismatches) {
-                if (matchPattern(pattern, actual, consumerUrl, inWhen)) {
+            for (ValuePattern pattern : mismatchPatterns) {
+                if (pattern.matches(actual, consumerUrl, inWhen)) {
                     return false;
                 }
             }
-            if (matches.isEmpty()) {
-                return !mismatches.isEmpty();
+            if (matchPatterns.length == 0) {
+                return mismatchPatterns.length > 0;
             }
-            for (String pattern : matches) {
-                if (matchPattern(pattern, actual, consumerUrl, inWhen)) {
+            for (ValuePattern pattern : matchPatterns) {
+                if (pattern.matches(actual, consumerUrl, inWhen)) {
                     return true;
                 }
             }
@@ -410,35 +421,74 @@ public final class ConditionRouter implements Router {
     }
 
     /**
-     * Whether {@code value} matches {@code pattern}: a range when it holds {@code ~} (a value or
-     * bound that is not a number matches in {@code then} only), else a glob, where {@code $key}
-     * stands for the consumer's {@code key} (in {@code then}, where {@code consumerUrl} is given).
+     * One value of a condition, read once: a range when it holds {@code ~} (a value or bound that
+     * is not a number matches in {@code then} only), else a glob, where {@code $key} stands for
+     * the consumer's {@code key} (in {@code then}, where the consumer's URL is given).
      */
-    static boolean matchPattern(String pattern, String value, @Nullable ServiceUrl consumerUrl, boolean inWhen) {
-        if (pattern.indexOf('~') >= 0) {
-            return range(pattern, value, inWhen);
-        }
-        String p = pattern;
-        if (consumerUrl != null && p.startsWith("$")) {
-            p = valueOf(p.substring(1), consumerUrl, consumerUrl, null);
-        }
-        return glob(p, value);
-    }
+    private static final class ValuePattern {
+        private final String text;
+        private final boolean range;
+        private final boolean rangeValid;
+        private final long low;
+        private final long high;
+        /** The part before the last {@code *} and after it; null without one. */
+        private final @Nullable String prefix;
+        private final @Nullable String suffix;
 
-    private static boolean range(String pattern, String value, boolean inWhen) {
-        boolean unknown = !inWhen;
-        String[] bounds = pattern.split("~", -1);
-        if (bounds.length != 2 || bounds[0].isEmpty() && bounds[1].isEmpty()) {
-            return unknown;
+        ValuePattern(String text) {
+            this.text = text;
+            this.range = text.indexOf('~') >= 0;
+            long lowBound = Long.MIN_VALUE;
+            long highBound = Long.MAX_VALUE;
+            boolean valid = false;
+            if (range) {
+                String[] bounds = text.split("~", -1);
+                if (bounds.length == 2 && !(bounds[0].isEmpty() && bounds[1].isEmpty())) {
+                    try {
+                        lowBound = bounds[0].isEmpty() ? Long.MIN_VALUE : Long.parseLong(bounds[0].trim());
+                        highBound = bounds[1].isEmpty() ? Long.MAX_VALUE : Long.parseLong(bounds[1].trim());
+                        valid = true;
+                    } catch (NumberFormatException e) {
+                        valid = false;
+                    }
+                }
+            }
+            this.rangeValid = valid;
+            this.low = lowBound;
+            this.high = highBound;
+            int star = text.lastIndexOf('*');
+            this.prefix = star < 0 || text.equals("*") ? null : text.substring(0, star);
+            this.suffix = star < 0 || text.equals("*") ? null : text.substring(star + 1);
         }
-        try {
-            long v = Long.parseLong(value.trim());
-            if (!bounds[0].isEmpty() && v < Long.parseLong(bounds[0].trim())) {
+
+        boolean matches(String value, @Nullable ServiceUrl consumerUrl, boolean inWhen) {
+            if (range) {
+                if (!rangeValid) {
+                    return !inWhen;
+                }
+                try {
+                    long v = Long.parseLong(value.trim());
+                    return v >= low && v <= high;
+                } catch (NumberFormatException e) {
+                    return !inWhen;
+                }
+            }
+            if (consumerUrl != null && text.startsWith("$")) {
+                return glob(valueOf(text.substring(1), consumerUrl, consumerUrl, null), value);
+            }
+            if (text.equals("*")) {
+                return true;
+            }
+            if (text.isEmpty()) {
+                return value.isEmpty();
+            }
+            if (value.isEmpty()) {
                 return false;
             }
-            return bounds[1].isEmpty() || v <= Long.parseLong(bounds[1].trim());
-        } catch (NumberFormatException e) {
-            return unknown;
+            String before = prefix;
+            String after = suffix;
+            return before == null || after == null ? text.equals(value)
+                    : value.startsWith(before) && value.endsWith(after);
         }
     }
 

@@ -101,7 +101,7 @@ public final class Configurator {
                 throw new IllegalArgumentException("address match: " + kind + " (expected: exact, wildcard or cird)");
             }
             if (kind.equals("cird")) {
-                AddressPattern.check(value);
+                AddressPattern.compile(value);
             }
         }
 

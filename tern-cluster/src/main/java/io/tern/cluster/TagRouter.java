@@ -3,10 +3,8 @@ package io.tern.cluster;
 import io.tern.Invocation;
 import io.tern.ServiceUrl;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -84,11 +82,11 @@ public final class TagRouter implements Router {
 
     private <T> List<Provider<T>> byRule(TagRule r, List<Provider<T>> invokers, String tag, ServiceUrl consumerUrl,
             Invocation invocation) {
-        Map<String, Set<String>> addresses = addresses(r, invokers);
+        TagRule.Addresses addresses = addresses(r, invokers);
+        AddressPattern[] named = addresses.all;
         if (tag.isEmpty()) {
-            Set<String> named = all(addresses);
             List<Provider<T>> result = invokers;
-            if (!named.isEmpty()) {
+            if (named.length > 0) {
                 result = filter(invokers, p -> !matchesAny(named, p.url()));
                 if (result.isEmpty()) {
                     return result;
@@ -97,7 +95,7 @@ public final class TagRouter implements Router {
             return filter(result, p -> p.settings().tag().isEmpty());
         }
         boolean forceTag = forced(consumerUrl, invocation);
-        Set<String> selected = select(addresses, tag, forceTag);
+        AddressPattern[] selected = select(addresses.byTag, tag, forceTag);
         List<Provider<T>> result;
         if (selected != null) {
             result = filter(invokers, p -> matchesAny(selected, p.url()));
@@ -111,29 +109,29 @@ public final class TagRouter implements Router {
         if (!result.isEmpty() || forceTag) {
             return result;
         }
-        Set<String> named = all(addresses);
         return filter(invokers, p -> !matchesAny(named, p.url()) && p.settings().tag().isEmpty());
     }
 
-    private <T> Map<String, Set<String>> addresses(TagRule r, List<Provider<T>> invokers) {
+    private <T> TagRule.Addresses addresses(TagRule r, List<Provider<T>> invokers) {
         Resolved last = resolved;
         if (last != null && last.providers == invokers) {
             return last.addresses;
         }
-        Map<String, Set<String>> addresses = r.addresses(invokers);
+        TagRule.Addresses addresses = r.addresses(invokers);
         resolved = new Resolved(invokers, addresses);
         return addresses;
     }
 
     /** The addresses of {@code tag}, or of its longest {@code |}-separated prefix that has some; null when none has. */
-    private static @Nullable Set<String> select(Map<String, Set<String>> addresses, String tag, boolean force) {
+    private static AddressPattern @Nullable [] select(Map<String, AddressPattern[]> addresses, String tag,
+            boolean force) {
         if (force || tag.indexOf('|') < 0) {
             return addresses.get(tag);
         }
         String prefix = tag;
         while (true) {
-            Set<String> found = addresses.get(prefix);
-            if (found != null && !found.isEmpty()) {
+            AddressPattern[] found = addresses.get(prefix);
+            if (found != null && found.length > 0) {
                 return found;
             }
             int bar = prefix.lastIndexOf('|');
@@ -144,18 +142,9 @@ public final class TagRouter implements Router {
         }
     }
 
-    private static Set<String> all(Map<String, Set<String>> addresses) {
-        if (addresses.isEmpty()) {
-            return Set.of();
-        }
-        Set<String> all = new HashSet<>();
-        addresses.values().forEach(all::addAll);
-        return all;
-    }
-
-    private static boolean matchesAny(Set<String> patterns, ServiceUrl url) {
-        for (String pattern : patterns) {
-            if (AddressPattern.matches(pattern, url.host(), url.port())) {
+    private static boolean matchesAny(AddressPattern[] patterns, ServiceUrl url) {
+        for (AddressPattern pattern : patterns) {
+            if (pattern.matches(url.host(), url.port())) {
                 return true;
             }
         }
@@ -188,6 +177,6 @@ public final class TagRouter implements Router {
         return rule == null ? "tag routing by the providers' dubbo.tag" : rule.toString();
     }
 
-    private record Resolved(List<?> providers, Map<String, Set<String>> addresses) {
+    private record Resolved(List<?> providers, TagRule.Addresses addresses) {
     }
 }

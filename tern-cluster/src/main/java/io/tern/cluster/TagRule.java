@@ -3,12 +3,10 @@ package io.tern.cluster;
 import static java.util.Objects.requireNonNull;
 
 import io.tern.ServiceUrl;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,40 +23,51 @@ public final class TagRule {
     private final List<Tag> tags;
     /** Whether some tag selects by parameters: then the addresses depend on the providers. */
     private final boolean byParameters;
-    /** The addresses each tag names, for the tags that name addresses. */
-    private final Map<String, Set<String>> named;
+    /** The addresses the tags that name addresses name, read once. */
+    private final Addresses named;
 
     private TagRule(String source, boolean force, boolean enabled, List<Tag> tags) {
         this.source = source;
         this.force = force;
         this.enabled = enabled;
         this.tags = tags;
-        Map<String, Set<String>> addresses = new HashMap<>();
+        Map<String, AddressPattern[]> byTag = new HashMap<>();
         boolean parameters = false;
         for (Tag tag : tags) {
             if (!tag.addresses().isEmpty()) {
-                addresses.put(tag.name(), new LinkedHashSet<>(tag.addresses()));
+                byTag.put(tag.name(), compile(tag.addresses())); // a name given twice: the last, as in Dubbo
             } else if (!tag.match().isEmpty()) {
                 parameters = true;
             }
         }
-        this.named = Map.copyOf(addresses);
+        this.named = new Addresses(byTag);
         this.byParameters = parameters;
+    }
+
+    private static AddressPattern[] compile(List<String> addresses) {
+        AddressPattern[] patterns = new AddressPattern[addresses.size()];
+        for (int i = 0; i < patterns.length; i++) {
+            patterns[i] = AddressPattern.compile(addresses.get(i));
+        }
+        return patterns;
+    }
+
+    private static AddressPattern[] concat(AddressPattern[] a, AddressPattern[] b) {
+        AddressPattern[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     /**
      * A rule from {@code source}, forced or not (a tag whose providers are all gone then leaves
      * none instead of the untagged), enabled or not (a disabled rule leaves tags to the providers'
      * own {@code dubbo.tag}).
+     *
+     * @throws IllegalArgumentException naming an address that is not one
      */
     public static TagRule of(String source, boolean force, boolean enabled, List<Tag> tags) {
         requireNonNull(source, "source");
-        for (Tag tag : requireNonNull(tags, "tags")) {
-            for (String address : tag.addresses()) {
-                AddressPattern.check(address);
-            }
-        }
-        return new TagRule(source, force, enabled, List.copyOf(tags));
+        return new TagRule(source, force, enabled, List.copyOf(requireNonNull(tags, "tags")));
     }
 
     public String source() {
@@ -81,26 +90,37 @@ public final class TagRule {
      * The addresses each tag names among {@code providers}: those given, and for a tag given by
      * parameters, the addresses of the providers that match them (Dubbo's v3.0 form).
      */
-    <T> Map<String, Set<String>> addresses(List<Provider<T>> providers) {
+    <T> Addresses addresses(List<Provider<T>> providers) {
         if (!byParameters) {
             return named;
         }
-        Map<String, Set<String>> all = new HashMap<>(named);
+        Map<String, AddressPattern[]> all = new HashMap<>(named.byTag);
         for (Tag tag : tags) {
             if (!tag.addresses().isEmpty() || tag.match().isEmpty()) {
                 continue;
             }
-            Set<String> matching = new HashSet<>();
+            List<String> matching = new ArrayList<>();
             for (Provider<T> provider : providers) {
                 if (tag.matches(provider.url())) {
                     matching.add(provider.url().address());
                 }
             }
             if (!matching.isEmpty()) {
-                all.put(tag.name(), matching);
+                all.put(tag.name(), compile(matching));
             }
         }
-        return all;
+        return new Addresses(all);
+    }
+
+    /** The address patterns of each tag, and of all tags together. */
+    static final class Addresses {
+        final Map<String, AddressPattern[]> byTag;
+        final AddressPattern[] all;
+
+        Addresses(Map<String, AddressPattern[]> byTag) {
+            this.byTag = Map.copyOf(byTag);
+            this.all = byTag.values().stream().reduce(new AddressPattern[0], TagRule::concat);
+        }
     }
 
     @Override
