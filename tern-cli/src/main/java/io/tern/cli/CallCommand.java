@@ -110,7 +110,39 @@ final class CallCommand implements Callable<Integer> {
                 throw new UsageException("--types names " + named.size() + " types for " + argumentCount
                         + " arguments (expected: one type per argument)");
             }
+            named.forEach(CallOptions::checkType);
             return named.toArray(String[]::new);
+        }
+
+        private static final java.util.Set<String> PRIMITIVES = java.util.Set.of("boolean", "byte", "char", "short",
+                "int", "long", "float", "double");
+        private static final java.util.regex.Pattern DESCRIPTOR =
+                java.util.regex.Pattern.compile("\\[+([ZBCSIJFD]|L[\\w$]+(\\.[\\w$]+)*;)");
+
+        /**
+         * Refuses a name no provider could take for a type: a primitive ({@code long}), a full class
+         * name ({@code java.lang.String}), either with {@code []}, or a JVM array descriptor.
+         */
+        static void checkType(String name) {
+            if (DESCRIPTOR.matcher(name).matches()) {
+                return;
+            }
+            String base = name;
+            while (base.endsWith("[]")) {
+                base = base.substring(0, base.length() - 2);
+            }
+            if (PRIMITIVES.contains(base)) {
+                return;
+            }
+            boolean className = base.indexOf('.') > 0;
+            for (String part : base.split("\\.", -1)) {
+                className &= !part.isEmpty() && Character.isJavaIdentifierStart(part.charAt(0))
+                        && part.chars().allMatch(Character::isJavaIdentifierPart);
+            }
+            if (!className) {
+                throw new UsageException("--types: '" + name + "' is not a type (expected: a primitive such as long,"
+                        + " or a full class name such as java.lang.String)");
+            }
         }
 
         Target.Spec spec(int connections) {

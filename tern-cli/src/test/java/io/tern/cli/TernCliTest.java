@@ -19,6 +19,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -202,6 +203,23 @@ class TernCliTest {
         CliRun types = CliRun.of("call", users, "echo", "\"x\"", "--types", "java.lang.String,int");
         assertThat(types.exit()).isEqualTo(2);
         assertThat(types.err()).contains("--types names 2 types for 1 arguments (expected: one type per argument)");
+
+        for (String command : List.of("call", "bench")) {
+            List<String> line = new java.util.ArrayList<>(List.of(command, "dubbo://127.0.0.1:1/"
+                    + UserService.class.getName(), "getUser", "1", "--types", "lng"));
+            if (command.equals("bench")) {
+                line.addAll(List.of("--threads", "1", "--requests", "1"));
+            }
+            CliRun misspelt = CliRun.of(line.toArray(String[]::new));
+            assertThat(misspelt.exit()).as("a usage error, before any connection: " + misspelt).isEqualTo(2);
+            assertThat(misspelt.err()).isEqualTo("tern " + command + ": --types: 'lng' is not a type (expected: a"
+                    + " primitive such as long, or a full class name such as java.lang.String) (see 'tern " + command
+                    + " --help')\n");
+        }
+        for (String type : List.of("long", "int[]", "java.lang.String", "com.example.Outer$Inner[][]",
+                "[Ljava.lang.String;", "[J")) {
+            CallCommand.CallOptions.checkType(type);
+        }
 
         CliRun huge = CliRun.of("call", users, "getUser", "1e999999", "--types", "long");
         assertThat(huge.exit()).isEqualTo(2);
