@@ -188,7 +188,8 @@ final class AddressPattern {
     private static @Nullable String portOf(String pattern) {
         if (pattern.startsWith("[")) {
             int close = pattern.indexOf(']');
-            return close + 1 < pattern.length() && pattern.charAt(close + 1) == ':' ? pattern.substring(close + 2) : null;
+            return close + 1 < pattern.length() && pattern.charAt(close + 1) == ':' ? pattern.substring(close + 2)
+                    : null;
         }
         int colon = pattern.indexOf(':');
         return colon >= 0 && colon == pattern.lastIndexOf(':') ? pattern.substring(colon + 1) : null;

@@ -95,18 +95,14 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
         ClusterConfig now = config;
         if (next.strategy() != now.strategy() || next.forks() != now.forks()) {
             log.warn("{}: a rule sets cluster={} forks={}; the cluster strategy is kept as the reference made it"
-                    + " ({}, forks={})", url().serviceKey(), next.strategy(), next.forks(), now.strategy(), now.forks());
+                    + " ({}, forks={})", url().serviceKey(), next.strategy(), next.forks(), now.strategy(),
+                    now.forks());
         }
         config = new ClusterConfig(now.strategy(), next.loadBalancer(), next.retries(), now.forks(), next.sticky(),
                 now.failbackTasks(), now.failbackRetries(), now.failbackInterval(), next.methods());
         if (!next.sticky()) {
             sticky = null;
         }
-    }
-
-    /** The configuration calls use now. */
-    ClusterConfig config() {
-        return config;
     }
 
     private void providersChanged(List<Provider<T>> live) {

@@ -69,12 +69,4 @@ public final class Clusters {
         }
         invoker.reconfigure(ClusterConfig.from(consumerUrl, ClusterConfig.DEFAULT));
     }
-
-    /** The configuration the calls of an invoker made by {@link #join} use now. */
-    public static ClusterConfig config(Invoker<?> cluster) {
-        if (!(cluster instanceof ClusterInvoker<?> invoker)) {
-            throw new IllegalArgumentException("config: " + cluster + " (expected: an invoker made by Clusters.join)");
-        }
-        return invoker.config();
-    }
 }

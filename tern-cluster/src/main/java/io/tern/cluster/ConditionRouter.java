@@ -90,10 +90,9 @@ public final class ConditionRouter implements Router {
         int arrow = text.indexOf("=>");
         String whenPart = arrow < 0 ? "" : text.substring(0, arrow).trim();
         String thenPart = arrow < 0 ? text.trim() : text.substring(arrow + 2).trim();
-        Condition[] when = whenPart.isEmpty() || whenPart.equals("true") ? NONE : conditions(rule, whenPart);
-        List<Destination> to = thenPart.isEmpty() || thenPart.equals("false") ? List.of()
-                : List.of(new Destination(conditions(rule, thenPart), DEFAULT_WEIGHT));
-        return new ConditionRouter(rule, source, when, to, force, priority);
+        Condition[] then = conditions(rule, thenPart, "false");
+        List<Destination> to = then.length == 0 ? List.of() : List.of(new Destination(then, DEFAULT_WEIGHT));
+        return new ConditionRouter(rule, source, conditions(rule, whenPart, "true"), to, force, priority);
     }
 
     /**
@@ -106,14 +105,11 @@ public final class ConditionRouter implements Router {
         requireNonNull(when, "when");
         requireNonNull(then, "then");
         requireNonNull(source, "source");
-        String whenText = unprefixed(when).trim();
-        Condition[] whenConditions = whenText.isEmpty() || whenText.equals("true") ? NONE
-                : conditions(when, whenText);
+        Condition[] whenConditions = conditions(when, unprefixed(when).trim(), "true");
         List<Destination> to = new ArrayList<>(then.size());
         for (Target target : then) {
-            String thenText = unprefixed(target.match()).trim();
-            to.add(new Destination(thenText.isEmpty() || thenText.equals("false") ? NONE
-                    : conditions(target.match(), thenText), target.weight() <= 0 ? DEFAULT_WEIGHT : target.weight()));
+            to.add(new Destination(conditions(target.match(), unprefixed(target.match()).trim(), "false"),
+                    target.weight() <= 0 ? DEFAULT_WEIGHT : target.weight()));
         }
         String rule = when + " => " + String.join(" | ", then.stream().map(t -> t.match() + " (" + t.weight() + ")")
                 .toList());
@@ -124,7 +120,14 @@ public final class ConditionRouter implements Router {
         return rule.replace("consumer.", "").replace("provider.", "");
     }
 
-    private static Condition[] conditions(String rule, String part) {
+    /**
+     * The conditions of {@code part}; none when it is empty or is the word that says none there
+     * ({@code true} in {@code when}, {@code false} in {@code then}).
+     */
+    private static Condition[] conditions(String rule, String part, String none) {
+        if (part.isEmpty() || part.equals(none)) {
+            return NONE;
+        }
         Map<String, Condition> conditions = new LinkedHashMap<>();
         Condition current = null;
         Set<String> values = null;
@@ -222,28 +225,26 @@ public final class ConditionRouter implements Router {
             List<Provider<T>> result = destination(destinations.get(0), invokers, consumerUrl);
             return result.isEmpty() && !force ? invokers : result;
         }
-        List<List<Provider<T>>> found = new ArrayList<>(destinations.size());
-        int[] weights = new int[destinations.size()];
+        // one destination of those with providers, at random by weight, in one pass: each replaces the
+        // one chosen so far with the chance its weight has of the weights seen so far
+        List<Provider<T>> chosen = null;
         long total = 0;
         for (Destination destination : destinations) {
             List<Provider<T>> result = destination(destination, invokers, consumerUrl);
             if (!result.isEmpty()) {
-                weights[found.size()] = destination.weight;
-                found.add(result);
                 total += destination.weight;
+                if (ThreadLocalRandom.current().nextLong(total) < destination.weight) {
+                    chosen = result;
+                }
             }
         }
-        if (found.isEmpty()) {
-            return force ? List.of() : invokers;
-        }
-        long pick = ThreadLocalRandom.current().nextLong(total);
-        for (int i = 0; i < found.size(); i++) {
-            pick -= weights[i];
-            if (pick < 0) {
-                return found.get(i);
-            }
-        }
-        return found.get(found.size() - 1);
+        return chosen != null ? chosen : force ? List.of() : invokers;
+    }
+
+    /** A rule that leaves a call no provider without being forced is a black list, and says so. */
+    @Override
+    public <T> @Nullable String whyNone(List<Provider<T>> providers, ServiceUrl consumerUrl, Invocation invocation) {
+        return route(providers, consumerUrl, invocation).isEmpty() ? this + (force ? "" : " (a black list)") : null;
     }
 
     /** The providers of every destination whose providers a call may be given; for tests and tools. */
@@ -270,21 +271,9 @@ public final class ConditionRouter implements Router {
 
     private static <T> List<Provider<T>> destination(Destination destination, List<Provider<T>> invokers,
             ServiceUrl consumerUrl) {
-        if (destination.then.length == 0) {
-            return invokers;
-        }
-        List<Provider<T>> result = null;
-        for (int i = 0; i < invokers.size(); i++) {
-            Provider<T> invoker = invokers.get(i);
-            boolean keep = matchesThen(destination.then, invoker.url(), consumerUrl);
-            if (!keep && result == null) {
-                result = new ArrayList<>(invokers.size());
-                result.addAll(invokers.subList(0, i));
-            } else if (keep && result != null) {
-                result.add(invoker);
-            }
-        }
-        return result == null ? invokers : result;
+        Condition[] then = destination.then;
+        return then.length == 0 ? invokers
+                : RouterChain.filter(invokers, invoker -> matchesThen(then, invoker.url(), consumerUrl));
     }
 
     private static boolean matchesThen(Condition[] then, ServiceUrl provider, ServiceUrl consumerUrl) {
@@ -364,7 +353,8 @@ public final class ConditionRouter implements Router {
 
     @Override
     public String toString() {
-        return "condition route " + (source.isEmpty() ? "" : source + " ") + "'" + rule + "'" + (force ? " (force)" : "");
+        return "condition route " + (source.isEmpty() ? "" : source + " ") + "'" + rule + "'"
+                + (force ? " (force)" : "");
     }
 
     /** A destination of the multi-destination form: the providers {@code match} selects, and its weight. */

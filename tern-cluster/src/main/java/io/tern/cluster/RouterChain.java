@@ -5,6 +5,7 @@ import io.tern.ServiceUrl;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /** Routers applied in order of priority, each to what the previous left. Immutable. */
@@ -36,18 +37,27 @@ public final class RouterChain {
     }
 
     public <T> List<Provider<T>> route(List<Provider<T>> providers, ServiceUrl consumerUrl, Invocation invocation) {
-        List<Provider<T>> current = providers;
-        for (Router router : routers) {
-            current = router.route(current, consumerUrl, invocation);
-            if (current.isEmpty()) {
-                break;
-            }
-        }
-        return current;
+        return route(routers, providers, consumerUrl, invocation);
     }
 
     /** Which router left a call none of {@code providers}; null when some remain. */
     public <T> @Nullable String whyNone(List<Provider<T>> providers, ServiceUrl consumerUrl, Invocation invocation) {
+        return whyNone(routers, providers, consumerUrl, invocation);
+    }
+
+    /** {@code routers} applied in their order, each to what the previous left, stopping when none is left. */
+    static <T> List<Provider<T>> route(List<? extends Router> routers, List<Provider<T>> providers,
+            ServiceUrl consumerUrl, Invocation invocation) {
+        List<Provider<T>> current = providers;
+        for (int i = 0; i < routers.size() && !current.isEmpty(); i++) {
+            current = routers.get(i).route(current, consumerUrl, invocation);
+        }
+        return current;
+    }
+
+    /** Which of {@code routers}, applied in their order, left a call none of {@code providers}; null when some remain. */
+    static <T> @Nullable String whyNone(List<? extends Router> routers, List<Provider<T>> providers,
+            ServiceUrl consumerUrl, Invocation invocation) {
         List<Provider<T>> current = providers;
         for (Router router : routers) {
             List<Provider<T>> next = router.route(current, consumerUrl, invocation);
@@ -57,5 +67,21 @@ public final class RouterChain {
             current = next;
         }
         return null;
+    }
+
+    /** The providers that pass {@code keep}, in their order: {@code providers} itself when all do. */
+    static <T> List<Provider<T>> filter(List<Provider<T>> providers, Predicate<Provider<T>> keep) {
+        List<Provider<T>> result = null;
+        for (int i = 0; i < providers.size(); i++) {
+            Provider<T> provider = providers.get(i);
+            boolean kept = keep.test(provider);
+            if (!kept && result == null) {
+                result = new ArrayList<>(providers.size());
+                result.addAll(providers.subList(0, i));
+            } else if (kept && result != null) {
+                result.add(provider);
+            }
+        }
+        return result == null ? providers : result;
     }
 }

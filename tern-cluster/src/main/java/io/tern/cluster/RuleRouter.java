@@ -1,7 +1,5 @@
 package io.tern.cluster;
 
-import static java.util.Objects.requireNonNull;
-
 import io.tern.Invocation;
 import io.tern.ServiceUrl;
 import java.util.ArrayList;
@@ -17,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RuleRouter implements Router {
 
-    private volatile Routes routes = new Routes(TagRouter.create(), List.of());
+    /** The tag router, then the condition routes; replaced whole. */
+    private volatile List<Router> routes = List.of(TagRouter.create());
 
     /** Routes by the providers' own tags until {@link #set}. */
     public static RuleRouter create() {
@@ -26,17 +25,10 @@ public final class RuleRouter implements Router {
 
     /** The routes from now on. */
     public void set(@Nullable TagRule tag, List<ConditionRouter> conditions) {
-        routes = new Routes(TagRouter.of(tag), List.copyOf(conditions));
-    }
-
-    /** The tag rule in force; null when the providers' own tags route. */
-    public @Nullable TagRule tagRule() {
-        return routes.tag.rule();
-    }
-
-    /** The condition routes in force, in the order they run. */
-    public List<ConditionRouter> conditions() {
-        return routes.conditions;
+        List<Router> next = new ArrayList<>(conditions.size() + 1);
+        next.add(TagRouter.of(tag));
+        next.addAll(conditions);
+        routes = List.copyOf(next);
     }
 
     @Override
@@ -46,40 +38,16 @@ public final class RuleRouter implements Router {
 
     @Override
     public <T> List<Provider<T>> route(List<Provider<T>> providers, ServiceUrl consumerUrl, Invocation invocation) {
-        Routes now = routes;
-        List<Provider<T>> current = now.tag.route(providers, consumerUrl, invocation);
-        for (int i = 0; i < now.conditions.size() && !current.isEmpty(); i++) {
-            current = now.conditions.get(i).route(current, consumerUrl, invocation);
-        }
-        return current;
+        return RouterChain.route(routes, providers, consumerUrl, invocation);
     }
 
     @Override
     public <T> @Nullable String whyNone(List<Provider<T>> providers, ServiceUrl consumerUrl, Invocation invocation) {
-        Routes now = routes;
-        List<Router> parts = new ArrayList<>(now.conditions.size() + 1);
-        parts.add(now.tag);
-        parts.addAll(now.conditions);
-        List<Provider<T>> current = providers;
-        for (Router part : parts) {
-            List<Provider<T>> next = part.route(current, consumerUrl, invocation);
-            if (next.isEmpty() && !current.isEmpty()) {
-                return part.toString() + (part instanceof ConditionRouter c && !c.force() ? " (a black list)" : "");
-            }
-            current = next;
-        }
-        return null;
+        return RouterChain.whyNone(routes, providers, consumerUrl, invocation);
     }
 
     @Override
     public String toString() {
-        Routes now = routes;
-        return "routes[" + now.tag + (now.conditions.isEmpty() ? "" : ", " + now.conditions) + "]";
-    }
-
-    private record Routes(TagRouter tag, List<ConditionRouter> conditions) {
-        Routes {
-            requireNonNull(tag, "tag");
-        }
+        return "routes" + routes;
     }
 }

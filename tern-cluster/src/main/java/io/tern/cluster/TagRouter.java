@@ -2,10 +2,8 @@ package io.tern.cluster;
 
 import io.tern.Invocation;
 import io.tern.ServiceUrl;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -71,13 +69,13 @@ public final class TagRouter implements Router {
     private static <T> List<Provider<T>> byOwnTags(List<Provider<T>> invokers, String tag, ServiceUrl consumerUrl,
             Invocation invocation) {
         if (tag.isEmpty()) {
-            return filter(invokers, p -> p.settings().tag().isEmpty());
+            return RouterChain.filter(invokers, p -> p.settings().tag().isEmpty());
         }
-        List<Provider<T>> tagged = filter(invokers, p -> p.settings().tag().equals(tag));
+        List<Provider<T>> tagged = RouterChain.filter(invokers, p -> p.settings().tag().equals(tag));
         if (!tagged.isEmpty() || forced(consumerUrl, invocation)) {
             return tagged;
         }
-        return filter(invokers, p -> p.settings().tag().isEmpty());
+        return RouterChain.filter(invokers, p -> p.settings().tag().isEmpty());
     }
 
     private <T> List<Provider<T>> byRule(TagRule r, List<Provider<T>> invokers, String tag, ServiceUrl consumerUrl,
@@ -87,29 +85,29 @@ public final class TagRouter implements Router {
         if (tag.isEmpty()) {
             List<Provider<T>> result = invokers;
             if (named.length > 0) {
-                result = filter(invokers, p -> !matchesAny(named, p.url()));
+                result = RouterChain.filter(invokers, p -> !matchesAny(named, p.url()));
                 if (result.isEmpty()) {
                     return result;
                 }
             }
-            return filter(result, p -> p.settings().tag().isEmpty());
+            return RouterChain.filter(result, p -> p.settings().tag().isEmpty());
         }
         boolean forceTag = forced(consumerUrl, invocation);
         AddressPattern[] selected = select(addresses.byTag, tag, forceTag);
         List<Provider<T>> result;
         if (selected != null) {
-            result = filter(invokers, p -> matchesAny(selected, p.url()));
+            result = RouterChain.filter(invokers, p -> matchesAny(selected, p.url()));
             if (!result.isEmpty() || r.force()) {
                 return result;
             }
         } else {
             String wanted = tag;
-            result = filter(invokers, p -> p.settings().tag().equals(wanted));
+            result = RouterChain.filter(invokers, p -> p.settings().tag().equals(wanted));
         }
         if (!result.isEmpty() || forceTag) {
             return result;
         }
-        return filter(invokers, p -> !matchesAny(named, p.url()) && p.settings().tag().isEmpty());
+        return RouterChain.filter(invokers, p -> !matchesAny(named, p.url()) && p.settings().tag().isEmpty());
     }
 
     private <T> TagRule.Addresses addresses(TagRule r, List<Provider<T>> invokers) {
@@ -154,22 +152,6 @@ public final class TagRouter implements Router {
     private static boolean forced(ServiceUrl consumerUrl, Invocation invocation) {
         String attached = invocation.stringAttachment(FORCE_TAG_KEY);
         return attached != null ? Boolean.parseBoolean(attached) : consumerUrl.booleanParameter(FORCE_TAG_KEY, false);
-    }
-
-    /** The providers that pass {@code keep}: {@code invokers} itself when all do. */
-    private static <T> List<Provider<T>> filter(List<Provider<T>> invokers, Predicate<Provider<T>> keep) {
-        List<Provider<T>> result = null;
-        for (int i = 0; i < invokers.size(); i++) {
-            Provider<T> invoker = invokers.get(i);
-            boolean kept = keep.test(invoker);
-            if (!kept && result == null) {
-                result = new ArrayList<>(invokers.size());
-                result.addAll(invokers.subList(0, i));
-            } else if (kept && result != null) {
-                result.add(invoker);
-            }
-        }
-        return result == null ? invokers : result;
     }
 
     @Override
