@@ -50,17 +50,10 @@ public final class ConsumerOverrides implements Registry.NotifyListener, Registr
     /**
      * Watches the rules of {@code consumer} in {@code registry} and tells {@code downstream} the
      * providers it is given, configured; the returned listener is what discovery tells. It is
-     * tracked by {@code tracker} ({@link ResourceKind#RULES}) until closed.
-     */
-    public static ConsumerOverrides watch(Registry registry, ServiceUrl consumer,
-            Registry.NotifyListener downstream, LifecycleTracker tracker) {
-        return watch(registry, consumer, downstream, configured -> { }, new RuleStats(), tracker);
-    }
-
-    /**
-     * As above; {@code consumerConfigured} is told the consumer's own URL as the rules configure
-     * it (what they set for the reference: retries, load balancing) whenever they change, and
-     * {@code stats} counts the rules applied and refused.
+     * tracked by {@code tracker} ({@link ResourceKind#RULES}) until closed. {@code consumerConfigured}
+     * is told the consumer's own URL as the rules configure it (what they set for the reference:
+     * retries, load balancing) whenever they change, and {@code stats} counts the rules applied
+     * and refused.
      */
     public static ConsumerOverrides watch(Registry registry, ServiceUrl consumer,
             Registry.NotifyListener downstream, java.util.function.Consumer<ServiceUrl> consumerConfigured,
@@ -84,12 +77,6 @@ public final class ConsumerOverrides implements Registry.NotifyListener, Registr
     /** The rules in force now, in the order they apply. */
     public List<Configurator> rules() {
         return rules;
-    }
-
-    /** Rule texts refused so far. */
-    public long refusedRules() {
-        OverrideWatch w = watch;
-        return w == null ? 0 : w.refusedRules();
     }
 
     /** Each source's rules in force, or its last refusal, by key. */

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -34,7 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class ConsumerRoutes implements Registry.NotifyListener, Registry.Subscription {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerRoutes.class);
-    private static final String LEGACY = "/routers";
 
     private final ZooKeeperApplications config;
     private final ServiceUrl consumer;
@@ -50,14 +48,20 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
     private final Map<String, Rule> rules = new LinkedHashMap<>();
     /** The watches, by key; guarded by {@link #watching}. */
     private final Map<String, Registry.Subscription> watches = new LinkedHashMap<>();
-    private final AtomicLong refused = new AtomicLong();
     private volatile Set<String> providerApplications = Set.of();
     private volatile boolean closed;
+    /** The keys of the service's and the consumer application's condition routes, and the legacy routes' path. */
+    private final String serviceKey;
+    private final String applicationKey;
+    private final String legacyPath;
 
     private ConsumerRoutes(ZooKeeperApplications config, ServiceUrl consumer, RuleRouter router,
             Registry.NotifyListener downstream, RuleStats stats, LifecycleTracker.Tracked tracked) {
         this.stats = stats;
         this.config = config;
+        this.serviceKey = RouteRules.serviceKey(consumer);
+        this.applicationKey = consumer.application() + RouteRules.CONDITION_SUFFIX;
+        this.legacyPath = config.servicePath(consumer.interfaceName()) + "/routers";
         this.consumer = consumer;
         this.router = router;
         this.downstream = downstream;
@@ -94,11 +98,12 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
         try {
             routes.watching.lock();
             try {
-                routes.watchKey(RouteRules.serviceKey(consumer));
+                routes.watchKey(routes.serviceKey);
                 if (!consumer.application().isEmpty()) {
-                    routes.watchKey(consumer.application() + RouteRules.CONDITION_SUFFIX);
+                    routes.watchKey(routes.applicationKey);
                 }
-                routes.watches.put(LEGACY, registry.subscribeCategory(consumer, "routers", routes::legacy));
+                routes.watches.put(routes.legacyPath, registry.subscribeCategory(consumer, "routers",
+                        routes::legacy));
             } finally {
                 routes.watching.unlock();
             }
@@ -109,33 +114,17 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
         return routes;
     }
 
-    /** The keys watched now, the legacy registry path as {@code /routers}. */
-    public List<String> keys() {
-        watching.lock();
-        try {
-            return List.copyOf(watches.keySet());
-        } finally {
-            watching.unlock();
-        }
-    }
-
     /** Each rule read, by key: what is in force, or why the last text was refused (and what stays in force). */
     public Map<String, String> describe() {
         changing.lock();
         try {
             Map<String, String> all = new LinkedHashMap<>();
-            rules.forEach((key, rule) -> all.put(key.equals(LEGACY) ? config.servicePath(consumer.interfaceName()) + LEGACY
-                    : key, rule.refusal != null ? "refused: " + rule.refusal + (rule.inForce == null ? ""
+            rules.forEach((key, rule) -> all.put(key, rule.refusal != null ? "refused: " + rule.refusal + (rule.inForce == null ? ""
                             : "; in force: " + summary(rule.inForce)) : summary(rule.inForce)));
             return all;
         } finally {
             changing.unlock();
         }
-    }
-
-    /** Rule texts refused so far. */
-    public long refusedRules() {
-        return refused.get();
     }
 
     /** Providers on their way to the directory: their applications' rules are watched from now on. */
@@ -250,7 +239,7 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
                 refuse(key, text, refusal);
                 return;
             } else {
-                rules.put(key, new Rule(text, parsed, null));
+                rules.put(key, new Rule(parsed, null));
                 stats.applied(key);
             }
             apply();
@@ -263,8 +252,7 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
         if (closed) {
             return false;
         }
-        if (key.equals(RouteRules.serviceKey(consumer))
-                || key.equals(consumer.application() + RouteRules.CONDITION_SUFFIX)) {
+        if (key.equals(serviceKey) || key.equals(applicationKey)) {
             return true;
         }
         return providerApplications.contains(key.substring(0, key.lastIndexOf('.')));
@@ -272,18 +260,16 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
 
     private void legacy(List<ServiceUrl> urls) {
         List<RouteRules.ConditionRule> read = new ArrayList<>();
-        String source = config.servicePath(consumer.interfaceName()) + "/routers";
         for (ServiceUrl url : urls) {
             if (url.isEmptyProtocol()) {
                 continue;
             }
             try {
-                read.add(RouteRules.routeUrl(url, source));
-                stats.applied(source);
+                read.add(RouteRules.routeUrl(url, legacyPath));
+                stats.applied(legacyPath);
             } catch (IllegalArgumentException e) {
-                refused.incrementAndGet();
-                if (stats.refused(source, url.toString())) {
-                    log.warn("registry: refusing a route of {} under {}: {}", consumer.serviceKey(), source,
+                if (stats.refused(legacyPath, url.toString())) {
+                    log.warn("registry: refusing a route of {} under {}: {}", consumer.serviceKey(), legacyPath,
                             e.getMessage());
                 }
             }
@@ -292,9 +278,9 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
         changing.lock();
         try {
             if (read.isEmpty()) {
-                rules.remove(LEGACY);
+                rules.remove(legacyPath);
             } else {
-                rules.put(LEGACY, new Rule(urls.toString(), read, null));
+                rules.put(legacyPath, new Rule(read, null));
             }
             apply();
         } finally {
@@ -304,9 +290,8 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
 
     /** Under {@link #changing}: the rule before stays, the refusal is counted and logged once per text. */
     private void refuse(String key, String text, String why) {
-        refused.incrementAndGet();
         Rule before = rules.get(key);
-        rules.put(key, new Rule(before == null ? null : before.text, before == null ? null : before.inForce, why));
+        rules.put(key, new Rule(before == null ? null : before.inForce, why));
         if (!stats.refused(key, text)) {
             return; // logged already, for this reference or another of the client
         }
@@ -325,7 +310,7 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
         List<TagRule.Tag> tags = new ArrayList<>();
         List<String> tagSources = new ArrayList<>();
         boolean tagForce = false;
-        addConditions(conditions, RouteRules.serviceKey(consumer));
+        addConditions(conditions, serviceKey);
         for (String application : providerApplications) {
             if (!application.equals(consumer.application())) {
                 addConditions(conditions, application + RouteRules.CONDITION_SUFFIX);
@@ -337,8 +322,8 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
                 tagForce |= rule.force();
             }
         }
-        addConditions(conditions, consumer.application() + RouteRules.CONDITION_SUFFIX);
-        Rule legacy = rules.get(LEGACY);
+        addConditions(conditions, applicationKey);
+        Rule legacy = rules.get(legacyPath);
         if (legacy != null && legacy.inForce != null) {
             for (RouteRules.ConditionRule rule : (List<RouteRules.ConditionRule>) legacy.inForce) {
                 conditions.addAll(rule.active());
@@ -380,11 +365,8 @@ public final class ConsumerRoutes implements Registry.NotifyListener, Registry.S
         tracked.destroyed(this);
     }
 
-    /**
-     * A key's rule: the text and the rule read from it that are in force (null when none is), and
-     * the last refusal there, if the last text was refused.
-     */
-    private record Rule(@Nullable String text, @Nullable Object inForce, @Nullable String refusal) {
+    /** A key's rule in force (null when none is), and the last refusal there, if the last text was refused. */
+    private record Rule(@Nullable Object inForce, @Nullable String refusal) {
     }
 
     @SuppressWarnings("unchecked")

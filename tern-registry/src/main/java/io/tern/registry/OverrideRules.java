@@ -128,18 +128,9 @@ public final class OverrideRules {
                     + " address, providerAddress, service, app, param)");
         }
         RuleYaml.checkFields(match, MATCH_FIELDS, where);
-        List<io.tern.cluster.TagRule.ParamMatch> params = new ArrayList<>();
         JsonNode param = match.get("param");
-        if (param != null && !param.isNull()) {
-            if (!param.isArray()) {
-                throw new IllegalArgumentException(where + ".param is a " + param.getNodeType()
-                        + " (expected: a list of a key and a value each)");
-            }
-            int index = 0;
-            for (JsonNode p : param) {
-                params.add(RouteRules.param(p, where + ".param[" + index++ + "]"));
-            }
-        }
+        List<io.tern.cluster.TagRule.ParamMatch> params = param == null || param.isNull() ? List.of()
+                : RuleYaml.params(param, where + ".param");
         return new Configurator.Match(address(match.get("address"), where + ".address"),
                 address(match.get("providerAddress"), where + ".providerAddress"),
                 oneOf(match.get("service"), where + ".service"), oneOf(match.get("app"), where + ".app"), params);
@@ -174,7 +165,7 @@ public final class OverrideRules {
         List<io.tern.cluster.StringMatch> matches = new ArrayList<>();
         int index = 0;
         for (JsonNode m : oneof) {
-            matches.add(RouteRules.stringMatch(m, where + ".oneof[" + index++ + "]"));
+            matches.add(RuleYaml.stringMatch(m, where + ".oneof[" + index++ + "]"));
         }
         return matches;
     }
@@ -186,8 +177,8 @@ public final class OverrideRules {
             throw new IllegalArgumentException(where + ": type '" + type + "' (expected: general, weight, balancing or"
                     + " disabled)");
         }
-        Boolean itemEnabled = item.has("enabled") && !item.get("enabled").isNull() ? RuleYaml.bool(item, "enabled", where, true)
-                : null;
+        Boolean itemEnabled = item.has("enabled") && !item.get("enabled").isNull()
+                ? RuleYaml.bool(item, "enabled", where, true) : null;
         // Dubbo: a general item takes the rule's enabled; the other types their own, "null" (off) when unsaid
         String enabled = type == null || "general".equals(type) ? String.valueOf(ruleEnabled)
                 : String.valueOf(itemEnabled != null && itemEnabled);

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -28,29 +27,33 @@ import org.slf4j.LoggerFactory;
 public final class OverrideWatch implements Registry.Subscription {
 
     private static final Logger log = LoggerFactory.getLogger(OverrideWatch.class);
-    static final String LEGACY = "/configurators";
+    private static final String LEGACY = "/configurators";
 
     private final ServiceUrl url;
     private final Consumer<List<Configurator>> listener;
     private final RuleStats stats;
-    /** Where the legacy rules are: {@code /<root>/<interface>/configurators}. */
+    /** The three sources, in Dubbo's order: the registry's legacy URLs, the application's rules, the service's. */
     private final String legacyPath;
+    private final String applicationKey;
+    private final String serviceKey;
     /** Held while the rules change and are told, so they are told in order. */
     private final ReentrantLock changing = new ReentrantLock();
     private final List<Registry.Subscription> watches = new ArrayList<>(3);
-    private final AtomicLong refused = new AtomicLong();
-    /** The rules of each source (key, or {@link #LEGACY}); guarded by {@link #changing}. */
+    /** The rules of each source; guarded by {@link #changing}. */
     private final Map<String, List<Configurator>> bySource = new LinkedHashMap<>();
-    /** The last refusal of each source, and the text refused; guarded by {@link #changing}. */
-    private final Map<String, String[]> refusals = new LinkedHashMap<>();
-    private volatile List<Configurator> rules = List.of();
+    /** Why the last text of a source was refused, while it is; guarded by {@link #changing}. */
+    private final Map<String, String> refusals = new LinkedHashMap<>();
+    /** The rules in force, in the order they apply; guarded by {@link #changing}. */
+    private List<Configurator> rules = List.of();
     private volatile boolean closed;
 
     private OverrideWatch(ServiceUrl url, Consumer<List<Configurator>> listener, RuleStats stats, String legacyPath) {
-        this.legacyPath = legacyPath;
         this.url = url;
         this.listener = listener;
         this.stats = stats;
+        this.legacyPath = legacyPath;
+        this.applicationKey = OverrideRules.applicationKey(url.application());
+        this.serviceKey = OverrideRules.serviceKey(url);
     }
 
     /**
@@ -75,11 +78,11 @@ public final class OverrideWatch implements Registry.Subscription {
                 + LEGACY);
         try {
             if (!url.application().isEmpty()) {
-                String key = OverrideRules.applicationKey(url.application());
-                watch.watches.add(config.watchConfig(config.ruleGroup(), key, text -> watch.read(key, text)));
+                watch.watches.add(config.watchConfig(config.ruleGroup(), watch.applicationKey,
+                        text -> watch.read(watch.applicationKey, text)));
             }
-            String key = OverrideRules.serviceKey(url);
-            watch.watches.add(config.watchConfig(config.ruleGroup(), key, text -> watch.read(key, text)));
+            watch.watches.add(config.watchConfig(config.ruleGroup(), watch.serviceKey,
+                    text -> watch.read(watch.serviceKey, text)));
             watch.watches.add(registry.subscribeCategory(url, "configurators", watch::legacy));
         } catch (RuntimeException e) {
             watch.close();
@@ -88,24 +91,14 @@ public final class OverrideWatch implements Registry.Subscription {
         return watch;
     }
 
-    /** The rules in force now, in the order they apply. */
-    public List<Configurator> rules() {
-        return rules;
-    }
-
-    /** Rule texts refused so far. */
-    public long refusedRules() {
-        return refused.get();
-    }
-
-    /** Each source's rules in force, or its last refusal, by key ({@code /configurators} for the registry's). */
+    /** Each source's rules in force, or its last refusal, by key (the registry path for the legacy URLs). */
     public Map<String, String> describe() {
         changing.lock();
         try {
             Map<String, String> all = new LinkedHashMap<>();
-            bySource.forEach((key, rules) -> all.put(shown(key), rules.size() + (rules.size() == 1 ? " override"
+            bySource.forEach((key, rules) -> all.put(key, rules.size() + (rules.size() == 1 ? " override"
                     : " overrides")));
-            refusals.forEach((key, refusal) -> all.merge(shown(key), "refused: " + refusal[0],
+            refusals.forEach((key, refusal) -> all.merge(key, "refused: " + refusal,
                     (inForce, refused) -> refused + "; in force: " + inForce));
             return all;
         } finally {
@@ -134,39 +127,37 @@ public final class OverrideWatch implements Registry.Subscription {
         change(key, parsed);
     }
 
+    /** The registry's legacy URLs: those that are rules are taken, the last that is not is refused. */
     private void legacy(List<ServiceUrl> urls) {
         List<Configurator> parsed = new ArrayList<>(urls.size());
+        String refusedText = null;
+        String why = null;
         for (ServiceUrl rule : urls) {
             if (rule.isEmptyProtocol()) {
                 continue;
             }
             try {
                 parsed.add(Configurator.of(rule));
-                stats.applied(legacyPath());
+                stats.applied(legacyPath);
             } catch (IllegalArgumentException e) {
-                refuse(LEGACY, rule.toString(), e.getMessage());
+                refusedText = rule.toString();
+                why = e.getMessage();
             }
         }
-        change(LEGACY, parsed);
-    }
-
-    private String shown(String key) {
-        return key.equals(LEGACY) ? legacyPath() : key;
-    }
-
-    private String legacyPath() {
-        return legacyPath;
+        change(legacyPath, parsed);
+        if (refusedText != null) {
+            refuse(legacyPath, refusedText, why);
+        }
     }
 
     private void refuse(String key, String text, @Nullable String why) {
-        refused.incrementAndGet();
         changing.lock();
         try {
-            refusals.put(key, new String[] {String.valueOf(why), text});
+            refusals.put(key, String.valueOf(why));
         } finally {
             changing.unlock();
         }
-        if (!stats.refused(key.equals(LEGACY) ? legacyPath() : key, text)) {
+        if (!stats.refused(key, text)) {
             return; // logged already, for this reference or another of the client
         }
         log.warn("registry: refusing the override rule {} for {}: {}; the rules before it stay in force", key,
@@ -179,18 +170,16 @@ public final class OverrideWatch implements Registry.Subscription {
             if (closed) {
                 return;
             }
-            if (!key.equals(LEGACY)) {
-                refusals.remove(key);
-            }
+            refusals.remove(key);
             if (parsed.isEmpty()) {
                 bySource.remove(key);
             } else {
                 bySource.put(key, parsed);
             }
             List<Configurator> all = new ArrayList<>(); // Dubbo's order: the registry's, the application's, the service's
-            all.addAll(bySource.getOrDefault(LEGACY, List.of()));
-            all.addAll(bySource.getOrDefault(OverrideRules.applicationKey(url.application()), List.of()));
-            all.addAll(bySource.getOrDefault(OverrideRules.serviceKey(url), List.of()));
+            all.addAll(bySource.getOrDefault(legacyPath, List.of()));
+            all.addAll(bySource.getOrDefault(applicationKey, List.of()));
+            all.addAll(bySource.getOrDefault(serviceKey, List.of()));
             List<Configurator> now = Configurator.ordered(all);
             if (now.equals(rules)) {
                 return;

@@ -3,14 +3,11 @@ package io.tern.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tern.ServiceUrl;
 import io.tern.cluster.ConditionRouter;
-import io.tern.cluster.StringMatch;
 import io.tern.cluster.TagRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.regex.PatternSyntaxException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,7 +34,6 @@ public final class RouteRules {
     private static final Set<String> MATCH_FIELDS = Set.of("match");
     private static final Set<String> TO_FIELDS = Set.of("match", "weight");
     private static final Set<String> TAG_ITEM_FIELDS = Set.of("name", "addresses", "match");
-    private static final Set<String> PARAM_FIELDS = Set.of("key", "value");
 
     private RouteRules() {
     }
@@ -189,62 +185,16 @@ public final class RouteRules {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException(where + ": no name (expected: the tag's name)");
         }
-        List<TagRule.ParamMatch> matches = new ArrayList<>();
+        List<TagRule.ParamMatch> matches = List.of();
         JsonNode match = tag.get("match");
         if (match != null && !match.isNull()) {
             if (!v30) {
                 throw new IllegalArgumentException(where + ": match needs configVersion: v3.0 (Dubbo reads match"
                         + " only in v3.0 rules)");
             }
-            if (!match.isArray()) {
-                throw new IllegalArgumentException(where + ": match is a " + match.getNodeType()
-                        + " (expected: a list of a key and a value each)");
-            }
-            int index = 0;
-            for (JsonNode param : match) {
-                matches.add(param(param, where + ".match[" + index++ + "]"));
-            }
+            matches = RuleYaml.params(match, where + ".match");
         }
         return new TagRule.Tag(name, RuleYaml.list(tag, "addresses", where), matches);
-    }
-
-    /** A {@code {key, value: {<form>: text}}} parameter match. */
-    static TagRule.ParamMatch param(JsonNode param, String where) {
-        if (!param.isObject()) {
-            throw new IllegalArgumentException(where + " is a " + param.getNodeType()
-                    + " (expected: a mapping of key and value)");
-        }
-        RuleYaml.checkFields(param, PARAM_FIELDS, where);
-        String key = RuleYaml.text(param, "key", where);
-        JsonNode value = param.get("value");
-        if (key == null || value == null) {
-            throw new IllegalArgumentException(where + ": needs a key and a value of one of exact, prefix, regex,"
-                    + " wildcard, empty, noempty");
-        }
-        return new TagRule.ParamMatch(key, stringMatch(value, where + ".value"));
-    }
-
-    /** A {@code {<form>: text}} string match, one form of exact, prefix, regex, wildcard, empty, noempty. */
-    static StringMatch stringMatch(JsonNode value, String where) {
-        if (!value.isObject() || value.size() != 1) {
-            throw new IllegalArgumentException(where + ": " + (value.isObject() ? value.size() + " forms" : "a "
-                    + value.getNodeType()) + " (expected: one of exact, prefix, regex, wildcard, empty, noempty)");
-        }
-        Map.Entry<String, JsonNode> form = value.properties().iterator().next();
-        StringMatch.Kind kind;
-        try {
-            kind = StringMatch.Kind.valueOf(form.getKey().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + "." + form.getKey() + " (expected: one of exact, prefix,"
-                    + " regex, wildcard, empty, noempty)");
-        }
-        String text = form.getValue().isValueNode() ? form.getValue().asText() : "";
-        try {
-            return StringMatch.of(kind, text);
-        } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException(where + ": regex '" + text + "' is not a regular expression: "
-                    + e.getDescription());
-        }
     }
 
     /**

@@ -9,10 +9,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.tern.cluster.StringMatch;
+import io.tern.cluster.TagRule;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.PatternSyntaxException;
 import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.LoaderOptions;
 
@@ -167,6 +171,60 @@ final class RuleYaml {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(where + ": " + field + " '" + value.asText() + "' (expected: a whole"
                     + " number)");
+        }
+    }
+    private static final Set<String> PARAM_FIELDS = Set.of("key", "value");
+
+    /** A list of {@code {key, value: {<form>: text}}} parameter matches, as tag routes and override rules give them. */
+    static List<TagRule.ParamMatch> params(JsonNode list, String where) {
+        if (!list.isArray()) {
+            throw new IllegalArgumentException(where + " is a " + list.getNodeType()
+                    + " (expected: a list of a key and a value each)");
+        }
+        List<TagRule.ParamMatch> params = new ArrayList<>();
+        int index = 0;
+        for (JsonNode param : list) {
+            params.add(param(param, where + "[" + index++ + "]"));
+        }
+        return params;
+    }
+
+    /** A {@code {key, value: {<form>: text}}} parameter match. */
+    private static TagRule.ParamMatch param(JsonNode param, String where) {
+        if (!param.isObject()) {
+            throw new IllegalArgumentException(where + " is a " + param.getNodeType()
+                    + " (expected: a mapping of key and value)");
+        }
+        RuleYaml.checkFields(param, PARAM_FIELDS, where);
+        String key = RuleYaml.text(param, "key", where);
+        JsonNode value = param.get("value");
+        if (key == null || value == null) {
+            throw new IllegalArgumentException(where + ": needs a key and a value of one of exact, prefix, regex,"
+                    + " wildcard, empty, noempty");
+        }
+        return new TagRule.ParamMatch(key, stringMatch(value, where + ".value"));
+    }
+
+    /** A {@code {<form>: text}} string match, one form of exact, prefix, regex, wildcard, empty, noempty. */
+    static StringMatch stringMatch(JsonNode value, String where) {
+        if (!value.isObject() || value.size() != 1) {
+            throw new IllegalArgumentException(where + ": " + (value.isObject() ? value.size() + " forms" : "a "
+                    + value.getNodeType()) + " (expected: one of exact, prefix, regex, wildcard, empty, noempty)");
+        }
+        Map.Entry<String, JsonNode> form = value.properties().iterator().next();
+        StringMatch.Kind kind;
+        try {
+            kind = StringMatch.Kind.valueOf(form.getKey().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + "." + form.getKey() + " (expected: one of exact, prefix,"
+                    + " regex, wildcard, empty, noempty)");
+        }
+        String text = form.getValue().isValueNode() ? form.getValue().asText() : "";
+        try {
+            return StringMatch.of(kind, text);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException(where + ": regex '" + text + "' is not a regular expression: "
+                    + e.getDescription());
         }
     }
 }

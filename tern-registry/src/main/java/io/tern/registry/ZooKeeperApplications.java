@@ -120,11 +120,6 @@ public final class ZooKeeperApplications {
         return interfaceRoot + "/" + requireNonNull(interfaceName, "interfaceName");
     }
 
-    /** Where the config center's nodes are: {@code /<namespace>/config}. */
-    public String configRoot() {
-        return configRoot;
-    }
-
     /**
      * Where instances live, as Dubbo reads it from the registry URL: {@code rootPath}, unless that
      * is left at {@code /services}, in which case {@code group} ({@code /services} by default).
