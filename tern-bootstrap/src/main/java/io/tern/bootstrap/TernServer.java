@@ -544,12 +544,14 @@ public final class TernServer implements AsyncCloseable {
                             registry.register(e.registered());
                         }
                         offline.remove(e.exporter());
+                        healthSays(e.exporter(), true);
                         log.info("ops: {} is online", e.exporter().url().serviceKey());
                     } else if (!online && !wasOffline) {
                         if (registry != null && e.registered() != null) {
                             registry.unregister(e.registered());
                         }
                         offline.add(e.exporter());
+                        healthSays(e.exporter(), false);
                         log.info("ops: {} is offline (still exported)", e.exporter().url().serviceKey());
                     }
                 }
@@ -559,6 +561,13 @@ public final class TernServer implements AsyncCloseable {
                 }
             }
             return matched;
+        }
+
+        /** gRPC health checks of a service over Triple follow what the operator said of it. */
+        private void healthSays(Exporter<?> exporter, boolean serving) {
+            if (triple != null && "tri".equals(exporter.url().protocol())) {
+                triple.health().setServing(exporter.url().serviceKey(), serving);
+            }
         }
 
         @Override
@@ -644,6 +653,9 @@ public final class TernServer implements AsyncCloseable {
         OpsServer endpoint = ops;
         if (endpoint != null) {
             endpoint.close();
+        }
+        if (triple != null) {
+            triple.health().shutdown(); // gRPC health checks say NOT_SERVING while calls finish
         }
         List<Exported> reversed;
         java.util.Set<Exporter<?>> wasOffline;

@@ -144,6 +144,11 @@ final class Http1JsonHandler extends SimpleChannelInboundHandler<FullHttpRequest
             answer(ctx, keepAlive, GrpcStatus.UNIMPLEMENTED, call.serviceNotFound());
             return;
         }
+        if (exporter.builtIn()) {
+            answer(ctx, keepAlive, GrpcStatus.UNIMPLEMENTED, call.service() + " is answered over gRPC"
+                    + " (expected: an HTTP/2 gRPC call)");
+            return;
+        }
         Map<String, Object> attachments;
         try {
             attachments = TripleHeaders.read(request.headers());

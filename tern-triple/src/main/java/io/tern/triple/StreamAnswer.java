@@ -19,6 +19,7 @@ import io.tern.triple.internal.TripleHeaders;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -66,6 +67,9 @@ final class StreamAnswer {
     private final AtomicLong queued = new AtomicLong();
     private final BooleanSupplier room = () -> queued.get() < STREAM_QUEUE_LIMIT;
     private final BooleanSupplier isEnded = ended::get;
+    /** What runs once the stream has ended, given by {@link #whenEnded}; {@link #DONE} once it ran. */
+    private final AtomicReference<@Nullable Runnable> afterEnd = new AtomicReference<>();
+    private static final Runnable DONE = () -> { };
     private @Nullable ChannelHandlerContext context;
     /** The port's limits; null on a connection no port accepted. */
     private @Nullable ServerPort port;
@@ -103,6 +107,25 @@ final class StreamAnswer {
         return new ServerResponses(target);
     }
 
+    /**
+     * Runs {@code action} once the stream a response observer of this class answers on has ended
+     * however it ends (completed, failed, cancelled, past its deadline, its connection gone): at
+     * once when it has already. For what a server stream holds on to outside the call, such as a
+     * watch among others; at most one action per stream.
+     *
+     * @throws IllegalArgumentException when {@code responses} is not an observer Tern gave a service
+     */
+    static void whenEnded(StreamObserver<?> responses, Runnable action) {
+        if (!(responses instanceof ServerResponses own)) {
+            throw new IllegalArgumentException("responses: a " + responses.getClass().getName()
+                    + " (expected: the response observer of a Triple server stream)");
+        }
+        StreamAnswer answer = own.answer();
+        if (!answer.afterEnd.compareAndSet(null, action)) {
+            action.run();
+        }
+    }
+
     /** The stream's writability changed, or it went: a writer waiting looks again. */
     void signal() {
         writability.signal();
@@ -121,8 +144,7 @@ final class StreamAnswer {
         }
         if (thrown != null && !target.carriesExceptions()) {
             // a protobuf method has no message for it: the status says what went wrong
-            RpcException rpc = thrown instanceof RpcException e ? e : null;
-            endWith(rpc != null ? GrpcStatus.of(rpc.status()) : GrpcStatus.UNKNOWN,
+            endWith(GrpcStatusException.statusOf(thrown),
                     thrown.getMessage() == null ? thrown.getClass().getName() : thrown.getMessage());
             return;
         }
@@ -178,6 +200,10 @@ final class StreamAnswer {
             this.target = target;
         }
 
+        StreamAnswer answer() {
+            return StreamAnswer.this;
+        }
+
         @Override
         public void onNext(Object value) {
             ChannelHandlerContext ctx = context;
@@ -220,8 +246,7 @@ final class StreamAnswer {
 
         @Override
         public void onError(Throwable error) {
-            RpcException rpc = error instanceof RpcException e ? e : null;
-            GrpcStatus status = rpc != null ? GrpcStatus.of(rpc.status()) : GrpcStatus.UNKNOWN;
+            GrpcStatus status = GrpcStatusException.statusOf(error);
             String message = error.getMessage() == null ? error.getClass().getName() : error.getMessage();
             endWith(status, message);
         }
@@ -289,6 +314,10 @@ final class StreamAnswer {
         }
         onEnd.run();
         writability.signal();
+        Runnable then = afterEnd.getAndSet(DONE);
+        if (then != null) {
+            then.run();
+        }
         return true;
     }
 

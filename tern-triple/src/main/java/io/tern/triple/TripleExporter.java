@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A service exported on a {@link TripleServer}. Owns the invoker it exports: unexporting removes
@@ -26,23 +28,39 @@ final class TripleExporter<T> extends AbstractExporter<T> {
     /** The methods by every name a request's {@code :path} may call them: see {@link #named}. */
     private final Map<String, List<TripleMethod>> byWireName = new HashMap<>();
     private final ServiceUrl url;
-    private final TripleServer server;
+    /** The server it is exported on; null for a service every server answers ({@link #builtIn}). */
+    private final @Nullable TripleServer server;
+    /** Whether health checks say it is serving ({@link TripleHealth#setServing}); calls reach it either way. */
+    volatile boolean serving = true;
 
     TripleExporter(TripleServer server, ServiceUrl url, Invoker<T> invoker) {
-        super(url.serviceKey(), invoker, server.tracker());
-        this.server = server;
-        this.url = url;
-        this.descriptor = ServiceDescriptor.of(invoker.type());
-        this.methods = descriptor.methods().stream()
-                .map(m -> TripleMethod.of(m, server.protocol().serialization())).toArray(TripleMethod[]::new);
-        for (MethodDescriptor method : descriptor.methods()) {
-            byWireName.computeIfAbsent(method.name(), name -> descriptor.find(name).stream()
-                    .map(m -> methods[m.index()]).toList());
-        }
+        this(server.protocol(), server, url, invoker, m -> TripleMethod.of(m, server.protocol().serialization()));
         // generic calls, as Dubbo's generic consumers and Tern's GenericService make them: the
         // service's invoker answers $invoke for any of its methods
         MethodDescriptor generic = GENERIC.find(GenericService.INVOKE).get(0);
         byWireName.putIfAbsent(GenericService.INVOKE, List.of(TripleMethod.of(generic, server.protocol().serialization())));
+    }
+
+    /**
+     * A service every server of {@code protocol} answers, such as gRPC's health service: its
+     * messages travel as the bytes its methods take and give ({@link TripleMethod#encoded}); it
+     * is on no server's list, and lives as long as the protocol.
+     */
+    static <T> TripleExporter<T> builtIn(TripleProtocol protocol, ServiceUrl url, Invoker<T> invoker) {
+        return new TripleExporter<>(protocol, null, url, invoker, TripleMethod::encoded);
+    }
+
+    private TripleExporter(TripleProtocol protocol, @Nullable TripleServer server, ServiceUrl url, Invoker<T> invoker,
+            Function<MethodDescriptor, TripleMethod> wire) {
+        super(url.serviceKey(), invoker, protocol.tracker());
+        this.server = server;
+        this.url = url;
+        this.descriptor = ServiceDescriptor.of(invoker.type());
+        this.methods = descriptor.methods().stream().map(wire).toArray(TripleMethod[]::new);
+        for (MethodDescriptor method : descriptor.methods()) {
+            byWireName.computeIfAbsent(method.name(), name -> descriptor.find(name).stream()
+                    .map(m -> methods[m.index()]).toList());
+        }
         for (MethodDescriptor method : descriptor.methods()) {
             String name = method.name();
             if (Character.isLowerCase(name.charAt(0))) {
@@ -60,6 +78,11 @@ final class TripleExporter<T> extends AbstractExporter<T> {
         return byWireName.getOrDefault(wireName, List.of());
     }
 
+    /** Whether every server answers it, rather than one it was exported on ({@link #builtIn}). */
+    boolean builtIn() {
+        return server == null;
+    }
+
     /** The URL the service is reachable at, with the port the server bound. */
     @Override
     public ServiceUrl url() {
@@ -68,7 +91,8 @@ final class TripleExporter<T> extends AbstractExporter<T> {
 
     @Override
     protected CompletableFuture<Void> onUnexport() {
-        return server.unexport(this);
+        TripleServer on = server;
+        return on == null ? CompletableFuture.completedFuture(null) : on.unexport(this);
     }
 
     @Override

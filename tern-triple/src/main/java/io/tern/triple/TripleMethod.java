@@ -59,6 +59,15 @@ abstract sealed class TripleMethod {
     }
 
     /**
+     * A method whose messages are given and taken as their encoded bytes ({@code byte[]}), each
+     * alone in its gRPC frame: for the services every server answers, which must run without
+     * protobuf-java. Called by its gRPC name, as a protobuf method is.
+     */
+    static TripleMethod encoded(MethodDescriptor method) {
+        return new EncodedMethod(method);
+    }
+
+    /**
      * Refuses an interface with a method that uses {@link StreamObserver} in a shape Triple cannot
      * carry, which would otherwise be taken for a unary method and fail at every call.
      *
@@ -180,6 +189,53 @@ abstract sealed class TripleMethod {
                 throw new RpcException(RpcStatus.SERVICE_ERROR, "a protobuf method answers no exception in a message");
             }
             return answers.frame(allocator, value);
+        }
+    }
+
+    /** Messages as their bytes, encoded and decoded by the service itself. */
+    private static final class EncodedMethod extends TripleMethod {
+
+        EncodedMethod(MethodDescriptor method) {
+            super(method, grpcName(method.name()));
+        }
+
+        @Override
+        boolean carriesExceptions() {
+            return false;
+        }
+
+        @Override
+        ByteBuf request(ByteBufAllocator allocator, @Nullable Object[] arguments) {
+            return requestMessage(allocator, arguments[0]);
+        }
+
+        @Override
+        ByteBuf requestMessage(ByteBufAllocator allocator, @Nullable Object message) {
+            return GrpcDeframer.frame(allocator, (byte[]) java.util.Objects.requireNonNull(message, "message"));
+        }
+
+        @Override
+        @Nullable Object answer(ByteBuf message, boolean thrown) {
+            return ByteBufUtil.getBytes(message);
+        }
+
+        @Override
+        @Nullable Object[] arguments(ByteBuf message) {
+            return new Object[] {ByteBufUtil.getBytes(message)};
+        }
+
+        @Override
+        @Nullable Object message(ByteBuf message) {
+            return ByteBufUtil.getBytes(message);
+        }
+
+        @Override
+        ByteBuf answer(ByteBufAllocator allocator, @Nullable Object value, boolean thrown) {
+            if (thrown || !(value instanceof byte[] bytes)) {
+                throw new RpcException(RpcStatus.INTERNAL, "tri: " + descriptor + " answered "
+                        + (value == null ? "null" : "a " + value.getClass().getName()) + " (expected: a message's bytes)");
+            }
+            return GrpcDeframer.frame(allocator, bytes);
         }
     }
 

@@ -83,6 +83,10 @@ public final class TripleProtocol implements Protocol {
     private final Map<String, TripleConnection> connections = new HashMap<>();
     private final Set<TripleInvoker<?>> invokers = new HashSet<>();
     private final ReentrantLock lock = new ReentrantLock();
+    /** What gRPC's health service answers on this protocol's servers. */
+    private final TripleHealth health = new TripleHealth(this);
+    /** The services every server answers, made when first called; guarded by {@link #lock}. */
+    private final Map<String, TripleExporter<?>> builtIns = new HashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
@@ -413,6 +417,46 @@ public final class TripleProtocol implements Protocol {
         return total;
     }
 
+    /**
+     * What gRPC's health service ({@code grpc.health.v1.Health}) answers on this protocol's
+     * servers: each service's status, which an operator may change, and the watches open.
+     */
+    public TripleHealth health() {
+        return health;
+    }
+
+    /** The services exported on this protocol's servers now. */
+    List<TripleExporter<?>> exporters() {
+        List<TripleExporter<?>> all = new ArrayList<>();
+        for (TripleServer server : running()) {
+            all.addAll(server.exporters());
+        }
+        return all;
+    }
+
+    /**
+     * The service every server answers under {@code interfaceName} when none is exported under
+     * it: gRPC's health service; null for any other name, or once the protocol is closing.
+     */
+    @Nullable TripleExporter<?> builtIn(String interfaceName) {
+        if (!TripleHealth.SERVICE_NAME.equals(interfaceName)) {
+            return null;
+        }
+        lock.lock();
+        try {
+            if (closed.get()) {
+                return null;
+            }
+            return builtIns.computeIfAbsent(interfaceName, name -> {
+                ServiceUrl url = ServiceUrl.builder("tri").address("0.0.0.0", 0).path(name).build();
+                return TripleExporter.builtIn(this, url, io.tern.core.Invokers.of(
+                        io.tern.triple.internal.GrpcHealthService.class, health.service(), url, tracker));
+            });
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A server that has unexported its last service has closed: it leaves the protocol. */
     void forget(TripleServer server) {
         lock.lock();
@@ -655,18 +699,23 @@ public final class TripleProtocol implements Protocol {
         if (!closed.compareAndSet(false, true)) {
             return closeFuture;
         }
+        health.shutdown();
         List<TripleServer> running;
         List<TripleInvoker<?>> referred;
+        List<TripleExporter<?>> answeredByAll;
         lock.lock();
         try {
             running = new ArrayList<>(servers.values().stream().distinct().toList());
             servers.clear();
             shared.clear();
             referred = new ArrayList<>(invokers);
+            answeredByAll = new ArrayList<>(builtIns.values());
+            builtIns.clear();
         } finally {
             lock.unlock();
         }
         List<CompletableFuture<Void>> closing = new ArrayList<>();
+        answeredByAll.forEach(exporter -> closing.add(exporter.closeAsync()));
         referred.forEach(invoker -> closing.add(invoker.closeAsync())); // their connections close with the last
         running.forEach(server -> closing.add(server.closeAsync()));
         CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))

@@ -226,6 +226,11 @@ final class TripleServer {
         return serverPort;
     }
 
+    /** The services exported here now. */
+    java.util.Collection<TripleExporter<?>> exporters() {
+        return exporters.values();
+    }
+
     /** Services exported here now. */
     int exportedCount() {
         return exporters.size();
@@ -269,13 +274,15 @@ final class TripleServer {
             throw new IllegalStateException("tri: " + exporter.key() + " is already exported on " + host + ":" + port
                     + " (expected: one export per service key)");
         }
+        protocol.health().changed();
         return exporter;
     }
 
     /**
      * The exporter a call addresses, tried as Apache Dubbo's Triple server tries them: its group,
      * interface and version; the same group and interface at version 1.0.0; the interface alone
-     * (a service exported with neither group nor version).
+     * (a service exported with neither group nor version). Else one of the services every server
+     * answers, such as gRPC's health service.
      */
     @Nullable TripleExporter<?> find(String interfaceName, @Nullable String group, @Nullable String version) {
         TripleExporter<?> exporter = exporters.get(ServiceKey.of(interfaceName, group, version));
@@ -285,7 +292,7 @@ final class TripleServer {
         if (exporter == null) {
             exporter = exporters.get(ServiceKey.of(interfaceName));
         }
-        return exporter;
+        return exporter != null ? exporter : protocol.builtIn(interfaceName);
     }
 
     /** Removes a service; the last one closes the server, and the future completes once its port is closed. */
@@ -295,6 +302,7 @@ final class TripleServer {
             exporters.remove(exporter.key(), exporter);
             last = exporters.isEmpty() && !closing;
         }
+        protocol.health().changed();
         return last ? closeAsync() : CompletableFuture.completedFuture(null);
     }
 

@@ -15,7 +15,9 @@ public enum ResourceKind {
     /** A reference's subscription at the application level: its mapping and instance watches, the metadata it uses. */
     SUBSCRIPTION,
     /** A reference's override rules: its config-center and {@code /configurators} watches, the rules in force. */
-    RULES;
+    RULES,
+    /** A client's watch of a server's health ({@code grpc.health.v1.Health/Watch}): its place among the server's watches. */
+    HEALTH_WATCH;
 
     /** The kind's name in reports: {@code invoker}, {@code exporter}, ... */
     public String label() {

@@ -3,7 +3,7 @@ package io.tern.triple.internal;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Writes the protocol buffers wire format: the few field kinds the wrapper messages use. */
+/** Writes the protocol buffers wire format: the few field kinds the wrapper and gRPC's own messages use. */
 final class ProtobufWriter {
 
     private final ByteArrayOutputStream out;
@@ -16,6 +16,11 @@ final class ProtobufWriter {
         writeVarint(((long) field << 3) | ProtobufReader.LENGTH_DELIMITED);
         writeVarint(value.length);
         out.write(value, 0, value.length);
+    }
+
+    void writeVarint(int field, long value) {
+        writeVarint((long) field << 3 | ProtobufReader.VARINT);
+        writeVarint(value);
     }
 
     void writeString(int field, String value) {
