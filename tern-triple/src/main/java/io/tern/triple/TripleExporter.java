@@ -78,6 +78,11 @@ final class TripleExporter<T> extends AbstractExporter<T> {
         return byWireName.getOrDefault(wireName, List.of());
     }
 
+    /** The wire form of each of its methods. */
+    List<TripleMethod> wireMethods() {
+        return List.of(methods);
+    }
+
     /** Whether every server answers it, rather than one it was exported on ({@link #builtIn}). */
     boolean builtIn() {
         return server == null;

@@ -104,6 +104,11 @@ abstract sealed class TripleMethod {
         return descriptor.kind();
     }
 
+    /** Whether its messages are generated protobuf messages, which a {@code .proto} file describes. */
+    boolean protobuf() {
+        return this instanceof ProtobufMethod;
+    }
+
     /** Whether an answer message can carry the service's exception (wrapped ones can, protobuf ones cannot). */
     abstract boolean carriesExceptions();
 

@@ -11,6 +11,7 @@ import io.tern.Exporter;
 import io.tern.Invoker;
 import io.tern.Protocol;
 import io.tern.ServiceUrl;
+import io.tern.core.Invokers;
 import io.tern.core.PeerWarnings;
 import io.tern.core.ProtocolStats;
 import io.tern.core.lifecycle.LifecycleTracker;
@@ -25,6 +26,9 @@ import io.tern.transport.tls.PlaintextWarnings;
 import io.tern.transport.tls.PortTls;
 import io.tern.transport.tls.ServerTls;
 import io.tern.transport.tls.TlsContext;
+import io.tern.triple.internal.GrpcHealthService;
+import io.tern.triple.internal.GrpcReflectionService;
+import io.tern.triple.internal.Protobuf;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -436,10 +440,12 @@ public final class TripleProtocol implements Protocol {
 
     /**
      * The service every server answers under {@code interfaceName} when none is exported under
-     * it: gRPC's health service; null for any other name, or once the protocol is closing.
+     * it: gRPC's health service, and its server reflection where protobuf-java is present; null
+     * for any other name, or once the protocol is closing.
      */
     @Nullable TripleExporter<?> builtIn(String interfaceName) {
-        if (!TripleHealth.SERVICE_NAME.equals(interfaceName)) {
+        boolean reflection = TripleReflection.V1.equals(interfaceName) || TripleReflection.V1ALPHA.equals(interfaceName);
+        if (!TripleHealth.SERVICE_NAME.equals(interfaceName) && !(reflection && Protobuf.present())) {
             return null;
         }
         lock.lock();
@@ -449,8 +455,10 @@ public final class TripleProtocol implements Protocol {
             }
             return builtIns.computeIfAbsent(interfaceName, name -> {
                 ServiceUrl url = ServiceUrl.builder("tri").address("0.0.0.0", 0).path(name).build();
-                return TripleExporter.builtIn(this, url, io.tern.core.Invokers.of(
-                        io.tern.triple.internal.GrpcHealthService.class, health.service(), url, tracker));
+                Invoker<?> invoker = reflection
+                        ? Invokers.of(GrpcReflectionService.class, new TripleReflection(this), url, tracker)
+                        : Invokers.of(GrpcHealthService.class, health.service(), url, tracker);
+                return TripleExporter.builtIn(this, url, invoker);
             });
         } finally {
             lock.unlock();

@@ -22,6 +22,11 @@ public final class Protobuf {
         }
     }
 
+    /** Whether protobuf-java is present. */
+    public static boolean present() {
+        return MESSAGE != null;
+    }
+
     /** Whether {@code type} is a generated protobuf message class. */
     public static boolean isMessage(Class<?> type) {
         Class<?> message = MESSAGE;
