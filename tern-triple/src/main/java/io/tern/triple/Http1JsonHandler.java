@@ -26,6 +26,7 @@ import io.tern.Result;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.core.JsonStrings;
+import io.tern.triple.internal.ProtobufJson;
 import io.tern.triple.internal.TripleHeaders;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
@@ -167,6 +168,11 @@ final class Http1JsonHandler extends SimpleChannelInboundHandler<FullHttpRequest
     /** Runs on a service thread: reads the arguments, invokes, answers. */
     private void call(ChannelHandlerContext ctx, boolean keepAlive, TripleExporter<?> exporter, String name, String body,
             Map<String, Object> attachments) {
+        TripleMethod protobuf = protobufMethod(exporter, name);
+        if (protobuf != null) {
+            callProtobuf(ctx, keepAlive, exporter, protobuf, body, attachments);
+            return;
+        }
         MethodDescriptor method;
         Object[] arguments;
         try {
@@ -174,8 +180,10 @@ final class Http1JsonHandler extends SimpleChannelInboundHandler<FullHttpRequest
             method = method(exporter, name, root);
             arguments = arguments(server.protocol().json(), method, root);
         } catch (JsonProcessingException e) {
-            answer(ctx, keepAlive, GrpcStatus.INVALID_ARGUMENT, "body: not JSON (" + e.getOriginalMessage()
-                    + ") (expected: a JSON array of the arguments)");
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            answer(ctx, keepAlive, GrpcStatus.INVALID_ARGUMENT, "body: not JSON"
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+                    + " (expected: a JSON array of the arguments)");
             return;
         } catch (RpcException e) {
             answer(ctx, keepAlive, GrpcStatus.of(e.status()), e.getMessage());
@@ -210,6 +218,63 @@ final class Http1JsonHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 return;
             }
             write(ctx, keepAlive, HttpResponseStatus.OK, json);
+        });
+    }
+
+    /** The unary protobuf method a request's path names, if it names one. */
+    private static @Nullable TripleMethod protobufMethod(TripleExporter<?> exporter, String name) {
+        for (TripleMethod method : exporter.named(name)) {
+            if (method.protobuf() && method.kind() == MethodDescriptor.Kind.UNARY) {
+                return method;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Runs on a service thread: a protobuf method called in protobuf's JSON mapping, its request
+     * a JSON object of the request message and its answer one of the answer message's.
+     */
+    private void callProtobuf(ChannelHandlerContext ctx, boolean keepAlive, TripleExporter<?> exporter,
+            TripleMethod method, String body, Map<String, Object> attachments) {
+        Object request;
+        try {
+            request = ProtobufJson.parse(method.descriptor.requestType(), body.isBlank() ? "{}" : body);
+        } catch (IllegalArgumentException e) {
+            answer(ctx, keepAlive, GrpcStatus.INVALID_ARGUMENT, e.getMessage());
+            return;
+        } catch (NoClassDefFoundError e) {
+            answer(ctx, keepAlive, GrpcStatus.UNIMPLEMENTED, "JSON for protobuf methods needs protobuf-java-util"
+                    + " on the server's class path (expected: com.google.protobuf:protobuf-java-util)");
+            return;
+        }
+        CompletableFuture<Result> answer;
+        try {
+            answer = exporter.invoker().invoke(Invocation.of(exporter.key(), method.descriptor, new Object[] {request})
+                    .setAttachments(attachments).setClassPolicy(server.protocol().classPolicy()));
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((result, failure) -> {
+            Throwable thrown = failure != null ? Result.asRpcException(failure) : result.exception();
+            if (thrown != null) {
+                answer(ctx, keepAlive, GrpcStatusException.statusOf(thrown),
+                        thrown.getMessage() == null ? thrown.getClass().getName() : thrown.getMessage());
+                return;
+            }
+            Object value = result.value();
+            String json;
+            try {
+                if (value == null) {
+                    throw new IllegalArgumentException("null (expected: a message)");
+                }
+                json = ProtobufJson.print(value);
+            } catch (RuntimeException e) {
+                answer(ctx, keepAlive, GrpcStatus.INTERNAL, "the answer of " + exporter.key().call(method.descriptor
+                        .name()) + " cannot be written as JSON: " + e.getMessage());
+                return;
+            }
+            write(ctx, keepAlive, HttpResponseStatus.OK, json.getBytes(StandardCharsets.UTF_8));
         });
     }
 
