@@ -15,6 +15,7 @@ import io.tern.RpcStatus;
 import io.tern.StreamObserver;
 import io.tern.transport.ConnectionLimits;
 import io.tern.transport.ServerPort;
+import io.tern.triple.internal.GrpcCompression;
 import io.tern.triple.internal.TripleHeaders;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,10 +40,20 @@ final class StreamAnswer {
      * The header blocks every unary answer without attachments sends, made once: HTTP/2 encoders
      * only read them.
      */
-    private static final Http2Headers ANSWER_HEADERS = new DefaultHttp2Headers().status("200")
-            .set("content-type", "application/grpc");
-    private static final Http2Headers EXCEPTION_HEADERS = new DefaultHttp2Headers().status("200")
-            .set("content-type", "application/grpc").set("tri-exception-code", BUSINESS_EXCEPTION);
+    private static final Http2Headers ANSWER_HEADERS = answerHeaders(false, false);
+    private static final Http2Headers EXCEPTION_HEADERS = answerHeaders(true, false);
+    private static final Http2Headers GZIP_ANSWER_HEADERS = answerHeaders(false, true);
+    private static final Http2Headers GZIP_EXCEPTION_HEADERS = answerHeaders(true, true);
+
+    /** An answer's headers: whether it carries the service's exception, and whether its messages are gzip. */
+    private static Http2Headers answerHeaders(boolean thrown, boolean gzip) {
+        Http2Headers headers = new DefaultHttp2Headers().status("200").set("content-type", "application/grpc")
+                .set("grpc-accept-encoding", GrpcCompression.ACCEPTED);
+        if (gzip) {
+            headers.set("grpc-encoding", GrpcCompression.GZIP);
+        }
+        return thrown ? headers.set("tri-exception-code", BUSINESS_EXCEPTION) : headers;
+    }
     private static final Http2Headers OK_TRAILERS = trailers(GrpcStatus.OK, null);
     /**
      * What a server stream may have queued and not yet sent, at most, before its writer waits: its
@@ -77,6 +88,8 @@ final class StreamAnswer {
     private Duration patience = ConnectionLimits.DEFAULT.frameTimeout();
     /** The client ended its half of the stream; until it has, ending ours also resets the stream. */
     private volatile boolean halfClosed;
+    /** Whether answer messages go out gzip: the service says so, and the client reads it. */
+    private volatile boolean gzip;
     private boolean headersSent;
 
     StreamAnswer(TripleProtocol protocol, ConnectionWrites writes, Runnable onEnd) {
@@ -95,6 +108,16 @@ final class StreamAnswer {
     /** Whether the stream has ended. */
     boolean ended() {
         return ended.get();
+    }
+
+    /** Answer messages go out gzip, with {@code grpc-encoding: gzip}. */
+    void compressAnswers() {
+        gzip = true;
+    }
+
+    /** An answer message as it goes out: compressed when the answers are. */
+    private ByteBuf encoded(ChannelHandlerContext ctx, ByteBuf framed) {
+        return gzip ? GrpcCompression.compress(ctx.alloc(), framed) : framed;
     }
 
     /** The client ended its half of the stream. */
@@ -150,12 +173,13 @@ final class StreamAnswer {
         }
         ByteBuf body;
         try {
-            body = target.answer(ctx.alloc(), thrown != null ? thrown : result.value(), thrown != null);
+            body = encoded(ctx, target.answer(ctx.alloc(), thrown != null ? thrown : result.value(), thrown != null));
         } catch (RpcException e) {
             endWith(GrpcStatus.of(e.status()), e.getMessage());
             return;
         }
-        Http2Headers headers = thrown != null ? EXCEPTION_HEADERS : ANSWER_HEADERS;
+        Http2Headers headers = gzip ? thrown != null ? GZIP_EXCEPTION_HEADERS : GZIP_ANSWER_HEADERS
+                : thrown != null ? EXCEPTION_HEADERS : ANSWER_HEADERS;
         Http2Headers trailers = OK_TRAILERS;
         if (!result.attachments().isEmpty()) {
             DefaultHttp2Headers own = trailers(GrpcStatus.OK, null);
@@ -211,7 +235,7 @@ final class StreamAnswer {
                 throw new RpcException(RpcStatus.CANCELLED, "tri: the stream of " + target.descriptor
                         + " has ended (cancelled by the caller, past its deadline, or completed)");
             }
-            ByteBuf body = target.answer(ctx.alloc(), value, false);
+            ByteBuf body = encoded(ctx, target.answer(ctx.alloc(), value, false));
             long cost = body.readableBytes() + MESSAGE_OVERHEAD;
             synchronized (StreamAnswer.this) {
                 if (ended.get()) {
@@ -221,8 +245,7 @@ final class StreamAnswer {
                 }
                 if (!headersSent) {
                     headersSent = true;
-                    ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")
-                            .set("content-type", "application/grpc")));
+                    ctx.write(new DefaultHttp2HeadersFrame(gzip ? GZIP_ANSWER_HEADERS : ANSWER_HEADERS));
                 }
                 queued.addAndGet(cost);
                 protocol.streamQueued(cost);
@@ -333,7 +356,8 @@ final class StreamAnswer {
             }
             headersSent = true;
             DefaultHttp2Headers headers = new DefaultHttp2Headers();
-            headers.status(httpStatus).set("content-type", "application/grpc").setInt("grpc-status", status.code());
+            headers.status(httpStatus).set("content-type", "application/grpc")
+                    .set("grpc-accept-encoding", GrpcCompression.ACCEPTED).setInt("grpc-status", status.code());
             if (message != null) {
                 headers.set("grpc-message", GrpcStatus.encodeMessage(message));
             }

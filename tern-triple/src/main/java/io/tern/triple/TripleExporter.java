@@ -6,6 +6,7 @@ import io.tern.MethodDescriptor;
 import io.tern.ServiceDescriptor;
 import io.tern.ServiceUrl;
 import io.tern.core.AbstractExporter;
+import io.tern.triple.internal.GrpcCompression;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class TripleExporter<T> extends AbstractExporter<T> {
 
+    /** The URL parameter that makes a service's answers, or a reference's requests, go out gzip. */
+    static final String COMPRESSION = "compression";
+
     private static final ServiceDescriptor GENERIC = ServiceDescriptor.of(GenericService.class);
 
     final ServiceDescriptor descriptor;
@@ -30,6 +34,8 @@ final class TripleExporter<T> extends AbstractExporter<T> {
     private final ServiceUrl url;
     /** The server it is exported on; null for a service every server answers ({@link #builtIn}). */
     private final @Nullable TripleServer server;
+    /** Whether its answers go out gzip to clients that read it: its URL's {@code compression=gzip}. */
+    final boolean compresses;
     /** Whether health checks say it is serving ({@link TripleHealth#setServing}); calls reach it either way. */
     volatile boolean serving = true;
 
@@ -55,6 +61,7 @@ final class TripleExporter<T> extends AbstractExporter<T> {
         super(url.serviceKey(), invoker, protocol.tracker());
         this.server = server;
         this.url = url;
+        this.compresses = GrpcCompression.compresses(url.parameter(COMPRESSION));
         this.descriptor = ServiceDescriptor.of(invoker.type());
         this.methods = descriptor.methods().stream().map(wire).toArray(TripleMethod[]::new);
         for (MethodDescriptor method : descriptor.methods()) {

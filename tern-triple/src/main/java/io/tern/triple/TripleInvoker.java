@@ -25,6 +25,7 @@ import io.tern.ServiceDescriptor;
 import io.tern.ServiceUrl;
 import io.tern.StreamObserver;
 import io.tern.core.AbstractInvoker;
+import io.tern.triple.internal.GrpcCompression;
 import io.tern.triple.internal.GrpcDeframer;
 import io.tern.triple.internal.GrpcFramingException;
 import io.tern.triple.internal.GrpcTimeout;
@@ -68,6 +69,10 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
     private static final AsciiString GRPC_PROTO = AsciiString.cached("application/grpc+proto");
     private static final AsciiString TE = AsciiString.cached("te");
     private static final AsciiString TRAILERS = AsciiString.cached("trailers");
+    private static final AsciiString ACCEPT_ENCODING = AsciiString.cached("grpc-accept-encoding");
+    private static final AsciiString ACCEPTED = AsciiString.cached(GrpcCompression.ACCEPTED);
+    private static final AsciiString ENCODING = AsciiString.cached("grpc-encoding");
+    private static final AsciiString GZIP = AsciiString.cached(GrpcCompression.GZIP);
 
     private final TripleProtocol protocol;
     private final TripleConnection connection;
@@ -82,6 +87,8 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
     private final @Nullable String token;
     private final Duration timeout;
     private final String timeoutHeader;
+    /** Whether requests go out gzip: the URL's {@code compression=gzip}. */
+    private final boolean compress;
 
     TripleInvoker(TripleProtocol protocol, TripleConnection connection, Class<T> type, ServiceUrl url) {
         super(type, url, protocol.tracker());
@@ -97,6 +104,12 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
         this.token = io.tern.core.Tokens.of(url);
         this.timeout = url.timeout().orElse(DEFAULT_TIMEOUT);
         this.timeoutHeader = GrpcTimeout.format(timeout);
+        this.compress = GrpcCompression.compresses(url.parameter(TripleExporter.COMPRESSION));
+    }
+
+    /** A request message as it goes out: compressed when this reference's requests are. */
+    private ByteBuf encoded(ByteBuf framed) {
+        return compress ? GrpcCompression.compress(connection.alloc(), framed) : framed;
     }
 
     @Override
@@ -117,7 +130,11 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
         }
         TripleMethod method = methods[described.index()];
         Http2Headers headers = new DefaultHttp2Headers().method(POST).scheme(scheme).authority(authority)
-                .path(paths[described.index()]).set(CONTENT_TYPE, GRPC_PROTO).set(TE, TRAILERS);
+                .path(paths[described.index()]).set(CONTENT_TYPE, GRPC_PROTO).set(TE, TRAILERS)
+                .set(ACCEPT_ENCODING, ACCEPTED);
+        if (compress) {
+            headers.set(ENCODING, GZIP);
+        }
         if (method.kind() == MethodDescriptor.Kind.UNARY) {
             headers.set("grpc-timeout", timeoutHeader);
         }
@@ -140,7 +157,7 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
     }
 
     private CompletableFuture<Result> unary(TripleMethod method, Http2Headers headers, @Nullable Object[] arguments) {
-        ByteBuf request = method.request(connection.alloc(), arguments);
+        ByteBuf request = encoded(method.request(connection.alloc(), arguments));
         CompletableFuture<Result> answer = new CompletableFuture<>();
         UnaryCall call = new UnaryCall(method, answer);
         open(call, method).whenComplete((stream, failure) -> {
@@ -167,7 +184,7 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
     private CompletableFuture<Result> serverStreaming(TripleMethod method, Http2Headers headers,
             @Nullable Object[] arguments) {
         StreamObserver<Object> responses = observer(arguments[1], method);
-        ByteBuf request = method.request(connection.alloc(), arguments);
+        ByteBuf request = encoded(method.request(connection.alloc(), arguments));
         StreamCall call = new StreamCall(method, responses);
         return open(call, method).handle((stream, failure) -> {
             if (failure != null) {
@@ -286,7 +303,13 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
                     if (headers == null) {
                         headers = block.headers();
                         boolean thrown = thrown(block.headers());
-                        deframer = new GrpcDeframer(ctx.alloc(), TripleProtocol.MAX_MESSAGE_SIZE, m -> {
+                        CharSequence encodingHeader = block.headers().get(ENCODING);
+                        GrpcCompression.Encoding encoding = GrpcCompression.of(encodingHeader);
+                        if (encoding == null) {
+                            throw new GrpcFramingException(GrpcStatus.INTERNAL, "an answer in grpc-encoding "
+                                    + encodingHeader + " (expected: " + GrpcCompression.ACCEPTED + " or identity)");
+                        }
+                        deframer = new GrpcDeframer(ctx.alloc(), TripleProtocol.MAX_MESSAGE_SIZE, encoding, m -> {
                             try {
                                 onMessage(m, thrown);
                             } finally {
@@ -550,7 +573,7 @@ final class TripleInvoker<T> extends AbstractInvoker<T> {
                 throw new RpcException(RpcStatus.CANCELLED, "tri: the stream of "
                         + url().serviceKey().call(method.descriptor.name()) + " has ended (completed or cancelled)");
             }
-            stream.writeAndFlush(new DefaultHttp2DataFrame(method.requestMessage(stream.alloc(), value)));
+            stream.writeAndFlush(new DefaultHttp2DataFrame(encoded(method.requestMessage(stream.alloc(), value))));
             call.writability.await(stream, call.ended::get);
         }
 

@@ -26,6 +26,7 @@ import io.tern.transport.tls.PlaintextWarnings;
 import io.tern.transport.tls.PortTls;
 import io.tern.transport.tls.ServerTls;
 import io.tern.transport.tls.TlsContext;
+import io.tern.triple.internal.GrpcCompression;
 import io.tern.triple.internal.GrpcHealthService;
 import io.tern.triple.internal.GrpcReflectionService;
 import io.tern.triple.internal.Protobuf;
@@ -239,6 +240,7 @@ public final class TripleProtocol implements Protocol {
         requireNonNull(invoker, "invoker");
         TripleMethod.checkShapes(invoker.type());
         ServiceUrl url = invoker.url();
+        GrpcCompression.compresses(url.parameter(TripleExporter.COMPRESSION)); // a wrong value fails the export
         lock.lock();
         try {
             if (closed.get()) {
@@ -273,6 +275,7 @@ public final class TripleProtocol implements Protocol {
         requireNonNull(type, "type");
         requireNonNull(url, "url");
         TripleMethod.checkShapes(type);
+        GrpcCompression.compresses(url.parameter(TripleExporter.COMPRESSION)); // a wrong value fails the reference
         lock.lock();
         try {
             if (closed.get()) {

@@ -18,6 +18,7 @@ import io.tern.RpcException;
 import io.tern.RpcStatus;
 import io.tern.StreamObserver;
 import io.tern.transport.ConnectionTimer;
+import io.tern.triple.internal.GrpcCompression;
 import io.tern.triple.internal.GrpcDeframer;
 import io.tern.triple.internal.GrpcFramingException;
 import io.tern.triple.internal.GrpcTimeout;
@@ -174,8 +175,18 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
             Duration limit = GrpcTimeout.parse(timeout.toString());
             deadlineTask = ctx.executor().schedule(() -> expire(limit), GrpcTimeout.nanos(limit), TimeUnit.NANOSECONDS);
         }
+        CharSequence encodingHeader = headers.get("grpc-encoding");
+        GrpcCompression.Encoding encoding = GrpcCompression.of(encodingHeader);
+        if (encoding == null) {
+            fail(GrpcStatus.UNIMPLEMENTED, "grpc-encoding: " + encodingHeader + " (expected: "
+                    + GrpcCompression.ACCEPTED + " or identity)");
+            return;
+        }
+        if (target.compresses && GrpcCompression.acceptsGzip(headers.get("grpc-accept-encoding"))) {
+            answers.compressAnswers();
+        }
         attachments = TripleHeaders.read(headers);
-        deframer = new GrpcDeframer(ctx.alloc(), TripleProtocol.MAX_MESSAGE_SIZE, this::onMessage);
+        deframer = new GrpcDeframer(ctx.alloc(), TripleProtocol.MAX_MESSAGE_SIZE, encoding, this::onMessage);
         if (candidates.size() == 1) {
             choose(candidates.get(0));
         }

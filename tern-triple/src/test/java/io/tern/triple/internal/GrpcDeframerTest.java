@@ -71,15 +71,77 @@ class GrpcDeframerTest {
     }
 
     @Test
-    void compressedAndUnknownFlagsAreRefused() {
+    void aCompressedMessageWithoutAnEncodingAndUnknownFlagsAreRefused() {
         try (GrpcDeframer deframer = deframer(1024)) {
             assertThatThrownBy(() -> deframer.feed(Unpooled.wrappedBuffer(new byte[] {1, 0, 0, 0, 1, 9})))
                     .isInstanceOf(GrpcFramingException.class)
-                    .hasMessage("gRPC message flag 1 (expected: 0, uncompressed; no grpc-encoding is accepted)")
-                    .satisfies(e -> assertThat(((GrpcFramingException) e).status()).isEqualTo(GrpcStatus.UNIMPLEMENTED));
+                    .hasMessage("gRPC message flag 1 without a grpc-encoding (expected: 0, or grpc-encoding: gzip)")
+                    .satisfies(e -> assertThat(((GrpcFramingException) e).status()).isEqualTo(GrpcStatus.INTERNAL));
         }
         try (GrpcDeframer deframer = deframer(1024)) {
             assertThatThrownBy(() -> deframer.feed(Unpooled.wrappedBuffer(new byte[] {7, 0, 0, 0, 0})))
+                    .satisfies(e -> assertThat(((GrpcFramingException) e).status()).isEqualTo(GrpcStatus.INTERNAL));
+        }
+    }
+
+    private GrpcDeframer gzipDeframer(int max) {
+        return new GrpcDeframer(allocator, max, GrpcCompression.Encoding.GZIP, message -> {
+            try {
+                received.add(message.toString(StandardCharsets.UTF_8));
+            } finally {
+                message.release();
+            }
+        });
+    }
+
+    private ByteBuf gzipFramed(String text) {
+        return GrpcCompression.compress(allocator, GrpcDeframer.frame(allocator, text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void gzipMessagesInflateAndPlainOnesPassOnAGzipStream() {
+        try (GrpcDeframer deframer = gzipDeframer(1 << 20)) {
+            ByteBuf compressed = gzipFramed("squeeze ".repeat(1000));
+            assertThat(compressed.getByte(0)).as("the compressed flag").isEqualTo((byte) 1);
+            assertThat(compressed.readableBytes()).isLessThan(200);
+            deframer.feed(compressed);
+            deframer.feed(GrpcDeframer.frame(allocator, "plain".getBytes(StandardCharsets.UTF_8)));
+        }
+        assertThat(received).containsExactly("squeeze ".repeat(1000), "plain");
+    }
+
+    @Test
+    void aGzipBombStopsInflatingAtTheLimit() throws Exception {
+        // 256 MiB of zeros: about 256 KB of gzip, under the limit of 1 MiB until it inflates
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(bytes)) {
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 256; i++) {
+                gzip.write(zeros);
+            }
+        }
+        ByteBuf bomb = Unpooled.wrappedBuffer(bytes.toByteArray());
+        assertThat(bomb.readableBytes()).isLessThan(1 << 20);
+        assertThatThrownBy(() -> GrpcCompression.inflate(allocator, bomb, 1 << 20))
+                .isInstanceOf(GrpcFramingException.class)
+                .hasMessage("gRPC message inflates past 1048576 bytes (expected: at most 1048576 once inflated)")
+                .satisfies(e -> assertThat(((GrpcFramingException) e).status()).isEqualTo(GrpcStatus.RESOURCE_EXHAUSTED));
+        assertThat(bomb.readerIndex()).as("it stopped reading the bomb soon after the limit, not at its end")
+                .isLessThan(bomb.writerIndex() / 10);
+
+        ByteBuf framed = allocator.buffer().writeByte(1).writeInt(bomb.writerIndex()).writeBytes(bomb, 0, bomb.writerIndex());
+        try (GrpcDeframer deframer = gzipDeframer(1 << 20)) {
+            assertThatThrownBy(() -> deframer.feed(framed)).isInstanceOf(GrpcFramingException.class)
+                    .hasMessageStartingWith("gRPC message inflates past");
+            assertThat(framed.refCnt()).as("released with the reader").isZero();
+        }
+    }
+
+    @Test
+    void bytesThatAreNotGzipAreRefused() {
+        try (GrpcDeframer deframer = gzipDeframer(1024)) {
+            assertThatThrownBy(() -> deframer.feed(Unpooled.wrappedBuffer(new byte[] {1, 0, 0, 0, 3, 1, 2, 3})))
+                    .isInstanceOf(GrpcFramingException.class).hasMessageStartingWith("gRPC message: not gzip (")
                     .satisfies(e -> assertThat(((GrpcFramingException) e).status()).isEqualTo(GrpcStatus.INTERNAL));
         }
     }
