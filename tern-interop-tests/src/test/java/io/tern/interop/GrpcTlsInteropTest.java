@@ -97,6 +97,7 @@ class GrpcTlsInteropTest {
         tern.close();
         invoker = null; // let go of what was closed: the tracker reports anything else still reachable
         exporter = null;
+        tern = null; // it holds its TLS contexts, closed with it
         assertThat(TRACKER.counts(ResourceKind.CLIENT).live()).isZero();
     }
 
