@@ -22,6 +22,7 @@ import io.tern.RpcStatus;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
 import io.tern.transport.tls.TlsContext;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -75,9 +76,13 @@ final class TripleConnection {
     private int failures;
     /** Guarded by the protocol's lock. */
     int users;
+    /** Its keepalive: the first reference's; the time doubles each time a provider says too_many_pings. */
+    private volatile KeepAlive keepAlive;
 
-    private TripleConnection(TripleProtocol protocol, String host, int port, @Nullable TlsContext tls, String key) {
+    private TripleConnection(TripleProtocol protocol, String host, int port, @Nullable TlsContext tls, String key,
+            KeepAlive keepAlive) {
         this.protocol = protocol;
+        this.keepAlive = keepAlive;
         this.host = host;
         this.port = port;
         this.tlsContext = tls;
@@ -93,8 +98,8 @@ final class TripleConnection {
      * @throws RpcException (NETWORK) naming the address and why when it cannot be made
      */
     static TripleConnection connect(TripleProtocol protocol, String host, int port, @Nullable TlsContext tls,
-            String key) {
-        TripleConnection connection = new TripleConnection(protocol, host, port, tls, key);
+            String key, KeepAlive keepAlive) {
+        TripleConnection connection = new TripleConnection(protocol, host, port, tls, key, keepAlive);
         try {
             connection.dial().get();
             return connection;
@@ -167,7 +172,13 @@ final class TripleConnection {
                                 .encoderEnforceMaxConcurrentStreams(true)
                                 .build());
                         ch.pipeline().addLast(new ConnectionWindow());
-                        ch.pipeline().addLast(new GoAwayWatch());
+                        KeepAlive pings = keepAlive;
+                        Duration every = pings.time();
+                        if (every != null) {
+                            ch.pipeline().addLast(new Http2KeepAlive(every, pings.timeout(), pings.withoutCalls(),
+                                    why -> log.warn("tri: closing the connection to {}: {}", address, why)));
+                        }
+                        ch.pipeline().addLast(new GoAwayWatch(TripleConnection.this));
                         ch.pipeline().addLast(new Http2MultiplexHandler(new RefuseStreams()));
                     }
                 });
@@ -354,6 +365,27 @@ final class TripleConnection {
      * Notes a GOAWAY on its connection: new calls then go to a new connection, as the provider
      * asked; and one without error makes the connection's close graceful.
      */
+    /**
+     * The provider said {@code too_many_pings}: this connection's pings come half as often from its
+     * next link on, as grpc-java's client does.
+     */
+    private void tooManyPings() {
+        KeepAlive now = keepAlive;
+        Duration every = now.time();
+        if (every != null) {
+            Duration slower = every.multipliedBy(2);
+            keepAlive = now.withTime(slower);
+            log.warn("tri: {} says too_many_pings: pinging every {} ms from now on (keepalive.time)", address,
+                    slower.toMillis());
+        }
+    }
+
+    /** Whether a GOAWAY says the client pinged too often: ENHANCE_YOUR_CALM with {@code too_many_pings}. */
+    static boolean tooManyPings(Http2GoAwayFrame goAway) {
+        return goAway.errorCode() == Http2Error.ENHANCE_YOUR_CALM.code()
+                && "too_many_pings".equals(goAway.content().toString(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
     private static final class GoAwayWatch extends ChannelInboundHandlerAdapter {
         static final io.netty.util.AttributeKey<Boolean> GRACEFUL =
                 io.netty.util.AttributeKey.valueOf(TripleConnection.class, "graceful");
@@ -364,12 +396,20 @@ final class TripleConnection {
             return Boolean.TRUE.equals(channel.attr(GONE_AWAY).get());
         }
 
+        private final TripleConnection owner;
+
+        GoAwayWatch(TripleConnection owner) {
+            this.owner = owner;
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof Http2GoAwayFrame goAway) {
                 ctx.channel().attr(GONE_AWAY).set(Boolean.TRUE);
                 if (goAway.errorCode() == Http2Error.NO_ERROR.code()) {
                     ctx.channel().attr(GRACEFUL).set(Boolean.TRUE);
+                } else if (tooManyPings(goAway)) {
+                    owner.tooManyPings();
                 }
             }
             ctx.fireChannelRead(msg);

@@ -106,6 +106,8 @@ public final class TripleProtocol implements Protocol {
      * of the protocol that binds it.
      */
     private volatile ConnectionLimits limits = ConnectionLimits.DEFAULT;
+    /** Keepalive of the servers this protocol starts: grpc-java's server defaults, unless set. */
+    private volatile KeepAlive serverKeepAlive = KeepAlive.SERVER;
 
     /** TLS of the ports this protocol binds itself; a shared port has the TLS of the protocol that binds it. */
     private final @Nullable TlsContext serverTls;
@@ -159,6 +161,20 @@ public final class TripleProtocol implements Protocol {
     }
 
     /** The limits of the ports this protocol binds from now on (see {@link ConnectionLimits}). */
+    /**
+     * The keepalive of the servers it starts from now on (an export URL's {@code keepalive.*}
+     * and {@code permit.keepalive.*} parameters override it for its server): how often they ping a
+     * silent client, and how often they let clients ping.
+     */
+    public TripleProtocol serverKeepAlive(KeepAlive keepAlive) {
+        this.serverKeepAlive = requireNonNull(keepAlive, "keepAlive");
+        return this;
+    }
+
+    KeepAlive serverKeepAlive() {
+        return serverKeepAlive;
+    }
+
     public TripleProtocol connectionLimits(ConnectionLimits limits) {
         this.limits = requireNonNull(limits, "limits");
         return this;
@@ -250,7 +266,8 @@ public final class TripleProtocol implements Protocol {
             String address = url.host() + ":" + url.port();
             TripleServer server = servers.get(address);
             if (server == null) {
-                server = TripleServer.bind(this, url.host(), url.port(), limits.withUrl(url));
+                server = TripleServer.bind(this, url.host(), url.port(), limits.withUrl(url),
+                        serverKeepAlive.withUrl(url));
                 servers.put(address, server);
                 if (url.port() == 0) {
                     servers.put(url.host() + ":" + server.port(), server);
@@ -290,7 +307,8 @@ public final class TripleProtocol implements Protocol {
                 connection = connections.get(address);
             }
             if (connection == null) {
-                connection = TripleConnection.connect(this, url.host(), url.port(), tls, address);
+                connection = TripleConnection.connect(this, url.host(), url.port(), tls, address,
+                        KeepAlive.CLIENT.withUrl(url));
                 connections.put(address, connection);
             }
             connection.users++;

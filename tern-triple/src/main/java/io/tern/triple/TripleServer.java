@@ -55,10 +55,13 @@ final class TripleServer {
     private LifecycleTracker.@Nullable Tracked tracked;
     private int port;
     private boolean closing;
+    /** How it pings silent clients and lets clients ping it. */
+    private final KeepAlive keepAlive;
 
-    private TripleServer(TripleProtocol protocol, String host) {
+    private TripleServer(TripleProtocol protocol, String host, KeepAlive keepAlive) {
         this.protocol = protocol;
         this.host = host;
+        this.keepAlive = keepAlive;
     }
 
     /**
@@ -66,8 +69,9 @@ final class TripleServer {
      *
      * @throws RpcException {@link RpcStatus#NETWORK} naming the address when it cannot bind
      */
-    static TripleServer bind(TripleProtocol protocol, String host, int port, ConnectionLimits limits) {
-        TripleServer server = new TripleServer(protocol, host);
+    static TripleServer bind(TripleProtocol protocol, String host, int port, ConnectionLimits limits,
+            KeepAlive keepAlive) {
+        TripleServer server = new TripleServer(protocol, host, keepAlive);
         server.listen(port, limits);
         return server;
     }
@@ -77,7 +81,7 @@ final class TripleServer {
      * that protocol hands it ({@link #adopt}).
      */
     static TripleServer shared(TripleProtocol protocol, String host, int port) {
-        TripleServer server = new TripleServer(protocol, host);
+        TripleServer server = new TripleServer(protocol, host, protocol.serverKeepAlive());
         server.port = port;
         server.tracked = protocol.tracker().track(ResourceKind.SERVER, "tri://" + host + ":" + port + " (shared)");
         return server;
@@ -184,6 +188,18 @@ final class TripleServer {
                 .build());
         pipeline.addLast(new ConnectionWindow());
         pipeline.addLast(new Http2Idle(limits(pipeline.channel()).idleTimeout()));
+        Channel connection = pipeline.channel();
+        java.util.function.Consumer<String> warn = why -> {
+            ServerPort port = ServerPort.of(connection);
+            if (port != null) {
+                port.warn(connection, "tri: closing a connection: " + why);
+            }
+        };
+        pipeline.addLast(new Http2PingPolicy(keepAlive, warn));
+        Duration every = keepAlive.time();
+        if (every != null) {
+            pipeline.addLast(new Http2KeepAlive(every, keepAlive.timeout(), true, warn));
+        }
         ConnectionWrites writes = new ConnectionWrites(pipeline.channel());
         pipeline.channel().attr(WRITES).set(writes);
         pipeline.addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
