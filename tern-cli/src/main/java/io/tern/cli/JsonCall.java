@@ -84,8 +84,8 @@ final class JsonCall {
             throw new RpcException(RpcStatus.TIMEOUT, name + "." + method + " did not answer within "
                     + timeout.toMillis() + " ms (expected: an answer within --timeout)", e);
         } catch (ConnectException e) {
-            throw new RpcException(RpcStatus.NETWORK, "cannot connect to " + url.address() + ": " + e
-                    + " (expected: a Triple provider listening there)", e);
+            throw new RpcException(RpcStatus.NETWORK, "cannot connect to " + url.address() + ": "
+                    + io.tern.transport.ConnectFailures.why(e) + " (expected: a Triple provider listening there)", e);
         } catch (IOException e) {
             throw new RpcException(RpcStatus.NETWORK, "the call to " + url.address() + " failed: " + e, e);
         } catch (InterruptedException e) {

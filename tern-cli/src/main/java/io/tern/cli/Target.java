@@ -88,7 +88,7 @@ final class Target implements AutoCloseable {
      * unless the URL gives one.
      */
     static ServiceUrl forCommandLine(ServiceUrl registryUrl) {
-        return registryUrl.toBuilder().parameter("file-cache", false)
+        return registryUrl.toBuilder().parameter("file-cache", false).parameter("check", true)
                 .parameter("timeout", registryUrl.intParameter("timeout", 5_000)).build();
     }
 

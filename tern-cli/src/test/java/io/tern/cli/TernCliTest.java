@@ -408,6 +408,42 @@ class TernCliTest {
     }
 
     @Test
+    void aZooKeeperThatIsDownIsOneLineWithNoOptionTheCommandLacks() throws Exception {
+        int port = closedPort();
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), TernCli.class.getName(), "ls",
+                "zookeeper://127.0.0.1:" + port + "?timeout=1000").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(err).as("the whole of stderr: no stack trace per connection attempt, no check=false")
+                .isEqualTo("tern ls: NETWORK: registry: cannot reach ZooKeeper at 127.0.0.1:" + port
+                        + " within 1000 ms (expected: a running ZooKeeper)\n");
+    }
+
+    @Test
+    void aRefusedConnectionNamesTheAddressAndWhatWasExpectedOnBothProtocols() {
+        int port = closedPort();
+        for (String protocol : new String[] {"dubbo", "tri"}) {
+            CliRun refused = CliRun.of("call", protocol + "://127.0.0.1:" + port + "/" + UserService.class.getName(),
+                    "echo", "\"x\"");
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.errorLines()).singleElement().asString().matches("tern call: NETWORK: (no connection"
+                    + "|cannot connect) to 127\\.0\\.0\\.1:" + port + ": connection refused \\(expected: a "
+                    + (protocol.equals("dubbo") ? "dubbo" : "Triple") + " provider listening there\\)");
+        }
+    }
+
+    @Test
+    void aFailedCallSaysItsStatusOnceAndCountsArgumentsFromOne() {
+        CliRun wrongType = CliRun.of("call", users, "getUser", "\"x\"");
+        assertThat(wrongType.exit()).isEqualTo(1);
+        assertThat(wrongType.errorLines()).singleElement().asString().isEqualTo("tern call: BAD_REQUEST: provider"
+                + " answered status 40: argument 1 of getUser: 'x' (expected: a java.lang.Long)");
+    }
+
+    @Test
     void benchReportsAJsonSummary() throws IOException {
         CliRun run = CliRun.of("bench", users, "getUser", "1", "--threads", "2", "--requests", "300", "--warmup",
                 "100ms", "--json");

@@ -70,7 +70,7 @@ final class GenericCalls {
                 try {
                     realized[i] = Pojos.realize(args[i], types[i], policy);
                 } catch (IllegalArgumentException e) {
-                    return badRequest("argument " + i + " of " + method + ": " + e.getMessage());
+                    return badRequest("argument " + (i + 1) + " of " + method + ": " + e.getMessage());
                 }
             }
         } catch (RpcException refused) {

@@ -99,7 +99,7 @@ class GenericInvocationTest {
                 new Object[] {unrelated}))
                 .isInstanceOfSatisfying(RpcException.class, e -> {
                     assertThat(e.status()).isEqualTo(RpcStatus.BAD_REQUEST);
-                    assertThat(e.getMessage()).isEqualTo("argument 0 of describe: class: 'java.util.UUID'"
+                    assertThat(e.getMessage()).isEqualTo("argument 1 of describe: class: 'java.util.UUID'"
                             + " (expected: " + TestServices.Person.class.getName() + " or a subtype)");
                 });
     }
@@ -143,7 +143,7 @@ class GenericInvocationTest {
                     .as("%s", years)
                     .isInstanceOfSatisfying(RpcException.class, e -> {
                         assertThat(e.status()).isEqualTo(RpcStatus.BAD_REQUEST);
-                        assertThat(e.getMessage()).startsWith("argument 1 of older: ").endsWith("(expected: an int)");
+                        assertThat(e.getMessage()).startsWith("argument 2 of older: ").endsWith("(expected: an int)");
                     });
         }
         Object older = generic.$invoke("older", types, new Object[] {person("Ada", 36, "1815-12-10"),
@@ -190,12 +190,12 @@ class GenericInvocationTest {
         assertThatThrownBy(() -> generic.$invoke("length", null, new Object[] {List.of(1)}))
                 .isInstanceOfSatisfying(RpcException.class, e -> {
                     assertThat(e.status()).isEqualTo(RpcStatus.BAD_REQUEST);
-                    assertThat(e.getMessage()).startsWith("argument 0 of length: a java.util.")
+                    assertThat(e.getMessage()).startsWith("argument 1 of length: a java.util.")
                             .endsWith("(expected: java.lang.String)");
                 });
         assertThatThrownBy(() -> generic.$invoke("older", null, new Object[] {person("A", 1, "2000-01-01"), null}))
                 .isInstanceOfSatisfying(RpcException.class,
-                        e -> assertThat(e.getMessage()).isEqualTo("argument 1 of older: null (expected: a non-null int)"));
+                        e -> assertThat(e.getMessage()).isEqualTo("argument 2 of older: null (expected: a non-null int)"));
     }
 
     @Test

@@ -305,8 +305,10 @@ final class DubboCodec {
                 String message = body.isReadable() ? in.readUTF() : null;
                 RpcStatus rpcStatus = wireStatus == WireStatus.SERVICE_ERROR && io.tern.core.Tokens.isRefusal(message)
                         ? RpcStatus.FORBIDDEN : wireStatus.rpcStatus;
-                response.failure = new RpcException(rpcStatus, "provider answered status "
-                        + (status & 0xff) + " (" + wireStatus + "): " + (message == null ? "no message" : message));
+                // the wire status's name only where it says more than the failure's own status does
+                response.failure = new RpcException(rpcStatus, "provider answered status " + (status & 0xff)
+                        + (wireStatus.name().equals(rpcStatus.name()) ? "" : " (" + wireStatus + ")") + ": "
+                        + (message == null ? "no message" : message));
                 return response;
             }
             int type = in.readInt();

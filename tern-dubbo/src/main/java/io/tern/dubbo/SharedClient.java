@@ -163,9 +163,12 @@ final class SharedClient {
             DubboConnection c = connections.get(i);
             readOnly |= c != null && c.isReadOnly();
         }
-        String why = closed.get() ? "closed" : readOnly ? "provider is shutting down (read-only)"
-                : failure != null ? "not connected: " + failure.getMessage() : "not connected";
-        return new io.tern.RpcException(io.tern.RpcStatus.NETWORK, "no connection to " + address + ": " + why);
+        if (!closed.get() && !readOnly) {
+            return new io.tern.RpcException(io.tern.RpcStatus.NETWORK, "no connection to " + address + ": "
+                    + io.tern.transport.ConnectFailures.why(failure) + " (expected: a dubbo provider listening there)");
+        }
+        return new io.tern.RpcException(io.tern.RpcStatus.NETWORK, "no connection to " + address + ": "
+                + (closed.get() ? "closed" : "provider is shutting down (read-only)"));
     }
 
     boolean isAvailable() {

@@ -207,7 +207,7 @@ class DubboFrameCodecTest {
         DecodedResponse response = client.readInbound();
         assertThat(response.failure).isNotNull();
         assertThat(response.failure.status()).isEqualTo(RpcStatus.SERVICE_NOT_FOUND);
-        assertThat(response.failure.getMessage()).isEqualTo("provider answered status 60 (SERVICE_NOT_FOUND): gone");
+        assertThat(response.failure.getMessage()).isEqualTo("provider answered status 60: gone");
         assertThat(client.finish()).isFalse();
     }
 

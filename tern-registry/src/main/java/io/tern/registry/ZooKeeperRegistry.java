@@ -141,8 +141,10 @@ public final class ZooKeeperRegistry implements Registry {
                 boolean cached = cache != null && cache.hasEntries();
                 if (!cached && registryUrl.booleanParameter("check", true)) {
                     registry.close();
+                    // check=false starts without ZooKeeper; not offered to whoever asked for check=true
                     throw new RpcException(RpcStatus.NETWORK, "registry: cannot reach ZooKeeper at " + addresses
-                            + " within " + timeout + " ms (expected: a running ZooKeeper, or check=false)");
+                            + " within " + timeout + " ms (expected: a running ZooKeeper"
+                            + (registryUrl.parameter("check") == null ? ", or check=false)" : ")"));
                 }
                 log.warn("registry: cannot reach ZooKeeper at {} within {} ms; starting {}, catching up when it"
                         + " answers", addresses, timeout,

@@ -317,7 +317,7 @@ final class Http1JsonHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 if (refused != null) {
                     throw refused;
                 }
-                throw new RpcException(RpcStatus.BAD_REQUEST, "argument " + i + " of " + method.name() + ": "
+                throw new RpcException(RpcStatus.BAD_REQUEST, "argument " + (i + 1) + " of " + method.name() + ": "
                         + node + " (expected: JSON for " + types[i].getTypeName() + ")");
             }
         }

@@ -22,6 +22,7 @@ import io.tern.RpcStatus;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
 import io.tern.transport.tls.TlsContext;
+import io.tern.transport.ConnectFailures;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -193,7 +194,8 @@ final class TripleConnection {
             SslHandler ssl = f.isSuccess() ? connecting.channel().pipeline().get(SslHandler.class) : null;
             if (!f.isSuccess()) {
                 dialed(attempt, connecting.channel(), new RpcException(RpcStatus.NETWORK, "tri: cannot connect to "
-                        + address + ": " + f.cause() + " (expected: a Triple provider listening there)", f.cause()));
+                        + address + ": " + ConnectFailures.why(f.cause()) + " (expected: a Triple provider listening"
+                        + " there)", f.cause()));
             } else if (ssl == null || context == null) {
                 dialed(attempt, connecting.channel(), null);
             } else {

@@ -108,7 +108,7 @@ class TripleHttp1Test {
         HttpResponse<String> wrongType = post("getUser", "[\"seven\"]");
         assertThat(wrongType.statusCode()).isEqualTo(400);
         assertThat(json(wrongType).get("message").asText())
-                .isEqualTo("argument 0 of getUser: \"seven\" (expected: JSON for long)");
+                .isEqualTo("argument 1 of getUser: \"seven\" (expected: JSON for long)");
 
         HttpResponse<String> notJson = post("getUser", "[7");
         assertThat(notJson.statusCode()).isEqualTo(400);
