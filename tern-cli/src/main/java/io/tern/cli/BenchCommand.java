@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -26,10 +27,11 @@ import picocli.CommandLine.Option;
                 + " before the next call, and reports requests, errors by status, ops/s and latency"
                 + " percentiles (HdrHistogram). Works against Apache Dubbo providers too; a tri:// URL calls over"
                 + " Triple (gRPC), generically, as Dubbo's generic consumers do.",
-            "On a terminal a progress line shows ops/s and errors while it runs."},
+            "On a terminal a progress line shows ops/s and errors while it runs. Ctrl-C stops it and prints"
+                + " the summary of what was measured so far."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every measured call returned", "1:a call failed (the first probe call, or any measured one)",
-            "2:usage error"})
+            "2:usage error", "130:stopped by Ctrl-C (SIGINT); the summary so far was printed"})
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
@@ -38,15 +40,16 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.Mixin
     CallCommand.CallOptions options = new CallCommand.CallOptions();
 
-    @Option(names = "--threads", required = true, paramLabel = "N", description = "caller threads")
+    @Option(names = "--threads", defaultValue = "16", paramLabel = "N",
+            description = "caller threads (default ${DEFAULT-VALUE})")
     int threads;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Length length;
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    @Nullable Length length;
 
     static final class Length {
         @Option(names = "--duration", paramLabel = "DURATION", converter = Durations.class,
-                description = "how long to measure (10s, 1m)")
+                description = "how long to measure (10s, 1m; default 10s unless --requests is given)")
         Duration duration;
 
         @Option(names = "--requests", paramLabel = "N", description = "how many calls to measure, over all threads")
@@ -57,9 +60,39 @@ final class BenchCommand implements Callable<Integer> {
             description = "connections to the provider (default ${DEFAULT-VALUE})")
     int connections;
 
-    @Option(names = "--warmup", defaultValue = "2s", paramLabel = "DURATION", converter = Durations.class,
-            description = "calls made and not measured first (default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "auto", paramLabel = "DURATION", converter = Warmup.class,
+            description = "calls made and not measured first: 'auto' (the default) until ops/s holds steady"
+                    + " (three half-second windows within 10% of each other, at most "
+                    + "30 s), a duration, or 0s for none")
     Duration warmup;
+
+    /** A warm-up that ends when throughput holds steady, at most this long. */
+    static final Duration AUTO_WARMUP_LIMIT = Duration.ofSeconds(30);
+    /** {@code --warmup auto}: a negative duration, which no one can type. */
+    static final Duration AUTO = Duration.ofNanos(-1);
+
+    /** {@code auto}, or a duration of zero or more. */
+    static final class Warmup implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.trim();
+            if (v.equalsIgnoreCase("auto")) {
+                return AUTO;
+            }
+            if (v.equals("0") || v.equals("0s") || v.equals("0ms")) {
+                return Duration.ZERO;
+            }
+            try {
+                return Durations.parse(v);
+            } catch (CommandLine.TypeConversionException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' (expected: auto, 0s, or a duration"
+                        + " such as 500ms or 3s)");
+            }
+        }
+    }
+
+    /** Set by Ctrl-C: the runs stop, and the summary so far is printed. */
+    private volatile boolean interrupted;
 
     @Option(names = "--json", description = "print the summary as one JSON object")
     boolean json;
@@ -75,8 +108,10 @@ final class BenchCommand implements Callable<Integer> {
         if (connections < 1) {
             throw new UsageException("--connections " + connections + " (expected: at least 1)");
         }
-        if (length.duration == null && length.requests < 1) {
-            throw new UsageException("--requests " + length.requests + " (expected: at least 1)");
+        Duration duration = length == null ? DEFAULT_DURATION : length.duration;
+        long requests = length == null ? 0 : length.requests;
+        if (duration == null && requests < 1) {
+            throw new UsageException("--requests " + requests + " (expected: at least 1)");
         }
         Object[] args = Json.arguments(options.arguments);
         String @Nullable [] types = options.types(args.length);
@@ -87,15 +122,47 @@ final class BenchCommand implements Callable<Integer> {
             } catch (RpcException e) {
                 throw CallCommand.CallOptions.explain(e, types);
             }
-            Run warm = new Run(target, types, args, System.nanoTime() + warmup.toNanos(), Long.MAX_VALUE);
-            warm.execute(false);
-            long deadline = length.duration != null ? System.nanoTime() + length.duration.toNanos() : Long.MAX_VALUE;
-            Run measured = new Run(target, types, args, deadline, length.duration != null ? Long.MAX_VALUE : length.requests);
-            measured.execute(System.console() != null);
-            print(measured);
-            return measured.errors() == 0 ? 0 : TernCli.FAILED;
+            CountDownLatch printed = new CountDownLatch(1);
+            Thread onCtrlC = new Thread(() -> {
+                interrupted = true;
+                try {
+                    printed.await(10, TimeUnit.SECONDS); // the summary, then the JVM ends with 130
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "tern-bench-interrupt");
+            Runtime.getRuntime().addShutdownHook(onCtrlC);
+            try {
+                boolean auto = warmup.isNegative();
+                if (!warmup.isZero()) {
+                    long limit = (auto ? AUTO_WARMUP_LIMIT : warmup).toNanos();
+                    new Run(target, types, args, System.nanoTime() + limit, Long.MAX_VALUE).execute(false, auto);
+                }
+                long deadline = duration != null ? System.nanoTime() + duration.toNanos() : Long.MAX_VALUE;
+                Run measured = new Run(target, types, args, deadline, duration != null ? Long.MAX_VALUE : requests);
+                if (!interrupted) {
+                    measured.execute(System.console() != null, false);
+                }
+                print(measured);
+                printed.countDown();
+                return interrupted ? INTERRUPTED : measured.errors() == 0 ? 0 : TernCli.FAILED;
+            } finally {
+                printed.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onCtrlC);
+                } catch (IllegalStateException shuttingDown) {
+                    // Ctrl-C: the hook runs now
+                }
+            }
         }
     }
+
+    /** What {@code tern bench} measures when given neither {@code --duration} nor {@code --requests}. */
+    static final Duration DEFAULT_DURATION = Duration.ofSeconds(10);
+    /** The exit code after Ctrl-C, as a shell reports a process that SIGINT ended. */
+    static final int INTERRUPTED = 130;
+    /** How often the warm-up looks at its throughput. */
+    private static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     /** One timed run: the callers, their histograms and the errors they met. */
     private final class Run {
@@ -108,6 +175,8 @@ final class BenchCommand implements Callable<Integer> {
         private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
         private final LongAdder completed = new LongAdder();
         private long elapsedNanos;
+        /** Set when the run ends before its deadline: steady enough, or Ctrl-C. */
+        private volatile boolean stopped;
 
         Run(Target target, String @Nullable [] types, Object[] args, long deadline, long requests) {
             this.target = target;
@@ -117,7 +186,11 @@ final class BenchCommand implements Callable<Integer> {
             this.budget = new AtomicLong(requests);
         }
 
-        void execute(boolean progress) throws InterruptedException {
+        /**
+         * Runs the callers until the deadline or the budget, Ctrl-C, or (with {@code untilSteady})
+         * until three half-second windows in a row are within 10% of their mean ops/s.
+         */
+        void execute(boolean progress, boolean untilSteady) throws InterruptedException {
             List<Thread> callers = new ArrayList<>(threads);
             long start = System.nanoTime();
             for (int i = 0; i < threads; i++) {
@@ -131,18 +204,25 @@ final class BenchCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             long lastCount = 0;
             long lastTime = start;
+            long lastPrinted = start;
+            List<Double> rates = new ArrayList<>();
             for (Thread caller : callers) {
                 while (caller.isAlive()) {
-                    caller.join(1_000);
-                    if (progress && caller.isAlive()) {
-                        long now = System.nanoTime();
-                        long count = completed.sum();
-                        double rate = (count - lastCount) * 1e9 / Math.max(1, now - lastTime);
+                    caller.join(TimeUnit.NANOSECONDS.toMillis(WINDOW_NANOS));
+                    long now = System.nanoTime();
+                    long count = completed.sum();
+                    double rate = (count - lastCount) * 1e9 / Math.max(1, now - lastTime);
+                    lastCount = count;
+                    lastTime = now;
+                    rates.add(rate);
+                    if (interrupted || untilSteady && steady(rates)) {
+                        stopped = true;
+                    }
+                    if (progress && caller.isAlive() && now - lastPrinted >= TimeUnit.SECONDS.toNanos(1)) {
                         err.printf("\r  %,10.0f ops/s   %,d calls   %,d errors   %ds ", rate, count, errors(),
                                 TimeUnit.NANOSECONDS.toSeconds(now - start));
                         err.flush();
-                        lastCount = count;
-                        lastTime = now;
+                        lastPrinted = now;
                     }
                 }
             }
@@ -154,7 +234,7 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         private void loop(Histogram histogram) {
-            while (System.nanoTime() < deadline && budget.getAndDecrement() > 0) {
+            while (!stopped && System.nanoTime() < deadline && budget.getAndDecrement() > 0) {
                 long begin = System.nanoTime();
                 try {
                     target.invoke(options.method, types, args);
@@ -164,6 +244,21 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 completed.increment();
             }
+        }
+
+        /** Whether the last three windows' ops/s are within 10% of their mean. */
+        private static boolean steady(List<Double> rates) {
+            int n = rates.size();
+            if (n < 3) {
+                return false;
+            }
+            double mean = (rates.get(n - 1) + rates.get(n - 2) + rates.get(n - 3)) / 3;
+            for (int i = n - 3; i < n; i++) {
+                if (mean <= 0 || Math.abs(rates.get(i) - mean) > 0.1 * mean) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         long errors() {
@@ -181,7 +276,7 @@ final class BenchCommand implements Callable<Integer> {
         Histogram h = run.merged();
         long requests = run.completed.sum();
         double seconds = run.elapsedNanos / 1e9;
-        double opsPerSec = requests / seconds;
+        double opsPerSec = seconds > 0 ? requests / seconds : 0;
         Map<String, Long> errorsByStatus = new TreeMap<>();
         run.errors.forEach((kind, count) -> errorsByStatus.put(kind, count.sum()));
         Map<String, Object> latency = new LinkedHashMap<>();
@@ -205,7 +300,9 @@ final class BenchCommand implements Callable<Integer> {
             summary.put("errors_by_status", errorsByStatus);
             summary.put("ops_per_sec", Math.round(opsPerSec * 10) / 10.0);
             summary.put("latency_us", latency);
+            summary.put("interrupted", interrupted);
             out.println(Json.compact(summary));
+            out.flush();
             return;
         }
         out.printf("%s#%s, %d threads, %d connection%s, %.2f s%n", run.target.serviceName, options.method, threads,
@@ -215,6 +312,11 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("  ops/s      %,.1f%n", opsPerSec);
         out.printf("  latency µs min %s  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s%n", latency.get("min"),
                 latency.get("p50"), latency.get("p90"), latency.get("p99"), latency.get("p999"), latency.get("max"));
+        if (interrupted) {
+            out.println(seconds > 0 ? "  stopped by Ctrl-C: the summary of what was measured until then"
+                    : "  stopped by Ctrl-C during the warm-up: nothing was measured");
+        }
+        out.flush();
     }
 
     private static long micros(long nanos) {

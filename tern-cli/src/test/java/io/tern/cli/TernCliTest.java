@@ -444,6 +444,45 @@ class TernCliTest {
     }
 
     @Test
+    void benchStoppedByCtrlCPrintsTheSummarySoFarAndExits130() throws Exception {
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), TernCli.class.getName(), "bench", users, "echo",
+                "\"ping\"", "--threads", "2", "--duration", "5m", "--warmup", "0s", "--json")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Thread.sleep(3_000); // measuring: no warm-up
+            Process interrupt = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
+            assertThat(interrupt.waitFor()).isZero();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited after Ctrl-C").isTrue();
+            assertThat(process.exitValue()).isEqualTo(130);
+            JsonNode summary = json(out);
+            assertThat(summary.get("interrupted").asBoolean()).isTrue();
+            assertThat(summary.get("requests").asLong()).as("what was measured until Ctrl-C").isPositive();
+            assertThat(summary.get("duration_s").asDouble()).isLessThan(60);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void benchHasDefaultsAndAWarmUpThatEndsWhenThroughputHoldsSteady() throws IOException {
+        CliRun run = CliRun.of("bench", users, "echo", "\"x\"", "--requests", "200", "--json");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        JsonNode summary = json(run.out());
+        assertThat(summary.get("threads").asInt()).as("the default caller threads").isEqualTo(16);
+        assertThat(summary.get("requests").asLong()).isEqualTo(200);
+        assertThat(summary.get("interrupted").asBoolean()).isFalse();
+
+        CliRun zero = CliRun.of("bench", users, "echo", "\"x\"", "--requests", "10", "--warmup", "0s", "--threads", "1");
+        assertThat(zero.exit()).as(zero.toString()).isZero();
+        CliRun wrong = CliRun.of("bench", users, "echo", "\"x\"", "--warmup", "soon");
+        assertThat(wrong.exit()).isEqualTo(2);
+        assertThat(wrong.err()).contains("'soon' (expected: auto, 0s, or a duration such as 500ms or 3s)");
+        assertThat(CliRun.of("bench", "--help").out()).contains("130").contains("--warmup").contains("default 16");
+    }
+
+    @Test
     void benchReportsAJsonSummary() throws IOException {
         CliRun run = CliRun.of("bench", users, "getUser", "1", "--threads", "2", "--requests", "300", "--warmup",
                 "100ms", "--json");
@@ -490,9 +529,9 @@ class TernCliTest {
         assertThat(timeouts.exit()).isEqualTo(1);
         assertThat(timeouts.errorLines()).singleElement().asString().startsWith("tern bench: TIMEOUT: ");
 
-        CliRun noThreads = CliRun.of("bench", users, "echo", "\"x\"", "--requests", "5");
+        CliRun noThreads = CliRun.of("bench", users, "echo", "\"x\"", "--requests", "5", "--threads", "0");
         assertThat(noThreads.exit()).isEqualTo(2);
-        assertThat(noThreads.err().lines()).singleElement().asString().contains("--threads");
+        assertThat(noThreads.err().lines()).singleElement().asString().contains("--threads 0 (expected: at least 1)");
         CliRun both = CliRun.of("bench", users, "echo", "\"x\"", "--threads", "1", "--requests", "5",
                 "--duration", "1s");
         assertThat(both.exit()).isEqualTo(2);
