@@ -604,6 +604,15 @@ public final class TernServer implements AsyncCloseable {
         return url.build();
     }
 
+    /**
+     * The URL of the registry the server registers with, as it connected to it: for an
+     * {@code embedded://} one, the {@code zookeeper://127.0.0.1:port} of the ZooKeeper it started,
+     * which other processes can use. Empty without a registry.
+     */
+    public java.util.Optional<ServiceUrl> registryUrl() {
+        return registry == null ? java.util.Optional.empty() : java.util.Optional.of(registry.url());
+    }
+
     /** The names of the protocols this server runs: {@code dubbo}, and {@code tri} when it serves Triple. */
     public List<String> protocolNames() {
         return running().stream().map(ServedProtocol::name).toList();

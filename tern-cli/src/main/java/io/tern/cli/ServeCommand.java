@@ -126,9 +126,15 @@ final class ServeCommand implements Callable<Integer> {
                 : serverTls.mode() == ServerTls.Mode.PERMISSIVE ? " (TLS, plaintext accepted)" : " (TLS)";
         out.println("listening on dubbo://" + host + ":" + server.port() + secured);
         if (tri) {
-            out.println("and on tri://" + host + ":" + server.port() + " (gRPC; JSON over HTTP/1.1: curl -d '[\"hi\"]'"
-                    + " -H 'content-type: application/json' " + (serverTls == null ? "http" : "https") + "://" + host
-                    + ":" + server.port() + "/" + UserService.class.getName() + "/echo)");
+            // over TLS curl would offer HTTP/2 and be taken for a gRPC client: JSON is HTTP/1.1
+            out.println("and on tri://" + host + ":" + server.port() + " (gRPC; JSON over HTTP/1.1: curl "
+                    + (serverTls == null ? "" : "--http1.1 ") + "-d '[\"hi\"]' -H 'content-type: application/json' "
+                    + (serverTls == null ? "http" : "https") + "://" + host + ":" + server.port() + "/"
+                    + UserService.class.getName() + "/echo)");
+        }
+        if (registry != null && registry.startsWith("embedded:")) {
+            server.registryUrl().ifPresent(url -> out.println("registered in the embedded ZooKeeper at zookeeper://"
+                    + url.address() + " (other processes: --registry zookeeper://" + url.address() + ")"));
         }
         if (token != null) {
             out.println("token authentication on: consumers found through the registry get the token from it;"

@@ -78,8 +78,34 @@ final class Target implements AutoCloseable {
                     + " (expected: --service com.example.Service)");
         }
         ServiceUrl registry = forCommandLine(url);
+        boolean tripleOnly = tripleOnly(registry, spec);
         TernClient client = builder(spec).registry(registry.toString()).build();
-        return reference(client, spec.service(), spec, r -> { });
+        return reference(client, spec.service(), spec, r -> {
+            if (tripleOnly) {
+                r.protocol("tri");
+            }
+        });
+    }
+
+    /**
+     * Whether the registry lists the service's providers over Triple alone ({@code tri://}, no
+     * {@code dubbo://}), as a service exported for gRPC clients is: then it is called over Triple.
+     */
+    private static boolean tripleOnly(ServiceUrl registry, Spec spec) {
+        io.tern.ServiceUrlBuilder consumer = ServiceUrl.builder("consumer").address("127.0.0.1", 0)
+                .path(java.util.Objects.requireNonNull(spec.service(), "service"));
+        if (spec.group() != null) {
+            consumer.group(spec.group());
+        }
+        if (spec.version() != null) {
+            consumer.version(spec.version());
+        }
+        try (io.tern.registry.ZooKeeperRegistry zookeeper = io.tern.registry.ZooKeeperRegistry.connect(registry,
+                io.tern.core.lifecycle.LifecycleTracker.global(), null)) {
+            java.util.List<ServiceUrl> providers = zookeeper.lookup(consumer.build());
+            return providers.stream().anyMatch(p -> p.protocol().equals("tri"))
+                    && providers.stream().noneMatch(p -> p.protocol().equals("dubbo"));
+        }
     }
 
     /**

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tern", mixinStandardHelpOptions = true, versionProvider = TernCli.Version.class,
         description = "Tern, an RPC framework that speaks Apache Dubbo's dubbo protocol.",
         subcommands = {DemoCommand.class, ServeCommand.class, CallCommand.class, LsCommand.class,
-            RulesCommand.class, BenchCommand.class},
+            RulesCommand.class, BenchCommand.class, ZooKeeperCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the call or run failed", "2:usage error (bad option, URL or JSON)"})
 public final class TernCli implements Runnable {

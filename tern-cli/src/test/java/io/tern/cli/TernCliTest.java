@@ -371,6 +371,58 @@ class TernCliTest {
     }
 
     @Test
+    void zookeeperRunsAStandaloneRegistryWhereCallFindsTripleOnlyProviders() throws Exception {
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), TernCli.class.getName(), "zookeeper", "--port", "0")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line = out.readLine();
+            Matcher started = Pattern.compile("^ZooKeeper on (zookeeper://127\\.0\\.0\\.1:\\d+) \\(Ctrl-C stops it and"
+                    + " deletes its data\\)$").matcher(String.valueOf(line));
+            assertThat(started.matches()).as(line).isTrue();
+            String registry = started.group(1);
+            try (TernServer tripleOnly = Tern.server().application("tri-only").host("127.0.0.1").port(0).triple(true)
+                    .registry(registry + "?file-cache=false")
+                    .service(UserService.class, new UserServiceImpl(), o -> o.tripleOnly().group("tri-only")).start()) {
+                CliRun found = CliRun.of("call", registry, "echo", "\"over tri\"", "--service",
+                        UserService.class.getName(), "--group", "tri-only");
+                assertThat(found.exit()).as(found.toString()).isZero();
+                assertThat(json(found.out()).asText()).isEqualTo("over tri");
+                assertThat(tripleOnly.stats("tri").serverCallsInFlight()).isZero();
+            }
+            Process interrupt = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
+            assertThat(interrupt.waitFor()).isZero();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isEqualTo(130);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void serveWithAnEmbeddedRegistrySaysWhereOtherProcessesFindIt() throws Exception {
+        SyncOutput out = new SyncOutput();
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread serving = new Thread(() -> exit.set(TernCli.run(new String[] {"serve", "--port", "0", "--registry",
+            "embedded://"}, out.stream(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))));
+        serving.start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> out.text().contains("embedded ZooKeeper"));
+            Matcher embedded = Pattern.compile("(?m)^registered in the embedded ZooKeeper at (zookeeper://127\\.0\\.0"
+                    + "\\.1:\\d+) \\(other processes: --registry \\1\\)$").matcher(out.text());
+            assertThat(embedded.find()).as(out.text()).isTrue();
+            CliRun found = CliRun.of("call", embedded.group(1), "echo", "\"embedded\"", "--service",
+                    UserService.class.getName());
+            assertThat(json(found.out()).asText()).as(found.toString()).isEqualTo("embedded");
+        } finally {
+            serving.interrupt();
+            serving.join(30_000);
+        }
+        assertThat(exit.get()).isZero();
+    }
+
+    @Test
     void serveShutsDownGracefullyOnCtrlC() throws Exception {
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), TernCli.class.getName(), "serve", "--port", "0")
