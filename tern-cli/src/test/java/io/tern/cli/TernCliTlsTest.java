@@ -67,6 +67,20 @@ class TernCliTlsTest {
             assertThat(bench.exit()).as(bench.toString()).isZero();
             assertThat(json(bench.out()).get("errors").asLong()).isZero();
 
+            // the curl line serve prints, as printed, with the client's certificate and the token
+            Matcher printed = Pattern.compile("curl (--http1\\.1 -d '\\[\"hi\"\\]' -H 'content-type: application/json'"
+                    + " https://\\S+/echo)\\)").matcher(out.text());
+            assertThat(printed.find()).as(out.text()).isTrue();
+            List<String> curl = new ArrayList<>(List.of("curl", "-sS", "--cacert", ca, "--cert",
+                    client.cert().toString(), "--key", client.key().toString(), "-H", "token: cli-secret"));
+            for (String word : printed.group(1).split(" (?=(?:[^']*'[^']*')*[^']*$)")) {
+                curl.add(word.replaceAll("^'|'$", ""));
+            }
+            Process answered = new ProcessBuilder(curl).redirectErrorStream(true).start();
+            String body = new String(answered.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answered.waitFor()).as(body).isZero();
+            assertThat(body).isEqualTo("\"hi\"");
+
             CliRun noToken = run(tls, "call", dubbo.replace("?token=cli-secret", ""), "echo", "\"x\"");
             assertThat(noToken.exit()).isEqualTo(1);
             assertThat(noToken.errorLines()).singleElement().asString().startsWith("tern call: FORBIDDEN: ")
