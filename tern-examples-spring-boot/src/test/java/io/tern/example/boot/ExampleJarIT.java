@@ -155,7 +155,7 @@ class ExampleJarIT {
 
     private static Process java(String name, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx256m", "-jar", JAR.toString(), "--server.address=127.0.0.1"));
+                "-Xmx256m", "-jar", JAR.toString(), "--server.address=127.0.0.1", "--tern.protocol.host=127.0.0.1"));
         command.addAll(List.of(args));
         File out = log(name).toFile();
         Process process = new ProcessBuilder(command).redirectErrorStream(true)

@@ -18,7 +18,8 @@ import org.springframework.test.annotation.DirtiesContext;
  * and a consumer context in one process share one embedded ZooKeeper.
  */
 @SpringBootTest(classes = UserApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"tern.role=provider", "tern.protocol.port=0", "tern.registry.address=embedded://",
+        properties = {"tern.role=provider", "tern.protocol.port=0", "tern.protocol.host=127.0.0.1",
+            "tern.registry.address=embedded://",
             "server.address=127.0.0.1", "spring.jmx.enabled=false"})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @Timeout(120)

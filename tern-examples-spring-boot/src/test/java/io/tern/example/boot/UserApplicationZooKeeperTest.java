@@ -72,6 +72,7 @@ class UserApplicationZooKeeperTest {
     static void registry(DynamicPropertyRegistry properties) {
         properties.add("tern.registry.address", () -> REGISTRY);
         properties.add("tern.protocol.port", () -> "0");
+        properties.add("tern.protocol.host", () -> "127.0.0.1");
     }
 
     /** Stops ZooKeeper once Spring has closed this class's context. */

@@ -33,7 +33,8 @@ final class UserApps {
 
     private static ConfigurableApplicationContext run(String role, String registry, String... more) {
         List<String> args = new ArrayList<>(List.of("--tern.role=" + role, "--tern.registry.address=" + registry,
-                "--server.port=0", "--server.address=127.0.0.1", "--tern.protocol.port=0", "--spring.jmx.enabled=false",
+                "--server.port=0", "--server.address=127.0.0.1", "--tern.protocol.port=0", "--tern.protocol.host=127.0.0.1",
+                "--spring.jmx.enabled=false",
                 "--spring.main.banner-mode=off"));
         args.addAll(List.of(more));
         return new SpringApplicationBuilder(UserApplication.class).run(args.toArray(String[]::new));

@@ -160,8 +160,17 @@ public final class TernProperties {
     public static final class Protocol {
         /** The port the dubbo protocol listens on, 20880 unless set; 0 for any free one. */
         private @Nullable Integer port;
-        /** The address to bind and register. */
-        private String host = "127.0.0.1";
+        /**
+         * The address to bind, and to register unless register-host says otherwise. Unset, as in Dubbo:
+         * every interface is bound and the machine's first non-loopback address registered.
+         * DUBBO_IP_TO_BIND (or TERN_IP_TO_BIND) in the environment overrides it.
+         */
+        private @Nullable String host;
+        /**
+         * The address consumers are told to call, when it is not the bound one (behind NAT, in a
+         * container). DUBBO_IP_TO_REGISTRY (or TERN_IP_TO_REGISTRY) in the environment overrides it.
+         */
+        private @Nullable String registerHost;
 
         public @Nullable Integer getPort() {
             return port;
@@ -171,12 +180,20 @@ public final class TernProperties {
             this.port = port;
         }
 
-        public String getHost() {
+        public @Nullable String getHost() {
             return host;
         }
 
-        public void setHost(String host) {
+        public void setHost(@Nullable String host) {
             this.host = host;
+        }
+
+        public @Nullable String getRegisterHost() {
+            return registerHost;
+        }
+
+        public void setRegisterHost(@Nullable String registerHost) {
+            this.registerHost = registerHost;
         }
     }
 

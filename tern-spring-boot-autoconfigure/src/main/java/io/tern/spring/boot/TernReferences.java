@@ -141,7 +141,7 @@ public final class TernReferences implements DisposableBean {
                 throw new IllegalStateException("tern: the application context is closing; no new references");
             }
             if (client == null) {
-                TernClientBuilder builder = Tern.client().application(settings.applicationName()).host(settings.host())
+                TernClientBuilder builder = Tern.client().application(settings.applicationName()).host(settings.registerHost())
                         .tracker(tracker).migrationStep(settings.migrationStep());
                 registry.ifAvailable(builder::registry);
                 if (settings.clientTls() != null) {

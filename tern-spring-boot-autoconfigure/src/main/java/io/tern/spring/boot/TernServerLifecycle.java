@@ -56,7 +56,7 @@ public final class TernServerLifecycle implements SmartLifecycle {
             return;
         }
         TernServerBuilder builder = Tern.server().application(settings.applicationName()).host(settings.host())
-                .port(settings.port()).tracker(tracker);
+                .registerHost(settings.registerHost()).port(settings.port()).tracker(tracker);
         if (settings.serverTls() != null) {
             builder.tls(settings.serverTls());
         }
@@ -69,7 +69,8 @@ public final class TernServerLifecycle implements SmartLifecycle {
         services.forEach((name, bean) -> export(builder, name, bean));
         TernServer started = builder.start();
         server = started;
-        log.info("tern: {} service(s) on dubbo://{}:{}{}", services.size(), settings.host(), started.port(),
+        log.info("tern: {} service(s) on dubbo://{}:{}{}{}", services.size(), settings.registerHost(), started.port(),
+                settings.host().equals(settings.registerHost()) ? "" : " (bound to " + settings.host() + ")",
                 used == null ? "" : ", registered in " + used.url().address());
     }
 

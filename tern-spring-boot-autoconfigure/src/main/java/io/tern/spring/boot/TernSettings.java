@@ -2,6 +2,7 @@ package io.tern.spring.boot;
 
 import io.tern.ServiceUrl;
 import io.tern.ServiceUrlBuilder;
+import io.tern.bootstrap.Hosts;
 import io.tern.bootstrap.RegisterMode;
 import io.tern.core.lifecycle.TrackerLevel;
 import io.tern.registry.Migration;
@@ -30,6 +31,7 @@ public final class TernSettings {
 
     private final String applicationName;
     private final String host;
+    private final String registerHost;
     private final int port;
     private final @Nullable ServiceUrl registry;
     private final @Nullable Duration consumerTimeout;
@@ -41,12 +43,14 @@ public final class TernSettings {
     private final Migration.Step migrationStep;
     private final String metadataType;
 
-    private TernSettings(String applicationName, String host, int port, @Nullable ServiceUrl registry,
+    private TernSettings(String applicationName, String host, String registerHost, int port,
+            @Nullable ServiceUrl registry,
             @Nullable Duration consumerTimeout, @Nullable Integer opsPort, @Nullable TrackerLevel trackerLevel,
             @Nullable ServerTls serverTls, @Nullable ClientTls clientTls, RegisterMode registerMode,
             Migration.Step migrationStep, String metadataType) {
         this.applicationName = applicationName;
         this.host = host;
+        this.registerHost = registerHost;
         this.port = port;
         this.registry = registry;
         this.consumerTimeout = consumerTimeout;
@@ -95,7 +99,13 @@ public final class TernSettings {
                     e);
         }
         TernProperties.Ssl ssl = properties.getSsl();
-        return new TernSettings(name, properties.getProtocol().getHost(), port,
+        String bind = firstOf(environment.getProperty("TERN_IP_TO_BIND"), environment.getProperty("DUBBO_IP_TO_BIND"),
+                properties.getProtocol().getHost(), dubbo(environment, "dubbo.protocol.host", "tern.protocol.host"));
+        String host = bind != null ? bind : Hosts.ANY;
+        String register = firstOf(environment.getProperty("TERN_IP_TO_REGISTRY"),
+                environment.getProperty("DUBBO_IP_TO_REGISTRY"), properties.getProtocol().getRegisterHost());
+        String registerHost = register != null ? register : host.equals(Hosts.ANY) ? Hosts.registerable() : host;
+        return new TernSettings(name, host, registerHost, port,
                 registryUrl(properties.getRegistry(), environment), timeout, ops, trackerLevel,
                 serverTls(ssl, environment), clientTls(ssl, environment),
                 registerMode(properties.getRegistry(), environment), migrationStep(properties.getRegistry(), environment),
@@ -298,6 +308,16 @@ public final class TernSettings {
         }
     }
 
+    /** The first of {@code values} that is set, trimmed. */
+    private static @Nullable String firstOf(@Nullable String... values) {
+        for (String value : values) {
+            if (!blank(value)) {
+                return value.trim();
+            }
+        }
+        return null;
+    }
+
     private static boolean blank(@Nullable String value) {
         return value == null || value.isBlank();
     }
@@ -310,8 +330,14 @@ public final class TernSettings {
         return applicationName;
     }
 
+    /** The address the server binds: {@code 0.0.0.0} (every interface) unless one is set. */
     public String host() {
         return host;
+    }
+
+    /** The address the server registers, which consumers call. */
+    public String registerHost() {
+        return registerHost;
     }
 
     public int port() {

@@ -244,7 +244,8 @@ class TernAutoConfigurationTest {
         SpringApplication spring = new SpringApplication(application);
         spring.setWebApplicationType(WebApplicationType.NONE);
         // only the arguments configure it, whatever application.yml the class path holds
-        spring.setDefaultProperties(java.util.Map.of("spring.config.name", "tern-autoconfiguration-test"));
+        spring.setDefaultProperties(java.util.Map.of("spring.config.name", "tern-autoconfiguration-test",
+                "tern.protocol.host", "127.0.0.1")); // loopback in tests; the product binds every interface
         return spring.run(args);
     }
 

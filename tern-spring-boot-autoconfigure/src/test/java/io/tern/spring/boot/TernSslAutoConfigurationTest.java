@@ -113,7 +113,8 @@ class TernSslAutoConfigurationTest {
     private static ConfigurableApplicationContext run(Class<?> application, String... args) {
         SpringApplication spring = new SpringApplication(application);
         spring.setWebApplicationType(WebApplicationType.NONE);
-        spring.setDefaultProperties(java.util.Map.of("spring.config.name", "tern-autoconfiguration-test"));
+        spring.setDefaultProperties(java.util.Map.of("spring.config.name", "tern-autoconfiguration-test",
+                "tern.protocol.host", "127.0.0.1")); // loopback in tests; the product binds every interface
         return spring.run(args);
     }
 }
