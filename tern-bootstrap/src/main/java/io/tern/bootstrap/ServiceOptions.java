@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * How one service is exported: its group, version, any URL parameters (Dubbo's names), and
- * whether it is offered over Triple only.
+ * whether it is offered over one protocol only (Triple or dubbo).
  */
 public final class ServiceOptions {
 
@@ -15,6 +15,7 @@ public final class ServiceOptions {
     String version = "";
     final Map<String, String> parameters = new LinkedHashMap<>();
     boolean tripleOnly;
+    boolean dubboOnly;
 
     ServiceOptions() {
     }
@@ -36,6 +37,15 @@ public final class ServiceOptions {
      */
     public ServiceOptions tripleOnly() {
         this.tripleOnly = true;
+        return this;
+    }
+
+    /**
+     * Offers the service over dubbo only, not Triple, on a server that serves Triple for other
+     * services.
+     */
+    public ServiceOptions dubboOnly() {
+        this.dubboOnly = true;
         return this;
     }
 

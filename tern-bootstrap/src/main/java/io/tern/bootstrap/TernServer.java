@@ -143,6 +143,7 @@ public final class TernServer implements AsyncCloseable {
         int port = b.port;
         for (TernServerBuilder.ServiceSpec<?> spec : b.services) {
             resolveToken(spec);
+            checkProtocols(spec.type(), spec.options());
         }
         for (TernServerBuilder.ServiceSpec<?> spec : b.services) {
             if (spec.options().tripleOnly) {
@@ -162,6 +163,9 @@ public final class TernServer implements AsyncCloseable {
                 triple.share(exported.get(0).exporter().url().host(), port);
             }
             for (TernServerBuilder.ServiceSpec<?> spec : b.services) {
+                if (spec.options().dubboOnly) {
+                    continue;
+                }
                 Exporter<?> exporter = exportTriple(spec, b, port);
                 port = exporter.url().port(); // without dubbo services, the first binds a port of its own
                 publish(exporter, spec, b);
@@ -172,6 +176,13 @@ public final class TernServer implements AsyncCloseable {
             publishInstance(level, b);
         }
         started = true;
+    }
+
+    private static void checkProtocols(Class<?> type, ServiceOptions options) {
+        if (options.tripleOnly && options.dubboOnly) {
+            throw new IllegalArgumentException(type.getName() + ": offered over Triple only and over dubbo only"
+                    + " (expected: one of them, or neither for both)");
+        }
     }
 
     /** Turns token=true into one token for the service, the same over dubbo and Triple. */
@@ -209,6 +220,7 @@ public final class TernServer implements AsyncCloseable {
         configure.accept(options);
         TernServerBuilder.ServiceSpec<T> spec = new TernServerBuilder.ServiceSpec<>(type, implementation, options);
         resolveToken(spec);
+        checkProtocols(type, options);
         List<Exporter<?>> made = new ArrayList<>(2);
         try {
             if (options.tripleOnly && triple == null) {
@@ -220,7 +232,7 @@ public final class TernServer implements AsyncCloseable {
                 made.add(exporter);
                 publish(exporter, spec, b);
             }
-            if (triple != null) {
+            if (triple != null && !options.dubboOnly) {
                 Exporter<?> exporter = exportTriple(spec, b, port);
                 made.add(exporter);
                 publish(exporter, spec, b);
@@ -493,7 +505,8 @@ public final class TernServer implements AsyncCloseable {
         public List<Service> services() {
             synchronized (exported) {
                 return exported.stream().map(e -> new Service(e.exporter().url().serviceKey().toString(),
-                        e.exporter().url().address(), !offline.contains(e.exporter()))).toList();
+                        e.exporter().url().protocol(), e.exporter().url().address(),
+                        !offline.contains(e.exporter()))).toList();
             }
         }
 
@@ -522,19 +535,30 @@ public final class TernServer implements AsyncCloseable {
 
         @Override
         public int online(String pattern) {
-            return change(pattern, true);
+            return change(pattern, null, true);
         }
 
         @Override
         public int offline(String pattern) {
-            return change(pattern, false);
+            return change(pattern, null, false);
         }
 
-        private int change(String pattern, boolean online) {
+        @Override
+        public int online(String pattern, @Nullable String protocol) {
+            return change(pattern, protocol, true);
+        }
+
+        @Override
+        public int offline(String pattern, @Nullable String protocol) {
+            return change(pattern, protocol, false);
+        }
+
+        private int change(String pattern, @Nullable String protocol, boolean online) {
             int matched = 0;
             synchronized (exported) {
                 for (Exported e : exported) {
-                    if (!OpsPatterns.matches(pattern, e.exporter().url().serviceKey())) {
+                    if (!OpsPatterns.matches(pattern, e.exporter().url().serviceKey())
+                            || protocol != null && !protocol.equals(e.exporter().url().protocol())) {
                         continue;
                     }
                     matched++;

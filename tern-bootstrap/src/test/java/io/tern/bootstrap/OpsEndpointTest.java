@@ -109,6 +109,29 @@ class OpsEndpointTest {
     }
 
     @Test
+    void servicesAreShownAndTakenOfflinePerProtocol() throws Exception {
+        InJvmRegistry registry = new InJvmRegistry();
+        TernServer server = cleanup.register(Tern.server().application("both").registry(registry).ops(0).triple(true)
+                .service(Echo.class, text -> text).start());
+        String ops = server.ops().uri();
+        assertThat(get(ops, "/ls").body()).contains("dubbo://127.0.0.1:" + server.port())
+                .contains("tri://127.0.0.1:" + server.port());
+        assertThat(get(ops, "/state").body()).contains("\"protocol\":\"dubbo\"").contains("\"protocol\":\"tri\"");
+
+        HttpResponse<String> offline = post(ops, "/offline?service=*Echo*&protocol=tri");
+        assertThat(offline.body()).isEqualTo("OK: 1 service offline\n");
+        assertThat(server.state().services()).extracting(s -> s.protocol() + " " + s.online())
+                .containsExactlyInAnyOrder("dubbo true", "tri false");
+        assertThat(registry.lookup(io.tern.ServiceUrl.parse("consumer://127.0.0.1/" + Echo.class.getName())))
+                .extracting(io.tern.ServiceUrl::protocol).as("the dubbo registration stays").containsExactly("dubbo");
+        HttpResponse<String> wrong = post(ops, "/offline?service=*&protocol=rmi");
+        assertThat(wrong.statusCode()).isEqualTo(400);
+        assertThat(wrong.body()).isEqualTo("protocol: 'rmi' (expected: dubbo or tri, or none for every protocol)\n");
+        assertThat(post(ops, "/online?service=*&protocol=tri").body()).isEqualTo("OK: 1 service online\n");
+        assertThat(server.state().services()).allSatisfy(s -> assertThat(s.online()).isTrue());
+    }
+
+    @Test
     void aClientsEndpointListsItsReferencesAndTheirProviders() throws Exception {
         InJvmRegistry registry = new InJvmRegistry();
         TernServer server = cleanup.register(Tern.server().registry(registry).service(Echo.class, t -> t).start());

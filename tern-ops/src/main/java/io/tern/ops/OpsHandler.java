@@ -130,7 +130,7 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             case "" -> new Answer(HttpResponseStatus.OK, HTML, CONSOLE);
             case "state" -> new Answer(HttpResponseStatus.OK, JSON, stateJson());
             case "ls" -> Answer.text(HttpResponseStatus.OK, ls());
-            case "online", "offline" -> change(command, parameter(query, "service"));
+            case "online", "offline" -> change(command, parameter(query, "service"), parameter(query, "protocol"));
             case "live" -> probe(target.live());
             case "ready" -> probe(target.ready());
             case "startup" -> probe(target.started());
@@ -155,12 +155,18 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return Answer.text(value ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, Boolean.toString(value));
     }
 
-    private Answer change(String command, @Nullable String pattern) {
+    private Answer change(String command, @Nullable String pattern, @Nullable String protocol) {
         String services = pattern == null || pattern.isBlank() ? "*" : pattern;
-        int matched = command.equals("online") ? target.online(services) : target.offline(services);
+        String over = protocol == null || protocol.isBlank() ? null : protocol.trim();
+        if (over != null && !over.equals("dubbo") && !over.equals("tri")) {
+            return Answer.text(HttpResponseStatus.BAD_REQUEST, "protocol: '" + OpsHosts.shown(over)
+                    + "' (expected: dubbo or tri, or none for every protocol)");
+        }
+        int matched = command.equals("online") ? target.online(services, over) : target.offline(services, over);
         if (matched == 0) {
-            return Answer.text(HttpResponseStatus.NOT_FOUND, "no service matches '" + services + "' (expected one of: "
-                    + String.join(", ", target.services().stream().map(OpsTarget.Service::key).toList()) + ")");
+            return Answer.text(HttpResponseStatus.NOT_FOUND, "no service matches '" + services + "'"
+                    + (over == null ? "" : " over " + over) + " (expected one of: " + String.join(", ",
+                            target.services().stream().map(s -> s.key() + " (" + s.protocol() + ")").toList()) + ")");
         }
         return Answer.text(HttpResponseStatus.OK, "OK: " + matched + (matched == 1 ? " service " : " services ")
                 + command);
@@ -171,7 +177,7 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         List<OpsTarget.Service> services = target.services();
         out.append("As Provider side:\n");
         table(out, List.of("Provider Service Name", "Address", "State"), services.stream()
-                .map(s -> List.of(s.key(), s.address(), s.online() ? "online" : "offline")).toList());
+                .map(s -> List.of(s.key(), s.protocol() + "://" + s.address(), s.online() ? "online" : "offline")).toList());
         out.append("As Consumer side:\n");
         table(out, List.of("Consumer Service Name", "State", "Providers"), target.references().stream()
                 .map(r -> List.of(r.key(), r.available() ? "available" : "unavailable",
@@ -214,6 +220,8 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             JsonStrings.append(out, service.key());
             out.append(",\"address\":");
             JsonStrings.append(out, service.address());
+            out.append(",\"protocol\":");
+            JsonStrings.append(out, service.protocol());
             out.append(",\"online\":").append(service.online()).append('}');
         }
         out.append("],\"references\":[");

@@ -7,8 +7,11 @@ import org.jspecify.annotations.Nullable;
 /** What an operations endpoint reports on and acts on: a server's services, a client's references. */
 public interface OpsTarget {
 
-    /** A service exported here: its key, where it listens, and whether it is registered (online). */
-    record Service(String key, String address, boolean online) {
+    /**
+     * A service exported here over one protocol: its key, the protocol ({@code dubbo}, {@code tri}),
+     * where it listens, and whether it is registered (online).
+     */
+    record Service(String key, String protocol, String address, boolean online) {
     }
 
     /**
@@ -64,6 +67,16 @@ public interface OpsTarget {
      * that matched.
      */
     int offline(String pattern);
+
+    /** {@link #online(String)} for the exports over {@code protocol} only; over every protocol when it is null. */
+    default int online(String pattern, @Nullable String protocol) {
+        return protocol == null ? online(pattern) : 0;
+    }
+
+    /** {@link #offline(String)} for the exports over {@code protocol} only; over every protocol when it is null. */
+    default int offline(String pattern, @Nullable String protocol) {
+        return protocol == null ? offline(pattern) : 0;
+    }
 
     /** Whether the process is alive: the endpoint answering is most of the answer. */
     default boolean live() {

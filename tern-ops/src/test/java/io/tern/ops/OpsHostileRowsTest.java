@@ -38,7 +38,7 @@ class OpsHostileRowsTest {
 
         @Override
         public List<Service> services() {
-            return List.of(new Service("com.example.Echo", "127.0.0.1:20880", online.get()));
+            return List.of(new Service("com.example.Echo", "dubbo", "127.0.0.1:20880", online.get()));
         }
 
         @Override

@@ -17,11 +17,15 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
+import tern.example.Greeter;
+import tern.example.GreeterImpl;
 
 /**
  * The example as a Spring Boot application. By default ({@code tern.role=provider}) it provides
- * {@link UserService} with {@link TernService}; with {@code --tern.role=consumer} it consumes it
- * through a {@link TernReference} and serves {@code GET /users/{id}} as JSON.
+ * {@link UserService} over dubbo and Triple, and the protobuf {@link Greeter} over Triple, with
+ * {@link TernService}; with {@code --tern.role=consumer} it consumes UserService through a
+ * {@link TernReference} (over Triple with {@code --tern.consumer.protocol=tri}) and serves
+ * {@code GET /users/{id}} as JSON.
  */
 @SpringBootApplication
 public class UserApplication {
@@ -30,12 +34,20 @@ public class UserApplication {
         SpringApplication.run(UserApplication.class, args);
     }
 
-    /** The provider: UserService 1.0.0, exported and registered once the application is ready. */
+    /** The provider: UserService 1.0.0 over dubbo and Triple on one port, exported once the application is ready. */
     @Bean
-    @TernService(version = "1.0.0")
+    @TernService(version = "1.0.0", protocol = "dubbo,tri")
     @ConditionalOnProperty(name = "tern.role", havingValue = "provider", matchIfMissing = true)
     UserService userService() {
         return new UserServiceImpl();
+    }
+
+    /** And the protobuf tern.example.Greeter for gRPC clients, over Triple: the one protocol that carries it. */
+    @Bean
+    @TernService
+    @ConditionalOnProperty(name = "tern.role", havingValue = "provider", matchIfMissing = true)
+    Greeter greeter() {
+        return new GreeterImpl();
     }
 
     /** The consumer: a REST endpoint in front of the remote UserService. */

@@ -30,14 +30,18 @@ class UserApplicationEmbeddedTest {
 
     @Test
     void aConsumerFindsTheProviderThroughTheSharedEmbeddedRegistry() {
-        assertThat(provider.services()).hasSize(1);
+        assertThat(provider.services()).as("UserService over dubbo and Triple, the Greeter over Triple")
+                .extracting(s -> s.protocol() + " " + s.key()).containsExactlyInAnyOrder(
+                        "dubbo io.tern.example.UserService:1.0.0", "tri io.tern.example.UserService:1.0.0",
+                        "tri tern.example.Greeter");
         try (ConfigurableApplicationContext consumer = UserApps.consumer("embedded://")) {
             TernApplicationState state = consumer.getBean(TernApplicationState.class);
             assertThat(state.registry().url().port()).as("one embedded ZooKeeper")
                     .isEqualTo(provider.registry().url().port());
             int port = UserApps.webPort(consumer);
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertUser(port, 5));
-            assertThat(state.references().get(0).providers()).containsExactly(provider.services().get(0).address());
+            assertThat(state.references().get(0).providers()).containsExactly(provider.services().stream()
+                    .filter(s -> s.protocol().equals("dubbo")).findFirst().orElseThrow().address());
         }
     }
 }

@@ -107,7 +107,7 @@ class UserApplicationZooKeeperTest {
             assertThat(health.body()).contains(SERVICE);
             assertThat(UserApps.ternHealth(health.body())).isEqualTo("UP");
             HttpResponse<String> providerHealth = get(UserApps.webPort(provider), "/actuator/health");
-            assertThat(providerHealth.body()).contains("\"services\":[\"" + SERVICE + "\"]");
+            assertThat(providerHealth.body()).contains("\"services\":[\"" + SERVICE + "\",\"tern.example.Greeter\"]");
 
             HttpResponse<String> tern = get(port, "/actuator/tern");
             assertThat(tern.statusCode()).isEqualTo(200);

@@ -87,6 +87,18 @@ public final class TernApplicationState implements OpsTarget {
         return running == null ? 0 : running.state().offline(pattern);
     }
 
+    @Override
+    public int online(String pattern, @Nullable String protocol) {
+        TernServer running = server();
+        return running == null ? 0 : running.state().online(pattern, protocol);
+    }
+
+    @Override
+    public int offline(String pattern, @Nullable String protocol) {
+        TernServer running = server();
+        return running == null ? 0 : running.state().offline(pattern, protocol);
+    }
+
     /** Started, and — when it provides services — serving them with none taken offline. */
     @Override
     public boolean ready() {
@@ -144,8 +156,8 @@ public final class TernApplicationState implements OpsTarget {
         if (used != null) {
             report.put("registry", Map.of("address", used.url().address(), "connected", used.isConnected()));
         }
-        report.put("services", services().stream().map(s -> Map.of("service", s.key(), "address", s.address(),
-                "online", s.online())).toList());
+        report.put("services", services().stream().map(s -> Map.of("service", s.key(), "protocol", s.protocol(),
+                "address", s.address(), "online", s.online())).toList());
         report.put("references", references().stream().map(r -> Map.of("service", r.key(), "available",
                 r.available(), "providers", r.providers())).toList());
         report.put("lifecycle", lifecycle(lifecycle()));

@@ -28,7 +28,7 @@ public record TernHealth(boolean up, @Nullable String reason, Map<String, Object
         if (server != null) {
             details.put("port", server.port());
         }
-        details.put("services", services.stream().map(OpsTarget.Service::key).toList());
+        details.put("services", services.stream().map(OpsTarget.Service::key).distinct().toList()); // over any protocol
         Map<String, Integer> providers = new LinkedHashMap<>();
         references.forEach(r -> providers.put(r.key(), r.providers().size()));
         details.put("references", providers);

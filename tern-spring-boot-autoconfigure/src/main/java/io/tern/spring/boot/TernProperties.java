@@ -158,6 +158,11 @@ public final class TernProperties {
     }
 
     public static final class Protocol {
+        /**
+         * The protocol services are exported over unless their @TernService(protocol) says:
+         * "dubbo" (the default) or "tri" (Triple: gRPC and JSON over HTTP/1.1). Both share the port.
+         */
+        private @Nullable String name;
         /** The port the dubbo protocol listens on, 20880 unless set; 0 for any free one. */
         private @Nullable Integer port;
         /**
@@ -171,6 +176,14 @@ public final class TernProperties {
          * container). DUBBO_IP_TO_REGISTRY (or TERN_IP_TO_REGISTRY) in the environment overrides it.
          */
         private @Nullable String registerHost;
+
+        public @Nullable String getName() {
+            return name;
+        }
+
+        public void setName(@Nullable String name) {
+            this.name = name;
+        }
 
         public @Nullable Integer getPort() {
             return port;
@@ -313,6 +326,19 @@ public final class TernProperties {
     public static final class Consumer {
         /** How long a call through an injected reference may take, unless its declaration says otherwise. */
         private @Nullable Duration timeout;
+        /**
+         * The protocol references call over unless their @TernReference(protocol) says: "dubbo" (the
+         * default) or "tri"; a reference takes only the providers of its protocol.
+         */
+        private @Nullable String protocol;
+
+        public @Nullable String getProtocol() {
+            return protocol;
+        }
+
+        public void setProtocol(@Nullable String protocol) {
+            this.protocol = protocol;
+        }
 
         public @Nullable Duration getTimeout() {
             return timeout;

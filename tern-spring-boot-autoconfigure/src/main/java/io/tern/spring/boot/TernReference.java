@@ -35,4 +35,7 @@ public @interface TernReference {
 
     /** More URL parameters, each {@code key=value} in Dubbo's names. */
     String[] parameters() default {};
+
+    /** The protocol it calls over, {@code "dubbo"} or {@code "tri"}; empty takes {@code tern.consumer.protocol}. */
+    String protocol() default "";
 }

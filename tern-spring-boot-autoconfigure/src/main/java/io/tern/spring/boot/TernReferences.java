@@ -112,6 +112,9 @@ public final class TernReferences implements DisposableBean {
             options.loadBalancer(annotation.loadbalance());
         }
         AnnotationParameters.apply("@TernReference", annotation.parameters(), options::parameter);
+        if (!annotation.protocol().isEmpty()) {
+            options.protocol(TernSettings.protocol(annotation.protocol()));
+        }
     }
 
     /**
@@ -121,9 +124,13 @@ public final class TernReferences implements DisposableBean {
     public <T> Reference<T> reference(Class<T> type, Consumer<ReferenceOptions> configure) {
         requireNonNull(configure, "configure");
         Duration timeout = settings.consumerTimeout();
+        String protocol = settings.consumerProtocol();
         return client().reference(type, options -> {
             if (timeout != null) {
                 options.timeout(timeout);
+            }
+            if (!protocol.equals("dubbo")) {
+                options.protocol(protocol);
             }
             configure.accept(options);
         });

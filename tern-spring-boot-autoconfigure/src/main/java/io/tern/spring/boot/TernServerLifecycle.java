@@ -66,6 +66,11 @@ public final class TernServerLifecycle implements SmartLifecycle {
         }
         meters.ifAvailable(builder::metrics);
         observations.ifAvailable(builder::tracing);
+        boolean triple = false;
+        for (Map.Entry<String, Object> service : services.entrySet()) {
+            triple |= protocols(service.getKey(), service.getValue()).contains("tri");
+        }
+        builder.triple(triple);
         services.forEach((name, bean) -> export(builder, name, bean));
         TernServer started = builder.start();
         server = started;
@@ -82,12 +87,70 @@ public final class TernServerLifecycle implements SmartLifecycle {
             throw new IllegalStateException("bean '" + name + "': no @TernService on " + implementation.getName());
         }
         Class<?> type = serviceInterface(name, implementation, annotation);
-        exportAs(builder, type, bean, annotation);
+        exportAs(builder, type, bean, annotation, protocols(name, bean));
+    }
+
+    /**
+     * The protocols a service bean is exported over: its {@code @TernService(protocol)}; else
+     * Triple for an interface over protobuf messages; else {@code tern.protocol.name}.
+     */
+    private java.util.Set<String> protocols(String name, Object bean) {
+        TernService annotation = context.findAnnotationOnBean(name, TernService.class);
+        Class<?> implementation = AopUtils.getTargetClass(bean);
+        if (annotation == null) {
+            throw new IllegalStateException("bean '" + name + "': no @TernService on " + implementation.getName());
+        }
+        if (annotation.protocol().isBlank()) {
+            Class<?> type = serviceInterface(name, implementation, annotation);
+            return java.util.Set.of(protobuf(type) ? "tri" : settings.protocolName());
+        }
+        java.util.Set<String> named = new java.util.LinkedHashSet<>();
+        for (String protocol : annotation.protocol().split(",")) {
+            try {
+                named.add(TernSettings.protocol(protocol));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("bean '" + name + "': @TernService(protocol = \"" + annotation.protocol()
+                        + "\"): '" + protocol.trim() + "' (expected: dubbo, tri, or dubbo,tri)", e);
+            }
+        }
+        return named;
+    }
+
+    /** Whether a method of the interface takes or returns a protobuf message, which only Triple carries. */
+    private static boolean protobuf(Class<?> type) {
+        for (java.lang.reflect.Method method : type.getMethods()) {
+            if (isMessage(method.getReturnType())) {
+                return true;
+            }
+            for (Class<?> parameter : method.getParameterTypes()) {
+                if (isMessage(parameter)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean isMessage(Class<?> type) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Class<?> implemented : c.getInterfaces()) {
+                if (implemented.getName().equals("com.google.protobuf.Message")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @SuppressWarnings("unchecked") // the bean implements type: serviceInterface checked it
-    private static <T> void exportAs(TernServerBuilder builder, Class<T> type, Object bean, TernService annotation) {
+    private static <T> void exportAs(TernServerBuilder builder, Class<T> type, Object bean, TernService annotation,
+            java.util.Set<String> protocols) {
         builder.service(type, (T) bean, options -> {
+            if (!protocols.contains("dubbo")) {
+                options.tripleOnly();
+            } else if (!protocols.contains("tri")) {
+                options.dubboOnly();
+            }
             if (!annotation.version().isEmpty()) {
                 options.version(annotation.version());
             }

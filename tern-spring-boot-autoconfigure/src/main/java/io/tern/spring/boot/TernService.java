@@ -39,4 +39,12 @@ public @interface TernService {
 
     /** More URL parameters, each {@code key=value} in Dubbo's names ({@code retries=0}, {@code loadbalance=...}). */
     String[] parameters() default {};
+
+    /**
+     * The protocols it is exported over: {@code "dubbo"}, {@code "tri"} (Triple: gRPC clients,
+     * Dubbo's Triple consumers, JSON over HTTP/1.1) or {@code "dubbo,tri"}; empty takes
+     * {@code tern.protocol.name}, except that a service whose methods take protobuf messages goes
+     * over Triple, the one protocol that carries them.
+     */
+    String protocol() default "";
 }

@@ -42,12 +42,14 @@ public final class TernSettings {
     private final RegisterMode registerMode;
     private final Migration.Step migrationStep;
     private final String metadataType;
+    private final String protocolName;
+    private final String consumerProtocol;
 
     private TernSettings(String applicationName, String host, String registerHost, int port,
             @Nullable ServiceUrl registry,
             @Nullable Duration consumerTimeout, @Nullable Integer opsPort, @Nullable TrackerLevel trackerLevel,
             @Nullable ServerTls serverTls, @Nullable ClientTls clientTls, RegisterMode registerMode,
-            Migration.Step migrationStep, String metadataType) {
+            Migration.Step migrationStep, String metadataType, String protocolName, String consumerProtocol) {
         this.applicationName = applicationName;
         this.host = host;
         this.registerHost = registerHost;
@@ -61,6 +63,8 @@ public final class TernSettings {
         this.registerMode = registerMode;
         this.migrationStep = migrationStep;
         this.metadataType = metadataType;
+        this.protocolName = protocolName;
+        this.consumerProtocol = consumerProtocol;
     }
 
     /**
@@ -109,7 +113,11 @@ public final class TernSettings {
                 registryUrl(properties.getRegistry(), environment), timeout, ops, trackerLevel,
                 serverTls(ssl, environment), clientTls(ssl, environment),
                 registerMode(properties.getRegistry(), environment), migrationStep(properties.getRegistry(), environment),
-                metadataType(properties.getRegistry(), environment));
+                metadataType(properties.getRegistry(), environment),
+                setting(properties.getProtocol().getName(), "tern.protocol.name", "dubbo.protocol.name", "dubbo",
+                        environment, TernSettings::protocol),
+                setting(properties.getConsumer().getProtocol(), "tern.consumer.protocol", "dubbo.consumer.protocol",
+                        "dubbo", environment, TernSettings::protocol));
     }
 
     /**
@@ -308,6 +316,19 @@ public final class TernSettings {
         }
     }
 
+    /**
+     * A protocol's name as Tern runs it: {@code dubbo} or {@code tri}.
+     *
+     * @throws IllegalArgumentException naming the value and what is taken
+     */
+    static String protocol(String name) {
+        String normalized = name.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!normalized.equals("dubbo") && !normalized.equals("tri")) {
+            throw new IllegalArgumentException("protocol: '" + name + "' (expected: dubbo or tri)");
+        }
+        return normalized;
+    }
+
     /** The first of {@code values} that is set, trimmed. */
     private static @Nullable String firstOf(@Nullable String... values) {
         for (String value : values) {
@@ -333,6 +354,16 @@ public final class TernSettings {
     /** The address the server binds: {@code 0.0.0.0} (every interface) unless one is set. */
     public String host() {
         return host;
+    }
+
+    /** The protocol services are exported over unless they say: {@code dubbo} or {@code tri}. */
+    public String protocolName() {
+        return protocolName;
+    }
+
+    /** The protocol references call over unless they say: {@code dubbo} or {@code tri}. */
+    public String consumerProtocol() {
+        return consumerProtocol;
     }
 
     /** The address the server registers, which consumers call. */
