@@ -120,6 +120,15 @@ class ConsoleBrowserTest {
             assertThat(page).contains(Echo.class.getName()).contains("online").contains("take offline")
                     .contains("provider").contains(Echo.class.getName() + "#echo").contains("Lifecycle tracker")
                     .contains("exporter").contains("ready");
+            assertThat(script(session, "return document.querySelector('#methods td.p99').textContent;"))
+                    .matches("\\d+ µs|\\d+\\.\\d+ ms");
+            assertThat(script(session, "return [0.34, 0.0004, 2.5, 12.34].map(latency).join('|');"))
+                    .as("below a millisecond in µs").isEqualTo("340 µs|0 µs|2.50 ms|12.3 ms");
+            assertThat(script(session, "return ['#methods th:nth-child(3)', '#methods td.rate', '#lifecycle th:nth-child(2)',"
+                    + " '#lifecycle td:nth-child(2)'].map(q => getComputedStyle(document.querySelector(q)).textAlign)"
+                    + ".join(' ');")).as("numbers and their headings right-aligned").isEqualTo("right right right right");
+            assertThat(script(session, "return document.querySelector('#services td:nth-child(2)').textContent;"))
+                    .as("the protocol of the export").isEqualTo("dubbo");
             assertThat(script(session, "return String(document.querySelectorAll('#lifecycle tbody tr').length);"))
                     .as("a row per kind of resource").isEqualTo(String.valueOf(ResourceKind.values().length));
 
