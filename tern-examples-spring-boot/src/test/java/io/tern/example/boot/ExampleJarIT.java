@@ -88,7 +88,8 @@ class ExampleJarIT {
         System.out.printf("example jar: healthy %.1f s after java -jar%n", (System.nanoTime() - started) / 1e9);
         String health = UserApps.get(web, "/actuator/health").body();
         assertThat(UserApps.ternHealth(health)).as(health).isEqualTo("UP");
-        assertThat(children(PROVIDERS)).hasSize(1);
+        assertThat(children(PROVIDERS)).as("UserService over dubbo and over Triple")
+                .extracting(node -> node.substring(0, node.indexOf("%3A"))).containsExactlyInAnyOrder("dubbo", "tri");
 
         assertThat(callThroughDubbo().getName()).isEqualTo(UserServiceImpl.user(1).getName());
 
