@@ -61,9 +61,9 @@ import tern.example.HelloRequest;
 class GrpcCompressionInteropTest {
 
     private static final String SERVICE = "tern.example.Greeter";
-    private static final MethodDescriptor<HelloRequest, HelloReply> SAY_HELLO = method(
+    private static final MethodDescriptor<HelloRequest, HelloReply> SAY_HELLO = GrpcInteropTest.method(
             MethodDescriptor.MethodType.UNARY, "SayHello");
-    private static final MethodDescriptor<HelloRequest, HelloReply> SAY_HELLO_STREAM = method(
+    private static final MethodDescriptor<HelloRequest, HelloReply> SAY_HELLO_STREAM = GrpcInteropTest.method(
             MethodDescriptor.MethodType.SERVER_STREAMING, "SayHelloStream");
 
     private static TripleProtocol tern;
@@ -116,13 +116,6 @@ class GrpcCompressionInteropTest {
         tern.close();
         plain = null; // let go of what was closed: the tracker reports anything else still reachable
         compressing = null;
-    }
-
-    private static MethodDescriptor<HelloRequest, HelloReply> method(MethodDescriptor.MethodType type, String name) {
-        return MethodDescriptor.<HelloRequest, HelloReply>newBuilder().setType(type)
-                .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, name))
-                .setRequestMarshaller(ProtoUtils.marshaller(HelloRequest.getDefaultInstance()))
-                .setResponseMarshaller(ProtoUtils.marshaller(HelloReply.getDefaultInstance())).build();
     }
 
     private static HelloRequest hello(String name) {

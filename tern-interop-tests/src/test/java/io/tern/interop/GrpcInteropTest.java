@@ -104,7 +104,8 @@ class GrpcInteropTest {
         assertThat(TRACKER.counts(ResourceKind.CLIENT).live()).isZero();
     }
 
-    private static MethodDescriptor<HelloRequest, HelloReply> method(MethodDescriptor.MethodType type, String name) {
+    /** A method of tern.example.Greeter as grpc-java calls it, without generated stubs. */
+    static MethodDescriptor<HelloRequest, HelloReply> method(MethodDescriptor.MethodType type, String name) {
         return MethodDescriptor.<HelloRequest, HelloReply>newBuilder().setType(type)
                 .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, name))
                 .setRequestMarshaller(ProtoUtils.marshaller(HelloRequest.getDefaultInstance()))

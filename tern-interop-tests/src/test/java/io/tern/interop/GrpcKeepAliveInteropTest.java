@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
 import io.tern.ClassPolicy;
 import io.tern.Exporter;
@@ -42,11 +41,8 @@ import tern.example.HelloRequest;
 class GrpcKeepAliveInteropTest {
 
     private static final String SERVICE = "tern.example.Greeter";
-    private static final io.grpc.MethodDescriptor<HelloRequest, HelloReply> SAY_HELLO = io.grpc.MethodDescriptor
-            .<HelloRequest, HelloReply>newBuilder().setType(io.grpc.MethodDescriptor.MethodType.UNARY)
-            .setFullMethodName(io.grpc.MethodDescriptor.generateFullMethodName(SERVICE, "SayHello"))
-            .setRequestMarshaller(ProtoUtils.marshaller(HelloRequest.getDefaultInstance()))
-            .setResponseMarshaller(ProtoUtils.marshaller(HelloReply.getDefaultInstance())).build();
+    private static final io.grpc.MethodDescriptor<HelloRequest, HelloReply> SAY_HELLO = GrpcInteropTest.method(
+            io.grpc.MethodDescriptor.MethodType.UNARY, "SayHello");
 
     /** A grpc-java server permitting pings every {@code permit}, and pinging silent clients every {@code pings}. */
     private static Server grpcServer(Duration permit, Duration pings) throws Exception {
