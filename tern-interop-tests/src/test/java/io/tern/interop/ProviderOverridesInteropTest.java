@@ -55,7 +55,6 @@ class ProviderOverridesInteropTest {
         DubboPeer dubbo = cleanup.register(DubboPeer.registryConsumer("rules-buyer", address, true));
         InteropService viaTern = client.reference(InteropService.class,
                 options -> options.version("1.0.0").retries(2)).get();
-        InteropService viaDubbo = dubbo.interop();
         await().atMost(Duration.ofSeconds(20)).until(() -> registered(raw).size() == 2);
         Map<Integer, String> before = registered(raw);
 
@@ -95,12 +94,18 @@ class ProviderOverridesInteropTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> registered(raw).getOrDefault(disabled.getKey(), "")
                     .contains("disabled=true"));
             Set<String> left = Set.of(disabled.getValue());
-            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
-                assertThat(reached(viaDubbo)).as("the Dubbo consumer, port " + disabled.getKey() + " disabled")
-                        .isEqualTo(left);
-                assertThat(reached(viaTern)).as("the Tern consumer, port " + disabled.getKey() + " disabled")
-                        .isEqualTo(left);
-            });
+            // A Dubbo reference made now, on what the providers register. The long-lived one is not
+            // asked: Dubbo 3.3.5's application-level directory, refreshing while a provider registers
+            // again under the rule, at times destroys invokers it still lists ("Remote invoker has
+            // been destroyed", both left in invokersToReconnect) and stays without a provider.
+            try (DubboPeer.OwnReference fresh = dubbo.newReference()) {
+                await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+                    assertThat(reached(fresh.service())).as("a Dubbo consumer, port " + disabled.getKey()
+                            + " disabled").isEqualTo(left);
+                    assertThat(reached(viaTern)).as("the Tern consumer, port " + disabled.getKey() + " disabled")
+                            .isEqualTo(left);
+                });
+            }
             raw.delete().forPath(service);
             await().atMost(Duration.ofSeconds(10)).until(() -> registered(raw).equals(before));
         }

@@ -6,10 +6,10 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * HTTP/2 keepalive, with grpc-java's meaning and defaults. A side pings its peer once it has
- * read nothing for {@code time}, and closes the connection when nothing at all arrives within
- * {@code timeout} of the ping; a client pings only while it has calls open unless
- * {@code withoutCalls}. A server takes a client's pings no more often than {@code permitTime}
+ * HTTP/2 keepalive with grpc-java's meaning, and its defaults but for what a server permits
+ * ({@link #SERVER}). A side pings its peer once it has read nothing for {@code time}, and
+ * closes the connection when nothing at all arrives within {@code timeout} of the ping; a
+ * client pings only while it has calls open unless {@code withoutCalls}. A server takes a client's pings no more often than {@code permitTime}
  * (every two hours without calls, unless {@code permitWithoutCalls}); a client that pings more
  * often three times hears GOAWAY {@code ENHANCE_YOUR_CALM} with {@code too_many_pings}, and a Tern
  * client that hears it pings half as often from then on.
@@ -28,8 +28,17 @@ import org.jspecify.annotations.Nullable;
 public record KeepAlive(@Nullable Duration time, Duration timeout, boolean withoutCalls, Duration permitTime,
         boolean permitWithoutCalls) {
 
-    /** grpc-java's server: pings after 2 hours of silence, waits 20 s; permits a ping every 5 minutes with calls. */
+    /**
+     * A Tern server's: pings after 2 hours of silence and waits 20 s, as grpc-java's; lets clients
+     * ping every 30 s, with calls open or not. Looser than grpc-java's server ({@link #GRPC_SERVER}),
+     * because Apache Dubbo's Triple consumers ping a connection idle for their heartbeat (60 s)
+     * whether or not a call is open, and a long stream quiet for three minutes would otherwise be
+     * cut with {@code too_many_pings}. A client pinging more than twice a minute is still refused.
+     */
     public static final KeepAlive SERVER = new KeepAlive(Duration.ofHours(2), Duration.ofSeconds(20), true,
+            Duration.ofSeconds(30), true);
+    /** grpc-java's server: as {@link #SERVER}, but permits a ping every 5 minutes with calls, every 2 hours without. */
+    public static final KeepAlive GRPC_SERVER = new KeepAlive(Duration.ofHours(2), Duration.ofSeconds(20), true,
             Duration.ofMinutes(5), false);
     /** grpc-java's client: no pings unless asked; 20 s for an answer when it does. */
     public static final KeepAlive CLIENT = new KeepAlive(null, Duration.ofSeconds(20), false, Duration.ofMinutes(5),
