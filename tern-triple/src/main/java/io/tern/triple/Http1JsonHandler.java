@@ -189,14 +189,7 @@ final class Http1JsonHandler extends SimpleChannelInboundHandler<FullHttpRequest
             answer(ctx, keepAlive, GrpcStatus.of(e.status()), e.getMessage());
             return;
         }
-        CompletableFuture<Result> answer;
-        try {
-            answer = exporter.invoker().invoke(Invocation.of(exporter.key(), method, arguments)
-                    .setAttachments(attachments).setClassPolicy(server.protocol().classPolicy()));
-        } catch (RuntimeException e) {
-            answer = CompletableFuture.failedFuture(e);
-        }
-        answer.whenComplete((result, failure) -> {
+        invoke(exporter, method, arguments, attachments).whenComplete((result, failure) -> {
             if (failure != null) {
                 RpcException rpc = Result.asRpcException(failure);
                 answer(ctx, keepAlive, GrpcStatus.of(rpc.status()), rpc.getMessage());
@@ -248,27 +241,16 @@ final class Http1JsonHandler extends SimpleChannelInboundHandler<FullHttpRequest
                     + " on the server's class path (expected: com.google.protobuf:protobuf-java-util)");
             return;
         }
-        CompletableFuture<Result> answer;
-        try {
-            answer = exporter.invoker().invoke(Invocation.of(exporter.key(), method.descriptor, new Object[] {request})
-                    .setAttachments(attachments).setClassPolicy(server.protocol().classPolicy()));
-        } catch (RuntimeException e) {
-            answer = CompletableFuture.failedFuture(e);
-        }
-        answer.whenComplete((result, failure) -> {
+        invoke(exporter, method.descriptor, new Object[] {request}, attachments).whenComplete((result, failure) -> {
             Throwable thrown = failure != null ? Result.asRpcException(failure) : result.exception();
             if (thrown != null) {
                 answer(ctx, keepAlive, GrpcStatusException.statusOf(thrown),
                         thrown.getMessage() == null ? thrown.getClass().getName() : thrown.getMessage());
                 return;
             }
-            Object value = result.value();
             String json;
             try {
-                if (value == null) {
-                    throw new IllegalArgumentException("null (expected: a message)");
-                }
-                json = ProtobufJson.print(value);
+                json = ProtobufJson.print(java.util.Objects.requireNonNull(result.value(), "null (expected: a message)"));
             } catch (RuntimeException e) {
                 answer(ctx, keepAlive, GrpcStatus.INTERNAL, "the answer of " + exporter.key().call(method.descriptor
                         .name()) + " cannot be written as JSON: " + e.getMessage());
@@ -276,6 +258,17 @@ final class Http1JsonHandler extends SimpleChannelInboundHandler<FullHttpRequest
             }
             write(ctx, keepAlive, HttpResponseStatus.OK, json.getBytes(StandardCharsets.UTF_8));
         });
+    }
+
+    /** Invokes the service on this thread; a failure to start the call is the future's. */
+    private CompletableFuture<Result> invoke(TripleExporter<?> exporter, MethodDescriptor method,
+            @Nullable Object[] arguments, Map<String, Object> attachments) {
+        try {
+            return exporter.invoker().invoke(Invocation.of(exporter.key(), method, arguments)
+                    .setAttachments(attachments).setClassPolicy(server.protocol().classPolicy()));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** The unary method of that name taking as many arguments as the body gives. */

@@ -25,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class Http2PingPolicy extends ChannelInboundHandlerAdapter {
 
+    private static final int MAX_STRIKES = KeepAlive.MAX_PING_STRIKES;
+
     private final long permitNanos;
     private final boolean permitWithoutCalls;
     private final Consumer<String> onRefused;
@@ -59,8 +61,6 @@ final class Http2PingPolicy extends ChannelInboundHandlerAdapter {
         }
         ctx.fireChannelRead(msg);
     }
-
-    private static final int MAX_STRIKES = KeepAlive.MAX_PING_STRIKES;
 
     /** Whether a ping arriving now keeps to the rule; a ping that does not is struck. */
     private boolean permitted() {

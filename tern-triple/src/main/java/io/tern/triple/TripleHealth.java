@@ -59,18 +59,18 @@ public final class TripleHealth {
         if (shutdown) {
             return ServingStatus.NOT_SERVING;
         }
+        boolean whole = service.isEmpty();
         boolean exported = false;
         boolean serving = false;
         boolean anyOut = false;
         for (TripleExporter<?> exporter : protocol.exporters()) {
-            boolean whole = service.isEmpty();
             if (whole || exporter.key().interfaceName().equals(service)) {
                 exported = true;
                 serving |= exporter.serving;
                 anyOut |= !exporter.serving;
             }
         }
-        if (service.isEmpty()) {
+        if (whole) {
             return exported && !anyOut ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
         }
         if (!exported) {

@@ -51,11 +51,13 @@ abstract sealed class TripleMethod {
      * {@code .proto} service; a wrapped one by its Java name, as Dubbo calls it.
      */
     static TripleMethod of(MethodDescriptor method, Hessian2Serialization serialization) {
-        boolean protobuf = method.kind() == MethodDescriptor.Kind.UNARY
-                ? method.parameterCount() == 1 && Protobuf.isMessage(method.requestType())
-                        && Protobuf.isMessage(method.responseType())
-                : Protobuf.isMessage(method.requestType()) && Protobuf.isMessage(method.responseType());
-        return protobuf ? new ProtobufMethod(method) : new WrappedMethod(method, serialization);
+        return isProtobuf(method) ? new ProtobufMethod(method) : new WrappedMethod(method, serialization);
+    }
+
+    /** Whether a method's request and answer are generated protobuf messages, each alone in its frame. */
+    static boolean isProtobuf(MethodDescriptor method) {
+        boolean messages = Protobuf.isMessage(method.requestType()) && Protobuf.isMessage(method.responseType());
+        return method.kind() == MethodDescriptor.Kind.UNARY ? method.parameterCount() == 1 && messages : messages;
     }
 
     /**

@@ -443,6 +443,19 @@ public final class TripleProtocol implements Protocol {
     }
 
     /**
+     * Whether a method of the service interface {@code type} travels as protobuf messages: a
+     * service Triple alone carries (Hessian2 over dubbo does not), as gRPC clients call it.
+     */
+    public static boolean carriesProtobuf(Class<?> type) {
+        for (io.tern.MethodDescriptor method : io.tern.ServiceDescriptor.of(type).methods()) {
+            if (TripleMethod.isProtobuf(method)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * What gRPC's health service ({@code grpc.health.v1.Health}) answers on this protocol's
      * servers: each service's status, which an operator may change, and the watches open.
      */
