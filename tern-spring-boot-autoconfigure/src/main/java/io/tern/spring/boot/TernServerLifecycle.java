@@ -7,7 +7,11 @@ import io.tern.bootstrap.TernServer;
 import io.tern.bootstrap.TernServerBuilder;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.registry.Registry;
+import io.tern.triple.TripleProtocol;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,12 +70,9 @@ public final class TernServerLifecycle implements SmartLifecycle {
         }
         meters.ifAvailable(builder::metrics);
         observations.ifAvailable(builder::tracing);
-        boolean triple = false;
-        for (Map.Entry<String, Object> service : services.entrySet()) {
-            triple |= protocols(service.getKey(), service.getValue()).contains("tri");
-        }
-        builder.triple(triple);
-        services.forEach((name, bean) -> export(builder, name, bean));
+        List<Declared> declared = services.entrySet().stream().map(e -> declared(e.getKey(), e.getValue())).toList();
+        builder.triple(declared.stream().anyMatch(d -> d.protocols().contains("tri")));
+        declared.forEach(d -> exportAs(builder, d.type(), d.bean(), d.annotation(), d.protocols()));
         TernServer started = builder.start();
         server = started;
         log.info("tern: {} service(s) on dubbo://{}:{}{}{}", services.size(), settings.registerHost(), started.port(),
@@ -79,32 +80,27 @@ public final class TernServerLifecycle implements SmartLifecycle {
                 used == null ? "" : ", registered in " + used.url().address());
     }
 
-    /** Exports a bean whose class, or whose {@code @Bean} method, carries {@link TernService}. */
-    private void export(TernServerBuilder builder, String name, Object bean) {
+    /** A service bean as it is exported: its interface, its annotation, the protocols it goes over. */
+    private record Declared(Object bean, Class<?> type, TernService annotation, Set<String> protocols) {
+    }
+
+    /**
+     * A bean whose class, or whose {@code @Bean} method, carries {@link TernService}, and the
+     * protocols it is exported over: its {@code @TernService(protocol)}; else Triple for an
+     * interface over protobuf messages; else {@code tern.protocol.name}.
+     */
+    private Declared declared(String name, Object bean) {
         Class<?> implementation = AopUtils.getTargetClass(bean);
         TernService annotation = context.findAnnotationOnBean(name, TernService.class);
         if (annotation == null) {
             throw new IllegalStateException("bean '" + name + "': no @TernService on " + implementation.getName());
         }
         Class<?> type = serviceInterface(name, implementation, annotation);
-        exportAs(builder, type, bean, annotation, protocols(name, bean));
-    }
-
-    /**
-     * The protocols a service bean is exported over: its {@code @TernService(protocol)}; else
-     * Triple for an interface over protobuf messages; else {@code tern.protocol.name}.
-     */
-    private java.util.Set<String> protocols(String name, Object bean) {
-        TernService annotation = context.findAnnotationOnBean(name, TernService.class);
-        Class<?> implementation = AopUtils.getTargetClass(bean);
-        if (annotation == null) {
-            throw new IllegalStateException("bean '" + name + "': no @TernService on " + implementation.getName());
-        }
         if (annotation.protocol().isBlank()) {
-            Class<?> type = serviceInterface(name, implementation, annotation);
-            return java.util.Set.of(protobuf(type) ? "tri" : settings.protocolName());
+            return new Declared(bean, type, annotation,
+                    Set.of(TripleProtocol.carriesProtobuf(type) ? "tri" : settings.protocolName()));
         }
-        java.util.Set<String> named = new java.util.LinkedHashSet<>();
+        Set<String> named = new LinkedHashSet<>();
         for (String protocol : annotation.protocol().split(",")) {
             try {
                 named.add(TernSettings.protocol(protocol));
@@ -113,38 +109,12 @@ public final class TernServerLifecycle implements SmartLifecycle {
                         + "\"): '" + protocol.trim() + "' (expected: dubbo, tri, or dubbo,tri)", e);
             }
         }
-        return named;
-    }
-
-    /** Whether a method of the interface takes or returns a protobuf message, which only Triple carries. */
-    private static boolean protobuf(Class<?> type) {
-        for (java.lang.reflect.Method method : type.getMethods()) {
-            if (isMessage(method.getReturnType())) {
-                return true;
-            }
-            for (Class<?> parameter : method.getParameterTypes()) {
-                if (isMessage(parameter)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static boolean isMessage(Class<?> type) {
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-            for (Class<?> implemented : c.getInterfaces()) {
-                if (implemented.getName().equals("com.google.protobuf.Message")) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return new Declared(bean, type, annotation, named);
     }
 
     @SuppressWarnings("unchecked") // the bean implements type: serviceInterface checked it
     private static <T> void exportAs(TernServerBuilder builder, Class<T> type, Object bean, TernService annotation,
-            java.util.Set<String> protocols) {
+            Set<String> protocols) {
         builder.service(type, (T) bean, options -> {
             if (!protocols.contains("dubbo")) {
                 options.tripleOnly();
