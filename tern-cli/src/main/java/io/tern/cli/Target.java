@@ -5,6 +5,8 @@ import io.tern.ServiceUrl;
 import io.tern.bootstrap.Tern;
 import io.tern.bootstrap.TernClient;
 import io.tern.bootstrap.TernClientBuilder;
+import io.tern.registry.Registries;
+import io.tern.registry.Registry;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
@@ -18,11 +20,14 @@ final class Target implements AutoCloseable {
     final TernClient client;
     final GenericService service;
     final String serviceName;
+    /** The registry the client uses, when this target connected it; closed after the client. */
+    private final @Nullable Registry registry;
 
-    private Target(TernClient client, GenericService service, String serviceName) {
+    private Target(TernClient client, GenericService service, String serviceName, @Nullable Registry registry) {
         this.client = client;
         this.service = service;
         this.serviceName = serviceName;
+        this.registry = registry;
     }
 
     /** Where to call and how; see {@link CallCommand} for the meaning of each. */
@@ -69,7 +74,7 @@ final class Target implements AutoCloseable {
         }
         String address = url.toBuilder().path(name).build().toString();
         TernClient client = builder(spec).build();
-        return reference(client, name, spec, r -> r.url(address));
+        return reference(client, name, spec, r -> r.url(address), null);
     }
 
     private static Target discovered(ServiceUrl url, Spec spec) {
@@ -77,21 +82,28 @@ final class Target implements AutoCloseable {
             throw new UsageException("registry URL '" + spec.url() + "' needs the service to call"
                     + " (expected: --service com.example.Service)");
         }
-        ServiceUrl registry = forCommandLine(url);
-        boolean tripleOnly = tripleOnly(registry, spec);
-        TernClient client = builder(spec).registry(registry.toString()).build();
+        Registry registry = Registries.connect(forCommandLine(url));
+        TernClient client;
+        boolean tripleOnly;
+        try {
+            tripleOnly = tripleOnly(registry, spec);
+            client = builder(spec).registry(registry).build();
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
         return reference(client, spec.service(), spec, r -> {
             if (tripleOnly) {
                 r.protocol("tri");
             }
-        });
+        }, registry);
     }
 
     /**
      * Whether the registry lists the service's providers over Triple alone ({@code tri://}, no
      * {@code dubbo://}), as a service exported for gRPC clients is: then it is called over Triple.
      */
-    private static boolean tripleOnly(ServiceUrl registry, Spec spec) {
+    private static boolean tripleOnly(Registry registry, Spec spec) {
         io.tern.ServiceUrlBuilder consumer = ServiceUrl.builder("consumer").address("127.0.0.1", 0)
                 .path(java.util.Objects.requireNonNull(spec.service(), "service"));
         if (spec.group() != null) {
@@ -100,12 +112,9 @@ final class Target implements AutoCloseable {
         if (spec.version() != null) {
             consumer.version(spec.version());
         }
-        try (io.tern.registry.ZooKeeperRegistry zookeeper = io.tern.registry.ZooKeeperRegistry.connect(registry,
-                io.tern.core.lifecycle.LifecycleTracker.global(), null)) {
-            java.util.List<ServiceUrl> providers = zookeeper.lookup(consumer.build());
-            return providers.stream().anyMatch(p -> p.protocol().equals("tri"))
-                    && providers.stream().noneMatch(p -> p.protocol().equals("dubbo"));
-        }
+        java.util.List<ServiceUrl> providers = registry.lookup(consumer.build());
+        return providers.stream().anyMatch(p -> p.protocol().equals("tri"))
+                && providers.stream().noneMatch(p -> p.protocol().equals("dubbo"));
     }
 
     /**
@@ -124,7 +133,7 @@ final class Target implements AutoCloseable {
     }
 
     private static Target reference(TernClient client, String name, Spec spec,
-            java.util.function.Consumer<io.tern.bootstrap.ReferenceOptions> where) {
+            java.util.function.Consumer<io.tern.bootstrap.ReferenceOptions> where, @Nullable Registry registry) {
         try {
             GenericService service = client.reference(GenericService.class, r -> {
                 where.accept(r);
@@ -136,9 +145,12 @@ final class Target implements AutoCloseable {
                     r.version(spec.version());
                 }
             }).get();
-            return new Target(client, service, name);
+            return new Target(client, service, name, registry);
         } catch (RuntimeException e) {
             client.close();
+            if (registry != null) {
+                registry.close();
+            }
             throw e;
         }
     }
@@ -151,5 +163,8 @@ final class Target implements AutoCloseable {
     @Override
     public void close() {
         client.close();
+        if (registry != null) {
+            registry.close(); // after the client, which unsubscribes from it
+        }
     }
 }
