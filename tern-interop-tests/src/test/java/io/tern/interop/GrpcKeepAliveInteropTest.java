@@ -62,30 +62,25 @@ class GrpcKeepAliveInteropTest {
 
     @Test
     void ternPingsAGrpcJavaServerThatPermitsThem() throws Exception {
-        Server grpc = grpcServer(Duration.ofMillis(50), Duration.ofHours(2));
-        try (TripleProtocol tern = TripleProtocol.create(LifecycleTracker.global(), ClassPolicy.strict())) {
-            Invoker<Greeter> invoker = tern.refer(Greeter.class, ServiceUrl.parse("tri://127.0.0.1:" + grpc.getPort()
-                    + "/" + SERVICE + "?keepalive.time=100&keepalive.timeout=1000&keepalive.without.calls=true"));
-            Greeter greeter = Proxies.create(invoker);
-            assertThat(greeter.sayHello(hello("one")).getMessage()).isEqualTo("grpc: one");
-            Thread.sleep(1_500); // about 15 pings, each permitted
-            assertThat(greeter.sayHello(hello("two")).getMessage()).isEqualTo("grpc: two");
-            assertThat(tern.stats().connectionsOpened()).as("still the first connection").isEqualTo(1);
-            invoker.close();
-        } finally {
-            grpc.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-        }
+        // about 15 pings, each permitted
+        keepsItsConnection(grpcServer(Duration.ofMillis(50), Duration.ofHours(2)),
+                "?keepalive.time=100&keepalive.timeout=1000&keepalive.without.calls=true");
     }
 
     @Test
     void ternAnswersTheKeepalivePingsOfAGrpcJavaServer() throws Exception {
-        Server grpc = grpcServer(Duration.ofMinutes(5), Duration.ofMillis(100));
+        // about 15 pings from grpc-java, each answered within its 1 s timeout
+        keepsItsConnection(grpcServer(Duration.ofMinutes(5), Duration.ofMillis(100)), "");
+    }
+
+    /** Calls, lets 1.5 s of pings pass, calls again: still over the first connection. Stops {@code grpc}. */
+    private static void keepsItsConnection(Server grpc, String parameters) throws Exception {
         try (TripleProtocol tern = TripleProtocol.create(LifecycleTracker.global(), ClassPolicy.strict())) {
             Invoker<Greeter> invoker = tern.refer(Greeter.class, ServiceUrl.parse("tri://127.0.0.1:" + grpc.getPort()
-                    + "/" + SERVICE));
+                    + "/" + SERVICE + parameters));
             Greeter greeter = Proxies.create(invoker);
             assertThat(greeter.sayHello(hello("one")).getMessage()).isEqualTo("grpc: one");
-            Thread.sleep(1_500); // about 15 pings from grpc-java, each answered within its 1 s timeout
+            Thread.sleep(1_500);
             assertThat(greeter.sayHello(hello("two")).getMessage()).isEqualTo("grpc: two");
             assertThat(tern.stats().connectionsOpened()).as("still the first connection").isEqualTo(1);
             invoker.close();
