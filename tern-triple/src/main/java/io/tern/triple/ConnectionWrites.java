@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes to an HTTP/2 connection's streams from any thread with one flush per batch: the writes
- * submitted while a batch waits for the event loop run with it, and the connection is flushed
- * once after them, so calls answered together share a system call.
+ * submitted while a batch waits for the event loop run with it, in the order they were submitted,
+ * and the connection is flushed once after them, so calls answered together, and the messages of
+ * streams written together, share a system call.
  *
  * <p>Also counts the bytes of answers written to the connection and not yet sent (a reader whose
  * window stays shut leaves them queued): at most {@link #MAX_OWED} are owed at once, and an
@@ -27,6 +28,8 @@ final class ConnectionWrites {
     private final Channel connection;
     private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** The writes one drain runs at most before the event loop turns to its other work. */
+    private static final int BATCH = 256;
     private final Runnable drain = this::drain;
     /** Bytes of answers owed to a reader that has not read them yet, at most: two of the largest messages. */
     static final long MAX_OWED = 2L * TripleProtocol.MAX_MESSAGE_SIZE;
@@ -87,21 +90,28 @@ final class ConnectionWrites {
         }
     }
 
+    /**
+     * Runs the writes queued, at most {@link #BATCH} of them, and flushes; more left are drained by
+     * a task of their own, so that streams writing without pause do not keep the event loop from
+     * reading (a peer's window updates and resets among others).
+     */
     private void drain() {
-        while (true) {
-            for (Runnable writes; (writes = queue.poll()) != null; ) {
-                try {
-                    writes.run();
-                } catch (RuntimeException e) {
-                    // one stream's failure is its own: the writes after it still run
-                    log.warn("tri: a write to {} failed", connection.remoteAddress(), e);
-                }
+        for (int left = BATCH; left > 0; left--) {
+            Runnable writes = queue.poll();
+            if (writes == null) {
+                break;
             }
-            connection.flush();
-            scheduled.set(false);
-            if (queue.isEmpty() || !scheduled.compareAndSet(false, true)) {
-                return;
+            try {
+                writes.run();
+            } catch (RuntimeException e) {
+                // one stream's failure is its own: the writes after it still run
+                log.warn("tri: a write to {} failed", connection.remoteAddress(), e);
             }
+        }
+        connection.flush();
+        scheduled.set(false);
+        if (!queue.isEmpty()) {
+            schedule();
         }
     }
 }

@@ -30,6 +30,10 @@ import org.jspecify.annotations.Nullable;
  * {@link #STREAM_QUEUE_LIMIT} queued before its writer waits for the reader, and the end, which
  * happens once — by the answer, the deadline, or the client going away — after which nothing
  * more is written.
+ *
+ * <p>Every frame it writes goes through the connection's {@link ConnectionWrites}: one queue, so a
+ * stream's trailers or reset never overtake its messages, and flushed once per batch, so the
+ * messages of all the streams answering at once share system calls as unary answers do.
  */
 final class StreamAnswer {
 
@@ -231,7 +235,9 @@ final class StreamAnswer {
         @Override
         public void onNext(Object value) {
             ChannelHandlerContext ctx = context;
-            if (ended.get() || ctx == null) {
+            // a stream whose channel has closed is over, though its handler may not have heard yet:
+            // a writer must not fill the connection's queue with messages for it meanwhile
+            if (ended.get() || ctx == null || !ctx.channel().isActive()) {
                 throw new RpcException(RpcStatus.CANCELLED, "tri: the stream of " + target.descriptor
                         + " has ended (cancelled by the caller, past its deadline, or completed)");
             }
@@ -243,13 +249,17 @@ final class StreamAnswer {
                     throw new RpcException(RpcStatus.CANCELLED, "tri: the stream of " + target.descriptor
                             + " has ended (cancelled by the caller, past its deadline, or completed)");
                 }
-                if (!headersSent) {
-                    headersSent = true;
-                    ctx.write(new DefaultHttp2HeadersFrame(gzip ? GZIP_ANSWER_HEADERS : ANSWER_HEADERS));
-                }
+                Http2Headers headers = headersSent ? null : gzip ? GZIP_ANSWER_HEADERS : ANSWER_HEADERS;
+                headersSent = true;
                 queued.addAndGet(cost);
                 protocol.streamQueued(cost);
-                ctx.writeAndFlush(new DefaultHttp2DataFrame(body)).addListener(sent -> unqueue(cost));
+                // in the connection's queue, in this stream's order, flushed with whatever else is ready
+                writes.submit(() -> {
+                    if (headers != null) {
+                        ctx.write(new DefaultHttp2HeadersFrame(headers));
+                    }
+                    ctx.write(new DefaultHttp2DataFrame(body)).addListener(sent -> unqueue(cost));
+                });
             }
             Channel connection = ctx.channel().parent();
             StreamWritability.Outcome waited = writability.await(ctx.channel(), room, isEnded, patience.toNanos(),
@@ -305,20 +315,25 @@ final class StreamAnswer {
             if (!end()) {
                 return false;
             }
-            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(trailers(status, message), true));
-            stopRequests(ctx);
+            last(ctx, new DefaultHttp2HeadersFrame(trailers(status, message), true));
             return true;
         }
     }
 
     /**
-     * After our half has ended, a client still sending is told to stop (RST_STREAM NO_ERROR, as
-     * HTTP/2 allows a server that has answered in full), so the stream does not stay open.
+     * Writes a stream's last header block behind its messages, through the connection's queue so
+     * that it cannot overtake them. After our half has ended, a client still sending is told to
+     * stop (RST_STREAM NO_ERROR, as HTTP/2 allows a server that has answered in full), so the
+     * stream does not stay open.
      */
-    private void stopRequests(ChannelHandlerContext ctx) {
-        if (!halfClosed) {
-            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
-        }
+    private void last(ChannelHandlerContext ctx, DefaultHttp2HeadersFrame ending) {
+        boolean stopRequests = !halfClosed;
+        writes.submit(() -> {
+            ctx.write(ending);
+            if (stopRequests) {
+                ctx.write(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+            }
+        });
     }
 
     private static DefaultHttp2Headers trailers(GrpcStatus status, @Nullable String message) {
@@ -361,8 +376,7 @@ final class StreamAnswer {
             if (message != null) {
                 headers.set("grpc-message", GrpcStatus.encodeMessage(message));
             }
-            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(headers, true));
-            stopRequests(ctx);
+            last(ctx, new DefaultHttp2HeadersFrame(headers, true));
             return true;
         }
     }
