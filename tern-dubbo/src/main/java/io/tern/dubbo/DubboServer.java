@@ -287,6 +287,11 @@ final class DubboServer implements DubboCodec.ServiceLookup {
     }
 
     /** Runs an accepted call per the dispatch option; returns false if the pool refused it. */
+    /** Whether calls go to a pool (or virtual threads), rather than running on the I/O thread. */
+    boolean dispatchesToAPool() {
+        return executor != null;
+    }
+
     boolean dispatch(ServerConnectionHandler.ServerCall call) {
         if (executor == null) {
             call.run();

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.tern.Invocation;
+import io.tern.MethodDescriptor;
 import io.tern.Result;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
@@ -74,6 +75,13 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
             }
         }
         server.callAccepted();
+        MethodDescriptor method = java.util.Objects.requireNonNull(request.method, "method");
+        if (server.dispatchesToAPool() && exporter.runsWhereItLands(method)) {
+            long start = System.nanoTime();
+            run(exporter, request);
+            exporter.held(method, System.nanoTime() - start);
+            return;
+        }
         if (!server.dispatch(new ServerCall(exporter, request))) {
             try {
                 answerFailure(request, new RpcException(RpcStatus.SERVER_BUSY, "server thread pool exhausted on "

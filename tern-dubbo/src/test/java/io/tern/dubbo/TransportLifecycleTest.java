@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.tern.Exporter;
+import io.tern.Invocation;
 import io.tern.Invoker;
+import io.tern.MethodDescriptor;
 import io.tern.RpcException;
 import io.tern.RpcStatus;
+import io.tern.ServiceDescriptor;
 import io.tern.ServiceUrl;
 import io.tern.core.Gc;
 import io.tern.core.Invokers;
@@ -34,6 +37,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -203,9 +207,10 @@ class TransportLifecycleTest {
                 DubboProtocol consumer = DubboProtocol.create()) {
             Exporter<Greeter> exporter = provider.export(Invokers.of(Greeter.class, blocking,
                     ServiceUrl.parse("dubbo://127.0.0.1:0/" + Greeter.class.getName() + "?timeout=30000")));
-            Greeter greeter = Proxies.create(consumer.refer(Greeter.class, exporter.url()));
+            Invoker<Greeter> invoker = consumer.refer(Greeter.class, exporter.url());
+            Greeter greeter = Proxies.create(invoker);
             CompletableFuture<String> running = CompletableFuture.supplyAsync(() -> sleepQuietly(greeter));
-            List<CompletableFuture<String>> queued = fillTheQueue(greeter, blocking, queues);
+            List<CompletableFuture<String>> queued = fillTheQueue(invoker, greeter, blocking, queues);
 
             CompletableFuture<Void> unexported = exporter.closeAsync();
             assertThat(unexported).isNotDone();
@@ -231,9 +236,10 @@ class TransportLifecycleTest {
                 DubboProtocol consumer = DubboProtocol.create()) {
             Exporter<Greeter> exporter = provider.export(Invokers.of(Greeter.class, blocking,
                     ServiceUrl.parse("dubbo://127.0.0.1:0/" + Greeter.class.getName() + "?timeout=30000")));
-            Greeter greeter = Proxies.create(consumer.refer(Greeter.class, exporter.url()));
+            Invoker<Greeter> invoker = consumer.refer(Greeter.class, exporter.url());
+            Greeter greeter = Proxies.create(invoker);
             CompletableFuture<String> running = CompletableFuture.supplyAsync(() -> sleepQuietly(greeter));
-            List<CompletableFuture<String>> queued = fillTheQueue(greeter, blocking, queues);
+            List<CompletableFuture<String>> queued = fillTheQueue(invoker, greeter, blocking, queues);
 
             CompletableFuture<Void> unexported = exporter.closeAsync();
 
@@ -256,16 +262,31 @@ class TransportLifecycleTest {
      * With the pool's one worker held by {@code blocking}, sends {@code queues} calls that wait in
      * its queue; the refusal of one more (one connection, read in order) proves the queue full.
      */
-    private static List<CompletableFuture<String>> fillTheQueue(Greeter greeter, BlockingGreeter blocking, int queues)
-            throws InterruptedException {
+    private static List<CompletableFuture<String>> fillTheQueue(Invoker<Greeter> invoker, Greeter greeter,
+            BlockingGreeter blocking, int queues) throws InterruptedException {
         assertThat(blocking.entered.await(10, TimeUnit.SECONDS)).isTrue();
         List<CompletableFuture<String>> queued = new ArrayList<>();
         for (int i = 0; i < queues; i++) {
-            queued.add(greeter.greetAsync("queued " + i));
+            queued.add(greetWithoutWaiting(invoker, "queued " + i));
         }
         assertThatThrownBy(() -> greeter.greet("one too many")).isInstanceOfSatisfying(RpcException.class,
                 e -> assertThat(e.status()).isEqualTo(RpcStatus.SERVER_BUSY));
         return queued;
+    }
+
+    /**
+     * Calls {@code greet}, a method that runs on the pool (unlike {@code greetAsync}, which runs
+     * where it lands), without waiting for its answer: calls made so, one after another, arrive in order.
+     */
+    private static CompletableFuture<String> greetWithoutWaiting(Invoker<Greeter> invoker, String name) {
+        MethodDescriptor greet = ServiceDescriptor.of(Greeter.class).find("greet").get(0);
+        return invoker.invoke(Invocation.of(invoker.url().serviceKey(), greet, new Object[] {name}))
+                .thenApply(result -> {
+                    if (result.exception() != null) {
+                        throw new CompletionException(result.exception());
+                    }
+                    return (String) result.value();
+                });
     }
 
     private static String sleepQuietly(Greeter greeter) {

@@ -1,0 +1,105 @@
+package io.tern.dubbo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tern.ServiceUrl;
+import io.tern.core.Invokers;
+import io.tern.core.Proxies;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Calls that cannot block run on the I/O thread they landed on: a method returning a
+ * {@code CompletableFuture}, every method of a service declared {@code nonblocking=true}. A method
+ * seen holding that thread past the limit runs on the service pool from then on, so it stalls its
+ * connection once, not again.
+ */
+@Timeout(60)
+class RunsWhereItLandsTest {
+
+    public interface Where {
+        /** The thread the call ran on. */
+        CompletableFuture<String> async();
+
+        /** The thread the call ran on. */
+        String sync();
+
+        /** Sleeps {@code millis} (with 0: waits for the gate), then answers with the thread it ran on. */
+        CompletableFuture<String> blocking(long millis);
+    }
+
+    static final class WhereImpl implements Where {
+        final CountDownLatch gate = new CountDownLatch(1);
+
+        @Override
+        public CompletableFuture<String> async() {
+            return CompletableFuture.completedFuture(Thread.currentThread().getName());
+        }
+
+        @Override
+        public String sync() {
+            return Thread.currentThread().getName();
+        }
+
+        @Override
+        public CompletableFuture<String> blocking(long millis) {
+            try {
+                Thread.sleep(millis);
+                if (millis == 0) {
+                    gate.await(30, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return CompletableFuture.completedFuture(Thread.currentThread().getName());
+        }
+    }
+
+    private static final String PATH = Where.class.getName();
+
+    @Test
+    void anAsyncMethodRunsOnTheIoThreadAndABlockingOneOnThePool() {
+        try (DubboProtocol provider = DubboProtocol.create(); DubboProtocol consumer = DubboProtocol.create()) {
+            ServiceUrl url = provider.export(Invokers.of(Where.class, new WhereImpl(),
+                    ServiceUrl.parse("dubbo://127.0.0.1:0/" + PATH))).url();
+            Where where = Proxies.create(consumer.refer(Where.class, url));
+            assertThat(where.async().join()).startsWith("tern-io-");
+            assertThat(where.sync()).startsWith("tern-server-");
+        }
+    }
+
+    @Test
+    void everyMethodOfAServiceDeclaredNonBlockingRunsOnTheIoThread() {
+        try (DubboProtocol provider = DubboProtocol.create(); DubboProtocol consumer = DubboProtocol.create()) {
+            ServiceUrl url = provider.export(Invokers.of(Where.class, new WhereImpl(),
+                    ServiceUrl.parse("dubbo://127.0.0.1:0/" + PATH + "?nonblocking=true"))).url();
+            Where where = Proxies.create(consumer.refer(Where.class, url));
+            assertThat(where.sync()).startsWith("tern-io-");
+            assertThat(where.async().join()).startsWith("tern-io-");
+        }
+    }
+
+    @Test
+    void aMethodThatHeldTheIoThreadTooLongRunsOnThePoolFromThenOnAndStallsNothing() {
+        WhereImpl impl = new WhereImpl();
+        try (DubboProtocol provider = DubboProtocol.create(); DubboProtocol consumer = DubboProtocol.create()) {
+            ServiceUrl url = provider.export(Invokers.of(Where.class, impl,
+                    ServiceUrl.parse("dubbo://127.0.0.1:0/" + PATH))).url();
+            Where where = Proxies.create(consumer.refer(Where.class, url));
+            long past = 2 * TimeUnit.NANOSECONDS.toMillis(DubboExporter.HOLD_LIMIT_NANOS);
+            assertThat(where.blocking(past).join()).as("the first call, before anything was seen").startsWith("tern-io-");
+            assertThat(where.blocking(1).join()).as("once seen holding the thread").startsWith("tern-server-");
+
+            // it now blocks on a pool thread: a call on the same connection is answered meanwhile
+            CompletableFuture<String> held = where.blocking(0);
+            assertThat(where.async()).succeedsWithin(Duration.ofSeconds(10)).asString().startsWith("tern-io-");
+            assertThat(held).isNotDone();
+            impl.gate.countDown();
+            assertThat(held).succeedsWithin(Duration.ofSeconds(10)).asString().startsWith("tern-server-");
+        }
+    }
+}
