@@ -9,11 +9,14 @@ import io.tern.example.UserService;
 import io.tern.triple.TripleProtocol;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,10 +97,11 @@ public final class BenchClient {
         Thread.sleep(measure);
         // Read before the callers are told to stop: a caller that has ended has no counter left.
         long allocated = Allocation.allThreads() - allocatedBefore;
+        System.out.println("stopped"); // the benchmark reads both sides' costs now, while every caller lives
+        System.out.flush();
+        awaitBenchmark();
         phase = STOP;
         long elapsed = System.nanoTime() - start;
-        System.out.println("stopped");
-        System.out.flush();
         for (Thread thread : running) {
             thread.join(TimeUnit.SECONDS.toMillis(30));
         }
@@ -121,6 +125,11 @@ public final class BenchClient {
             resource.close();
         }
         System.exit(0);
+    }
+
+    /** Waits for the benchmark to say, on standard input, that it has read what it reads at "stopped". */
+    private static void awaitBenchmark() throws IOException {
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
     }
 
     /**

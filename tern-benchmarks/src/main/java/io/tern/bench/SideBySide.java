@@ -26,10 +26,12 @@ import java.util.concurrent.TimeUnit;
  * {@code UserService}; grpc-java 1.85.1 ({@code grpc}, against Tern's Triple) over the protobuf
  * {@code Greeter}; and {@code tls}: Tern and Dubbo on the dubbo protocol, each plaintext and with TLS,
  * then the full handshakes per second each server completes. Prints a table per peer of ops/s, latency percentiles and the ratios Tern/peer
- * and Tern/raw ({@code --json} for JSON).
+ * and Tern/raw, then one of what each call cost each side over the measured window: CPU time and
+ * context switches (from {@code /proc}, raw, Tern and the peer) and bytes allocated ({@code --json}
+ * for JSON).
  *
  * <p>Options: {@code --peers dubbo,dubbo-tri,grpc,tls} (default {@code dubbo}), {@code --threads 1,16,64},
- * {@code --workloads existUser,getUser,listUser,echo,sayHello,sayHelloStream} (each peer runs
+ * {@code --workloads existUser,getUser,getUserAsync,listUser,echo,sayHello,sayHelloStream} (each peer runs
  * those of its service), {@code --warmup 5} and {@code --measure 5} (seconds), {@code --json}.
  */
 public final class SideBySide {
@@ -77,7 +79,7 @@ public final class SideBySide {
             }
         } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
             System.err.println("side-by-side: " + e.getMessage() + " (options: --peers dubbo,dubbo-tri,grpc,tls"
-                    + " --threads 1,16,64 --workloads existUser,getUser,listUser,echo,sayHello,sayHelloStream"
+                    + " --threads 1,16,64 --workloads existUser,getUser,getUserAsync,listUser,echo,sayHello,sayHelloStream"
                     + " --warmup S --measure S --json)");
             System.exit(2);
         }
@@ -168,6 +170,9 @@ public final class SideBySide {
                 });
                 if (!own.isEmpty()) {
                     System.out.println(suite.tern() == Kind.TERN_TLS ? tlsTable(own) : table(suite, own));
+                    if (suite.tern() != Kind.TERN_TLS) {
+                        System.out.println(costTable(suite, own));
+                    }
                 }
             }
         }
@@ -265,6 +270,46 @@ public final class SideBySide {
         return sb.toString();
     }
 
+    /**
+     * What each call cost each side, per cell: CPU time (user and kernel, every thread of the
+     * process) and context switches, client / server, for raw, Tern and the peer; and the bytes
+     * each side allocated, for Tern and the peer.
+     */
+    static String costTable(Suite suite, ArrayNode rows) {
+        String peer = suite.peerName();
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "| workload | threads | CPU µs/call raw | CPU µs/call Tern | CPU µs/call %1$s"
+                + " | Tern/%1$s CPU | switches/call raw | switches/call Tern | switches/call %1$s"
+                + " | B/call Tern | B/call %1$s |%n", peer));
+        sb.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        for (JsonNode row : rows) {
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %.2f | %s | %s | %s | %s | %s |%n",
+                    row.get("workload").asText(), row.get("threads").asInt(),
+                    pair(row.get("raw"), "cpu_us_per_call", "%.1f"), pair(row.get("tern"), "cpu_us_per_call", "%.1f"),
+                    pair(row.get("peer"), "cpu_us_per_call", "%.1f"),
+                    total(row.get("tern"), "cpu_us_per_call") / total(row.get("peer"), "cpu_us_per_call"),
+                    pair(row.get("raw"), "switches_per_call", "%.2f"), pair(row.get("tern"), "switches_per_call", "%.2f"),
+                    pair(row.get("peer"), "switches_per_call", "%.2f"),
+                    pair(row.get("tern"), "bytes_per_call", "%,.0f"), pair(row.get("peer"), "bytes_per_call", "%,.0f")));
+        }
+        return sb.toString();
+    }
+
+    /** A side's figure as {@code client + server = total}, or {@code -} when it was not read. */
+    private static String pair(JsonNode side, String field, String format) {
+        JsonNode client = side.get("client_" + field);
+        JsonNode server = side.get("server_" + field);
+        if (client == null || server == null) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, format + " + " + format + " = " + format, client.asDouble(), server.asDouble(),
+                client.asDouble() + server.asDouble());
+    }
+
+    private static double total(JsonNode side, String field) {
+        return side.path("client_" + field).asDouble(Double.NaN) + side.path("server_" + field).asDouble(Double.NaN);
+    }
+
     private static String bytes(JsonNode row, String field) {
         return String.format(Locale.ROOT, "%,d / %,d", row.get("tern").path(field).asLong(-1),
                 row.get("peer").path(field).asLong(-1));
@@ -319,19 +364,39 @@ public final class SideBySide {
             String line;
             long serverBefore = -1;
             long serverAllocated = -1;
+            ProcessCost clientStart = null;
+            ProcessCost serverStart = null;
+            ProcessCost clientCost = null;
+            ProcessCost serverCost = null;
             while ((line = out.readLine()) != null) {
                 if (line.equals("measuring")) {
+                    clientStart = ProcessCost.of(process.pid());
+                    serverStart = ProcessCost.of(server.process.pid());
                     serverBefore = server.allocated();
                 } else if (line.equals("stopped")) {
+                    if (clientStart != null && serverStart != null) {
+                        clientCost = ProcessCost.of(process.pid()).since(clientStart);
+                        serverCost = ProcessCost.of(server.process.pid()).since(serverStart);
+                    }
                     serverAllocated = server.allocated() - serverBefore;
+                    process.getOutputStream().write('\n'); // the client's callers may stop now
+                    process.getOutputStream().flush();
                 } else if (line.startsWith("{")) {
                     last = line;
                 }
             }
-            if (last != null && serverBefore >= 0 && serverAllocated >= 0) {
+            if (last != null) {
                 ObjectNode result = (ObjectNode) JSON.readTree(last);
                 long calls = result.get("calls").asLong();
-                result.put("server_bytes_per_call", calls == 0 ? 0 : serverAllocated / calls);
+                if (serverBefore >= 0 && serverAllocated >= 0) {
+                    result.put("server_bytes_per_call", calls == 0 ? 0 : serverAllocated / calls);
+                }
+                if (clientCost != null && serverCost != null && calls > 0) {
+                    result.put("client_cpu_us_per_call", clientCost.cpuNanos() / 1000.0 / calls);
+                    result.put("server_cpu_us_per_call", serverCost.cpuNanos() / 1000.0 / calls);
+                    result.put("client_switches_per_call", (double) clientCost.contextSwitches() / calls);
+                    result.put("server_switches_per_call", (double) serverCost.contextSwitches() / calls);
+                }
                 last = JSON.writeValueAsString(result);
             }
         }

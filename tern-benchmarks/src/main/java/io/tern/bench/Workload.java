@@ -29,6 +29,13 @@ enum Workload {
             return ((UserService) service).getUser(1 + (i & 1023));
         }
     },
+    /** {@code getUser} through the method that returns a {@code CompletableFuture}, waited for. */
+    GET_USER_ASYNC("getUserAsync", UserService.class) {
+        @Override
+        Object call(Object service, long i) {
+            return ((UserService) service).getUserAsync(1 + (i & 1023)).join();
+        }
+    },
     LIST_USER("listUser", UserService.class) {
         @Override
         Object call(Object service, long i) {
