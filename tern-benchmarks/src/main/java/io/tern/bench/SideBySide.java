@@ -272,7 +272,7 @@ public final class SideBySide {
 
     /**
      * What each call cost each side, per cell: CPU time (user and kernel, every thread of the
-     * process) and context switches, client / server, for raw, Tern and the peer; and the bytes
+     * process) and context switches, as client + server = total, for raw, Tern and the peer; and the bytes
      * each side allocated, for Tern and the peer.
      */
     static String costTable(Suite suite, ArrayNode rows) {
