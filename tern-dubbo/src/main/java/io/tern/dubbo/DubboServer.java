@@ -286,12 +286,12 @@ final class DubboServer implements DubboCodec.ServiceLookup {
         return executor instanceof WorkStealingPool pool ? pool.queued() : 0;
     }
 
-    /** Runs an accepted call per the dispatch option; returns false if the pool refused it. */
     /** Whether calls go to a pool (or virtual threads), rather than running on the I/O thread. */
     boolean dispatchesToAPool() {
         return executor != null;
     }
 
+    /** Runs an accepted call per the dispatch option; returns false if the pool refused it. */
     boolean dispatch(ServerConnectionHandler.ServerCall call) {
         if (executor == null) {
             call.run();
