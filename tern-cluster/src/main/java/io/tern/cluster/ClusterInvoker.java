@@ -13,7 +13,9 @@ import io.tern.core.AbstractInvoker;
 import io.tern.core.lifecycle.LifecycleTracker;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -254,6 +256,9 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
     }
 
     /** Why no provider could take the call: how many exist and why each was passed over. */
+    /** How many providers a "no provider" error names at most, with why each could not take the call. */
+    static final int NAMED_IN_ERROR = 10;
+
     RpcException noProvider(Invocation invocation, List<Provider<T>> routed, Set<Provider<T>> excluded,
             @Nullable RpcException lastFailure) {
         return noProvider(invocation, directory.providers(), routed, excluded, lastFailure);
@@ -262,16 +267,33 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
     /** As above, {@code routed} having been routed from {@code all}, the snapshot the call saw. */
     private RpcException noProvider(Invocation invocation, List<Provider<T>> all, List<Provider<T>> routed,
             Set<Provider<T>> excluded, @Nullable RpcException lastFailure) {
+        // At most NAMED_IN_ERROR providers are named, so that a call to a service of 10,000 providers
+        // does not fail with a message naming all of them; the routed ones are looked up in a set.
+        @Nullable Set<Provider<T>> kept = routed.size() <= 8 ? null : Collections.newSetFromMap(new IdentityHashMap<>());
+        if (kept != null) {
+            kept.addAll(routed);
+        }
         StringJoiner reasons = new StringJoiner("; ");
+        int unnamed = 0;
+        int named = 0;
         for (Provider<T> invoker : all) {
             String why = invoker.isDestroyed() ? "destroyed"
-                    : !routed.contains(invoker) ? "routed out"
+                    : !(kept != null ? kept.contains(invoker) : routed.contains(invoker)) ? "routed out"
                     : excluded.contains(invoker) ? "failed this call"
                     : invoker.isConnecting() ? "connecting"
                     : !invoker.isAvailable() ? "unavailable" : null;
-            if (why != null) {
-                reasons.add(invoker.url().address() + " " + why);
+            if (why == null) {
+                continue;
             }
+            if (named < NAMED_IN_ERROR) {
+                reasons.add(invoker.url().address() + " " + why);
+                named++;
+            } else {
+                unnamed++;
+            }
+        }
+        if (unnamed > 0) {
+            reasons.add("and " + unnamed + " more");
         }
         String whyEmpty = all.isEmpty() ? directory.whyEmpty()
                 : routed.isEmpty() ? routedOutBy(all, invocation) : null;

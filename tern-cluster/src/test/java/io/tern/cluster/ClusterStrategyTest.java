@@ -237,6 +237,23 @@ class ClusterStrategyTest {
     }
 
     @Test
+    void aFailureNamesTenProvidersAndCountsTheRest() {
+        List<FakeInvoker> providers = new java.util.ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            FakeInvoker provider = FakeInvoker.answering("10.0." + i / 250 + "." + i % 250 + ":1", "x");
+            provider.available(false);
+            providers.add(provider);
+        }
+        try (Invoker<FakeInvoker.Service> cluster = cluster(config(ClusterStrategy.FAILOVER), providers)) {
+            assertThatThrownBy(() -> call(cluster)).isInstanceOfSatisfying(RpcException.class, e -> {
+                assertThat(e.getMessage()).startsWith("no provider available for " + FakeInvoker.Service.class.getName()
+                        + "#call: 5000 providers, 5000 after routing (10.0.0.0:1 unavailable; 10.0.0.1:1 unavailable;")
+                        .contains("10.0.0.9:1 unavailable; and 4990 more)").doesNotContain("10.0.0.10:1");
+            });
+        }
+    }
+
+    @Test
     void anEmptyClusterSaysSo() {
         try (Invoker<FakeInvoker.Service> cluster = cluster(config(ClusterStrategy.FAILOVER), List.of())) {
             assertThatThrownBy(() -> call(cluster)).isInstanceOfSatisfying(RpcException.class, e -> {

@@ -12,9 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -25,9 +31,15 @@ import org.slf4j.LoggerFactory;
  * registry is unreachable still finds providers. One entry per interface: its provider URLs in
  * their node encoding, space-separated.
  *
- * <p>Each save rewrites the file through a temporary file and an atomic move, so a reader never
- * sees half a file. Entries for interfaces this process does not watch are kept, so consumers on
- * one machine can share a file; when two save at once the last one wins.
+ * <p>Saves are written by a thread of the cache's own (it ends when idle), not by the registry's
+ * event thread: a save costs its caller a map entry, and the file is written at most twice a
+ * second, the saves made in between together, each interface's last list winning, so a registry
+ * that changes many times a second does not rewrite the file once per change. The file is read
+ * again only when another process has written it since this cache did. Each write
+ * rewrites the file through a temporary file and an atomic move, so a reader never sees half a
+ * file. Entries for interfaces this process does not watch are kept, so consumers on one machine
+ * can share a file; when two save at once the last one wins. Reading first writes what is
+ * pending; {@link #close()} does too.
  */
 final class RegistryCache {
 
@@ -36,11 +48,35 @@ final class RegistryCache {
     /** Where cache files go unless a registry URL names one with {@code file}. */
     static final String DIRECTORY_PROPERTY = "tern.registry.cache.dir";
 
+    /** The least time between two writes of the file: the saves made meanwhile are written together. */
+    static final long WRITE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
     private final Path file;
+    /** Guards {@link #pending}, {@link #writing} and {@link #closed}. */
     private final ReentrantLock lock = new ReentrantLock();
+    /** One write of the file at a time. */
+    private final ReentrantLock fileLock = new ReentrantLock();
+    /** The lists saved and not written yet, by interface. */
+    private final Map<String, List<String>> pending = new LinkedHashMap<>();
+    /** Whether a write of {@link #pending} is queued. */
+    private boolean writing;
+    private boolean closed;
+    private final ThreadPoolExecutor writer;
+    /** What this cache wrote last, and the file's time after it; guarded by {@link #fileLock}. */
+    private @Nullable Properties lastWritten;
+    private @Nullable FileTime lastModified;
+    /** When this cache wrote last ({@link System#nanoTime()}); guarded by {@link #fileLock}. */
+    private long lastWrite = System.nanoTime() - WRITE_INTERVAL_NANOS;
+    /** How many times the file was written; guarded by {@link #fileLock}. */
+    private long writes;
 
     RegistryCache(Path file) {
         this.file = requireNonNull(file, "file");
+        this.writer = new ThreadPoolExecutor(0, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+            Thread thread = new Thread(task, "tern-registry-cache");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
@@ -68,11 +104,13 @@ final class RegistryCache {
 
     /** Whether the file holds any provider at all. */
     boolean hasEntries() {
+        flush();
         return !read().isEmpty();
     }
 
     /** The providers last saved for an interface; empty when there are none. */
     List<ServiceUrl> providers(String interfaceName) {
+        flush();
         String line = read().getProperty(interfaceName, "").trim();
         List<ServiceUrl> urls = new ArrayList<>();
         if (line.isEmpty()) {
@@ -89,21 +127,112 @@ final class RegistryCache {
         return urls;
     }
 
-    /** Replaces an interface's providers with {@code encodedUrls} (node names as ZooKeeper holds them). */
+    /**
+     * Replaces an interface's providers with {@code encodedUrls} (node names as ZooKeeper holds
+     * them), in the file soon after; ignored once the cache is closed.
+     */
     void save(String interfaceName, List<String> encodedUrls) {
+        List<String> urls = List.copyOf(encodedUrls);
         lock.lock();
         try {
-            Properties entries = read();
-            String line = String.join(" ", encodedUrls);
-            if (line.equals(entries.getProperty(interfaceName))) {
+            if (closed) {
                 return;
             }
-            entries.setProperty(interfaceName, line);
-            write(entries);
-        } catch (IOException e) {
-            log.warn("registry cache {}: cannot save the providers of {}: {}", file, interfaceName, e.toString());
+            pending.put(interfaceName, urls);
+            if (!writing) {
+                writing = true;
+                writer.execute(this::flushSoon);
+            }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Writes what is pending once {@link #WRITE_INTERVAL_NANOS} has passed since the last write,
+     * taking in the saves that arrive meanwhile.
+     */
+    private void flushSoon() {
+        long wait = lastWrite + WRITE_INTERVAL_NANOS - System.nanoTime();
+        if (wait > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                return; // closing: close() writes what is pending
+            }
+        }
+        flush();
+    }
+
+    /** Writes the saves pending now, in the calling thread. */
+    void flush() {
+        fileLock.lock();
+        try {
+            Map<String, List<String>> batch;
+            lock.lock();
+            try {
+                batch = new LinkedHashMap<>(pending);
+                pending.clear();
+                writing = false;
+            } finally {
+                lock.unlock();
+            }
+            if (batch.isEmpty()) {
+                return;
+            }
+            // the entries this cache wrote last, unless another process has written the file since
+            Properties entries = lastWritten != null && lastModified != null && lastModified.equals(modified())
+                    ? lastWritten : read();
+            boolean changed = false;
+            for (Map.Entry<String, List<String>> entry : batch.entrySet()) {
+                String line = String.join(" ", entry.getValue());
+                if (!line.equals(entries.getProperty(entry.getKey()))) {
+                    entries.setProperty(entry.getKey(), line);
+                    changed = true;
+                }
+            }
+            if (changed) {
+                write(entries);
+                lastWritten = entries;
+                lastModified = modified();
+                lastWrite = System.nanoTime();
+                writes++;
+            }
+        } catch (IOException e) {
+            log.warn("registry cache {}: cannot save the providers it was given: {}", file, e.toString());
+        } finally {
+            fileLock.unlock();
+        }
+    }
+
+    /** Writes what is pending and stops the writer: later saves are ignored. */
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+        writer.shutdownNow();
+        flush();
+    }
+
+    /** How many times this cache has written the file; for tests. */
+    long writes() {
+        fileLock.lock();
+        try {
+            return writes;
+        } finally {
+            fileLock.unlock();
+        }
+    }
+
+    /** When the file was last modified; null when it cannot be told. */
+    private @Nullable FileTime modified() {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            return null;
         }
     }
 

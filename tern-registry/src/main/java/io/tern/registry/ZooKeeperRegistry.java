@@ -10,7 +10,9 @@ import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.ResourceKind;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -304,15 +306,32 @@ public final class ZooKeeperRegistry implements Registry {
     }
 
     private static List<ServiceUrl> decode(List<String> children) {
+        return decode(children, Map.of(), new HashMap<>());
+    }
+
+    /**
+     * The URLs of {@code children}: those {@code known} holds taken from it, the others parsed;
+     * each put in {@code into} by its node name.
+     */
+    private static List<ServiceUrl> decode(List<String> children, Map<String, ServiceUrl> known,
+            Map<String, ServiceUrl> into) {
         List<ServiceUrl> urls = new ArrayList<>(children.size());
         for (String child : children) {
+            ServiceUrl seen = known.get(child);
+            if (seen != null) {
+                urls.add(seen);
+                into.put(child, seen);
+                continue;
+            }
             if (child.length() > RegistryUrls.MAX_URL_LENGTH) {
                 log.warn("registry: skipping a node of {} characters (expected: <= {})", child.length(),
                         RegistryUrls.MAX_URL_LENGTH);
                 continue;
             }
             try {
-                urls.add(ServiceUrl.parseEncoded(child));
+                ServiceUrl url = ServiceUrl.parseEncoded(child);
+                urls.add(url);
+                into.put(child, url);
             } catch (IllegalArgumentException e) {
                 log.warn("registry: skipping a node that is not a URL: {}", e.getMessage());
             }
@@ -415,6 +434,9 @@ public final class ZooKeeperRegistry implements Registry {
                     registered.forEach(this::delete);
                 } // else the nodes go when the session does
                 applications.close(reachable);
+                if (cache != null) {
+                    cache.close();
+                }
                 registered.clear();
                 unregistering.clear();
                 client.close();
@@ -441,6 +463,12 @@ public final class ZooKeeperRegistry implements Registry {
         private final AtomicBoolean active = new AtomicBoolean(true);
         private final ReentrantLock refreshLock = new ReentrantLock();
         private volatile boolean notified;
+        /**
+         * The URLs of the children last read, by node name: a re-read parses only the nodes that
+         * are new, so one provider more or less costs a lookup per provider, not a parse.
+         * Guarded by {@link #refreshLock}.
+         */
+        private Map<String, ServiceUrl> known = Map.of();
         /** Providers are matched to the consumer and kept in the cache file; other categories are told as they are. */
         private final boolean providers;
 
@@ -488,14 +516,17 @@ public final class ZooKeeperRegistry implements Registry {
                 fromCache();
                 return;
             }
+            Map<String, ServiceUrl> read = new HashMap<>(children.size() * 4 / 3 + 1);
+            List<ServiceUrl> urls = decode(children, known, read);
+            known = read;
             if (!providers) {
-                deliver(decode(children));
+                deliver(urls);
                 return;
             }
             if (cache != null) {
                 cache.save(consumer.interfaceName(), children);
             }
-            deliver(RegistryUrls.matching(consumer, decode(children)));
+            deliver(RegistryUrls.matching(consumer, urls));
         }
 
         /** A subscriber that has heard nothing yet starts from the cache file, if it has providers. */
@@ -535,6 +566,12 @@ public final class ZooKeeperRegistry implements Registry {
         public void close() {
             if (subscriptions.remove(this)) {
                 active.set(false);
+                refreshLock.lock();
+                try {
+                    known = Map.of();
+                } finally {
+                    refreshLock.unlock();
+                }
                 // Removing one watcher leaves the server's watch in place (it serves every watcher
                 // of this session on the path); the last subscription on a path removes them all.
                 boolean last = subscriptions.stream().noneMatch(other -> other.path.equals(path));

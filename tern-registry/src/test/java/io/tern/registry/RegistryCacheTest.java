@@ -95,6 +95,26 @@ class RegistryCacheTest {
     }
 
     @Test
+    void aBurstOfSavesIsWrittenTogetherAndCloseWritesTheLast(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("burst.cache");
+        RegistryCache cache = new RegistryCache(file);
+        for (int i = 0; i < 200; i++) {
+            cache.save(Greeter.class.getName(), List.of(provider(21000 + i).toEncodedString()));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file));
+        for (int i = 200; i < 400; i++) {
+            cache.save(Greeter.class.getName(), List.of(provider(21000 + i).toEncodedString()));
+        }
+        cache.close();
+        cache.save(Greeter.class.getName(), List.of(provider(20999).toEncodedString())); // after close: ignored
+
+        // 400 saves, at most one write per half second: the file was written a few times, not 400
+        assertThat(cache.writes()).isBetween(1L, 4L);
+        assertThat(new RegistryCache(file).providers(Greeter.class.getName())).extracting(ServiceUrl::port)
+                .containsExactly(21399);
+    }
+
+    @Test
     void savingKeepsOtherInterfacesEntries(@TempDir Path dir) {
         RegistryCache cache = new RegistryCache(dir.resolve("shared.cache"));
         cache.save("com.example.A", List.of(provider(20121).toEncodedString()));

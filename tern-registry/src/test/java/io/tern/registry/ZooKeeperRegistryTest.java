@@ -104,6 +104,29 @@ class ZooKeeperRegistryTest {
     }
 
     @Test
+    void aChangeParsesOnlyTheProvidersItAdds() {
+        List<List<ServiceUrl>> seen = new CopyOnWriteArrayList<>();
+        try (ZooKeeperRegistry providers = ZooKeeperRegistry.connect(registryUrl);
+                ZooKeeperRegistry consumers = ZooKeeperRegistry.connect(registryUrl)) {
+            consumers.subscribe(consumer("2.5"), seen::add);
+            providers.register(provider(20031, "2.5"));
+            providers.register(provider(20032, "2.5"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> ports(seen.get(seen.size() - 1)).equals(List.of("20031", "20032")));
+            List<ServiceUrl> before = seen.get(seen.size() - 1);
+
+            providers.register(provider(20033, "2.5"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> ports(seen.get(seen.size() - 1)).equals(List.of("20031", "20032", "20033")));
+            List<ServiceUrl> after = seen.get(seen.size() - 1);
+            // the providers that stayed are the objects the last list held, not parsed again
+            for (ServiceUrl kept : before) {
+                assertThat(after).anySatisfy(url -> assertThat(url).isSameAs(kept));
+            }
+        }
+    }
+
+    @Test
     void aProviderWhoseSessionEndsDisappearsForConsumers() {
         List<List<ServiceUrl>> seen = new CopyOnWriteArrayList<>();
         try (ZooKeeperRegistry consumers = ZooKeeperRegistry.connect(registryUrl)) {
