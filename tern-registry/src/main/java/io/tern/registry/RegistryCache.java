@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p>Saves are written by a thread of the cache's own (it ends when idle), not by the registry's
  * event thread: a save costs its caller a map entry, and the file is written at most twice a
  * second, the saves made in between together, each interface's last list winning, so a registry
- * that changes many times a second does not rewrite the file once per change. The file is read
- * again only when another process has written it since this cache did. Each write
+ * that changes many times a second does not rewrite the file once per change. Each write
  * rewrites the file through a temporary file and an atomic move, so a reader never sees half a
  * file. Entries for interfaces this process does not watch are kept, so consumers on one machine
  * can share a file; when two save at once the last one wins. Reading first writes what is
@@ -62,9 +60,6 @@ final class RegistryCache {
     private boolean writing;
     private boolean closed;
     private final ThreadPoolExecutor writer;
-    /** What this cache wrote last, and the file's time after it; guarded by {@link #fileLock}. */
-    private @Nullable Properties lastWritten;
-    private @Nullable FileTime lastModified;
     /** When this cache wrote last ({@link System#nanoTime()}); guarded by {@link #fileLock}. */
     private long lastWrite = System.nanoTime() - WRITE_INTERVAL_NANOS;
     /** How many times the file was written; guarded by {@link #fileLock}. */
@@ -180,9 +175,7 @@ final class RegistryCache {
             if (batch.isEmpty()) {
                 return;
             }
-            // the entries this cache wrote last, unless another process has written the file since
-            Properties entries = lastWritten != null && lastModified != null && lastModified.equals(modified())
-                    ? lastWritten : read();
+            Properties entries = read(); // as other processes may have written it
             boolean changed = false;
             for (Map.Entry<String, List<String>> entry : batch.entrySet()) {
                 String line = String.join(" ", entry.getValue());
@@ -193,8 +186,6 @@ final class RegistryCache {
             }
             if (changed) {
                 write(entries);
-                lastWritten = entries;
-                lastModified = modified();
                 lastWrite = System.nanoTime();
                 writes++;
             }
@@ -224,15 +215,6 @@ final class RegistryCache {
             return writes;
         } finally {
             fileLock.unlock();
-        }
-    }
-
-    /** When the file was last modified; null when it cannot be told. */
-    private @Nullable FileTime modified() {
-        try {
-            return Files.getLastModifiedTime(file);
-        } catch (IOException e) {
-            return null;
         }
     }
 
