@@ -162,8 +162,8 @@ final class RegistryCache {
     /** Writes the saves pending now, in the calling thread. */
     void flush() {
         fileLock.lock();
+        Map<String, List<String>> batch = Map.of();
         try {
-            Map<String, List<String>> batch;
             lock.lock();
             try {
                 batch = new LinkedHashMap<>(pending);
@@ -190,6 +190,14 @@ final class RegistryCache {
                 writes++;
             }
         } catch (IOException e) {
+            // kept for the next write (a later save of the same interface wins), so that a write
+            // interrupted by close() is made by close() itself
+            lock.lock();
+            try {
+                batch.forEach(pending::putIfAbsent);
+            } finally {
+                lock.unlock();
+            }
             log.warn("registry cache {}: cannot save the providers it was given: {}", file, e.toString());
         } finally {
             fileLock.unlock();
@@ -205,6 +213,11 @@ final class RegistryCache {
             lock.unlock();
         }
         writer.shutdownNow();
+        try {
+            writer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         flush();
     }
 
