@@ -76,10 +76,10 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         server.callAccepted();
         MethodDescriptor method = java.util.Objects.requireNonNull(request.method, "method");
-        if (server.dispatchesToAPool() && exporter.runsWhereItLands(method)) {
+        if (server.dispatchesToAPool() && exporter.whereCallsRun.onTheIoThread(method)) {
             long start = System.nanoTime();
             run(exporter, request);
-            exporter.held(method, System.nanoTime() - start);
+            exporter.whereCallsRun.held(method, System.nanoTime() - start);
             return;
         }
         if (!server.dispatch(new ServerCall(exporter, request))) {

@@ -90,7 +90,7 @@ class RunsWhereItLandsTest {
             ServiceUrl url = provider.export(Invokers.of(Where.class, impl,
                     ServiceUrl.parse("dubbo://127.0.0.1:0/" + PATH))).url();
             Where where = Proxies.create(consumer.refer(Where.class, url));
-            long past = 2 * TimeUnit.NANOSECONDS.toMillis(DubboExporter.HOLD_LIMIT_NANOS);
+            long past = 2 * TimeUnit.NANOSECONDS.toMillis(io.tern.core.WhereCallsRun.HOLD_LIMIT_NANOS);
             assertThat(where.blocking(past).join()).as("the first call, before anything was seen").startsWith("tern-io-");
             assertThat(where.blocking(1).join()).as("once seen holding the thread").startsWith("tern-server-");
 

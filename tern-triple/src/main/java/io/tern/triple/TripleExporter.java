@@ -6,6 +6,7 @@ import io.tern.MethodDescriptor;
 import io.tern.ServiceDescriptor;
 import io.tern.ServiceUrl;
 import io.tern.core.AbstractExporter;
+import io.tern.core.WhereCallsRun;
 import io.tern.triple.internal.GrpcCompression;
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +37,8 @@ final class TripleExporter<T> extends AbstractExporter<T> {
     private final @Nullable TripleServer server;
     /** Whether its answers go out gzip to clients that read it: its URL's {@code compression=gzip}. */
     final boolean compresses;
+    /** Which unary calls run on the I/O thread they landed on. */
+    final WhereCallsRun whereCallsRun;
     /** Whether health checks say it is serving ({@link TripleHealth#setServing}); calls reach it either way. */
     volatile boolean serving = true;
 
@@ -63,6 +66,8 @@ final class TripleExporter<T> extends AbstractExporter<T> {
         this.url = url;
         this.compresses = GrpcCompression.compresses(url.parameter(COMPRESSION));
         this.descriptor = ServiceDescriptor.of(invoker.type());
+        this.whereCallsRun = new WhereCallsRun("tri", url.serviceKey(), descriptor,
+                url.booleanParameter("nonblocking", false));
         this.methods = descriptor.methods().stream().map(wire).toArray(TripleMethod[]::new);
         for (MethodDescriptor method : descriptor.methods()) {
             byWireName.computeIfAbsent(method.name(), name -> descriptor.find(name).stream()

@@ -346,15 +346,28 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
             fail(GrpcStatus.UNIMPLEMENTED, "no request message (expected: one, for a " + kindName(chosen) + " call)");
             return;
         }
+        TripleExporter<?> service = exporter;
+        if (chosen.kind() == MethodDescriptor.Kind.UNARY && service != null
+                && service.whereCallsRun.onTheIoThread(chosen.descriptor)) {
+            // a call that cannot block: run here, sparing the hand-over to a service thread and back
+            long start = System.nanoTime();
+            call(chosen, message, false);
+            service.whereCallsRun.held(chosen.descriptor, System.nanoTime() - start);
+            return;
+        }
         try {
-            server.protocol().services().execute(() -> call(chosen, message));
+            server.protocol().services().execute(() -> call(chosen, message, true));
         } catch (RejectedExecutionException e) {
             answers.endWith(GrpcStatus.RESOURCE_EXHAUSTED, "tri: no service thread free (expected: fewer calls)");
         }
     }
 
-    /** Runs on a service thread: decodes, invokes, answers (unary) or lets the service answer (server streaming). */
-    private void call(TripleMethod target, byte[] message) {
+    /**
+     * Runs on a service thread, or on the I/O thread for a call that cannot block ({@code
+     * interruptible} false: a cancel never interrupts an I/O thread): decodes, invokes, answers
+     * (unary) or lets the service answer (server streaming).
+     */
+    private void call(TripleMethod target, byte[] message, boolean interruptible) {
         @Nullable Object[] arguments;
         try {
             arguments = target.arguments(Unpooled.wrappedBuffer(message));
@@ -367,7 +380,7 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
             responses = answers.responses(target);
             arguments = new Object[] {arguments[0], responses};
         }
-        CompletableFuture<Result> answer = invoke(target, arguments);
+        CompletableFuture<Result> answer = invoke(target, arguments, interruptible);
         StreamObserver<Object> streaming = responses;
         answer.whenComplete((result, failure) -> {
             if (failure != null) {
@@ -383,6 +396,12 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
 
     /** Invokes the service on this thread, which a cancel interrupts meanwhile. */
     private CompletableFuture<Result> invoke(TripleMethod target, @Nullable Object[] arguments) {
+        return invoke(target, arguments, true);
+    }
+
+    /** Invokes the service on this thread, which a cancel interrupts meanwhile if {@code interruptible}. */
+    private CompletableFuture<Result> invoke(TripleMethod target, @Nullable Object[] arguments,
+            boolean interruptible) {
         TripleExporter<?> service = exporter;
         if (service == null) {
             return CompletableFuture.failedFuture(new RpcException(RpcStatus.INTERNAL, "no exporter"));
@@ -393,17 +412,21 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
             if (answers.ended()) {
                 return CompletableFuture.failedFuture(new RpcException(RpcStatus.CANCELLED, "tri: cancelled"));
             }
-            worker = Thread.currentThread();
+            if (interruptible) {
+                worker = Thread.currentThread();
+            }
         }
         try {
             return service.invoker().invoke(invocation);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         } finally {
-            synchronized (workerLock) {
-                worker = null;
+            if (interruptible) {
+                synchronized (workerLock) {
+                    worker = null;
+                }
+                Thread.interrupted(); // an interrupt from a cancel is for this call only, never the next task
             }
-            Thread.interrupted(); // an interrupt from a cancel is for this call only, never the next task
         }
     }
 

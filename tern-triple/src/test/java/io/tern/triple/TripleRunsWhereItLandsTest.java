@@ -1,0 +1,115 @@
+package io.tern.triple;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tern.ClassPolicy;
+import io.tern.Exporter;
+import io.tern.ServiceUrl;
+import io.tern.core.Invokers;
+import io.tern.core.Proxies;
+import io.tern.core.WhereCallsRun;
+import io.tern.core.lifecycle.LifecycleTracker;
+import io.tern.core.lifecycle.TrackerLevel;
+import io.tern.testing.TernCleanup;
+import io.tern.transport.EventLoops;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Triple unary calls that cannot block run on the I/O thread they landed on, as dubbo ones do: a
+ * method returning a {@code CompletableFuture}, every method of a service declared
+ * {@code nonblocking=true}. A method seen holding that thread past the limit runs on the service
+ * pool from then on, so it stalls its connection once, not again.
+ */
+@Timeout(60)
+class TripleRunsWhereItLandsTest {
+
+    public interface Where {
+        /** The thread the call ran on. */
+        CompletableFuture<String> async();
+
+        /** The thread the call ran on. */
+        String sync();
+
+        /** Sleeps {@code millis} (with 0: waits for the gate), then answers with the thread it ran on. */
+        CompletableFuture<String> blocking(long millis);
+    }
+
+    static final class WhereImpl implements Where {
+        final CountDownLatch gate = new CountDownLatch(1);
+
+        @Override
+        public CompletableFuture<String> async() {
+            return CompletableFuture.completedFuture(Thread.currentThread().getName());
+        }
+
+        @Override
+        public String sync() {
+            return Thread.currentThread().getName();
+        }
+
+        @Override
+        public CompletableFuture<String> blocking(long millis) {
+            try {
+                Thread.sleep(millis);
+                if (millis == 0) {
+                    gate.await(30, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return CompletableFuture.completedFuture(Thread.currentThread().getName());
+        }
+    }
+
+    @RegisterExtension
+    final TernCleanup cleanup = new TernCleanup();
+
+    private final LifecycleTracker tracker = LifecycleTracker.create(TrackerLevel.SAMPLED, 1, 2);
+
+    /** A provider on event loops named {@code landing-*}, and a consumer's proxy to it. */
+    private Where serve(WhereImpl impl, String parameters) {
+        EventLoops loops = cleanup.register(EventLoops.create("landing", 1));
+        TripleProtocol provider = cleanup.register(TripleProtocol.create(tracker, ClassPolicy.strict(), null, null,
+                loops));
+        TripleProtocol consumer = cleanup.register(TripleProtocol.create(tracker, ClassPolicy.strict()));
+        Exporter<Where> exporter = cleanup.register(provider.export(Invokers.of(Where.class, impl,
+                ServiceUrl.parse("tri://127.0.0.1:0/" + Where.class.getName() + parameters))));
+        return Proxies.create(cleanup.register(consumer.refer(Where.class, exporter.url())));
+    }
+
+    @Test
+    void anAsyncMethodRunsOnTheIoThreadAndABlockingOneOnThePool() {
+        Where where = serve(new WhereImpl(), "");
+        assertThat(where.async().join()).startsWith("landing-");
+        assertThat(where.sync()).startsWith("tern-tri-service");
+    }
+
+    @Test
+    void everyMethodOfAServiceDeclaredNonBlockingRunsOnTheIoThread() {
+        Where where = serve(new WhereImpl(), "?nonblocking=true");
+        assertThat(where.sync()).startsWith("landing-");
+        assertThat(where.async().join()).startsWith("landing-");
+    }
+
+    @Test
+    void aMethodThatHeldTheIoThreadTooLongRunsOnThePoolFromThenOnAndStallsNothing() {
+        WhereImpl impl = new WhereImpl();
+        Where where = serve(impl, "");
+        long past = 2 * TimeUnit.NANOSECONDS.toMillis(WhereCallsRun.HOLD_LIMIT_NANOS);
+        assertThat(where.blocking(past).join()).as("the first call, before anything was seen").startsWith("landing-");
+        assertThat(where.blocking(1).join()).as("once seen holding the thread").startsWith("tern-tri-service");
+
+        // it now blocks on a pool thread: a call on the same connection is answered meanwhile
+        CompletableFuture<String> held = where.blocking(0);
+        assertThat(where.async()).succeedsWithin(Duration.ofSeconds(10)).asString().startsWith("landing-");
+        assertThat(held).isNotDone();
+        impl.gate.countDown();
+        assertThat(held).succeedsWithin(Duration.ofSeconds(10)).asString().startsWith("tern-tri-service");
+    }
+}
