@@ -78,7 +78,7 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
         MethodDescriptor method = java.util.Objects.requireNonNull(request.method, "method");
         if (server.dispatchesToAPool() && exporter.whereCallsRun.onTheIoThread(method)) {
             long start = System.nanoTime();
-            run(exporter, request);
+            run(exporter, request, false);
             exporter.whereCallsRun.held(method, System.nanoTime() - start);
             return;
         }
@@ -113,7 +113,7 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void run() {
-            ServerConnectionHandler.this.run(exporter, request);
+            ServerConnectionHandler.this.run(exporter, request, true);
         }
 
         /** Answers the call, which never started, with SERVER_BUSY. */
@@ -133,7 +133,8 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
                 + (version.isEmpty() ? "" : ":" + version);
     }
 
-    private void run(DubboExporter<?> exporter, DecodedRequest request) {
+    /** Runs a call, on a pool thread ({@code onThePool}) or on the I/O thread it landed on. */
+    private void run(DubboExporter<?> exporter, DecodedRequest request, boolean onThePool) {
         CompletableFuture<Result> future;
         try {
             Invocation invocation = Invocation.of(exporter.key(),
@@ -147,6 +148,10 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
             future = exporter.invoker().invoke(invocation);
         } catch (RuntimeException e) {
             future = CompletableFuture.failedFuture(e);
+        }
+        if (onThePool && request.method != null) {
+            // before the answer goes: the method's next call may run on the I/O thread
+            exporter.whereCallsRun.ranOnThePool(request.method);
         }
         future.whenComplete((result, failure) -> {
             try {

@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Calls that cannot block run on the I/O thread they landed on: a method returning a
- * {@code CompletableFuture}, every method of a service declared {@code nonblocking=true}. A method
- * seen holding that thread past the limit runs on the service pool from then on, so it stalls its
- * connection once, not again.
+ * {@code CompletableFuture}, every method of a service declared {@code nonblocking=true}, from
+ * the method's second call on (its first loads what it needs, on the pool). A method
+ * seen holding that thread past the limit twice within a minute runs on the service pool from then
+ * on, so it stalls its connection twice, not again.
  */
 @Timeout(60)
 class RunsWhereItLandsTest {
@@ -67,7 +68,9 @@ class RunsWhereItLandsTest {
             ServiceUrl url = provider.export(Invokers.of(Where.class, new WhereImpl(),
                     ServiceUrl.parse("dubbo://127.0.0.1:0/" + PATH))).url();
             Where where = Proxies.create(consumer.refer(Where.class, url));
+            assertThat(where.async().join()).as("the first call, which loads what it needs").startsWith("tern-server-");
             assertThat(where.async().join()).startsWith("tern-io-");
+            assertThat(where.sync()).startsWith("tern-server-");
             assertThat(where.sync()).startsWith("tern-server-");
         }
     }
@@ -78,7 +81,9 @@ class RunsWhereItLandsTest {
             ServiceUrl url = provider.export(Invokers.of(Where.class, new WhereImpl(),
                     ServiceUrl.parse("dubbo://127.0.0.1:0/" + PATH + "?nonblocking=true"))).url();
             Where where = Proxies.create(consumer.refer(Where.class, url));
+            assertThat(where.sync()).as("the first call, which loads what it needs").startsWith("tern-server-");
             assertThat(where.sync()).startsWith("tern-io-");
+            assertThat(where.async().join()).startsWith("tern-server-");
             assertThat(where.async().join()).startsWith("tern-io-");
         }
     }
@@ -91,8 +96,12 @@ class RunsWhereItLandsTest {
                     ServiceUrl.parse("dubbo://127.0.0.1:0/" + PATH))).url();
             Where where = Proxies.create(consumer.refer(Where.class, url));
             long past = 2 * TimeUnit.NANOSECONDS.toMillis(io.tern.core.WhereCallsRun.HOLD_LIMIT_NANOS);
-            assertThat(where.blocking(past).join()).as("the first call, before anything was seen").startsWith("tern-io-");
-            assertThat(where.blocking(1).join()).as("once seen holding the thread").startsWith("tern-server-");
+            where.async().join(); // its first call loads what it needs, on the pool
+            assertThat(where.blocking(1).join()).as("the first call, which loads what it needs").startsWith("tern-server-");
+            assertThat(where.blocking(past).join()).as("before anything was seen").startsWith("tern-io-");
+            assertThat(where.blocking(1).join()).as("seen holding the thread once: a pause can do that").startsWith("tern-io-");
+            assertThat(where.blocking(past).join()).as("the second time").startsWith("tern-io-");
+            assertThat(where.blocking(1).join()).as("seen holding the thread twice within a minute").startsWith("tern-server-");
 
             // it now blocks on a pool thread: a call on the same connection is answered meanwhile
             CompletableFuture<String> held = where.blocking(0);

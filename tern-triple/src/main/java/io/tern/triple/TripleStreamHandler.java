@@ -381,6 +381,11 @@ final class TripleStreamHandler extends ChannelInboundHandlerAdapter {
             arguments = new Object[] {arguments[0], responses};
         }
         CompletableFuture<Result> answer = invoke(target, arguments, interruptible);
+        TripleExporter<?> service = exporter;
+        if (interruptible && service != null) {
+            // before the answer goes: the method's next call may run on the I/O thread
+            service.whereCallsRun.ranOnThePool(target.descriptor);
+        }
         StreamObserver<Object> streaming = responses;
         answer.whenComplete((result, failure) -> {
             if (failure != null) {
