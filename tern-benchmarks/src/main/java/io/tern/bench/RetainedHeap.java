@@ -7,7 +7,6 @@ import io.tern.core.Invokers;
 import io.tern.dubbo.DubboProtocol;
 import io.tern.example.UserService;
 import io.tern.example.UserServiceImpl;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,19 +48,19 @@ public final class RetainedHeap {
         String base = "dubbo://127.0.0.1:" + first.port() + "/" + UserService.class.getName() + "?version=";
         List<Invoker<UserService>> invokers = new ArrayList<>(count);
         invokers.add(consumer.refer(UserService.class, ServiceUrl.parse(base + "warm")));
-        long before = usedHeap();
+        long before = Estate.usedHeap();
         for (int i = 0; i < count; i++) {
             invokers.add(consumer.refer(UserService.class, ServiceUrl.parse(base + "r" + i)));
         }
-        double perInvoker = (usedHeap() - before) / (double) count;
+        double perInvoker = (Estate.usedHeap() - before) / (double) count;
 
         List<Exporter<UserService>> exporters = new ArrayList<>(count);
-        before = usedHeap();
+        before = Estate.usedHeap();
         for (int i = 0; i < count; i++) {
             exporters.add(provider.export(Invokers.of(UserService.class, new UserServiceImpl(),
                     ServiceUrl.parse(base + "e" + i))));
         }
-        double perExporter = (usedHeap() - before) / (double) count;
+        double perExporter = (Estate.usedHeap() - before) / (double) count;
         keep(invokers, exporters);
         return new double[] {perInvoker, perExporter};
     }
@@ -81,18 +80,18 @@ public final class RetainedHeap {
                 URL.valueOf(base + "first").setScopeModel(module))));
         List<Object> invokers = new ArrayList<>(count);
         invokers.add(protocol.refer(UserService.class, URL.valueOf(base + "warm").setScopeModel(module)));
-        long before = usedHeap();
+        long before = Estate.usedHeap();
         for (int i = 0; i < count; i++) {
             invokers.add(protocol.refer(UserService.class, URL.valueOf(base + "r" + i).setScopeModel(module)));
         }
-        double perInvoker = (usedHeap() - before) / (double) count;
+        double perInvoker = (Estate.usedHeap() - before) / (double) count;
 
-        before = usedHeap();
+        before = Estate.usedHeap();
         for (int i = 0; i < count; i++) {
             exporters.add(protocol.export(proxies.getInvoker(new UserServiceImpl(), UserService.class,
                     URL.valueOf(base + "e" + i).setScopeModel(module))));
         }
-        double perExporter = (usedHeap() - before) / (double) count;
+        double perExporter = (Estate.usedHeap() - before) / (double) count;
         keep(invokers, exporters);
         return new double[] {perInvoker, perExporter};
     }
@@ -102,17 +101,5 @@ public final class RetainedHeap {
     /** Keeps what was made reachable until after the last measurement. */
     private static void keep(Object a, Object b) {
         sink = List.of(a, b);
-    }
-
-    private static long usedHeap() {
-        for (int i = 0; i < 4; i++) {
-            System.gc();
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }

@@ -334,6 +334,10 @@ public final class SideBySide {
                 command.add("-Dio.netty.handler.ssl.noOpenSsl=true"); // the JDK's TLS, for comparison
             }
         }
+        String ternParameters = System.getProperty("bench.tern.parameters");
+        if (ternParameters != null) {
+            command.add("-Dbench.tern.parameters=" + ternParameters); // read by the Tern provider's JVM
+        }
         if (Boolean.getBoolean(DubboSide.ANY_NETWORK)) {
             command.add("-D" + DubboSide.ANY_NETWORK + "=true");
         }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tern.ServiceUrl;
 import io.tern.core.Invokers;
 import io.tern.core.Proxies;
+import io.tern.testing.WhereItRuns;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,52 +22,14 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class RunsWhereItLandsTest {
 
-    public interface Where {
-        /** The thread the call ran on. */
-        CompletableFuture<String> async();
-
-        /** The thread the call ran on. */
-        String sync();
-
-        /** Sleeps {@code millis} (with 0: waits for the gate), then answers with the thread it ran on. */
-        CompletableFuture<String> blocking(long millis);
-    }
-
-    static final class WhereImpl implements Where {
-        final CountDownLatch gate = new CountDownLatch(1);
-
-        @Override
-        public CompletableFuture<String> async() {
-            return CompletableFuture.completedFuture(Thread.currentThread().getName());
-        }
-
-        @Override
-        public String sync() {
-            return Thread.currentThread().getName();
-        }
-
-        @Override
-        public CompletableFuture<String> blocking(long millis) {
-            try {
-                Thread.sleep(millis);
-                if (millis == 0) {
-                    gate.await(30, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return CompletableFuture.completedFuture(Thread.currentThread().getName());
-        }
-    }
-
-    private static final String PATH = Where.class.getName();
+    private static final String PATH = WhereItRuns.class.getName();
 
     @Test
     void anAsyncMethodRunsOnTheIoThreadAndABlockingOneOnThePool() {
         try (DubboProtocol provider = DubboProtocol.create(); DubboProtocol consumer = DubboProtocol.create()) {
-            ServiceUrl url = provider.export(Invokers.of(Where.class, new WhereImpl(),
+            ServiceUrl url = provider.export(Invokers.of(WhereItRuns.class, new WhereItRuns.Impl(),
                     ServiceUrl.parse("dubbo://127.0.0.1:0/" + PATH))).url();
-            Where where = Proxies.create(consumer.refer(Where.class, url));
+            WhereItRuns where = Proxies.create(consumer.refer(WhereItRuns.class, url));
             assertThat(where.async().join()).as("the first call, which loads what it needs").startsWith("tern-server-");
             assertThat(where.async().join()).startsWith("tern-io-");
             assertThat(where.sync()).startsWith("tern-server-");
@@ -78,9 +40,9 @@ class RunsWhereItLandsTest {
     @Test
     void everyMethodOfAServiceDeclaredNonBlockingRunsOnTheIoThread() {
         try (DubboProtocol provider = DubboProtocol.create(); DubboProtocol consumer = DubboProtocol.create()) {
-            ServiceUrl url = provider.export(Invokers.of(Where.class, new WhereImpl(),
+            ServiceUrl url = provider.export(Invokers.of(WhereItRuns.class, new WhereItRuns.Impl(),
                     ServiceUrl.parse("dubbo://127.0.0.1:0/" + PATH + "?nonblocking=true"))).url();
-            Where where = Proxies.create(consumer.refer(Where.class, url));
+            WhereItRuns where = Proxies.create(consumer.refer(WhereItRuns.class, url));
             assertThat(where.sync()).as("the first call, which loads what it needs").startsWith("tern-server-");
             assertThat(where.sync()).startsWith("tern-io-");
             assertThat(where.async().join()).startsWith("tern-server-");
@@ -90,11 +52,11 @@ class RunsWhereItLandsTest {
 
     @Test
     void aMethodThatHeldTheIoThreadTooLongRunsOnThePoolFromThenOnAndStallsNothing() {
-        WhereImpl impl = new WhereImpl();
+        WhereItRuns.Impl impl = new WhereItRuns.Impl();
         try (DubboProtocol provider = DubboProtocol.create(); DubboProtocol consumer = DubboProtocol.create()) {
-            ServiceUrl url = provider.export(Invokers.of(Where.class, impl,
+            ServiceUrl url = provider.export(Invokers.of(WhereItRuns.class, impl,
                     ServiceUrl.parse("dubbo://127.0.0.1:0/" + PATH))).url();
-            Where where = Proxies.create(consumer.refer(Where.class, url));
+            WhereItRuns where = Proxies.create(consumer.refer(WhereItRuns.class, url));
             long past = 2 * TimeUnit.NANOSECONDS.toMillis(io.tern.core.WhereCallsRun.HOLD_LIMIT_NANOS);
             where.async().join(); // its first call loads what it needs, on the pool
             assertThat(where.blocking(1).join()).as("the first call, which loads what it needs").startsWith("tern-server-");

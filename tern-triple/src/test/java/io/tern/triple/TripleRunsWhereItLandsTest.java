@@ -11,10 +11,10 @@ import io.tern.core.WhereCallsRun;
 import io.tern.core.lifecycle.LifecycleTracker;
 import io.tern.core.lifecycle.TrackerLevel;
 import io.tern.testing.TernCleanup;
+import io.tern.testing.WhereItRuns;
 import io.tern.transport.EventLoops;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,63 +29,25 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(60)
 class TripleRunsWhereItLandsTest {
 
-    public interface Where {
-        /** The thread the call ran on. */
-        CompletableFuture<String> async();
-
-        /** The thread the call ran on. */
-        String sync();
-
-        /** Sleeps {@code millis} (with 0: waits for the gate), then answers with the thread it ran on. */
-        CompletableFuture<String> blocking(long millis);
-    }
-
-    static final class WhereImpl implements Where {
-        final CountDownLatch gate = new CountDownLatch(1);
-
-        @Override
-        public CompletableFuture<String> async() {
-            return CompletableFuture.completedFuture(Thread.currentThread().getName());
-        }
-
-        @Override
-        public String sync() {
-            return Thread.currentThread().getName();
-        }
-
-        @Override
-        public CompletableFuture<String> blocking(long millis) {
-            try {
-                Thread.sleep(millis);
-                if (millis == 0) {
-                    gate.await(30, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return CompletableFuture.completedFuture(Thread.currentThread().getName());
-        }
-    }
-
     @RegisterExtension
     final TernCleanup cleanup = new TernCleanup();
 
     private final LifecycleTracker tracker = LifecycleTracker.create(TrackerLevel.SAMPLED, 1, 2);
 
     /** A provider on event loops named {@code landing-*}, and a consumer's proxy to it. */
-    private Where serve(WhereImpl impl, String parameters) {
+    private WhereItRuns serve(WhereItRuns.Impl impl, String parameters) {
         EventLoops loops = cleanup.register(EventLoops.create("landing", 1));
         TripleProtocol provider = cleanup.register(TripleProtocol.create(tracker, ClassPolicy.strict(), null, null,
                 loops));
         TripleProtocol consumer = cleanup.register(TripleProtocol.create(tracker, ClassPolicy.strict()));
-        Exporter<Where> exporter = cleanup.register(provider.export(Invokers.of(Where.class, impl,
-                ServiceUrl.parse("tri://127.0.0.1:0/" + Where.class.getName() + parameters))));
-        return Proxies.create(cleanup.register(consumer.refer(Where.class, exporter.url())));
+        Exporter<WhereItRuns> exporter = cleanup.register(provider.export(Invokers.of(WhereItRuns.class, impl,
+                ServiceUrl.parse("tri://127.0.0.1:0/" + WhereItRuns.class.getName() + parameters))));
+        return Proxies.create(cleanup.register(consumer.refer(WhereItRuns.class, exporter.url())));
     }
 
     @Test
     void anAsyncMethodRunsOnTheIoThreadAndABlockingOneOnThePool() {
-        Where where = serve(new WhereImpl(), "");
+        WhereItRuns where = serve(new WhereItRuns.Impl(), "");
         assertThat(where.async().join()).as("the first call, which loads what it needs").startsWith("tern-tri-service");
         assertThat(where.async().join()).startsWith("landing-");
         assertThat(where.sync()).startsWith("tern-tri-service");
@@ -94,7 +56,7 @@ class TripleRunsWhereItLandsTest {
 
     @Test
     void everyMethodOfAServiceDeclaredNonBlockingRunsOnTheIoThread() {
-        Where where = serve(new WhereImpl(), "?nonblocking=true");
+        WhereItRuns where = serve(new WhereItRuns.Impl(), "?nonblocking=true");
         assertThat(where.sync()).as("the first call, which loads what it needs").startsWith("tern-tri-service");
         assertThat(where.sync()).startsWith("landing-");
         assertThat(where.async().join()).startsWith("tern-tri-service");
@@ -103,8 +65,8 @@ class TripleRunsWhereItLandsTest {
 
     @Test
     void aMethodThatHeldTheIoThreadTooLongRunsOnThePoolFromThenOnAndStallsNothing() {
-        WhereImpl impl = new WhereImpl();
-        Where where = serve(impl, "");
+        WhereItRuns.Impl impl = new WhereItRuns.Impl();
+        WhereItRuns where = serve(impl, "");
         long past = 2 * TimeUnit.NANOSECONDS.toMillis(WhereCallsRun.HOLD_LIMIT_NANOS);
         where.async().join(); // its first call loads what it needs, on the pool
         assertThat(where.blocking(1).join()).as("the first call, which loads what it needs").startsWith("tern-tri-service");
