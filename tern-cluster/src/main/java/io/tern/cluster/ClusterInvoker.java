@@ -255,10 +255,10 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
         return available.isEmpty() ? connecting : available;
     }
 
-    /** Why no provider could take the call: how many exist and why each was passed over. */
     /** How many providers a "no provider" error names at most, with why each could not take the call. */
     static final int NAMED_IN_ERROR = 10;
 
+    /** Why no provider could take the call: how many exist and why each was passed over. */
     RpcException noProvider(Invocation invocation, List<Provider<T>> routed, Set<Provider<T>> excluded,
             @Nullable RpcException lastFailure) {
         return noProvider(invocation, directory.providers(), routed, excluded, lastFailure);
@@ -269,16 +269,14 @@ final class ClusterInvoker<T> extends AbstractInvoker<T> {
             Set<Provider<T>> excluded, @Nullable RpcException lastFailure) {
         // At most NAMED_IN_ERROR providers are named, so that a call to a service of 10,000 providers
         // does not fail with a message naming all of them; the routed ones are looked up in a set.
-        @Nullable Set<Provider<T>> kept = routed.size() <= 8 ? null : Collections.newSetFromMap(new IdentityHashMap<>());
-        if (kept != null) {
-            kept.addAll(routed);
-        }
+        Set<Provider<T>> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+        kept.addAll(routed);
         StringJoiner reasons = new StringJoiner("; ");
         int unnamed = 0;
         int named = 0;
         for (Provider<T> invoker : all) {
             String why = invoker.isDestroyed() ? "destroyed"
-                    : !(kept != null ? kept.contains(invoker) : routed.contains(invoker)) ? "routed out"
+                    : !kept.contains(invoker) ? "routed out"
                     : excluded.contains(invoker) ? "failed this call"
                     : invoker.isConnecting() ? "connecting"
                     : !invoker.isAvailable() ? "unavailable" : null;

@@ -20,34 +20,36 @@ import org.slf4j.LoggerFactory;
  * without the method blocking. A method whose calls on the I/O thread hold it longer than
  * {@link #HOLD_LIMIT_NANOS} twice within {@link #STRIKE_WINDOW_NANOS} is taken to block after
  * all: its calls go to the pool from then on, and a warning names it once. One such call alone is
- * not enough, as a collection or a safepoint pause can hold any call that long. One per exported service; a protocol asks it before
- * running a call, tells it when a call ran on the pool, and how long one on the I/O thread took.
+ * not enough, as a collection or a safepoint pause can hold any call that long. One per exported
+ * service; a protocol asks it before running a call, tells it when a call ran on the pool, and
+ * how long one on the I/O thread took.
  */
 public final class WhereCallsRun {
 
     private static final Logger log = LoggerFactory.getLogger(WhereCallsRun.class);
 
     /**
-     * How long a call may hold the I/O thread it landed on: a method that takes longer is taken to
-     * block, and its calls go to the service pool from then on.
+     * How long a call may hold the I/O thread it landed on: a method whose calls take longer twice
+     * within {@link #STRIKE_WINDOW_NANOS} is taken to block, and its calls go to the service pool
+     * from then on.
      */
     public static final long HOLD_LIMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /** How close together two calls of a method past {@link #HOLD_LIMIT_NANOS} must be to move it. */
     public static final long STRIKE_WINDOW_NANOS = TimeUnit.MINUTES.toNanos(1);
 
+    /** A method no call of which has run on the pool yet. */
+    private static final int COLD = 0;
+    /** A method a call of which has run on the pool, and which has not been taken to block. */
+    private static final int WARM = 1;
+    /** A method taken to block: two of its calls held the I/O thread too long within the window. */
+    private static final int HELD = 2;
+
     private final String protocol;
     private final ServiceKey key;
     private final ServiceDescriptor descriptor;
     /** The service says none of its methods blocks ({@code nonblocking=true}). */
     private final boolean nonBlocking;
-    /** A method no call of which has finished yet. */
-    private static final int COLD = 0;
-    /** A method a call of which has finished on the pool, and none of which has held an I/O thread. */
-    private static final int WARM = 1;
-    /** A method a call of which held the I/O thread past {@link #HOLD_LIMIT_NANOS}. */
-    private static final int HELD = 2;
-
     /** Per method, by index: {@link #COLD}, {@link #WARM} or {@link #HELD}. */
     private final AtomicIntegerArray states;
     /** Per method, by index: when a call of it last held the I/O thread too long; 0 for never. */

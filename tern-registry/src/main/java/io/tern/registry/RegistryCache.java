@@ -60,8 +60,8 @@ final class RegistryCache {
     private boolean writing;
     private boolean closed;
     private final ThreadPoolExecutor writer;
-    /** When this cache wrote last ({@link System#nanoTime()}); guarded by {@link #fileLock}. */
-    private long lastWrite = System.nanoTime() - WRITE_INTERVAL_NANOS;
+    /** When this cache wrote last ({@link System#nanoTime()}); written under {@link #fileLock}. */
+    private volatile long lastWrite = System.nanoTime() - WRITE_INTERVAL_NANOS;
     /** How many times the file was written; guarded by {@link #fileLock}. */
     private long writes;
 
