@@ -92,19 +92,19 @@ public final class DirectoryGrowth {
                     long addBytes = 0;
                     long removeBytes = 0;
                     for (int i = 0; i < CHANGES; i++) {
-                        long allocated = Estate.allocatedByOthers();
+                        long allocated = Allocation.othersThanThisThread();
                         long start = System.nanoTime();
                         registry.send("add " + size + " " + (size + 1));
                         awaitHeld(consumer, size + 1, TimeUnit.SECONDS.toNanos(60));
                         addMillis.add((System.nanoTime() - start) / 1e6);
-                        addBytes += Estate.allocatedByOthers() - allocated;
+                        addBytes += Allocation.othersThanThisThread() - allocated;
                         registry.read();
-                        allocated = Estate.allocatedByOthers();
+                        allocated = Allocation.othersThanThisThread();
                         start = System.nanoTime();
                         registry.send("remove " + size);
                         awaitHeld(consumer, size, TimeUnit.SECONDS.toNanos(60));
                         removeMillis.add((System.nanoTime() - start) / 1e6);
-                        removeBytes += Estate.allocatedByOthers() - allocated;
+                        removeBytes += Allocation.othersThanThisThread() - allocated;
                         registry.read();
                     }
                     System.out.printf(Locale.ROOT, "%s, %,d providers: %,.0f bytes of heap per provider; one added"

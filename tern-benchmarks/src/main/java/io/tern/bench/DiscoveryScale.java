@@ -9,7 +9,6 @@ import io.tern.registry.ZooKeeperRegistry;
 import io.tern.registry.discovery.AppMetadata;
 import io.tern.registry.discovery.InstanceMetadata;
 import io.tern.registry.discovery.InstanceNode;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -165,7 +164,7 @@ public final class DiscoveryScale {
                 instance -> CompletableFuture.failedFuture(new IllegalStateException("metadata is remote here")));
         List<AtomicReference<List<ServiceUrl>>> lists = new ArrayList<>();
         List<Registry.Subscription> subscriptions = new ArrayList<>();
-        long before = usedHeap();
+        long before = Estate.usedHeap();
         long start = System.nanoTime();
         for (int s = 0; s < services; s++) {
             AtomicReference<List<ServiceUrl>> seen = new AtomicReference<>(List.of());
@@ -176,7 +175,7 @@ public final class DiscoveryScale {
         }
         long subscribed = System.nanoTime() - start;
         long held = lists.stream().mapToLong(l -> l.get().size()).sum();
-        long heap = usedHeap() - before;
+        long heap = Estate.usedHeap() - before;
 
         CountDownLatch grown = new CountDownLatch(1);
         AtomicReference<List<ServiceUrl>> watched = lists.get(0);
@@ -217,7 +216,7 @@ public final class DiscoveryScale {
         DubboBootstrap dubbo = DubboBootstrap.newInstance().application(application).registry(registry);
         dubbo.start();
         List<ReferenceConfig<GenericService>> references = new ArrayList<>();
-        long before = usedHeap();
+        long before = Estate.usedHeap();
         long start = System.nanoTime();
         for (int s = 0; s < services; s++) {
             ReferenceConfig<GenericService> reference = new ReferenceConfig<>();
@@ -236,7 +235,7 @@ public final class DiscoveryScale {
         }
         long subscribed = System.nanoTime() - start;
         long held = references.stream().mapToLong(DiscoveryScale::held).sum();
-        long heap = usedHeap() - before;
+        long heap = Estate.usedHeap() - before;
 
         ReferenceConfig<GenericService> watched = references.get(0);
         long changed = System.nanoTime();
@@ -275,12 +274,5 @@ public final class DiscoveryScale {
         urls.forEach(writer::unregister);
         ServiceUrl first = urls.get(0);
         writer.applications().unregister(new InstanceNode("app-" + app, first.host(), first.port(), Map.of(), 0));
-    }
-
-    private static long usedHeap() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }

@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the estate-growth benchmarks ({@link IdleConnections}, {@link DirectoryGrowth},
- * {@link ServiceGrowth}) read of their own JVM, and the helper process each of them drives: a
- * JVM of this benchmark's class path that answers one line for each line it is sent.
+ * What the benchmarks of what an estate holds read of their own JVM (its heap after full
+ * collections, its direct memory: {@link IdleConnections}, {@link DirectoryGrowth},
+ * {@link ServiceGrowth}, {@link DiscoveryScale}, {@link RetainedHeap}), and the helper process the
+ * first three drive: a JVM of this benchmark's class path that answers one line for each line it
+ * is sent.
  */
 final class Estate {
 
@@ -47,21 +49,6 @@ final class Estate {
         }
         long netty = io.netty.util.internal.PlatformDependent.usedDirectMemory();
         return total + Math.max(0, netty);
-    }
-
-    /** Bytes allocated so far by every live thread of this JVM but the calling one. */
-    static long allocatedByOthers() {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long self = Thread.currentThread().getId();
-        long[] ids = threads.getAllThreadIds();
-        long[] bytes = threads.getThreadAllocatedBytes(ids);
-        long total = 0;
-        for (int i = 0; i < ids.length; i++) {
-            if (ids[i] != self) {
-                total += Math.max(0, bytes[i]);
-            }
-        }
-        return total;
     }
 
     /** The median of {@code values}. */
