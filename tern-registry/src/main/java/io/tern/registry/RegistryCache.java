@@ -221,6 +221,11 @@ final class RegistryCache {
         flush();
     }
 
+    /** Whether the writer's thread has ended after {@link #close()}; for tests. */
+    boolean writerEnded() {
+        return writer.isTerminated();
+    }
+
     /** How many times this cache has written the file; for tests. */
     long writes() {
         fileLock.lock();

@@ -110,6 +110,7 @@ class RegistryCacheTest {
 
         // 400 saves, at most one write per half second: the file was written a few times, not 400
         assertThat(cache.writes()).isBetween(1L, 4L);
+        assertThat(cache.writerEnded()).as("the writer's thread ends with the cache").isTrue();
         assertThat(new RegistryCache(file).providers(Greeter.class.getName())).extracting(ServiceUrl::port)
                 .containsExactly(21399);
     }
